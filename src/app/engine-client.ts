@@ -1,0 +1,244 @@
+/**
+ * Main-thread side of the inference worker. Owns the worker's lifetime:
+ * - each long call takes an AbortSignal; abort tells the worker to skip the
+ *   remaining tiles, and if the worker has not stopped within a grace period
+ *   (a single long model call), it is terminated and restarted;
+ * - a document the worker no longer holds (after a restart) is re-sent from
+ *   the original File, which the main thread always keeps.
+ */
+import { proxy, wrap, type Remote } from 'comlink';
+import { fromSerializedError, isSerializedError, WmError } from '../engine/errors';
+import type { Limits } from '../engine/limits';
+import type { MaskOp } from '../engine/mask';
+import type { Mask } from '../engine/types';
+import type { EngineApi, InitOptions } from '../worker/engine.worker';
+import type {
+  DecodedInfo,
+  DetectOptions,
+  DetectResult,
+  DetectionMaskOptions,
+  EncodeOptions,
+  LoadProgress,
+  RemoveOptions,
+  RemoveProgress,
+  RemoveResult,
+  RuntimeInfo,
+} from '../worker/protocol';
+import type { EngineClient } from './engine-client.types';
+
+const CANCEL_GRACE_MS = 1500;
+
+function toWmError(e: unknown): WmError {
+  if (e instanceof WmError) return e;
+  if (isSerializedError(e)) return fromSerializedError(e);
+  return new WmError('E_PROCESSING', e instanceof Error ? e.message : String(e));
+}
+
+function initOptionsFromUrl(): InitOptions {
+  const params = new URLSearchParams(location.search);
+  const backend = params.get('backend');
+  const threads = Number(params.get('threads'));
+  return {
+    modelsUrl: new URL(`${import.meta.env.BASE_URL}models/`, location.href).href,
+    backend: backend === 'wasm' || backend === 'webgpu' ? backend : undefined,
+    threads: Number.isInteger(threads) && threads > 0 ? threads : undefined,
+  };
+}
+
+class WorkerEngineClient implements EngineClient {
+  private worker!: Worker;
+  private api!: Remote<EngineApi>;
+  private initPromise: Promise<RuntimeInfo> | null = null;
+  private runtimeInfo: RuntimeInfo | null = null;
+  private listeners = new Set<(info: RuntimeInfo) => void>();
+  private progressListeners = new Set<(p: LoadProgress) => void>();
+  /** docId → original file, so a restarted worker can get the pixels back. */
+  private files = new Map<string, { file: Blob; limits?: Partial<Limits>; workerDocId: string }>();
+  private jobSeq = 0;
+  private generation = 0;
+
+  constructor(private readonly options: InitOptions = initOptionsFromUrl()) {
+    this.spawn();
+  }
+
+  private spawn(): void {
+    this.worker = new Worker(new URL('../worker/engine.worker.ts', import.meta.url), { type: 'module', name: 'engine' });
+    this.api = wrap<EngineApi>(this.worker);
+    this.generation++;
+    this.initPromise = null;
+    void this.api.onInfo(
+      proxy((info: RuntimeInfo) => {
+        this.setInfo(info);
+      }),
+    );
+  }
+
+  private restart(): void {
+    this.worker.terminate();
+    this.spawn();
+    // Models come back from the HTTP/service-worker cache; documents are re-sent lazily.
+    void this.init().catch(() => undefined);
+  }
+
+  private setInfo(info: RuntimeInfo): void {
+    this.runtimeInfo = info;
+    for (const l of this.listeners) l(info);
+  }
+
+  init(onProgress?: (p: LoadProgress) => void): Promise<RuntimeInfo> {
+    if (onProgress) this.progressListeners.add(onProgress);
+    if (!this.initPromise) {
+      const p = this.api
+        .init(
+          this.options,
+          proxy((pr: LoadProgress) => {
+            for (const l of this.progressListeners) l(pr);
+          }),
+        )
+        .then((res) => {
+          const { modelErrors, ...info } = res;
+          this.setInfo(info);
+          if (modelErrors.length > 0 && info.detectors.length === 0 && info.removers.length === 0) {
+            throw fromSerializedError(modelErrors[0]);
+          }
+          if (modelErrors.length > 0) this.modelErrors = modelErrors.map(fromSerializedError);
+          return info;
+        })
+        .catch((e: unknown) => {
+          this.initPromise = null;
+          throw toWmError(e);
+        });
+      this.initPromise = p;
+    }
+    return this.initPromise;
+  }
+
+  /** Models that failed to load while others succeeded (e.g. a hash mismatch on one file). */
+  modelErrors: WmError[] = [];
+
+  info(): RuntimeInfo | null {
+    return this.runtimeInfo;
+  }
+
+  onInfo(listener: (info: RuntimeInfo) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async decode(file: Blob, limits?: Partial<Limits>): Promise<DecodedInfo> {
+    try {
+      const info = await this.api.decode(file, limits);
+      this.files.set(info.docId, { file, limits, workerDocId: info.docId });
+      return info;
+    } catch (e) {
+      throw toWmError(e);
+    }
+  }
+
+  /** The worker's id for a document, re-decoding it if the worker was restarted. */
+  private async workerDoc(docId: string): Promise<string> {
+    const entry = this.files.get(docId);
+    if (!entry) throw new WmError('E_PROCESSING', 'Unknown document.');
+    return entry.workerDocId;
+  }
+
+  private async redecode(docId: string): Promise<string> {
+    const entry = this.files.get(docId);
+    if (!entry) throw new WmError('E_PROCESSING', 'Unknown document.');
+    const info = await this.api.decode(entry.file, entry.limits);
+    info.bitmap.close();
+    entry.workerDocId = info.docId;
+    return info.docId;
+  }
+
+  /** Runs a worker call with cancellation and one transparent re-decode if the doc was lost. */
+  private async withJob<T>(
+    docId: string | null,
+    signal: AbortSignal | undefined,
+    call: (jobId: number, workerDocId: string) => Promise<T>,
+  ): Promise<T> {
+    if (signal?.aborted) throw new WmError('E_CANCELLED', 'Cancelled.');
+    const jobId = ++this.jobSeq;
+    const generation = this.generation;
+    let killTimer: ReturnType<typeof setTimeout> | undefined;
+    let rejectAbort: (e: WmError) => void = () => undefined;
+    const aborted = new Promise<never>((_, reject) => {
+      rejectAbort = reject;
+    });
+    const onAbort = () => {
+      void this.api.cancel(jobId);
+      // If the worker is stuck inside one long model call, stop it the hard way.
+      killTimer = setTimeout(() => {
+        if (this.generation === generation) this.restart();
+        rejectAbort(new WmError('E_CANCELLED', 'Cancelled.'));
+      }, CANCEL_GRACE_MS);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const run = async () => {
+        const wid = docId ? await this.workerDoc(docId) : '';
+        try {
+          return await call(jobId, wid);
+        } catch (e) {
+          if (docId && isSerializedError(e) && e.message.includes('E_DOC_MISSING')) {
+            return call(jobId, await this.redecode(docId));
+          }
+          throw e;
+        }
+      };
+      return await Promise.race([run(), aborted]);
+    } catch (e) {
+      throw toWmError(e);
+    } finally {
+      clearTimeout(killTimer);
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async detect(docId: string, opts: DetectOptions, signal?: AbortSignal): Promise<DetectResult> {
+    await this.init();
+    return this.withJob(docId, signal, (jobId, wid) => this.api.detect(jobId, wid, opts));
+  }
+
+  async detectionMask(detectionId: string, opts: DetectionMaskOptions): Promise<Mask> {
+    return this.withJob(null, undefined, () => this.api.detectionMask(detectionId, opts));
+  }
+
+  async maskOp(mask: Mask, op: MaskOp): Promise<Mask> {
+    // Structured clone copies the mask: the caller's stays intact if the op fails.
+    return this.withJob(null, undefined, () => this.api.maskOp(mask, op));
+  }
+
+  async remove(
+    docId: string,
+    mask: Mask,
+    opts: RemoveOptions,
+    signal?: AbortSignal,
+    onProgress?: (p: RemoveProgress) => void,
+  ): Promise<RemoveResult> {
+    if (opts.method === 'model') await this.init();
+    const progress = onProgress ? proxy(onProgress) : undefined;
+    return this.withJob(docId, signal, (jobId, wid) => this.api.remove(jobId, wid, mask, opts, progress));
+  }
+
+  async encode(id: { resultId: string } | { docId: string }, opts: EncodeOptions): Promise<Blob> {
+    if ('docId' in id) {
+      const wid = await this.workerDoc(id.docId);
+      return this.withJob(null, undefined, () => this.api.encode({ docId: wid }, opts));
+    }
+    return this.withJob(null, undefined, () => this.api.encode(id, opts));
+  }
+
+  release(docId: string): void {
+    const entry = this.files.get(docId);
+    this.files.delete(docId);
+    if (entry) void this.api.release(entry.workerDocId);
+  }
+}
+
+let client: WorkerEngineClient | null = null;
+
+export function getEngineClient(): WorkerEngineClient {
+  if (!client) client = new WorkerEngineClient();
+  return client;
+}

@@ -1,0 +1,49 @@
+/**
+ * What the UI sees of the engine. Implemented in engine-client.ts (owned by the
+ * integrator): it wraps the inference worker with comlink, gives each long call
+ * an AbortSignal, restarts the worker if a cancel does not take, and re-sends an
+ * image the worker lost. Every method rejects with a WmError (engine/errors.ts)
+ * whose `code` the UI shows.
+ */
+import type { Limits } from '../engine/limits';
+import type { Mask } from '../engine/types';
+import type { MaskOp } from '../engine/mask';
+import type {
+  DecodedInfo,
+  DetectOptions,
+  DetectResult,
+  DetectionMaskOptions,
+  EncodeOptions,
+  LoadProgress,
+  RemoveOptions,
+  RemoveProgress,
+  RemoveResult,
+  RuntimeInfo,
+} from '../worker/protocol';
+
+export interface EngineClient {
+  /** Loads the manifest and the models (progress per file) and picks the backend. Idempotent. */
+  init(onProgress?: (p: LoadProgress) => void): Promise<RuntimeInfo>;
+  /** Validates (magic bytes, limits), applies EXIF orientation, keeps alpha. */
+  decode(file: Blob, limits?: Partial<Limits>): Promise<DecodedInfo>;
+  detect(docId: string, opts: DetectOptions, signal?: AbortSignal): Promise<DetectResult>;
+  /** Full-resolution mask from a detection, with a threshold and regions switched off. */
+  detectionMask(detectionId: string, opts: DetectionMaskOptions): Promise<Mask>;
+  /** Whole-mask operations (dilate, erode, feather, invert, clear) run in the worker. The input is copied, never taken. */
+  maskOp(mask: Mask, op: MaskOp): Promise<Mask>;
+  remove(
+    docId: string,
+    mask: Mask,
+    opts: RemoveOptions,
+    signal?: AbortSignal,
+    onProgress?: (p: RemoveProgress) => void,
+  ): Promise<RemoveResult>;
+  /** Encodes a removal result (or the original doc) at full resolution. */
+  encode(id: { resultId: string } | { docId: string }, opts: EncodeOptions): Promise<Blob>;
+  /** Frees the worker's copy of a document and its results. */
+  release(docId: string): void;
+  /** Current runtime info (backend may change after a WebGPU failure fell back to WASM). */
+  info(): RuntimeInfo | null;
+  /** Subscribe to runtime info changes (backend fallback). Returns an unsubscribe function. */
+  onInfo(listener: (info: RuntimeInfo) => void): () => void;
+}

@@ -1,0 +1,90 @@
+/**
+ * Typed errors. Every failure the user can see carries a stable code so that the
+ * UI, the CLI and the tests can tell them apart without parsing messages.
+ */
+export const ErrorCodes = {
+  // Validation: the input is not something we can work on.
+  E_EMPTY_FILE: 'validation',
+  E_UNSUPPORTED_FORMAT: 'validation',
+  E_TRUNCATED: 'validation',
+  E_FILE_TOO_LARGE: 'validation',
+  E_DIMENSIONS_TOO_LARGE: 'validation',
+  E_DECODE_FAILED: 'validation',
+  E_MASK_MISMATCH: 'validation',
+  E_BAD_OPTION: 'validation',
+  // Models: manifest, download, integrity.
+  E_MANIFEST_INVALID: 'model',
+  E_MODEL_FETCH: 'model',
+  E_MODEL_HASH_MISMATCH: 'model',
+  E_MODEL_SIZE_MISMATCH: 'model',
+  E_MODEL_MISSING: 'model',
+  // Backends: ONNX Runtime could not start or run.
+  E_BACKEND_INIT: 'backend',
+  E_BACKEND_RUN: 'backend',
+  // Processing: our own pipeline failed.
+  E_PROCESSING: 'processing',
+  E_EMPTY_MASK: 'processing',
+  E_ENCODE_FAILED: 'processing',
+  // The user stopped it.
+  E_CANCELLED: 'cancelled',
+} as const;
+
+export type ErrorCode = keyof typeof ErrorCodes;
+export type ErrorCategory = (typeof ErrorCodes)[ErrorCode];
+
+export class WmError extends Error {
+  readonly code: ErrorCode;
+  readonly category: ErrorCategory;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'WmError';
+    this.code = code;
+    this.category = ErrorCodes[code];
+  }
+}
+
+/** Plain-object form that survives structured clone (comlink) and JSON (CLI). */
+export interface SerializedError {
+  code: ErrorCode;
+  category: ErrorCategory;
+  message: string;
+}
+
+export function isWmError(e: unknown): e is WmError {
+  return e instanceof WmError;
+}
+
+export function toSerializedError(e: unknown): SerializedError {
+  if (e instanceof WmError) return { code: e.code, category: e.category, message: e.message };
+  if (isAbortError(e)) return { code: 'E_CANCELLED', category: 'cancelled', message: 'Cancelled.' };
+  if (isSerializedError(e)) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  return { code: 'E_PROCESSING', category: 'processing', message };
+}
+
+export function fromSerializedError(e: SerializedError): WmError {
+  return new WmError(e.code, e.message);
+}
+
+export function isSerializedError(e: unknown): e is SerializedError {
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    'code' in e &&
+    typeof (e as { code: unknown }).code === 'string' &&
+    (e as { code: string }).code in ErrorCodes &&
+    'message' in e
+  );
+}
+
+export function isAbortError(e: unknown): boolean {
+  return (
+    (e instanceof WmError && e.code === 'E_CANCELLED') ||
+    (typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'AbortError')
+  );
+}
+
+/** Throws E_CANCELLED if the signal has fired. Call between tiles and stages. */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new WmError('E_CANCELLED', 'Cancelled.');
+}

@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { detect, detectionToMask } from './detect';
+import { WmError } from './errors';
+import { createMask, fillRect } from './mask';
+import { removeMarks } from './remove';
+import { constantRemover, noiseImage, redDetector } from './testing';
+import type { RgbaImage } from './types';
+
+function withRedBox(img: RgbaImage, x: number, y: number, w: number, h: number): RgbaImage {
+  for (let yy = y; yy < y + h; yy++)
+    for (let xx = x; xx < x + w; xx++) {
+      const i = (yy * img.width + xx) * 4;
+      img.data[i] = 255;
+      img.data[i + 1] = 0;
+      img.data[i + 2] = 0;
+    }
+  return img;
+}
+
+describe('detect', () => {
+  it('finds a mark on a downscaled image and reports it in full-resolution coordinates', async () => {
+    const img = withRedBox(noiseImage(1000, 600), 700, 400, 200, 100);
+    // Remove accidental red pixels from the noise so only the box fires.
+    for (let i = 0; i < img.data.length; i += 4) if (img.data[i + 1] >= 50 || img.data[i] < 255) img.data[i] = Math.min(img.data[i], 200);
+    const det = await detect(img, [redDetector(250)], { threshold: 0.5 });
+    expect(det.probability.width).toBe(250);
+    expect(det.probability.height).toBe(150);
+    expect(det.regions).toHaveLength(1);
+    const r = det.regions[0];
+    expect(r.kind).toBe('logo');
+    expect(r.confidence).toBeGreaterThan(0.5);
+    expect(Math.abs(r.box.x - 700)).toBeLessThanOrEqual(8);
+    expect(Math.abs(r.box.y - 400)).toBeLessThanOrEqual(8);
+    expect(Math.abs(r.box.width - 200)).toBeLessThanOrEqual(16);
+    const mask = detectionToMask(det, { threshold: 0.5, disabledRegionIds: [], dilatePx: 0 });
+    expect(mask.width).toBe(1000);
+    expect(mask.data[450 * 1000 + 800]).toBe(255);
+    expect(mask.data[100 * 1000 + 100]).toBe(0);
+    const off = detectionToMask(det, { threshold: 0.5, disabledRegionIds: [r.id], dilatePx: 0 });
+    expect(off.data.every((v) => v === 0)).toBe(true);
+  });
+
+  it('finds nothing on a clean image', async () => {
+    const img = noiseImage(300, 200);
+    for (let i = 0; i < img.data.length; i += 4) img.data[i] = Math.min(img.data[i], 200);
+    const det = await detect(img, [redDetector()], { threshold: 0.5 });
+    expect(det.regions).toHaveLength(0);
+  });
+
+  it('refuses to run without a detector', async () => {
+    await expect(detect(noiseImage(8, 8), [], { threshold: 0.5 })).rejects.toMatchObject({ code: 'E_MODEL_MISSING' });
+  });
+});
+
+describe('removeMarks', () => {
+  it('changes only masked pixels, at full resolution, tile by tile', async () => {
+    const img = noiseImage(700, 500, 7);
+    const before = img.data.slice();
+    const mask = createMask(700, 500);
+    fillRect(mask, { x: 0, y: 0, width: 40, height: 30 }, 255); // top-left corner
+    fillRect(mask, { x: 650, y: 470, width: 50, height: 30 }, 255); // bottom-right corner
+    fillRect(mask, { x: 200, y: 100, width: 300, height: 250 }, 255); // larger than one tile
+    mask.data[250 * 700 + 600] = 128; // one soft pixel
+    const remover = constantRemover(0.5, 128);
+    const out = await removeMarks(img, mask, { kind: 'model', runner: remover }, { marginPx: 16 });
+    expect(out.image.width).toBe(700);
+    expect(remover.calls).toBeGreaterThan(3);
+    expect(img.data).toEqual(before); // the input is never mutated
+    let changedInside = 0;
+    for (let p = 0; p < 700 * 500; p++) {
+      const m = mask.data[p];
+      for (let c = 0; c < 4; c++) {
+        const a = before[p * 4 + c];
+        const b = out.image.data[p * 4 + c];
+        if (m === 0 || c === 3) expect(b).toBe(a);
+      }
+      if (m === 255) {
+        expect(out.image.data[p * 4]).toBe(128);
+        changedInside++;
+      }
+    }
+    expect(changedInside).toBe(40 * 30 + 50 * 30 + 300 * 250);
+    const soft = (250 * 700 + 600) * 4;
+    expect(out.image.data[soft]).toBe(Math.round((before[soft] * 127 + 128 * 128) / 255));
+  });
+
+  it('inpaints with Telea when no model is chosen', async () => {
+    const img = noiseImage(120, 80, 3);
+    const mask = createMask(120, 80);
+    fillRect(mask, { x: 50, y: 30, width: 20, height: 10 }, 255);
+    const out = await removeMarks(img, mask, { kind: 'telea' });
+    expect(out.backend).toBe('cpu');
+    let diff = 0;
+    for (let p = 0; p < 120 * 80; p++) {
+      if (mask.data[p] === 0) expect(out.image.data[p * 4]).toBe(img.data[p * 4]);
+      else if (out.image.data[p * 4] !== img.data[p * 4]) diff++;
+    }
+    expect(diff).toBeGreaterThan(100);
+  });
+
+  it('stops between tiles when cancelled and leaves the input intact', async () => {
+    const img = noiseImage(600, 600);
+    const before = img.data.slice();
+    const mask = createMask(600, 600);
+    fillRect(mask, { x: 0, y: 0, width: 600, height: 600 }, 255);
+    const ctl = new AbortController();
+    const remover = constantRemover(0.5, 128);
+    const run = removeMarks(img, mask, { kind: 'model', runner: remover }, {
+      onProgress: (done) => {
+        if (done === 2) ctl.abort();
+      },
+    }, ctl.signal);
+    await expect(run).rejects.toBeInstanceOf(WmError);
+    await expect(run).rejects.toMatchObject({ code: 'E_CANCELLED' });
+    expect(remover.calls).toBe(2);
+    expect(img.data).toEqual(before);
+  });
+
+  it('rejects a mask of the wrong size and an empty mask with codes', async () => {
+    const img = noiseImage(10, 10);
+    await expect(removeMarks(img, createMask(9, 10), { kind: 'telea' })).rejects.toMatchObject({ code: 'E_MASK_MISMATCH' });
+    await expect(removeMarks(img, createMask(10, 10), { kind: 'telea' })).rejects.toMatchObject({ code: 'E_EMPTY_MASK' });
+  });
+});

@@ -1,0 +1,47 @@
+/** Core data types. Layouts are in the names: `rgba` is interleaved HWC uint8. */
+
+export interface Size {
+  width: number;
+  height: number;
+}
+
+/** Axis-aligned rectangle in image pixels; x/y inclusive, x+width exclusive. */
+export interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** A decoded image at full resolution: interleaved RGBA, 8 bits per channel, not premultiplied. */
+export interface RgbaImage extends Size {
+  data: Uint8ClampedArray; // (H, W, 4)
+}
+
+/**
+ * The edit mask at the image's full resolution. 0 = keep the pixel exactly,
+ * 255 = replace it, in between = soft (feathered) blend of input and result.
+ */
+export interface Mask extends Size {
+  data: Uint8Array; // (H, W)
+}
+
+/** A soft per-pixel map in [0, 1], for example a detector's probability or alpha. */
+export interface FloatMap extends Size {
+  data: Float32Array; // (H, W)
+}
+
+export type RegionKind = 'text' | 'logo' | 'pattern';
+
+export interface Region {
+  id: number;
+  kind: RegionKind;
+  /** Mean probability inside the region, in [0, 1]. */
+  confidence: number;
+  box: Rect;
+  /** Number of mask pixels in the region. */
+  area: number;
+  enabled: boolean;
+}
+
+export type ImageFormat = 'jpeg' | 'png' | 'webp';

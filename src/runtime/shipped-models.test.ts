@@ -1,0 +1,94 @@
+/**
+ * The committed models must match their manifest and behave sanely: every
+ * detector finds a known mark on a rendered fixture and stays quiet on a
+ * clean one; every remover changes only the masked pixels.
+ */
+import { readFileSync } from 'node:fs';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { detect, detectionToMask } from '../engine/detect';
+import { createMask, fillRect } from '../engine/mask';
+import { removeMarks } from '../engine/remove';
+import type { RgbaImage } from '../engine/types';
+import type { ModelEntry } from './manifest';
+import { loadModels } from './models';
+import { RunQueue, type OrtModule } from './ort-runner';
+
+const modelsDir = new URL('../../public/models/', import.meta.url);
+
+async function loadShipped() {
+  return loadModels(
+    {
+      manifest: async () => JSON.parse(readFileSync(new URL('manifest.json', modelsDir), 'utf8')),
+      bytes: async (e: ModelEntry) => new Uint8Array(readFileSync(new URL(e.file, modelsDir))),
+    },
+    {
+      loadOrt: async () => {
+        const ort = (await import('onnxruntime-web')) as unknown as OrtModule;
+        ort.env.wasm.numThreads = 1;
+        return ort;
+      },
+      queue: new RunQueue(),
+    },
+    'wasm',
+  );
+}
+
+/** A smooth photo-like background with a watermark text drawn by librsvg (through sharp). */
+async function fixture(withMark: boolean): Promise<{ image: RgbaImage; box: { x: number; y: number; width: number; height: number } }> {
+  const width = 800;
+  const height = 600;
+  const box = { x: 380, y: 430, width: 380, height: 80 };
+  const text = withMark
+    ? `<text x="${box.x + 10}" y="${box.y + 60}" font-family="DejaVu Sans" font-weight="bold" font-size="56" fill="white" fill-opacity="0.85" stroke="black" stroke-opacity="0.4">© STOCK</text>`
+    : '';
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
+    <defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="#3a6d8c"/><stop offset="1" stop-color="#c9a16b"/></linearGradient></defs>
+    <rect width="100%" height="100%" fill="url(#g)"/><circle cx="250" cy="220" r="120" fill="#6b8f3a" fill-opacity="0.7"/>${text}</svg>`;
+  const { data, info } = await sharp(Buffer.from(svg)).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { image: { width: info.width, height: info.height, data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.byteLength) }, box };
+}
+
+describe('shipped models', () => {
+  it('match the manifest, load, and detect a known text mark but not a clean image', async () => {
+    const models = await loadShipped();
+    expect(models.errors).toEqual([]);
+    expect(models.detectors.length).toBeGreaterThan(0);
+    for (const d of models.detectors) {
+      const { image, box } = await fixture(true);
+      const det = await detect(image, [d], { threshold: 0.5 });
+      const hit = det.regions.filter(
+        (r) => r.box.x < box.x + box.width && r.box.x + r.box.width > box.x && r.box.y < box.y + box.height && r.box.y + r.box.height > box.y,
+      );
+      expect(hit.length, `${d.entry.id} should find the mark`).toBeGreaterThan(0);
+      const mask = detectionToMask(det, { threshold: 0.5, disabledRegionIds: [], dilatePx: 0 });
+      let inside = 0;
+      let outside = 0;
+      for (let y = 0; y < mask.height; y++)
+        for (let x = 0; x < mask.width; x++) {
+          if (!mask.data[y * mask.width + x]) continue;
+          if (x >= box.x && x < box.x + box.width && y >= box.y && y < box.y + box.height) inside++;
+          else outside++;
+        }
+      expect(inside, `${d.entry.id} mask over the mark`).toBeGreaterThan(500);
+      expect(outside / Math.max(1, inside + outside), `${d.entry.id} mask mostly on the mark`).toBeLessThan(0.5);
+      const clean = await fixture(false);
+      const quiet = await detect(clean.image, [d], { threshold: 0.5 });
+      const area = quiet.regions.reduce((s, r) => s + r.area, 0);
+      expect(area / (clean.image.width * clean.image.height), `${d.entry.id} false-positive area`).toBeLessThan(0.01);
+    }
+    for (const r of models.removers) {
+      const { image, box } = await fixture(true);
+      const mask = createMask(image.width, image.height);
+      fillRect(mask, box, 255);
+      const out = await removeMarks(image, mask, { kind: 'model', runner: r });
+      let changed = 0;
+      for (let p = 0; p < image.width * image.height; p++) {
+        const same = [0, 1, 2, 3].every((c) => out.image.data[p * 4 + c] === image.data[p * 4 + c]);
+        if (mask.data[p] === 0) expect(same).toBe(true);
+        else if (!same) changed++;
+      }
+      expect(changed, `${r.entry.id} changes the masked pixels`).toBeGreaterThan(box.width * box.height * 0.3);
+    }
+  });
+});

@@ -1,0 +1,285 @@
+/**
+ * The one inference worker. Thin: it keeps the decoded pixels of each document
+ * (so 48 MP images cross the boundary once), owns the runtime, and exposes
+ * engine calls. The main thread imports only `type EngineApi`.
+ */
+import { expose, transfer } from 'comlink';
+import { detect, detectionToMask, type Detection } from '../engine/detect';
+import { toSerializedError, WmError } from '../engine/errors';
+import { resolveLimits, type Limits } from '../engine/limits';
+import { applyMaskOp, type MaskOp } from '../engine/mask';
+import { removeMarks } from '../engine/remove';
+import type { ImageFormat, Mask, RgbaImage } from '../engine/types';
+import { validateInput } from '../engine/validate';
+import { decodeToRgba, encodeRgba, rgbaToBitmap } from '../platform/browser/codec';
+import { httpModelSource } from '../platform/browser/fetch-model';
+import { loadModels, type LoadedModels } from '../runtime/models';
+import { RunQueue, type Backend as OrtBackend, type OrtModule } from '../runtime/ort-runner';
+import type {
+  Backend,
+  DecodedInfo,
+  DetectOptions,
+  DetectResult,
+  DetectionMaskOptions,
+  EncodeOptions,
+  LoadProgress,
+  RemoveOptions,
+  RemoveProgress,
+  RemoveResult,
+  RuntimeInfo,
+} from './protocol';
+
+export interface InitOptions {
+  /** URL of the folder holding manifest.json. */
+  modelsUrl: string;
+  /** Force a backend (tests, benchmarks); otherwise WebGPU if an adapter appears within the probe. */
+  backend?: Backend;
+  /** WASM threads; default min(4, cores) when crossOriginIsolated, else 1. */
+  threads?: number;
+  /** How long to wait for a WebGPU adapter. */
+  probeMs?: number;
+}
+
+interface Doc {
+  image: RgbaImage;
+  format: ImageFormat;
+}
+
+const docs = new Map<string, Doc>();
+const results = new Map<string, { docId: string; image: RgbaImage }>();
+const detections = new Map<string, Detection>();
+const jobs = new Map<number, AbortController>();
+let seq = 0;
+// A per-worker tag keeps ids from a restarted worker distinct from the old one's.
+const workerTag = Math.random().toString(36).slice(2, 8);
+const newId = (prefix: string) => `${prefix}-${workerTag}-${++seq}`;
+
+let runtime: Promise<{ models: LoadedModels; info: RuntimeInfo }> | null = null;
+let infoListener: ((info: RuntimeInfo) => void) | null = null;
+
+async function probeWebGpu(timeoutMs: number): Promise<boolean> {
+  const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+  if (!gpu) return false;
+  const timeout = new Promise<null>((r) => setTimeout(() => r(null), timeoutMs));
+  try {
+    return (await Promise.race([gpu.requestAdapter(), timeout])) != null;
+  } catch {
+    return false;
+  }
+}
+
+async function startRuntime(opts: InitOptions, onProgress?: (p: LoadProgress) => void) {
+  const threads =
+    opts.threads ?? (self.crossOriginIsolated ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1)) : 1);
+  const backend: Backend = opts.backend ?? ((await probeWebGpu(opts.probeMs ?? 2000)) ? 'webgpu' : 'wasm');
+  const loaded = new Map<OrtBackend, Promise<OrtModule>>();
+  const loadOrt = (b: OrtBackend): Promise<OrtModule> => {
+    let p = loaded.get(b);
+    if (!p) {
+      p = (b === 'webgpu' ? import('onnxruntime-web/webgpu') : import('onnxruntime-web/wasm')).then((ort) => {
+        ort.env.wasm.numThreads = threads;
+        ort.env.wasm.proxy = false;
+        return ort as unknown as OrtModule;
+      });
+      loaded.set(b, p);
+    }
+    return p;
+  };
+  const info: RuntimeInfo = { backend, threads, detectors: [], removers: [], removalMethods: ['telea'] };
+  const models = await loadModels(
+    httpModelSource(opts.modelsUrl),
+    {
+      loadOrt,
+      queue: new RunQueue(),
+      onFallback: () => {
+        info.backend = 'wasm';
+        infoListener?.({ ...info });
+      },
+    },
+    backend,
+    onProgress,
+  );
+  info.detectors = models.detectors.map((d) => d.entry.id);
+  info.removers = models.removers.map((r) => r.entry.id);
+  info.removalMethods = models.removers.length > 0 ? ['model', 'telea'] : ['telea'];
+  const used = [...models.detectors, ...models.removers].map((r) => r.backend);
+  if (used.length > 0 && used.every((b) => b === 'wasm')) info.backend = 'wasm';
+  return { models, info };
+}
+
+function getRuntime() {
+  if (!runtime) throw new WmError('E_BACKEND_INIT', 'The engine is not initialised.');
+  return runtime;
+}
+
+function getDoc(docId: string): Doc {
+  const d = docs.get(docId);
+  if (!d) throw new WmError('E_PROCESSING', `E_DOC_MISSING: the worker no longer holds image ${docId}.`);
+  return d;
+}
+
+/** Runs a cancellable job and turns every failure into a typed, cloneable error. */
+async function job<T>(jobId: number | undefined, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const ctl = new AbortController();
+  if (jobId !== undefined) jobs.set(jobId, ctl);
+  try {
+    return await work(ctl.signal);
+  } catch (e) {
+    throw toSerializedError(e);
+  } finally {
+    if (jobId !== undefined) jobs.delete(jobId);
+  }
+}
+
+const api = {
+  async init(opts: InitOptions, onProgress?: (p: LoadProgress) => void): Promise<RuntimeInfo & { modelErrors: ReturnType<typeof toSerializedError>[] }> {
+    try {
+      if (!runtime) {
+        runtime = startRuntime(opts, onProgress);
+        runtime.catch(() => {
+          runtime = null;
+        });
+      }
+      const { info, models } = await runtime;
+      return { ...info, modelErrors: models.errors };
+    } catch (e) {
+      throw toSerializedError(e);
+    }
+  },
+
+  onInfo(listener: (info: RuntimeInfo) => void): void {
+    infoListener = listener;
+  },
+
+  async decode(file: Blob, limits?: Partial<Limits>): Promise<DecodedInfo> {
+    return job(undefined, async () => {
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      const header = validateInput(bytes, resolveLimits(limits));
+      const { image, bitmap } = await decodeToRgba(file);
+      const docId = newId('doc');
+      docs.set(docId, { image, format: header.format });
+      const info: DecodedInfo = {
+        docId,
+        width: image.width,
+        height: image.height,
+        format: header.format,
+        hasAlpha: header.hasAlpha ?? false,
+        bitmap,
+      };
+      return transfer(info, [bitmap]);
+    });
+  },
+
+  async detect(jobId: number, docId: string, opts: DetectOptions): Promise<DetectResult> {
+    return job(jobId, async (signal) => {
+      const { models } = await getRuntime();
+      const doc = getDoc(docId);
+      const t0 = performance.now();
+      const det = await detect(doc.image, models.detectors, { threshold: opts.threshold }, signal);
+      const detectionId = newId('det');
+      detections.set(detectionId, det);
+      // Keep the last few: they are small (detector resolution).
+      if (detections.size > 8) detections.delete(detections.keys().next().value as string);
+      const probability = { ...det.probability, data: det.probability.data.slice() };
+      return transfer(
+        {
+          detectionId,
+          regions: det.regions,
+          probability,
+          ms: performance.now() - t0,
+          backend: (det.backend === 'webgpu' ? 'webgpu' : 'wasm') as Backend,
+        },
+        [probability.data.buffer],
+      );
+    });
+  },
+
+  async detectionMask(detectionId: string, opts: DetectionMaskOptions): Promise<Mask> {
+    return job(undefined, async () => {
+      const det = detections.get(detectionId);
+      if (!det) throw new WmError('E_PROCESSING', 'That detection is no longer available; run Detect again.');
+      const mask = detectionToMask(det, opts);
+      return transfer(mask, [mask.data.buffer]);
+    });
+  },
+
+  async maskOp(mask: Mask, op: MaskOp): Promise<Mask> {
+    return job(undefined, async () => {
+      const out = applyMaskOp(mask, op);
+      return transfer(out, [out.data.buffer]);
+    });
+  },
+
+  async remove(
+    jobId: number,
+    docId: string,
+    mask: Mask,
+    opts: RemoveOptions,
+    onProgress?: (p: RemoveProgress) => void,
+  ): Promise<RemoveResult> {
+    return job(jobId, async (signal) => {
+      const doc = getDoc(docId);
+      const t0 = performance.now();
+      let remover: Parameters<typeof removeMarks>[2];
+      if (opts.method === 'model') {
+        const { models } = await getRuntime();
+        const runner = models.removers[0];
+        if (!runner) throw new WmError('E_MODEL_MISSING', 'No learned remover is installed; use the classical method.');
+        remover = { kind: 'model', runner };
+      } else {
+        remover = { kind: 'telea' };
+      }
+      const out = await removeMarks(
+        doc.image,
+        mask,
+        remover,
+        { marginPx: opts.marginPx, onProgress: (done, total) => onProgress?.({ done, total }) },
+        signal,
+      );
+      const resultId = newId('res');
+      // One result per document is enough: a new run replaces the previous one.
+      for (const [id, r] of results) if (r.docId === docId) results.delete(id);
+      results.set(resultId, { docId, image: out.image });
+      const bitmap = await rgbaToBitmap(out.image);
+      const result: RemoveResult = {
+        resultId,
+        bitmap,
+        tiles: out.tiles.length,
+        ms: performance.now() - t0,
+        backend: out.backend === 'webgpu' ? 'webgpu' : out.backend === 'cpu' ? 'cpu' : 'wasm',
+        method: opts.method,
+        crops: out.tiles.map((t) => t.input),
+      };
+      return transfer(result, [bitmap]);
+    });
+  },
+
+  async encode(id: { resultId: string } | { docId: string }, opts: EncodeOptions): Promise<Blob> {
+    return job(undefined, async () => {
+      const image =
+        'resultId' in id
+          ? results.get(id.resultId)?.image
+          : docs.get(id.docId)?.image;
+      if (!image) throw new WmError('E_PROCESSING', 'That image is no longer held by the engine; run it again.');
+      return encodeRgba(image, opts.format, opts.quality);
+    });
+  },
+
+  release(docId: string): void {
+    docs.delete(docId);
+    for (const [id, r] of results) if (r.docId === docId) results.delete(id);
+  },
+
+  cancel(jobId: number): void {
+    jobs.get(jobId)?.abort();
+  },
+
+  /** Diagnostics for tests and the speed benchmark. */
+  stats(): { docs: number; results: number; detections: number; crossOriginIsolated: boolean } {
+    return { docs: docs.size, results: results.size, detections: detections.size, crossOriginIsolated: self.crossOriginIsolated };
+  },
+};
+
+export type EngineApi = typeof api;
+
+expose(api);

@@ -1,0 +1,94 @@
+/**
+ * Shapes that cross the worker boundary. Plain data only (structured clone).
+ * The main thread imports these types and `type EngineApi` from engine.worker.ts,
+ * never the worker's implementation.
+ */
+import type { SerializedError } from '../engine/errors';
+import type { FloatMap, ImageFormat, Mask, Rect, Region } from '../engine/types';
+import type { Limits } from '../engine/limits';
+import type { MaskOp } from '../engine/mask';
+
+export type Backend = 'webgpu' | 'wasm';
+
+export interface RuntimeInfo {
+  /** The execution provider actually in use for the last successful session. */
+  backend: Backend;
+  /** True when WASM runs multithreaded (page is crossOriginIsolated). */
+  threads: number;
+  /** Model ids by role, as loaded from the manifest. */
+  detectors: string[];
+  removers: string[];
+  /** 'telea' is always available as a classical fallback. */
+  removalMethods: RemovalMethod[];
+}
+
+export interface LoadProgress {
+  modelId: string;
+  file: string;
+  loaded: number;
+  total: number;
+  /** 'download' while bytes arrive, 'verify' during the sha256 check, 'ready' when the session exists. */
+  phase: 'download' | 'verify' | 'session' | 'ready';
+}
+
+export interface DecodedInfo {
+  docId: string;
+  width: number;
+  height: number;
+  format: ImageFormat;
+  hasAlpha: boolean;
+  /** Full-resolution bitmap for display; the worker keeps the pixels for processing. */
+  bitmap: ImageBitmap;
+}
+
+export interface DetectOptions {
+  threshold: number; // [0, 1], default 0.5
+}
+
+export interface DetectResult {
+  detectionId: string;
+  regions: Region[];
+  /** Soft map at detector resolution, for the translucent overlay; scale it to the image to draw. */
+  probability: FloatMap;
+  ms: number;
+  backend: Backend;
+}
+
+export interface DetectionMaskOptions {
+  threshold: number;
+  disabledRegionIds: number[];
+  /** Extra dilation in image pixels applied after thresholding. */
+  dilatePx: number;
+}
+
+export type RemovalMethod = 'model' | 'telea';
+
+export interface RemoveOptions {
+  method: RemovalMethod;
+  /** Context margin around each masked region, in pixels. */
+  marginPx?: number;
+}
+
+export interface RemoveProgress {
+  done: number;
+  total: number;
+}
+
+export interface RemoveResult {
+  resultId: string;
+  bitmap: ImageBitmap;
+  tiles: number;
+  ms: number;
+  backend: Backend | 'cpu';
+  method: RemovalMethod;
+  /** Union of the crops that were processed, for debugging overlays. */
+  crops: Rect[];
+}
+
+export interface EncodeOptions {
+  format: ImageFormat;
+  /** 0..1 for JPEG/WebP. */
+  quality?: number;
+}
+
+export type { SerializedError, Limits, MaskOp, Mask };
