@@ -80,6 +80,21 @@ function resamplePlane(
   return out;
 }
 
+/**
+ * Map raw detector output to a common score: the model's calibrated threshold
+ * becomes 0.5, 0 and 1 stay put. Detectors of different kinds (a probability
+ * map, an alpha regression) then share one UI threshold.
+ */
+export function calibrate(values: Float32Array, threshold: number): void {
+  if (threshold === 0.5) return;
+  const lo = 0.5 / threshold;
+  const hi = 0.5 / (1 - threshold);
+  for (let i = 0; i < values.length; i++) {
+    const v = Math.min(1, Math.max(0, values[i]));
+    values[i] = v < threshold ? v * lo : 0.5 + (v - threshold) * hi;
+  }
+}
+
 export async function detect(
   image: RgbaImage,
   detectors: ModelRunner[],
@@ -118,6 +133,7 @@ export async function detect(
     const outputs = await det.run({ [input.name]: { data: x, dims: [1, 3, padH, padW] } }, signal);
     backend = det.backend;
     const prob = resamplePlane(outputOf(outputs, probOut.name, e.id), 0, size.width, size.height, padW, padH, map.width, map.height);
+    calibrate(prob, e.threshold);
 
     const kinds = (e.kinds ?? ['text']).map((k) => KINDS.indexOf(k));
     let kindPlanes: Float32Array[] | null = null;

@@ -76,3 +76,19 @@ describe('sizes', () => {
     expect(roundUp(750, 32)).toBe(768);
   });
 });
+
+import { calibrate } from './detect';
+
+describe('calibrate', () => {
+  it('maps the model threshold to 0.5 and keeps 0 and 1', () => {
+    const v = new Float32Array([0, 0.1, 0.2, 0.6, 1, 1.5, -0.2]);
+    calibrate(v, 0.2);
+    expect(v[0]).toBe(0);
+    expect(v[1]).toBeCloseTo(0.25, 6);
+    expect(v[2]).toBeCloseTo(0.5, 6);
+    expect(v[3]).toBeCloseTo(0.75, 6);
+    expect(v[4]).toBeCloseTo(1, 6);
+    expect(v[5]).toBeCloseTo(1, 6);
+    expect(v[6]).toBe(0);
+  });
+});

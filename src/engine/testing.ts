@@ -14,6 +14,7 @@ export function entry(partial: Partial<ModelEntry> & Pick<ModelEntry, 'id' | 'ro
     precision: 'fp32',
     sizeMultiple: 32,
     unclip: 0,
+    threshold: 0.5,
     priority: 0,
     ...partial,
   };

@@ -51,6 +51,16 @@ export const ModelEntrySchema = z
       .nonnegative()
       .default(0)
       .describe('Detectors: grow each region by this fraction of its short side (DB-style shrunk text maps need ~0.5)'),
+    threshold: z
+      .number()
+      .gt(0)
+      .lt(1)
+      .default(0.5)
+      .describe(
+        'Detectors: the raw output value at the calibrated operating point. The engine maps raw values ' +
+          'piecewise-linearly so that this value becomes 0.5, the UI default, and 0 and 1 stay fixed. ' +
+          'Alpha-regressing detectors need a low value (faint marks have alpha ~0.15).',
+      ),
     priority: z.number().default(0).describe('Higher runs first / is preferred when several removers exist'),
     inputs: z.array(TensorSpecSchema).min(1),
     outputs: z.array(TensorSpecSchema).min(1),
