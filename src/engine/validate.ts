@@ -1,0 +1,354 @@
+/**
+ * Input validation from the file's bytes alone, before any decoder runs: the
+ * format comes from magic bytes (never the extension) and the dimensions from the
+ * headers, so an oversized or broken file is refused without decoding it.
+ */
+import { WmError } from './errors';
+import type { Limits } from './limits';
+import type { ImageFormat } from './types';
+
+export interface ImageHeader {
+  format: ImageFormat;
+  width: number;
+  height: number;
+  /** EXIF orientation 1..8 (1 when absent) */
+  orientation: number;
+  /** width/height after applying orientation (5..8 swap) */
+  displayWidth: number;
+  displayHeight: number;
+  hasAlpha: boolean | null;
+}
+
+const FORMAT_NAMES: Record<ImageFormat, string> = { jpeg: 'JPEG', png: 'PNG', webp: 'WebP' };
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+export function sniffFormat(bytes: Uint8Array): ImageFormat | null {
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
+  if (bytes.length >= 8 && PNG_SIGNATURE.every((b, i) => bytes[i] === b)) return 'png';
+  if (bytes.length >= 12 && ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 4) === 'WEBP') return 'webp';
+  return null;
+}
+
+export function readHeader(bytes: Uint8Array): ImageHeader {
+  const format = sniffFormat(bytes);
+  if (!format) throw new WmError('E_UNSUPPORTED_FORMAT', 'This file is not a JPEG, PNG or WebP image.');
+  const raw = format === 'jpeg' ? readJpeg(bytes) : format === 'png' ? readPng(bytes) : readWebp(bytes);
+  const swap = raw.orientation >= 5;
+  return {
+    format,
+    width: raw.width,
+    height: raw.height,
+    orientation: raw.orientation,
+    displayWidth: swap ? raw.height : raw.width,
+    displayHeight: swap ? raw.width : raw.height,
+    hasAlpha: raw.hasAlpha,
+  };
+}
+
+export function validateInput(bytes: Uint8Array, limits: Limits): ImageHeader {
+  if (bytes.length === 0) throw new WmError('E_EMPTY_FILE', 'This file is empty.');
+  if (bytes.length > limits.maxBytes) {
+    throw new WmError('E_FILE_TOO_LARGE', `This file is ${formatBytes(bytes.length)}; the limit is ${formatBytes(limits.maxBytes)}.`);
+  }
+  const format = sniffFormat(bytes);
+  const accepted = joinNames(limits.formats.map((f) => FORMAT_NAMES[f]));
+  if (!format) throw new WmError('E_UNSUPPORTED_FORMAT', `This file is not a ${accepted} image.`);
+  if (!limits.formats.includes(format)) {
+    throw new WmError('E_UNSUPPORTED_FORMAT', `${FORMAT_NAMES[format]} files are not accepted here; use ${accepted}.`);
+  }
+  const header = readHeader(bytes);
+  const complete = format === 'jpeg' ? jpegHasEnd(bytes) : format === 'png' ? pngHasEnd(bytes) : webpIsComplete(bytes);
+  if (!complete) {
+    throw new WmError('E_TRUNCATED', `This ${FORMAT_NAMES[format]} file is incomplete: it ends before the image does. Was the download or copy interrupted?`);
+  }
+  const { width: w, height: h } = header;
+  if (w <= 0 || h <= 0) {
+    throw new WmError('E_DIMENSIONS_TOO_LARGE', `This image says it is ${w} × ${h} pixels, which is not a usable size.`);
+  }
+  // The side limits are about memory and model tiling, not layout, so an image that
+  // fits when turned 90° (a portrait photo against landscape limits) is accepted.
+  const fits = (w <= limits.maxWidth && h <= limits.maxHeight) || (h <= limits.maxWidth && w <= limits.maxHeight);
+  if (!fits) {
+    throw new WmError(
+      'E_DIMENSIONS_TOO_LARGE',
+      `This image is ${w} × ${h} pixels; the largest accepted is ${limits.maxWidth} × ${limits.maxHeight}.`,
+    );
+  }
+  if (w * h > limits.maxPixels) {
+    throw new WmError(
+      'E_DIMENSIONS_TOO_LARGE',
+      `This image has ${formatMegapixels(w * h)} (${w} × ${h}); the limit is ${formatMegapixels(limits.maxPixels)}.`,
+    );
+  }
+  return header;
+}
+
+interface RawHeader {
+  width: number;
+  height: number;
+  orientation: number;
+  hasAlpha: boolean | null;
+}
+
+function truncated(format: ImageFormat): WmError {
+  return new WmError('E_TRUNCATED', `This ${FORMAT_NAMES[format]} file ends inside its header.`);
+}
+
+function corrupt(format: ImageFormat, why: string): WmError {
+  return new WmError('E_UNSUPPORTED_FORMAT', `This ${FORMAT_NAMES[format]} file is damaged: ${why}.`);
+}
+
+// ---- JPEG -----------------------------------------------------------------
+
+/** Markers with no length field: TEM, RST0-7, SOI, EOI. */
+function isStandalone(m: number): boolean {
+  return m === 0x01 || (m >= 0xd0 && m <= 0xd9);
+}
+
+/** SOF0-SOF15 except DHT (C4), JPG (C8) and DAC (CC). */
+function isSof(m: number): boolean {
+  return m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc;
+}
+
+function readJpeg(b: Uint8Array): RawHeader {
+  let pos = 2;
+  let orientation = 1;
+  let size: { width: number; height: number } | null = null;
+  while (pos < b.length) {
+    if (b[pos] !== 0xff) {
+      if (size) break;
+      throw corrupt('jpeg', `expected a marker at byte ${pos}`);
+    }
+    // Any number of 0xFF fill bytes may precede a marker.
+    while (pos < b.length && b[pos] === 0xff) pos++;
+    if (pos >= b.length) break;
+    const marker = b[pos++];
+    if (isStandalone(marker)) {
+      if (marker === 0xd9 && !size) throw corrupt('jpeg', 'it ends before its frame header');
+      if (marker === 0xd9) break;
+      continue;
+    }
+    if (pos + 2 > b.length) break;
+    const len = (b[pos] << 8) | b[pos + 1];
+    if (len < 2) throw corrupt('jpeg', 'a segment has an impossible length');
+    const start = pos + 2;
+    const end = pos + len;
+    if (marker === 0xda) {
+      // Start of scan: the headers are over.
+      if (!size) throw corrupt('jpeg', 'the image data starts before the frame header');
+      break;
+    }
+    if (end > b.length) break;
+    if (marker === 0xe1 && orientation === 1 && len >= 8 && ascii(b, start, 4) === 'Exif' && b[start + 4] === 0 && b[start + 5] === 0) {
+      orientation = exifOrientation(b, start + 6, end);
+    } else if (isSof(marker) && !size) {
+      if (len < 8) throw corrupt('jpeg', 'the frame header is too short');
+      size = { height: (b[start + 1] << 8) | b[start + 2], width: (b[start + 3] << 8) | b[start + 4] };
+    }
+    pos = end;
+  }
+  if (!size) throw truncated('jpeg');
+  return { ...size, orientation, hasAlpha: false };
+}
+
+/**
+ * Orientation (tag 0x0112) from IFD0 of a TIFF structure in b[base, end). Broken
+ * EXIF is common and harmless for us, so any inconsistency yields 1, not an error.
+ */
+function exifOrientation(b: Uint8Array, base: number, end: number): number {
+  if (base + 8 > end) return 1;
+  const order = ascii(b, base, 2);
+  if (order !== 'II' && order !== 'MM') return 1;
+  const le = order === 'II';
+  const u16 = (o: number): number => (le ? b[o] | (b[o + 1] << 8) : (b[o] << 8) | b[o + 1]);
+  const u32 = (o: number): number => (le ? (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16)) + b[o + 3] * 0x1000000 : b[o] * 0x1000000 + ((b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]));
+  if (u16(base + 2) !== 42) return 1;
+  const ifd = base + u32(base + 4);
+  if (ifd + 2 > end) return 1;
+  const count = u16(ifd);
+  for (let i = 0; i < count; i++) {
+    const e = ifd + 2 + i * 12;
+    if (e + 12 > end) return 1;
+    if (u16(e) !== 0x0112) continue;
+    // SHORT (3) is the spec; some writers use LONG (4).
+    const type = u16(e + 2);
+    const v = type === 3 ? u16(e + 8) : type === 4 ? u32(e + 8) : 0;
+    return v >= 1 && v <= 8 ? v : 1;
+  }
+  return 1;
+}
+
+/**
+ * True when the JPEG has its EOI. Fast path: FF D9 at the end, after any zero
+ * padding. Otherwise walk the segments and entropy-coded data to find EOI, so
+ * data appended after it (motion photos, vendor trailers) is not mistaken for
+ * truncation.
+ */
+function jpegHasEnd(b: Uint8Array): boolean {
+  let e = b.length;
+  while (e > 0 && b[e - 1] === 0x00) e--;
+  if (e >= 4 && b[e - 2] === 0xff && b[e - 1] === 0xd9) return true;
+  let pos = 2;
+  while (pos < b.length) {
+    if (b[pos] !== 0xff) return false;
+    while (pos < b.length && b[pos] === 0xff) pos++;
+    if (pos >= b.length) return false;
+    const marker = b[pos++];
+    if (marker === 0xd9) return true;
+    if (isStandalone(marker)) continue;
+    if (pos + 2 > b.length) return false;
+    pos += (b[pos] << 8) | b[pos + 1];
+    if (pos > b.length) return false;
+    if (marker !== 0xda) continue;
+    // Entropy-coded data: FF 00 is a stuffed byte and FF D0-D7 a restart marker.
+    while (pos < b.length) {
+      if (b[pos] !== 0xff) {
+        pos++;
+        continue;
+      }
+      const next = b[pos + 1];
+      if (next === 0x00 || (next >= 0xd0 && next <= 0xd7)) pos += 2;
+      else if (next === 0xff) pos++;
+      else break;
+    }
+  }
+  return false;
+}
+
+// ---- PNG ------------------------------------------------------------------
+
+function readPng(b: Uint8Array): RawHeader {
+  if (b.length < 33) throw truncated('png');
+  if (ascii(b, 12, 4) !== 'IHDR') throw corrupt('png', 'the first chunk is not IHDR');
+  const width = u32be(b, 16);
+  const height = u32be(b, 20);
+  const colourType = b[25];
+  // Colour types 4 and 6 carry alpha; the others only via a tRNS chunk before IDAT.
+  let hasAlpha = colourType === 4 || colourType === 6;
+  let orientation = 1;
+  let pos = 33;
+  while (pos + 8 <= b.length) {
+    const len = u32be(b, pos);
+    const type = ascii(b, pos + 4, 4);
+    if (type === 'IDAT' || type === 'IEND') break;
+    if (type === 'tRNS') hasAlpha = true;
+    if (type === 'eXIf' && pos + 8 + len <= b.length) orientation = exifOrientation(b, pos + 8, pos + 8 + len);
+    pos += 12 + len;
+  }
+  return { width, height, orientation, hasAlpha };
+}
+
+/** Walks the chunk lengths to IEND; a file cut short runs out of bytes first. */
+function pngHasEnd(b: Uint8Array): boolean {
+  let pos = 8;
+  while (pos + 12 <= b.length) {
+    const len = u32be(b, pos);
+    if (ascii(b, pos + 4, 4) === 'IEND') return true;
+    pos += 12 + len;
+  }
+  return false;
+}
+
+// ---- WebP -----------------------------------------------------------------
+
+function readWebp(b: Uint8Array): RawHeader {
+  if (b.length < 30) throw truncated('webp');
+  const chunk = ascii(b, 12, 4);
+  const d = 20; // chunk payload
+  if (chunk === 'VP8 ') {
+    // Frame tag (3 bytes), start code 9D 01 2A, then 14-bit width and height.
+    if (b[d + 3] !== 0x9d || b[d + 4] !== 0x01 || b[d + 5] !== 0x2a) throw corrupt('webp', 'the VP8 start code is missing');
+    return { width: u16le(b, d + 6) & 0x3fff, height: u16le(b, d + 8) & 0x3fff, orientation: 1, hasAlpha: false };
+  }
+  if (chunk === 'VP8L') {
+    if (b[d] !== 0x2f) throw corrupt('webp', 'the VP8L signature is missing');
+    const bits = u32le(b, d + 1);
+    return {
+      width: (bits & 0x3fff) + 1,
+      height: ((bits >>> 14) & 0x3fff) + 1,
+      orientation: 1,
+      // The alpha_is_used hint; a decoder may still find the alpha fully opaque.
+      hasAlpha: ((bits >>> 28) & 1) === 1,
+    };
+  }
+  if (chunk === 'VP8X') {
+    return {
+      width: u24le(b, d + 4) + 1,
+      height: u24le(b, d + 7) + 1,
+      orientation: (b[d] & 0x08) !== 0 ? webpExifOrientation(b) : 1,
+      hasAlpha: (b[d] & 0x10) !== 0,
+    };
+  }
+  throw corrupt('webp', `the first chunk is '${ascii(b, 12, 4)}', not VP8, VP8L or VP8X`);
+}
+
+/**
+ * Orientation from the extended format's EXIF chunk, which comes after the image
+ * data. It is the file's own tag; whether a decoder applies it is the caller's
+ * concern (the decoded size tells).
+ */
+function webpExifOrientation(b: Uint8Array): number {
+  let pos = 12;
+  while (pos + 8 <= b.length) {
+    const len = u32le(b, pos + 4);
+    if (ascii(b, pos, 4) === 'EXIF') {
+      const start = pos + 8;
+      const end = Math.min(b.length, start + len);
+      // Some writers keep JPEG's "Exif\0\0" prefix before the TIFF header.
+      const tiff = ascii(b, start, 4) === 'Exif' ? start + 6 : start;
+      return exifOrientation(b, tiff, end);
+    }
+    pos += 8 + len + (len & 1);
+  }
+  return 1;
+}
+
+function webpIsComplete(b: Uint8Array): boolean {
+  // RIFF size counts from byte 8; writers pad odd sizes, so one byte short is tolerated.
+  const riffEnd = 8 + u32le(b, 4);
+  return riffEnd <= b.length + ((riffEnd & 1) === 1 ? 1 : 0);
+}
+
+// ---- helpers --------------------------------------------------------------
+
+function ascii(b: Uint8Array, at: number, n: number): string {
+  let s = '';
+  for (let i = 0; i < n && at + i < b.length; i++) s += String.fromCharCode(b[at + i]);
+  return s;
+}
+
+function u32be(b: Uint8Array, o: number): number {
+  return b[o] * 0x1000000 + ((b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]);
+}
+
+function u32le(b: Uint8Array, o: number): number {
+  return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16)) + b[o + 3] * 0x1000000;
+}
+
+function u24le(b: Uint8Array, o: number): number {
+  return b[o] | (b[o + 1] << 8) | (b[o + 2] << 16);
+}
+
+function u16le(b: Uint8Array, o: number): number {
+  return b[o] | (b[o + 1] << 8);
+}
+
+/** "12.3 MB" with binary megabytes, matching how the limits are written (10 × 1024²). */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} bytes`;
+  if (n < 1024 * 1024) return `${trimZero((n / 1024).toFixed(1))} KB`;
+  return `${trimZero((n / (1024 * 1024)).toFixed(1))} MB`;
+}
+
+function formatMegapixels(px: number): string {
+  return `${trimZero((px / 1e6).toFixed(1))} MP`;
+}
+
+function trimZero(s: string): string {
+  return s.endsWith('.0') ? s.slice(0, -2) : s;
+}
+
+function joinNames(names: string[]): string {
+  if (names.length <= 1) return names.join('');
+  return `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
+}
