@@ -15,6 +15,7 @@ export function entry(partial: Partial<ModelEntry> & Pick<ModelEntry, 'id' | 'ro
     sizeMultiple: 32,
     unclip: 0,
     threshold: 0.5,
+    recommended: true,
     priority: 0,
     ...partial,
   };

@@ -61,6 +61,13 @@ export const ModelEntrySchema = z
           'piecewise-linearly so that this value becomes 0.5, the UI default, and 0 and 1 stay fixed. ' +
           'Alpha-regressing detectors need a low value (faint marks have alpha ~0.15).',
       ),
+    recommended: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Removers: whether the app picks it by default. Set false when the held-out evaluation shows it ' +
+          'does not beat the classical fallback yet; it then stays available as an explicit choice.',
+      ),
     priority: z.number().default(0).describe('Higher runs first / is preferred when several removers exist'),
     inputs: z.array(TensorSpecSchema).min(1),
     outputs: z.array(TensorSpecSchema).min(1),

@@ -85,7 +85,7 @@ async function startRuntime(opts: InitOptions, onProgress?: (p: LoadProgress) =>
     }
     return p;
   };
-  const info: RuntimeInfo = { backend, threads, detectors: [], removers: [], removalMethods: ['telea'] };
+  const info: RuntimeInfo = { backend, threads, detectors: [], removers: [], removalMethods: ['telea'], defaultMethod: 'telea' };
   const models = await loadModels(
     httpModelSource(opts.modelsUrl),
     {
@@ -102,6 +102,7 @@ async function startRuntime(opts: InitOptions, onProgress?: (p: LoadProgress) =>
   info.detectors = models.detectors.map((d) => d.entry.id);
   info.removers = models.removers.map((r) => r.entry.id);
   info.removalMethods = models.removers.length > 0 ? ['model', 'telea'] : ['telea'];
+  info.defaultMethod = models.removers[0]?.entry.recommended ? 'model' : 'telea';
   const used = [...models.detectors, ...models.removers].map((r) => r.backend);
   if (used.length > 0 && used.every((b) => b === 'wasm')) info.backend = 'wasm';
   return { models, info };

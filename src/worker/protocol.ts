@@ -20,6 +20,8 @@ export interface RuntimeInfo {
   removers: string[];
   /** 'telea' is always available as a classical fallback. */
   removalMethods: RemovalMethod[];
+  /** The method the app should preselect: the learned remover if the manifest recommends it. */
+  defaultMethod: RemovalMethod;
 }
 
 export interface LoadProgress {
