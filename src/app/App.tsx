@@ -1,0 +1,60 @@
+/** Layout: header, document strip, toolbar + viewport, side panels, status line. */
+import { useEffect } from 'react';
+import { startRuntime } from './actions/runtime-actions';
+import { CompareBar } from './components/CompareBar';
+import { DetectPanel } from './components/DetectPanel';
+import { DocList } from './components/DocList';
+import { EmptyState } from './components/EmptyState';
+import { ExportPanel } from './components/ExportPanel';
+import { FileInput } from './components/FileInput';
+import { Header } from './components/Header';
+import { MaskPanel } from './components/MaskPanel';
+import { RemovePanel } from './components/RemovePanel';
+import { ShortcutsHelp } from './components/ShortcutsHelp';
+import { StatusBar } from './components/StatusBar';
+import { Toasts } from './components/Toasts';
+import { Toolbar } from './components/Toolbar';
+import { useGlobalInput } from './hooks/useGlobalInput';
+import { useShortcuts } from './hooks/useShortcuts';
+import { useUi } from './store';
+import { Viewport } from './viewport/Viewport';
+
+export function App() {
+  const hasDocs = useUi((s) => s.docs.length > 0);
+  const dragging = useGlobalInput();
+  useShortcuts();
+  useEffect(() => startRuntime(), []);
+
+  return (
+    <div className={dragging ? 'app dragging' : 'app'}>
+      <Header />
+      <FileInput />
+      {hasDocs ? (
+        <div className="workspace">
+          <DocList />
+          <main className="stage">
+            <Toolbar />
+            <Viewport />
+            <CompareBar />
+          </main>
+          <aside className="side">
+            <DetectPanel />
+            <MaskPanel />
+            <RemovePanel />
+            <ExportPanel />
+          </aside>
+        </div>
+      ) : (
+        <EmptyState />
+      )}
+      <StatusBar />
+      <Toasts />
+      <ShortcutsHelp />
+      {dragging && (
+        <div className="drop-veil" aria-hidden="true">
+          <span>Drop images to open them</span>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,93 @@
+/** Bringing images in: files from the picker, drop, paste and the PWA launch queue. */
+import { engine } from '../engine';
+import { addDocData, getDocData, removeDocData } from '../documents';
+import { reportError } from '../errors';
+import { getUi, setStatus, update, type DocMeta } from '../store';
+import { cancelTaskFor } from './task';
+
+function splitName(fileName: string): { base: string; ext: string } {
+  const dot = fileName.lastIndexOf('.');
+  if (dot <= 0) return { base: fileName || 'image', ext: '' };
+  return { base: fileName.slice(0, dot), ext: fileName.slice(dot + 1).toLowerCase() };
+}
+
+let pending = 0;
+
+export async function importFiles(files: readonly File[]): Promise<void> {
+  if (files.length === 0) return;
+  pending += files.length;
+  setStatus('loading', files.length > 1 ? `Opening ${files.length} images…` : `Opening ${files[0].name || 'image'}…`);
+  let opened = 0;
+  let failed = false;
+  for (const file of files) {
+    let decodedId: string | null = null;
+    try {
+      const info = await engine().decode(file);
+      decodedId = info.docId;
+      const { base, ext } = splitName(file.name || 'pasted-image');
+      addDocData(info.docId, info.bitmap, ext);
+      const meta: DocMeta = {
+        id: info.docId,
+        name: base,
+        width: info.width,
+        height: info.height,
+        format: info.format,
+        hasAlpha: info.hasAlpha,
+        maskVersion: 0,
+        maskCount: 0,
+        undoLabel: null,
+        redoLabel: null,
+        detection: null,
+        threshold: 0.5,
+        disabledRegionIds: [],
+        result: null,
+      };
+      update('ui', (s) => ({ docs: [...s.docs, meta], activeId: meta.id }));
+      opened++;
+    } catch (e) {
+      failed = true;
+      // Decoded but not set up here (e.g. no canvas memory): free the worker's copy too.
+      if (decodedId && !getDocData(decodedId)) engine().release(decodedId);
+      reportError(e, `Could not open ${file.name || 'the image'}`);
+    } finally {
+      pending--;
+    }
+  }
+  if (pending === 0 && !failed) setStatus('idle', opened === 1 ? 'Image opened' : `${opened} images opened`);
+}
+
+export function closeDoc(id: string): void {
+  const s = getUi();
+  const idx = s.docs.findIndex((d) => d.id === id);
+  if (idx < 0) return;
+  const doc = getDocData(id);
+  if (doc?.history.inGesture) return;
+  const docs = s.docs.filter((d) => d.id !== id);
+  const activeId = s.activeId === id ? (docs[Math.min(idx, docs.length - 1)]?.id ?? null) : s.activeId;
+  const views = { ...s.views };
+  delete views[id];
+  cancelTaskFor(id);
+  update('ui', { docs, activeId, views });
+  removeDocData(id);
+  engine().release(id);
+}
+
+export function setActiveDoc(id: string): void {
+  update('ui', { activeId: id, holdOriginal: false });
+}
+
+/** Image files from a DataTransfer (drop or paste), ignoring text and other items. */
+export function filesFromDataTransfer(dt: DataTransfer | null): File[] {
+  if (!dt) return [];
+  const files: File[] = [];
+  if (dt.files && dt.files.length > 0) {
+    for (const f of Array.from(dt.files)) files.push(f);
+    return files;
+  }
+  for (const item of Array.from(dt.items ?? [])) {
+    if (item.kind !== 'file') continue;
+    const f = item.getAsFile();
+    if (f) files.push(f);
+  }
+  return files;
+}

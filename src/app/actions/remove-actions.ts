@@ -1,0 +1,51 @@
+/** Removal: send the mask to the worker, show tile progress, keep everything as it was on failure. */
+import { engine } from '../engine';
+import { getDocData } from '../documents';
+import { reportError } from '../errors';
+import { activeDocMeta, getUi, setStatus, update, updateDoc } from '../store';
+import { requestRender } from '../viewport/render-loop';
+import { beginTask, endTask } from './task';
+
+export async function removeActive(): Promise<void> {
+  const meta = activeDocMeta();
+  const doc = getDocData(meta?.id ?? null);
+  if (!meta || !doc || meta.maskCount === 0 || doc.history.inGesture) return;
+  const task = beginTask('removing', meta.id, 'Removing…');
+  if (!task) return;
+  const method = getUi().method;
+  update('ui', { removeProgress: { done: 0, total: 0 } });
+  try {
+    // A copy: the worker may take the buffer, and the mask must stay as it is if this fails.
+    const mask = { width: doc.mask.width, height: doc.mask.height, data: doc.mask.data.slice() };
+    const result = await engine().remove(meta.id, mask, { method }, task.signal, (p) =>
+      update('ui', { removeProgress: { done: p.done, total: p.total } }),
+    );
+    if (!getDocData(meta.id)) {
+      result.bitmap.close();
+      return;
+    }
+    doc.result?.close();
+    doc.result = result.bitmap;
+    const version = getUi().docs.find((d) => d.id === meta.id)?.maskVersion ?? 0;
+    updateDoc('ui', meta.id, {
+      result: {
+        resultId: result.resultId,
+        method: result.method,
+        tiles: result.tiles,
+        ms: result.ms,
+        backend: result.backend,
+        maskVersion: version,
+      },
+    });
+    update('view', { compareSplit: 0.5, compareEnabled: true });
+    // The result is what the user wants to see now; painting turns the overlay back on.
+    update('ui', { showOverlay: false });
+    setStatus('done', `Removed in ${(result.ms / 1000).toFixed(1)} s (${result.tiles} tile${result.tiles === 1 ? '' : 's'}, ${result.method === 'model' ? 'model' : 'Telea'})`);
+    requestRender();
+  } catch (e) {
+    reportError(e, 'Removal');
+  } finally {
+    update('ui', { removeProgress: null });
+    endTask(task);
+  }
+}

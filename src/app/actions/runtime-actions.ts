@@ -1,0 +1,57 @@
+/** Startup: init the engine (downloads and caches the models), follow backend changes. */
+import { engine } from '../engine';
+import { reportError } from '../errors';
+import { getUi, setStatus, update } from '../store';
+import type { LoadProgress, RemovalMethod, RuntimeInfo } from '../../worker/protocol';
+
+let methodChosenByUser = false;
+
+export function chooseMethod(method: RemovalMethod): void {
+  methodChosenByUser = true;
+  update('ui', { method });
+}
+
+function applyInfo(info: RuntimeInfo): void {
+  const s = getUi();
+  // Prefer the model when there is one, unless the user picked; Telea is always there.
+  const method: RemovalMethod =
+    info.removers.length === 0 ? 'telea' : methodChosenByUser ? s.method : 'model';
+  update('ui', { runtime: info, method });
+}
+
+let started = false;
+
+export function startRuntime(): () => void {
+  const client = engine();
+  const unsubscribe = client.onInfo(applyInfo);
+  if (!started) {
+    started = true;
+    // Progress is per file; the bar shows the sum over the files seen so far.
+    const files = new Map<string, LoadProgress>();
+    update('ui', { modelProgress: { file: '', loaded: 0, total: 0, phase: 'download' } });
+    if (getUi().status === 'idle') setStatus('loading', 'Loading models…');
+    client
+      .init((p) => {
+        files.set(p.file, p);
+        let loaded = 0;
+        let total = 0;
+        for (const f of files.values()) {
+          loaded += f.loaded;
+          total += f.total;
+        }
+        update('ui', { modelProgress: { file: p.file, loaded, total, phase: p.phase } });
+      })
+      .then((info) => {
+        applyInfo(info);
+        update('ui', { modelsReady: true, modelProgress: null });
+        if (getUi().statusText === 'Loading models…') setStatus('idle', 'Ready. Models are cached for offline use.');
+      })
+      .catch((e: unknown) => {
+        update('ui', { modelProgress: null });
+        const known = client.info();
+        if (known) applyInfo(known);
+        reportError(e, 'Loading the models');
+      });
+  }
+  return unsubscribe;
+}

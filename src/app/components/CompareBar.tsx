@@ -1,0 +1,58 @@
+/** Under the viewport: hold to see the original, compare on/off, overlay on/off. */
+import { activeDocMeta, update, useUi } from '../store';
+import { Icon } from './icons';
+
+export function CompareBar() {
+  const meta = useUi((s) => activeDocMeta(s));
+  const compare = useUi((s) => s.compareEnabled);
+  const showOverlay = useUi((s) => s.showOverlay);
+  const hold = useUi((s) => s.holdOriginal);
+  if (!meta) return null;
+  const setHold = (v: boolean) => update('view', { holdOriginal: v });
+  return (
+    <div className="compare-bar">
+      <button
+        type="button"
+        className={hold ? 'button small active' : 'button small'}
+        data-testid="hold-original"
+        disabled={!meta.result}
+        title="Hold to see the original (O)"
+        onPointerDown={(e) => {
+          try {
+            e.currentTarget.setPointerCapture(e.pointerId);
+          } catch {
+            // Synthetic event: pointerup on the button still releases.
+          }
+          setHold(true);
+        }}
+        onPointerUp={() => setHold(false)}
+        onPointerCancel={() => setHold(false)}
+        onLostPointerCapture={() => setHold(false)}
+        onKeyDown={(e) => {
+          if (e.key === ' ' || e.key === 'Enter') setHold(true);
+        }}
+        onKeyUp={() => setHold(false)}
+        onBlur={() => setHold(false)}
+      >
+        <Icon name="eye" size={16} /> Hold to see original
+      </button>
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={compare}
+          disabled={!meta.result}
+          onChange={(e) => update('view', { compareEnabled: e.target.checked })}
+        />
+        Before/after slider
+      </label>
+      <label className="check">
+        <input type="checkbox" checked={showOverlay} onChange={(e) => update('ui', { showOverlay: e.target.checked })} />
+        Mask overlay
+      </label>
+      <span className="doc-info">
+        {meta.width}×{meta.height} · {meta.format.toUpperCase()}
+        {meta.hasAlpha ? ' · alpha' : ''}
+      </span>
+    </div>
+  );
+}

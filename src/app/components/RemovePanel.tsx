@@ -1,0 +1,70 @@
+/** Removal: method, Remove / Cancel, tile progress. */
+import { chooseMethod } from '../actions/runtime-actions';
+import { removeActive } from '../actions/remove-actions';
+import { cancelTask } from '../actions/task';
+import { activeDocMeta, useUi } from '../store';
+import type { RemovalMethod } from '../../worker/protocol';
+import { Icon } from './icons';
+
+export function RemovePanel() {
+  const meta = useUi((s) => activeDocMeta(s));
+  const runtime = useUi((s) => s.runtime);
+  const method = useUi((s) => s.method);
+  const status = useUi((s) => s.status);
+  const progress = useUi((s) => s.removeProgress);
+  const removing = status === 'removing';
+  const detecting = status === 'detecting';
+  const hasModel = (runtime?.removers.length ?? 0) > 0;
+  const stale = meta?.result && meta.result.maskVersion !== meta.maskVersion;
+  return (
+    <section className="panel" aria-labelledby="remove-title">
+      <h2 id="remove-title">3 · Remove</h2>
+      <label className="field">
+        <span>Method</span>
+        <select
+          data-testid="method-select"
+          value={method}
+          disabled={removing}
+          onChange={(e) => chooseMethod(e.target.value as RemovalMethod)}
+        >
+          {hasModel && <option value="model">Model (best quality)</option>}
+          <option value="telea">Classical (Telea)</option>
+        </select>
+      </label>
+      <div className="button-row">
+        <button
+          type="button"
+          className="button primary grow"
+          data-testid="remove-button"
+          disabled={!meta || meta.maskCount === 0 || removing || detecting}
+          title={meta && meta.maskCount === 0 ? 'Mark the watermark first' : 'Remove the masked area'}
+          onClick={() => void removeActive()}
+        >
+          <Icon name="sparkle" /> {removing ? 'Removing…' : 'Remove'}
+        </button>
+        {(removing || detecting) && (
+          <button type="button" className="button danger" data-testid="cancel-button" onClick={cancelTask}>
+            Cancel
+          </button>
+        )}
+      </div>
+      {removing && (
+        <div className="progress-row">
+          <progress
+            data-testid="progress"
+            max={progress && progress.total > 0 ? progress.total : 1}
+            value={progress && progress.total > 0 ? progress.done : undefined}
+          />
+          <span>{progress && progress.total > 0 ? `${progress.done} / ${progress.total} tiles` : 'Preparing…'}</span>
+        </div>
+      )}
+      {meta?.result && !removing && (
+        <p className="hint">
+          Done with {meta.result.method === 'model' ? 'the model' : 'Telea'} in {(meta.result.ms / 1000).toFixed(1)} s on{' '}
+          {meta.result.backend === 'webgpu' ? 'WebGPU' : meta.result.backend === 'wasm' ? 'WASM' : 'the CPU'}.
+          {stale ? ' The mask changed since: press Remove again to update.' : ''}
+        </p>
+      )}
+    </section>
+  );
+}

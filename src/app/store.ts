@@ -1,0 +1,162 @@
+/**
+ * UI state (zustand). Pixels and masks are not here: they live per document in
+ * documents.ts, outside React. The store only holds what the UI draws from,
+ * including a `maskVersion` per document that bumps whenever its mask changes.
+ *
+ * Every update names how it relates to undo (STYLE habit 8):
+ * - 'history': the mask changed and the change is (or was) recorded in the
+ *   document's MaskHistory. Only mask-actions.ts issues these.
+ * - 'view':    zoom, pan, compare split. Never recorded, never clears redo.
+ * - 'ui':      everything else (panels, settings, progress, toasts). Never recorded.
+ */
+import { create } from 'zustand';
+import type { Backend, LoadProgress, RemovalMethod, RuntimeInfo } from '../worker/protocol';
+import type { ImageFormat, Region } from '../engine/types';
+import type { View } from './viewport/view-math';
+
+export type Capture = 'history' | 'view' | 'ui';
+export type ToolId = 'brush' | 'eraser' | 'box' | 'hand';
+export type AppStatus = 'idle' | 'loading' | 'detecting' | 'removing' | 'done' | 'error';
+export type ExportFormat = 'png' | 'original';
+
+export interface DocDetection {
+  detectionId: string;
+  regions: Region[];
+  ms: number;
+  backend: Backend;
+}
+
+export interface DocResult {
+  resultId: string;
+  method: RemovalMethod;
+  tiles: number;
+  ms: number;
+  backend: Backend | 'cpu';
+  /** maskVersion when the result was made, to tell the user it is out of date. */
+  maskVersion: number;
+}
+
+export interface DocMeta {
+  id: string;
+  name: string;
+  width: number;
+  height: number;
+  format: ImageFormat;
+  hasAlpha: boolean;
+  maskVersion: number;
+  maskCount: number;
+  undoLabel: string | null;
+  redoLabel: string | null;
+  detection: DocDetection | null;
+  threshold: number;
+  disabledRegionIds: number[];
+  result: DocResult | null;
+}
+
+export interface Toast {
+  id: number;
+  kind: 'error' | 'info';
+  code: string;
+  message: string;
+}
+
+export interface ModelProgress {
+  file: string;
+  loaded: number;
+  total: number;
+  phase: LoadProgress['phase'];
+}
+
+export interface UiState {
+  docs: DocMeta[];
+  activeId: string | null;
+  views: Record<string, View>;
+  tool: ToolId;
+  /** Brush diameter in image pixels. */
+  brushSize: number;
+  overlayOpacity: number;
+  overlayColor: string;
+  showOverlay: boolean;
+  maskOpPx: number;
+  detectDilatePx: number;
+  method: RemovalMethod;
+  exportFormat: ExportFormat;
+  status: AppStatus;
+  statusText: string;
+  removeProgress: { done: number; total: number } | null;
+  runtime: RuntimeInfo | null;
+  modelProgress: ModelProgress | null;
+  modelsReady: boolean;
+  toasts: Toast[];
+  showHelp: boolean;
+  /** 0..1: left of the divider shows the original, right shows the result. */
+  compareSplit: number;
+  compareEnabled: boolean;
+  holdOriginal: boolean;
+  /** True while Space is held: any drag pans. */
+  spacePan: boolean;
+}
+
+const initial: UiState = {
+  docs: [],
+  activeId: null,
+  views: {},
+  tool: 'brush',
+  brushSize: 40,
+  overlayOpacity: 0.55,
+  overlayColor: '#ff2d6f',
+  showOverlay: true,
+  maskOpPx: 4,
+  detectDilatePx: 4,
+  method: 'telea',
+  exportFormat: 'png',
+  status: 'idle',
+  statusText: 'Ready',
+  removeProgress: null,
+  runtime: null,
+  modelProgress: null,
+  modelsReady: false,
+  toasts: [],
+  showHelp: false,
+  compareSplit: 0.5,
+  compareEnabled: true,
+  holdOriginal: false,
+  spacePan: false,
+};
+
+export const useUi = create<UiState>()(() => initial);
+
+type Patch = Partial<UiState> | ((s: UiState) => Partial<UiState>);
+
+/** The only way to change the store. `capture` documents the undo semantics (see top of file). */
+export function update(capture: Capture, patch: Patch): void {
+  void capture; // documented intent; history itself is recorded by MaskHistory before a 'history' update
+  useUi.setState(patch);
+}
+
+export function updateDoc(capture: Capture, id: string, patch: Partial<DocMeta>): void {
+  update(capture, (s) => ({ docs: s.docs.map((d) => (d.id === id ? { ...d, ...patch } : d)) }));
+}
+
+export function getUi(): UiState {
+  return useUi.getState();
+}
+
+export function activeDocMeta(s: UiState = getUi()): DocMeta | null {
+  return s.docs.find((d) => d.id === s.activeId) ?? null;
+}
+
+let toastSeq = 0;
+export function pushToast(kind: Toast['kind'], code: string, message: string): void {
+  const toast: Toast = { id: ++toastSeq, kind, code, message };
+  update('ui', (s) => ({ toasts: [...s.toasts.slice(-3), toast] }));
+  if (kind === 'info') setTimeout(() => dismissToast(toast.id), 4000);
+}
+
+export function dismissToast(id: number): void {
+  update('ui', (s) => ({ toasts: s.toasts.filter((t) => t.id !== id) }));
+}
+
+export function setStatus(status: AppStatus, statusText: string): void {
+  update('ui', { status, statusText });
+}

@@ -1,0 +1,51 @@
+/** R: drag a rectangle to add it to the mask; hold Alt at pointer-down to subtract it. */
+import { fillRect } from '../../engine/mask';
+import { commitGesture } from '../actions/mask-actions';
+import { rectFromPoints } from '../rect';
+import type { GestureEnd, PointerSample, ToolContext, ToolModule } from './types';
+
+export interface BoxGesture {
+  readonly ctx: ToolContext;
+  readonly startX: number;
+  readonly startY: number;
+  readonly subtract: boolean;
+  endX: number;
+  endY: number;
+}
+
+function currentRect(g: BoxGesture) {
+  return rectFromPoints(g.startX, g.startY, g.endX, g.endY, g.ctx.doc.mask);
+}
+
+function showPreview(g: BoxGesture): void {
+  const rect = currentRect(g);
+  g.ctx.setPreview(rect ? { kind: 'box', rect, subtract: g.subtract } : null);
+}
+
+export const boxTool: ToolModule<BoxGesture> = {
+  id: 'box',
+  cursor: 'crosshair',
+  onDown(ctx: ToolContext, p: PointerSample): BoxGesture {
+    return { ctx, startX: p.ix, startY: p.iy, endX: p.ix, endY: p.iy, subtract: p.altKey };
+  },
+  onMove(g, p) {
+    g.endX = p.ix;
+    g.endY = p.iy;
+    showPreview(g);
+  },
+  onUp(g, p) {
+    g.endX = p.ix;
+    g.endY = p.iy;
+  },
+  finalize(g: BoxGesture, end: GestureEnd) {
+    g.ctx.setPreview(null);
+    if (end !== 'commit') return;
+    const rect = currentRect(g);
+    if (!rect) return;
+    const { doc } = g.ctx;
+    doc.history.begin(doc.mask);
+    const dirty = fillRect(doc.mask, rect, g.subtract ? 0 : 255);
+    doc.overlay.update(doc.mask, dirty);
+    commitGesture(doc, g.subtract ? 'Box subtract' : 'Box', dirty);
+  },
+};
