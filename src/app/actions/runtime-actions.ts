@@ -13,9 +13,9 @@ export function chooseMethod(method: RemovalMethod): void {
 
 function applyInfo(info: RuntimeInfo): void {
   const s = getUi();
-  // Prefer the model when there is one, unless the user picked; Telea is always there.
+  // The manifest says whether the learned remover is recommended yet; the user's pick wins.
   const method: RemovalMethod =
-    info.removers.length === 0 ? 'telea' : methodChosenByUser ? s.method : 'model';
+    info.removers.length === 0 ? 'telea' : methodChosenByUser ? s.method : info.defaultMethod;
   update('ui', { runtime: info, method });
 }
 

@@ -27,7 +27,11 @@ export function RemovePanel() {
           disabled={removing}
           onChange={(e) => chooseMethod(e.target.value as RemovalMethod)}
         >
-          {hasModel && <option value="model">Model (best quality)</option>}
+          {hasModel && (
+            <option value="model">
+              {runtime?.defaultMethod === 'model' ? 'Learned remover (inverts the blend)' : 'Learned remover (experimental)'}
+            </option>
+          )}
           <option value="telea">Classical (Telea)</option>
         </select>
       </label>
