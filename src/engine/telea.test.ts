@@ -37,6 +37,7 @@ describe('inpaintTelea', () => {
   const gradient = (x: number, y: number, c: number): number => (c === 3 ? 200 : c === 0 ? 2 * x + y : c === 1 ? 255 - 3 * y : 40 + x + 2 * y);
 
   it('fills a hole in a smooth gradient close to the gradient, other pixels untouched', () => {
+    // (see also: no overshoot next to a hard edge, below)
     const truth = makeImage(W, H, gradient);
     const fill = disc(W, H, 30, 22, 9);
     // Corrupt the hole so the result cannot come from the input there.
@@ -45,8 +46,9 @@ describe('inpaintTelea', () => {
     const out = inpaintTelea(src, W, H, fill);
     expect(out).not.toBe(src);
     const mae = check(src, truth, out, fill);
-    // The first-order estimate is exact on a linear ramp up to rounding (measured ≈ 0.02).
-    expect(mae).toBeLessThan(1);
+    // A weighted average of the ring around a 9-px disc on a ramp, plus OpenCV's
+    // bounded gradient term (≤ √2 levels): close to the ramp, never exact.
+    expect(mae).toBeLessThan(4);
     // src itself is not modified.
     expect(src[(22 * W + 30) * 4]).toBe(0);
   });
@@ -91,5 +93,27 @@ describe('inpaintTelea', () => {
 
   it('rejects mismatched buffers', () => {
     expect(() => inpaintTelea(new Uint8ClampedArray(12), 2, 2, new Uint8Array(4))).toThrow();
+  });
+
+  it('does not overshoot next to a hard edge (no speckles beyond the neighbours range)', () => {
+    // White text-like bar on dark ground, hole right beside the edge.
+    const w = 40;
+    const h = 20;
+    const src = makeImage(w, h, (x, _y, c) => (c === 3 ? 255 : x < 20 ? 30 : 230));
+    const fill = new Uint8Array(w * h);
+    for (let y = 5; y < 15; y++) for (let x = 21; x < 27; x++) fill[y * w + x] = 1;
+    const out = inpaintTelea(src, w, h, fill);
+    let lo = 255;
+    let hi = 0;
+    for (let i = 0; i < fill.length; i++) {
+      if (!fill[i]) continue;
+      for (let c = 0; c < 3; c++) {
+        lo = Math.min(lo, out[i * 4 + c]);
+        hi = Math.max(hi, out[i * 4 + c]);
+      }
+    }
+    // The unbounded first-order term pushes values past both sides of the edge.
+    expect(lo).toBeGreaterThanOrEqual(28);
+    expect(hi).toBeLessThanOrEqual(232);
   });
 });

@@ -6,10 +6,9 @@
  * first-order extrapolation of the known pixels within `radius`, weighted by
  * direction (along the level-set normal), distance and level-set proximity.
  *
- * Differences from OpenCV, on purpose: the gradient term is the paper's
- * I(p) + ∇I(p)·(q − p) (OpenCV adds a normalised term that is at most ±√2 levels
- * and doubles its central differences), the distance weight is the paper's
- * 1/|q − p|², and channels share the weights. Cost is O(hole · radius²), so the
+ * As in OpenCV, the first-order term is normalised to at most ±√2 levels: the
+ * paper's unbounded I(q) + ∇I(q)·(p − q) overshoots next to strong edges. The
+ * distance weight is the paper's 1/|q − p|², and channels share the weights. Cost is O(hole · radius²), so the
  * pipeline calls this on tiles, never on a whole 48 MP image.
  */
 import { WmError } from './errors';
@@ -189,9 +188,10 @@ function fillPixel(
   const q = y * width + x;
   const tq = t[q];
   let sw = 0;
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
+  // Per channel: weighted values, and weighted gradient·offset terms along x and y.
+  const ia = [0, 0, 0];
+  const jx = [0, 0, 0];
+  const jy = [0, 0, 0];
   const y0 = Math.max(0, y - R);
   const y1 = Math.min(height - 1, y + R);
   const x0 = Math.max(0, x - R);
@@ -218,20 +218,23 @@ function fillPixel(
         const v = out[o + c];
         const ix = hasR ? (hasL ? (out[o + 4 + c] - out[o - 4 + c]) * 0.5 : out[o + 4 + c] - v) : hasL ? v - out[o - 4 + c] : 0;
         const iy = hasD ? (hasU ? (out[o + width * 4 + c] - out[o - width * 4 + c]) * 0.5 : out[o + width * 4 + c] - v) : hasU ? v - out[o - width * 4 + c] : 0;
-        const est = v + ix * rx + iy * ry;
-        if (c === 0) s0 += w * est;
-        else if (c === 1) s1 += w * est;
-        else s2 += w * est;
+        ia[c] += w * v;
+        jx[c] += w * ix * rx;
+        jy[c] += w * iy * ry;
       }
       sw += w;
     }
   }
   if (sw <= 0) return;
   const o = q * 4;
-  // Uint8ClampedArray clamps to 0..255; round here to avoid its half-to-even rule.
-  out[o] = Math.round(s0 / sw);
-  out[o + 1] = Math.round(s1 / sw);
-  out[o + 2] = Math.round(s2 / sw);
+  for (let c = 0; c < 3; c++) {
+    // OpenCV's bounded first-order term (at most ±√2 levels). The paper's unbounded
+    // I + ∇I·r extrapolates strong edges (text outlines next to the hole) by up to
+    // R pixels and overshoots into saturated colour speckles; bounded, it cannot.
+    const grad = (jx[c] + jy[c]) / (Math.sqrt(jx[c] * jx[c] + jy[c] * jy[c]) + 1e-20);
+    // Uint8ClampedArray clamps to 0..255; round here to avoid its half-to-even rule.
+    out[o + c] = Math.round(ia[c] / sw + grad);
+  }
 }
 
 /**
