@@ -31,7 +31,12 @@ export function errorMessage(e: unknown): string {
 export function reportError(e: unknown, context: string): void {
   const code = errorCode(e);
   const message = errorMessage(e);
+  if (code === 'E_CANCELLED') {
+    // Stopping a job is the user's choice, not a failure: say so quietly.
+    pushToast('info', code, `${context} cancelled. Your image, mask and undo history are unchanged.`);
+    setStatus('idle', `${context} cancelled`);
+    return;
+  }
   pushToast('error', code, `${context}: ${message}`);
-  if (code === 'E_CANCELLED') setStatus('idle', `${context} cancelled`);
-  else setStatus('error', `${context} failed (${code})`);
+  setStatus('error', `${context} failed (${code})`);
 }

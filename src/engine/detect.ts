@@ -6,7 +6,7 @@
  * dilation) so that adjusting the threshold never re-runs a model.
  */
 import { throwIfAborted, WmError } from './errors';
-import { connectedComponents, dilateMask, upsampleThreshold } from './mask';
+import { connectedComponents, createMask, dilateMask, upsampleThreshold } from './mask';
 import type { ModelRunner, TensorF32 } from './runner';
 import { detectorSize, resizeRgbaArea, rgbaToNchw, roundUp } from './tensor';
 import type { FloatMap, Mask, Rect, Region, RegionKind, RgbaImage } from './types';
@@ -19,9 +19,13 @@ export interface Detection {
   /** Full-resolution size of the image. */
   width: number;
   height: number;
-  /** Grow regions by this fraction of their short side (largest `unclip` among detectors that fired). */
-  unclip: number;
+  /** Per-pixel index into `unclips`: which detector gave the winning score. */
+  sourceIndex: Uint8Array;
+  /** Each detector's DB unclip ratio, in detector order. */
+  unclips: number[];
   regions: Region[];
+  /** Per region id: the detected core box (full resolution) and how far the unclip grows it. */
+  cores: Map<number, { core: Rect; grow: number }>;
   backend: string;
 }
 
@@ -106,12 +110,14 @@ export async function detect(
   const map = detectorSize(image.width, image.height, mapSide);
   const probability = new Float32Array(map.width * map.height);
   const kindIndex = new Uint8Array(map.width * map.height);
-  let unclip = 0;
+  const sourceIndex = new Uint8Array(map.width * map.height);
+  const unclips = detectors.map((d) => d.entry.unclip);
   let backend = '';
   // Resize once per distinct maxSide.
   const resized = new Map<number, RgbaImage>();
 
-  for (const det of detectors) {
+  for (let di = 0; di < detectors.length; di++) {
+    const det = detectors[di];
     throwIfAborted(signal);
     const e = det.entry;
     const input = e.inputs.find((i) => i.meaning === 'image');
@@ -141,7 +147,6 @@ export async function detect(
       const t = outputOf(outputs, kindsOut.name, e.id);
       kindPlanes = kinds.map((_, c) => resamplePlane(t, c, size.width, size.height, padW, padH, map.width, map.height));
     }
-    let fired = false;
     for (let i = 0; i < probability.length; i++) {
       const p = prob[i];
       if (p > probability[i]) {
@@ -157,69 +162,87 @@ export async function detect(
           }
         }
         kindIndex[i] = k;
-        if (p >= opts.threshold) fired = true;
+        sourceIndex[i] = di;
       }
     }
-    if (fired) unclip = Math.max(unclip, e.unclip);
   }
 
   const probabilityMap: FloatMap = { width: map.width, height: map.height, data: probability };
-  const regions = findRegions(probabilityMap, kindIndex, image.width, image.height, opts.threshold, unclip, opts.minAreaShare ?? 2e-5);
-  return { probability: probabilityMap, kindIndex, width: image.width, height: image.height, unclip, regions, backend };
+  const { regions, cores } = findRegions(
+    probabilityMap,
+    kindIndex,
+    sourceIndex,
+    unclips,
+    image.width,
+    image.height,
+    opts.threshold,
+    opts.minAreaShare ?? 2e-5,
+  );
+  return { probability: probabilityMap, kindIndex, sourceIndex, unclips, width: image.width, height: image.height, regions, cores, backend };
 }
 
-/** Connected regions of the thresholded map, in full-resolution coordinates, unclipped. */
+/**
+ * Connected regions of the thresholded map, in full-resolution coordinates.
+ * A region found by a DB-style text detector (PP-OCR marks a shrunk core of
+ * each text line) grows by PaddleOCR's unclip rule, distance = ratio × area /
+ * perimeter, so that the box covers the whole glyphs.
+ */
 export function findRegions(
   probability: FloatMap,
   kindIndex: Uint8Array,
+  sourceIndex: Uint8Array,
+  unclips: number[],
   width: number,
   height: number,
   threshold: number,
-  unclip: number,
   minAreaShare: number,
-): Region[] {
+): { regions: Region[]; cores: Map<number, { core: Rect; grow: number }> } {
   const bin: Mask = { width: probability.width, height: probability.height, data: new Uint8Array(probability.data.length) };
   for (let i = 0; i < bin.data.length; i++) bin.data[i] = probability.data[i] >= threshold ? 255 : 0;
   const { labels, components } = connectedComponents(bin);
   const n = components.length;
+  const sources = Math.max(1, unclips.length);
   const sum = new Float64Array(n + 1);
   const votes = new Uint32Array((n + 1) * KINDS.length);
+  const sourceVotes = new Uint32Array((n + 1) * sources);
   for (let i = 0; i < labels.length; i++) {
     const l = labels[i];
     if (l === 0) continue;
     sum[l] += probability.data[i];
     votes[l * KINDS.length + kindIndex[i]]++;
+    sourceVotes[l * sources + sourceIndex[i]]++;
   }
   const sx = width / probability.width;
   const sy = height / probability.height;
   const minArea = Math.max(2, minAreaShare * probability.data.length);
   const regions: Region[] = [];
+  const cores = new Map<number, { core: Rect; grow: number }>();
   for (const c of components) {
     if (c.area < minArea) continue;
     let kind = 0;
     for (let k = 1; k < KINDS.length; k++) if (votes[c.id * KINDS.length + k] > votes[c.id * KINDS.length + kind]) kind = k;
-    const grow = Math.round(unclip * Math.min(c.box.width * sx, c.box.height * sy));
-    const box = clipRect(
-      {
-        x: Math.floor(c.box.x * sx) - grow,
-        y: Math.floor(c.box.y * sy) - grow,
-        width: Math.ceil(c.box.width * sx) + 2 * grow,
-        height: Math.ceil(c.box.height * sy) + 2 * grow,
-      },
+    let source = 0;
+    for (let k = 1; k < sources; k++) if (sourceVotes[c.id * sources + k] > sourceVotes[c.id * sources + source]) source = k;
+    const core = clipRect(
+      { x: Math.floor(c.box.x * sx), y: Math.floor(c.box.y * sy), width: Math.ceil(c.box.width * sx), height: Math.ceil(c.box.height * sy) },
       width,
       height,
     );
+    const area = c.area * sx * sy;
+    const perimeter = 2 * (core.width + core.height);
+    const grow = Math.round(((unclips[source] ?? 0) * area) / Math.max(1, perimeter));
+    cores.set(c.id, { core, grow });
     regions.push({
       id: c.id,
       kind: KINDS[kind],
       confidence: sum[c.id] / c.area,
-      box,
-      area: Math.round(c.area * sx * sy),
+      box: clipRect({ x: core.x - grow, y: core.y - grow, width: core.width + 2 * grow, height: core.height + 2 * grow }, width, height),
+      area: Math.round(area),
       enabled: true,
     });
   }
   regions.sort((a, b) => b.confidence - a.confidence);
-  return regions;
+  return { regions, cores };
 }
 
 export function clipRect(r: Rect, width: number, height: number): Rect {
@@ -238,8 +261,9 @@ export interface DetectionMaskOptions {
 
 /**
  * The full-resolution mask for a detection: the soft map thresholded at full
- * resolution (bilinear), minus switched-off regions, dilated by the detector's
- * unclip (DB-style text maps mark a shrunk core) plus the user's extra pixels.
+ * resolution (bilinear), minus switched-off regions, each region dilated by its
+ * unclip distance plus the user's extra pixels. Specks smaller than a region
+ * are dropped: they are the detector's noise, not marks.
  */
 export function detectionToMask(det: Detection, opts: DetectionMaskOptions): Mask {
   const { probability } = det;
@@ -258,14 +282,33 @@ export function detectionToMask(det: Detection, opts: DetectionMaskOptions): Mas
     }
     map = { width: probability.width, height: probability.height, data };
   }
-  let mask = upsampleThreshold(map, opts.threshold, det.width, det.height);
-  const active = det.regions.filter((r) => !opts.disabledRegionIds.includes(r.id));
-  let grow = Math.max(0, opts.dilatePx);
-  if (det.unclip > 0 && active.length > 0) {
-    // Median short side of the regions, before their own unclip growth.
-    const sides = active.map((r) => Math.min(r.box.width, r.box.height) / (1 + 2 * det.unclip)).sort((a, b) => a - b);
-    grow += Math.round(det.unclip * sides[Math.floor(sides.length / 2)]);
+  const thresholded = upsampleThreshold(map, opts.threshold, det.width, det.height);
+  const out = createMask(det.width, det.height);
+  const extra = Math.max(0, Math.round(opts.dilatePx));
+  for (const r of det.regions) {
+    if (opts.disabledRegionIds.includes(r.id)) continue;
+    const info = det.cores.get(r.id);
+    if (!info) continue;
+    const grow = info.grow + extra;
+    // The region's neighbourhood: its core, the growth, and a margin for the
+    // bilinear threshold reaching a little past the low-resolution box.
+    const pad = grow + Math.ceil(det.width / probability.width) + 1;
+    const rect = clipRect(
+      { x: info.core.x - pad, y: info.core.y - pad, width: info.core.width + 2 * pad, height: info.core.height + 2 * pad },
+      det.width,
+      det.height,
+    );
+    let crop = createMask(rect.width, rect.height);
+    for (let y = 0; y < rect.height; y++) {
+      const s0 = (rect.y + y) * det.width + rect.x;
+      crop.data.set(thresholded.data.subarray(s0, s0 + rect.width), y * rect.width);
+    }
+    if (grow > 0) crop = dilateMask(crop, grow);
+    for (let y = 0; y < rect.height; y++) {
+      const o = (rect.y + y) * det.width + rect.x;
+      const row = crop.data.subarray(y * rect.width, (y + 1) * rect.width);
+      for (let x = 0; x < rect.width; x++) if (row[x] > out.data[o + x]) out.data[o + x] = row[x];
+    }
   }
-  if (grow > 0) mask = dilateMask(mask, grow);
-  return mask;
+  return out;
 }

@@ -44,6 +44,24 @@ describe('detect', () => {
     expect(off.data.every((v) => v === 0)).toBe(true);
   });
 
+  it('grows a DB-style text core by ratio × area / perimeter, and drops specks', async () => {
+    const img = noiseImage(400, 200);
+    for (let i = 0; i < img.data.length; i += 4) img.data[i] = Math.min(img.data[i], 200);
+    withRedBox(img, 100, 90, 200, 20); // a 200×20 "core": grow = 1.5 × 4000 / 440 ≈ 14 px
+    withRedBox(img, 10, 10, 1, 1); // a one-pixel speck
+    const db = redDetector(400);
+    db.entry.unclip = 1.5;
+    const det = await detect(img, [db], { threshold: 0.5, minAreaShare: 0.001 });
+    expect(det.regions).toHaveLength(1);
+    const box = det.regions[0].box;
+    expect(box.y).toBe(90 - 14);
+    expect(box.height).toBe(20 + 28);
+    const mask = detectionToMask(det, { threshold: 0.5, disabledRegionIds: [], dilatePx: 2 });
+    expect(mask.data[(90 - 15) * 400 + 200]).toBe(255); // 14 + 2 px above the core
+    expect(mask.data[(90 - 18) * 400 + 200]).toBe(0);
+    expect(mask.data[10 * 400 + 10]).toBe(0); // the speck is not a mark
+  });
+
   it('finds nothing on a clean image', async () => {
     const img = noiseImage(300, 200);
     for (let i = 0; i < img.data.length; i += 4) img.data[i] = Math.min(img.data[i], 200);

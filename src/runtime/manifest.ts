@@ -50,7 +50,10 @@ export const ModelEntrySchema = z
       .number()
       .nonnegative()
       .default(0)
-      .describe('Detectors: grow each region by this fraction of its short side (DB-style shrunk text maps need ~0.5)'),
+      .describe(
+        'Detectors: DB unclip ratio. Each region grows by ratio × area / perimeter (PaddleOCR\'s rule for its ' +
+          'shrunk text cores; PaddleOCR uses 1.5). 0 for detectors whose map already covers the mark.',
+      ),
     threshold: z
       .number()
       .gt(0)

@@ -63,6 +63,7 @@ export function DetectPanel() {
                   data-testid="region-item"
                   data-kind={r.kind}
                   data-confidence={r.confidence.toFixed(3)}
+                  data-box={`${r.box.x},${r.box.y},${r.box.width},${r.box.height}`}
                   className={below ? 'region below' : 'region'}
                 >
                   <label>
