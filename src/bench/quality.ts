@@ -1,0 +1,236 @@
+/**
+ * Quality benchmark: `npm run bench:quality -- [--n 10] [--seed 1234] [--split test]
+ *   [--data DIR] [--threshold 0.5] [--threads 2] [--limit N] [--out bench-out]`
+ *
+ * On a fixed-seed synthetic set (training/data.py --make-benchmark, photos from
+ * the held-out split) it runs the engine exactly as the app does and scores, per
+ * watermark family:
+ *   - auto:        detector → detectionToMask → remover (the app's one-click path)
+ *   - model@truth: the learned remover with the true mask (remover quality alone)
+ *   - telea@truth: classical inpainting with the true mask (the baseline)
+ *   - input:       the watermarked image untouched (the floor)
+ * and the detector alone (IoU, F1, false-positive area on clean photos).
+ * Writes bench-out/quality.{json,md} and the table into docs/performance.md.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { detect, detectionToMask } from '../engine/detect';
+import { countMasked } from '../engine/mask';
+import { changedOutside, maskF1, maskIoU, psnr, rmseW, ssim } from '../engine/metrics';
+import { removeMarks, type Remover } from '../engine/remove';
+import type { RgbaImage } from '../engine/types';
+import { loadNodeModels } from '../platform/node/ort-host';
+import { REPO_ROOT } from '../platform/node/paths';
+import { describeMachine, fmt, machineMarkdown, parseFlags, table, writeSection } from './common';
+import { generateCases, listCases, readCase, type BenchCase } from './quality-data';
+
+const METHODS = ['auto', 'model@truth', 'telea@truth', 'input'] as const;
+type Method = (typeof METHODS)[number];
+
+/** PSNR of identical images is +∞; averages cap it here (and say so). */
+const PSNR_CAP = 100;
+
+interface MethodScore {
+  psnr: number;
+  ssim: number;
+  fpsnr: number;
+  rmsew: number;
+  /** Share of pixels outside the true mask that differ from the input. */
+  changedOutside: number;
+  ms: number;
+}
+
+interface CaseResult {
+  id: string;
+  family: string;
+  width: number;
+  height: number;
+  truthArea: number;
+  predictedArea: number;
+  iou: number;
+  f1: number;
+  /** Share of the true mask the detector covers (what removal needs). */
+  recall: number;
+  detectMs: number;
+  methods: Partial<Record<Method, MethodScore>>;
+}
+
+async function main(): Promise<void> {
+  const flags = parseFlags(process.argv.slice(2));
+  const outDir = path.resolve(REPO_ROOT, flags.get('out') ?? 'bench-out');
+  const threshold = Number(flags.get('threshold') ?? 0.5);
+  const threads = Number(flags.get('threads') ?? 2);
+  mkdirSync(outDir, { recursive: true });
+
+  let dataDir: string;
+  let dataCommand: string;
+  if (flags.has('data')) {
+    dataDir = path.resolve(flags.get('data') as string);
+    dataCommand = `--data ${flags.get('data')}`;
+  } else {
+    const gen = generateCases(outDir, {
+      n: Number(flags.get('n') ?? 10),
+      seed: Number(flags.get('seed') ?? 1234),
+      split: (flags.get('split') ?? 'test') as 'val' | 'test',
+    });
+    dataDir = gen.dir;
+    dataCommand = gen.command;
+  }
+  let ids = listCases(dataDir);
+  if (flags.has('limit')) ids = ids.slice(0, Number(flags.get('limit')));
+  if (ids.length === 0) throw new Error(`No cases in ${dataDir}`);
+
+  const models = await loadNodeModels({ backend: 'wasm', threads });
+  for (const e of models.errors) process.stderr.write(`model not used: ${e.code} ${e.message}\n`);
+  const remover: Remover | null = models.removers[0] ? { kind: 'model', runner: models.removers[0] } : null;
+  const modelIds = [...models.detectors, ...models.removers].map((r) => `${r.entry.id} (${r.entry.version}, ${r.entry.sha256.slice(0, 8)})`);
+  process.stderr.write(`quality: ${ids.length} cases from ${dataDir}; models: ${modelIds.join(', ')}\n`);
+
+  const results: CaseResult[] = [];
+  for (const [i, id] of ids.entries()) {
+    const c = await readCase(dataDir, id);
+    results.push(await runCase(c, models.detectors, remover, threshold));
+    process.stderr.write(`\r[${i + 1}/${ids.length}] ${id}            `);
+  }
+  process.stderr.write('\n');
+
+  const summary = summarise(results);
+  const machine = describeMachine();
+  const md = renderMarkdown(summary, { cases: results.length, dataCommand, modelIds, threshold, hasRemover: remover !== null });
+  writeFileSync(path.join(outDir, 'quality.json'), JSON.stringify({ machine, dataDir, dataCommand, threshold, modelIds, summary, results }, null, 1));
+  writeFileSync(path.join(outDir, 'quality.md'), `${md}\n\n${machineMarkdown(machine)}\n`);
+  writeSection(path.join(REPO_ROOT, 'docs/performance.md'), 'bench:quality', md);
+  process.stdout.write(`${md}\n`);
+  process.stderr.write(`wrote ${path.join(outDir, 'quality.json')}, quality.md and docs/performance.md\n`);
+}
+
+async function runCase(c: BenchCase, detectors: Parameters<typeof detect>[1], remover: Remover | null, threshold: number): Promise<CaseResult> {
+  const { watermarked: wm, clean, truth } = c;
+  const t0 = performance.now();
+  const det = await detect(wm, detectors, { threshold });
+  const predicted = detectionToMask(det, { threshold, disabledRegionIds: [], dilatePx: 0 });
+  const detectMs = performance.now() - t0;
+  const truthArea = countMasked(truth);
+  const predictedArea = countMasked(predicted);
+
+  const score = (result: RgbaImage, ms: number): MethodScore => ({
+    psnr: psnr(result, clean),
+    ssim: ssim(result, clean),
+    fpsnr: psnr(result, clean, truth),
+    rmsew: rmseW(result, clean, truth),
+    changedOutside: changedOutside(result, wm, truth).share,
+    ms,
+  });
+  const run = async (mask: typeof truth, r: Remover | null): Promise<MethodScore | undefined> => {
+    if (!r) return undefined;
+    const t = performance.now();
+    // An empty mask changes nothing: the app refuses to run, the image stays as it is.
+    const result = countMasked(mask) === 0 ? wm : (await removeMarks(wm, mask, r)).image;
+    return score(result, performance.now() - t);
+  };
+  return {
+    id: c.id,
+    family: truthArea === 0 ? 'clean' : c.family,
+    width: wm.width,
+    height: wm.height,
+    truthArea: truthArea / (wm.width * wm.height),
+    predictedArea: predictedArea / (wm.width * wm.height),
+    iou: maskIoU(predicted, truth),
+    f1: maskF1(predicted, truth),
+    recall: recallFromIoU(maskIoU(predicted, truth), predictedArea, truthArea),
+    detectMs,
+    methods: {
+      auto: await run(predicted, remover ?? { kind: 'telea' }),
+      'model@truth': await run(truth, remover),
+      'telea@truth': await run(truth, { kind: 'telea' }),
+      input: score(wm, 0),
+    },
+  };
+}
+
+/**
+ * Recall from IoU and the two areas (binary masks): IoU = tp / (P + T − tp), so
+ * tp = IoU·(P + T) / (1 + IoU). NaN when there is no true mark.
+ */
+function recallFromIoU(iou: number, predicted: number, truth: number): number {
+  if (truth === 0) return NaN;
+  return (iou * (predicted + truth)) / (1 + iou) / truth;
+}
+
+interface FamilySummary {
+  family: string;
+  n: number;
+  iou: number;
+  f1: number;
+  recall: number;
+  /** Mean share of the image marked by the detector (the false-positive area on clean photos). */
+  predictedArea: number;
+  methods: Partial<Record<Method, MethodScore>>;
+}
+
+const mean = (xs: number[]) => {
+  const f = xs.filter((x) => !Number.isNaN(x));
+  return f.length === 0 ? NaN : f.reduce((a, b) => a + b, 0) / f.length;
+};
+
+function summarise(results: CaseResult[]): FamilySummary[] {
+  const families = [...new Set(results.map((r) => r.family))].sort((a, b) => (a === 'clean' ? 1 : b === 'clean' ? -1 : a.localeCompare(b)));
+  const groups = [...families.map((f) => [f, results.filter((r) => r.family === f)] as const), ['all marked', results.filter((r) => r.family !== 'clean')] as const];
+  return groups
+    .filter(([, rs]) => rs.length > 0)
+    .map(([family, rs]) => {
+      const methods: FamilySummary['methods'] = {};
+      for (const m of METHODS) {
+        const scored = rs.map((r) => r.methods[m]).filter((s): s is MethodScore => s !== undefined);
+        if (scored.length === 0) continue;
+        const cap = (x: number) => Math.min(PSNR_CAP, x);
+        methods[m] = {
+          psnr: mean(scored.map((s) => cap(s.psnr))),
+          ssim: mean(scored.map((s) => s.ssim)),
+          fpsnr: mean(scored.map((s) => cap(s.fpsnr))),
+          rmsew: mean(scored.map((s) => s.rmsew)),
+          changedOutside: mean(scored.map((s) => s.changedOutside)),
+          ms: mean(scored.map((s) => s.ms)),
+        };
+      }
+      return { family, n: rs.length, iou: mean(rs.map((r) => r.iou)), f1: mean(rs.map((r) => r.f1)), recall: mean(rs.map((r) => r.recall)), predictedArea: mean(rs.map((r) => r.predictedArea)), methods };
+    });
+}
+
+function renderMarkdown(
+  summary: FamilySummary[],
+  info: { cases: number; dataCommand: string; modelIds: string[]; threshold: number; hasRemover: boolean },
+): string {
+  const removal = summary.flatMap((f) =>
+    METHODS.filter((m) => f.methods[m]).map((m) => {
+      const s = f.methods[m] as MethodScore;
+      return [f.family, String(f.n), m, fmt(s.psnr, 2), fmt(s.ssim, 4), fmt(s.fpsnr, 2), fmt(s.rmsew, 2), `${fmt(s.changedOutside * 100, 3)} %`, fmt(s.ms, 0)];
+    }),
+  );
+  const detection = summary.map((f) =>
+    f.family === 'clean'
+      ? [f.family, String(f.n), '–', '–', '–', `${fmt(f.predictedArea * 100, 2)} %`]
+      : [f.family, String(f.n), fmt(f.iou, 3), fmt(f.f1, 3), fmt(f.recall, 3), `(marked: ${fmt(f.predictedArea * 100, 2)} %)`],
+  );
+  return [
+    `### Quality (${info.cases} cases, threshold ${info.threshold})`,
+    '',
+    `Data: \`${info.dataCommand}\`. Models: ${info.modelIds.join(', ')}.`,
+    info.hasRemover ? '' : 'No learned remover in the manifest: `auto` uses Telea, `model@truth` is absent.',
+    '',
+    'Removal, mean per case (PSNR/fPSNR in dB against the clean photo, ∞ capped at 100; fPSNR and RMSEw (0-255) inside the true mask; "changed outside" = share of pixels outside the true mask that differ from the input; ms = removal time per case):',
+    '',
+    table(['family', 'n', 'method', 'PSNR', 'SSIM', 'fPSNR', 'RMSEw', 'changed outside', 'ms'], removal),
+    '',
+    'Detection (predicted mask = detectionToMask at the threshold, no extra dilation; IoU/F1 against the true mask, which is glyph-accurate, so box-shaped predictions score low even when they cover the mark; recall = share of the true mask covered; on clean photos the share of the image marked = false-positive area):',
+    '',
+    table(['family', 'n', 'IoU', 'F1', 'recall', 'FP area'], detection),
+  ]
+    .filter((l, i, a) => !(l === '' && a[i - 1] === ''))
+    .join('\n');
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench:quality failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,172 @@
+/**
+ * Command-line parsing. The raw flags are collected by a tiny parser (no
+ * dependency), then validated at the boundary by described zod schemas, so
+ * every bad value is a usage error with a message, never a crash later.
+ */
+import { availableParallelism } from 'node:os';
+import { z } from 'zod';
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export const COMMANDS = ['detect', 'remove'] as const;
+export type Command = (typeof COMMANDS)[number];
+
+const defaultThreads = Math.max(1, Math.min(4, availableParallelism()));
+
+const CommonSchema = z.object({
+  out: z.string().min(1, '--out DIR is required').describe('Output folder; outputs mirror the inputs\' relative paths'),
+  threshold: z.coerce.number().min(0).max(1).default(0.5).describe('Detector probability threshold, 0-1'),
+  dilate: z.coerce.number().int().min(0).max(256).default(0).describe('Grow the mask by this many pixels'),
+  json: z.boolean().default(false).describe('Print one JSON record per file on stdout'),
+  backend: z.enum(['wasm', 'node-cpu']).default('wasm').describe('ONNX Runtime: WASM (onnxruntime-web) or onnxruntime-node'),
+  threads: z.coerce.number().int().min(1).max(64).default(defaultThreads).describe('WASM threads'),
+  models: z.string().min(1).optional().describe('Folder with manifest.json (default: the repo\'s public/models)'),
+});
+
+export const DetectOptionsSchema = CommonSchema.describe('unmark detect');
+
+export const RemoveOptionsSchema = CommonSchema.extend({
+  mask: z.string().min(1).optional().describe('Mask file for every input, or a folder of masks (<relative path stem>.png)'),
+  maskOut: z.boolean().default(false).describe('Also write the mask that was used, as {stem}-mask.png next to the output'),
+  method: z.enum(['auto', 'model', 'telea']).default('auto').describe('model: learned remover; telea: classical inpainting'),
+  format: z.enum(['png', 'jpeg', 'webp', 'same']).default('png').describe('Output format; PNG keeps unmasked pixels bit-identical'),
+  quality: z.coerce.number().int().min(0).max(100).optional().describe('JPEG/WebP quality'),
+  name: z
+    .string()
+    .min(1)
+    .refine((s) => s.includes('{stem}') || s.includes('{name}'), 'the --name template must contain {stem} or {name}')
+    .refine((s) => !/[/\\]/.test(s), 'the --name template must not contain a path separator')
+    .default('{stem}-clean.{ext}')
+    .describe('Output file name; placeholders {stem} {ext} {name}'),
+});
+
+export type DetectCliOptions = z.infer<typeof DetectOptionsSchema>;
+export type RemoveCliOptions = z.infer<typeof RemoveOptionsSchema>;
+
+export type ParsedArgs =
+  | { command: 'help'; topic?: Command }
+  | { command: 'version' }
+  | { command: 'detect'; inputs: string[]; options: DetectCliOptions }
+  | { command: 'remove'; inputs: string[]; options: RemoveCliOptions };
+
+/** Flags that take no value; every other flag takes exactly one. */
+const BOOLEAN_FLAGS = new Set(['json', 'maskOut', 'help', 'version']);
+const FLAGS: Record<Command, Set<string>> = {
+  detect: new Set([...Object.keys(DetectOptionsSchema.shape), 'help']),
+  remove: new Set([...Object.keys(RemoveOptionsSchema.shape), 'help']),
+};
+
+const camel = (flag: string) => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+export function parseArgs(argv: readonly string[]): ParsedArgs {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+    const topic = rest[0];
+    return { command: 'help', topic: isCommand(topic) ? topic : undefined };
+  }
+  if (first === '--version' || first === '-v') return { command: 'version' };
+  if (!isCommand(first)) throw new UsageError(`Unknown command "${first}". Use "detect" or "remove".`);
+
+  const inputs: string[] = [];
+  const raw: Record<string, string | boolean> = {};
+  let onlyInputs = false;
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    if (onlyInputs || !arg.startsWith('-') || arg === '-') {
+      inputs.push(arg);
+      continue;
+    }
+    if (arg === '--') {
+      onlyInputs = true;
+      continue;
+    }
+    if (arg === '-h') return { command: 'help', topic: first };
+    if (!arg.startsWith('--')) throw new UsageError(`Unknown option "${arg}".`);
+    const eq = arg.indexOf('=');
+    const key = camel(arg.slice(2, eq < 0 ? undefined : eq));
+    if (!FLAGS[first].has(key)) throw new UsageError(`Unknown option "${arg}" for "${first}". See: unmark ${first} --help`);
+    if (key === 'help') return { command: 'help', topic: first };
+    if (key in raw) throw new UsageError(`Option --${kebab(key)} is given twice.`);
+    if (BOOLEAN_FLAGS.has(key)) {
+      if (eq >= 0) throw new UsageError(`Option --${kebab(key)} takes no value.`);
+      raw[key] = true;
+      continue;
+    }
+    const value = eq >= 0 ? arg.slice(eq + 1) : rest[++i];
+    if (value === undefined || (eq < 0 && value.startsWith('--'))) throw new UsageError(`Option --${kebab(key)} needs a value.`);
+    raw[key] = value;
+  }
+  if (inputs.length === 0) throw new UsageError(`No inputs. Usage: unmark ${first} <files|dirs|globs…> --out DIR`);
+
+  if (first === 'detect') return { command: 'detect', inputs, options: validate(DetectOptionsSchema, raw) };
+  return { command: 'remove', inputs, options: validate(RemoveOptionsSchema, raw) };
+}
+
+function validate<S extends z.ZodType>(schema: S, raw: Record<string, unknown>): z.infer<S> {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const flag = issue?.path.length ? `--${kebab(String(issue.path[0]))}` : 'options';
+  const value = issue?.path.length ? raw[String(issue.path[0])] : undefined;
+  throw new UsageError(`Invalid ${flag}${value !== undefined && typeof value !== 'boolean' ? ` "${value}"` : ''}: ${issue?.message ?? 'invalid'}`);
+}
+
+function isCommand(s: string | undefined): s is Command {
+  return s !== undefined && (COMMANDS as readonly string[]).includes(s);
+}
+
+export const HELP: Record<'main' | Command, string> = {
+  main: `unmark — remove visible watermarks, on this machine.
+
+Usage:
+  unmark detect <inputs…> --out DIR [options]   write masks (PNG, white = mark)
+  unmark remove <inputs…> --out DIR [options]   write cleaned images
+  unmark <command> --help                        options of a command
+
+Inputs are files, folders (recursive; .jpg .jpeg .png .webp) or quoted globs
+("photos/**/*.jpg"). Outputs mirror the inputs' relative paths under --out.
+Exit codes: 0 all files done, 1 some file failed, 2 usage error.`,
+  detect: `unmark detect <inputs…> --out DIR [options]
+
+Writes one mask per input to DIR/<relative path stem>.png (8-bit grey, white =
+mark), the layout that "unmark remove --mask DIR" reads back.
+
+Options:
+  --out DIR            output folder (required)
+  --threshold 0-1      detector threshold (default 0.5)
+  --dilate PX          grow the mask by PX pixels (default 0)
+  --json               one JSON record per file on stdout
+  --backend B          wasm (default) | node-cpu (needs onnxruntime-node)
+  --threads N          WASM threads (default ${defaultThreads})
+  --models DIR         folder with manifest.json (default public/models)`,
+  remove: `unmark remove <inputs…> --out DIR [options]
+
+Options:
+  --out DIR            output folder (required)
+  --mask FILE|DIR      use this mask instead of detecting: one file for every
+                       input, or a folder holding <relative path stem>.png per
+                       input (e.g. photos/a/b.jpg → DIR/a/b.png; what
+                       "unmark detect --out DIR" writes). Non-zero = remove.
+  --mask-out           also write the mask used, as {stem}-mask.png
+  --method M           auto (default: model if installed, else telea) | model | telea
+  --threshold 0-1      detector threshold (default 0.5)
+  --dilate PX          grow the mask by PX pixels (default 0)
+  --format F           png (default) | jpeg | webp | same (as the input)
+  --quality 0-100      JPEG (default 92) / WebP (lossless unless < 100)
+  --name TEMPLATE      output name, default '{stem}-clean.{ext}';
+                       {stem} = input name without extension, {ext} = output
+                       extension, {name} = input file name
+  --json               one JSON record per file on stdout
+  --backend B          wasm (default) | node-cpu (needs onnxruntime-node)
+  --threads N          WASM threads (default ${defaultThreads})
+  --models DIR         folder with manifest.json (default public/models)
+
+Pixels outside the mask are bit-identical to the decoded input in PNG and
+lossless WebP output; JPEG re-encodes the whole image.`,
+};

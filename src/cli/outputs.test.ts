@@ -1,0 +1,96 @@
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UsageError } from './args';
+import { compileGlob, expandInputs } from './inputs';
+import { applyTemplate, maskPathFor, planDetect, planRemove } from './outputs';
+
+let dir: string;
+const at = (...p: string[]) => path.join(dir, ...p);
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'unmark-plan-'));
+  for (const f of ['p/a.jpg', 'p/b.PNG', 'p/notes.txt', 'p/sub/c.webp', 'p/sub/deep/d.jpeg', 'p/.hidden/e.jpg', 'q/a.jpg']) {
+    await mkdir(path.dirname(at(f)), { recursive: true });
+    await writeFile(at(f), 'x');
+  }
+  await mkdir(at('p/out'), { recursive: true });
+  await writeFile(at('p/out/old-clean.png'), 'x');
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('expandInputs', () => {
+  it('walks folders recursively, images only, sorted, skipping dot-folders and the output folder', () => {
+    const files = expandInputs([at('p')], { exclude: [at('p/out')] });
+    expect(files.map((f) => f.rel)).toEqual(['a.jpg', 'b.PNG', 'sub/c.webp', 'sub/deep/d.jpeg']);
+  });
+
+  it('takes explicit files by their own name, whatever the extension, once', () => {
+    const files = expandInputs([at('p/notes.txt'), at('p/a.jpg'), at('p/a.jpg')]);
+    expect(files.map((f) => f.rel)).toEqual(['notes.txt', 'a.jpg']);
+  });
+
+  it('expands globs relative to their static prefix', () => {
+    expect(expandInputs([`${at('p')}/**/*.jp*g`]).map((f) => f.rel)).toEqual(['a.jpg', 'sub/deep/d.jpeg']);
+    expect(expandInputs([`${at('p')}/*/c.webp`]).map((f) => f.rel)).toEqual(['sub/c.webp']);
+    expect(expandInputs([`${at('p')}/[ab].*`]).map((f) => f.rel)).toEqual(['a.jpg', 'b.PNG']);
+    expect(() => expandInputs([`${at('p')}/*.gif`])).toThrow(/No images match/);
+    expect(() => expandInputs([at('missing.jpg')])).toThrow(UsageError);
+  });
+
+  it('compiles ** to any depth, including none', () => {
+    const { matcher } = compileGlob('x/**/*.png');
+    expect(['a.png', 'b/a.png', 'b/c/a.png'].map((s) => matcher.test(s))).toEqual([true, true, true]);
+    expect(matcher.test('a.jpg')).toBe(false);
+    expect(compileGlob('x/y/*.png').base).toBe(path.resolve('x/y'));
+  });
+});
+
+describe('planning outputs', () => {
+  const opts = { format: 'png' as const, name: '{stem}-clean.{ext}', maskOut: false };
+
+  it('mirrors relative paths and applies the name template', () => {
+    const plan = planRemove(expandInputs([at('p')], { exclude: [at('p/out')] }), { ...opts, out: at('o'), maskOut: true });
+    expect(plan.map((p) => path.relative(dir, p.output))).toEqual(['o/a-clean.png', 'o/b-clean.png', 'o/sub/c-clean.png', 'o/sub/deep/d-clean.png']);
+    expect(plan.map((p) => path.relative(dir, p.maskOutput ?? ''))).toEqual(['o/a-mask.png', 'o/b-mask.png', 'o/sub/c-mask.png', 'o/sub/deep/d-mask.png']);
+    expect(plan.every((p) => p.format === 'png')).toBe(true);
+  });
+
+  it('keeps the input format and extension with --format same', () => {
+    const plan = planRemove(expandInputs([at('p')], { exclude: [at('p/out')] }), { ...opts, out: at('o'), format: 'same' });
+    expect(plan.map((p) => [path.basename(p.output), p.format])).toEqual([
+      ['a-clean.jpg', 'jpeg'],
+      ['b-clean.PNG', 'png'],
+      ['c-clean.webp', 'webp'],
+      ['d-clean.jpeg', 'jpeg'],
+    ]);
+  });
+
+  it('looks masks up as <mask dir>/<relative path stem>.png', () => {
+    expect(maskPathFor('/m', 'sub/deep/d.jpeg')).toBe(path.join('/m', 'sub/deep/d.png'));
+    const plan = planRemove(expandInputs([at('p/sub')]), { ...opts, out: at('o'), mask: at('p') });
+    expect(plan.map((p) => path.relative(dir, p.maskInput ?? ''))).toEqual(['p/c.png', 'p/deep/d.png']);
+    expect(applyTemplate('{name}.{ext}', { stem: 's', ext: 'png', name: 's.jpg' })).toBe('s.jpg.png');
+  });
+
+  it('refuses to overwrite an input, even through a symlinked --out', async () => {
+    const inputs = expandInputs([at('p')], { exclude: [at('p/out')] });
+    expect(() => planRemove(inputs, { ...opts, out: at('p'), name: '{name}' })).toThrow(/overwrite an input/);
+    await symlink(at('p'), at('alias'));
+    expect(() => planRemove(inputs, { ...opts, out: at('alias'), name: '{stem}.{ext}', format: 'same' })).toThrow(/overwrite an input/);
+    // Same folder but a different name is safe.
+    expect(planRemove(inputs, { ...opts, out: at('p') })).toHaveLength(4);
+    // detect writes <stem>.png: over p/b.PNG only on a case-insensitive disk, but over a .png input here.
+    await writeFile(at('q/z.png'), 'x');
+    expect(() => planDetect(expandInputs([at('q')]), at('q'))).toThrow(/overwrite an input/);
+  });
+
+  it('refuses to overwrite a mask and two inputs writing one output', () => {
+    const a = expandInputs([at('p/a.jpg')]);
+    expect(() => planRemove(a, { ...opts, out: at('p'), mask: at('p/a.jpg'), name: '{name}' })).toThrow(/overwrite an input/);
+    const twins = expandInputs([at('p/a.jpg'), at('q/a.jpg')]);
+    expect(() => planRemove(twins, { ...opts, out: at('o') })).toThrow(/same output/);
+    expect(() => planRemove(twins, { ...opts, out: at('p/a.jpg') })).toThrow(/not a folder/);
+  });
+});

@@ -1,0 +1,204 @@
+/**
+ * One file through the engine, the same calls in the same order as the
+ * browser worker (src/worker/engine.worker.ts): validateInput → decode →
+ * detect → detectionToMask → removeMarks → encode. Nothing here touches
+ * pixels; the CLI only adds files, timings and records.
+ */
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { detect, detectionToMask } from '../engine/detect';
+import { toSerializedError, WmError, type SerializedError } from '../engine/errors';
+import type { Limits } from '../engine/limits';
+import { countMasked, dilateMask } from '../engine/mask';
+import { removeMarks, type Remover } from '../engine/remove';
+import type { Mask, Rect, RegionKind } from '../engine/types';
+import { decodeImage, decodeMask, encodeImage, encodeMaskPng } from '../platform/node/codec';
+import type { LoadedModels } from '../runtime/models';
+import type { PlannedFile } from './outputs';
+
+/** `models` is loading and verifying the models; only the first file that needs them pays it. */
+export type Stage = 'decode' | 'models' | 'detect' | 'remove' | 'encode';
+export type FileStatus = 'ok' | 'skipped' | 'failed';
+
+export interface DetectionRecord {
+  kind: RegionKind;
+  confidence: number;
+  box: Rect;
+}
+
+/** One line of `--json` output. */
+export interface FileRecord {
+  file: string;
+  output: string | null;
+  maskOutput?: string | null;
+  status: FileStatus;
+  width?: number;
+  height?: number;
+  /** Milliseconds per stage; a stage that did not run is absent. */
+  timings: Partial<Record<Stage | 'total', number>>;
+  backend?: string;
+  method?: 'model' | 'telea';
+  tiles?: number;
+  maskedPixels?: number;
+  detections: DetectionRecord[];
+  error?: Pick<SerializedError, 'code' | 'message'>;
+}
+
+export interface PipelineContext {
+  limits: Limits;
+  threshold: number;
+  dilatePx: number;
+  /** Memoised: the first file that needs models starts loading them, the rest share the promise. */
+  models(): Promise<LoadedModels>;
+  /** For display: paths relative to the working directory. */
+  display(p: string): string;
+}
+
+export interface RemoveContext extends PipelineContext {
+  method: 'model' | 'telea';
+  quality?: number;
+  onTiles?: (done: number, total: number) => void;
+}
+
+class Timer {
+  readonly timings: FileRecord['timings'] = {};
+  private readonly start = performance.now();
+  async time<T>(stage: Stage, work: () => Promise<T>): Promise<T> {
+    const t0 = performance.now();
+    try {
+      return await work();
+    } finally {
+      this.timings[stage] = round((this.timings[stage] ?? 0) + performance.now() - t0);
+    }
+  }
+  finish(): FileRecord['timings'] {
+    this.timings.total = round(performance.now() - this.start);
+    return this.timings;
+  }
+}
+
+const round = (ms: number) => Math.round(ms * 10) / 10;
+
+async function detectMask(
+  ctx: PipelineContext,
+  image: Parameters<typeof detect>[0],
+  record: FileRecord,
+  timer: Timer,
+  signal?: AbortSignal,
+): Promise<Mask> {
+  const models = await timer.time('models', () => ctx.models());
+  if (models.detectors.length === 0) {
+    const why = models.errors[0];
+    throw new WmError(why?.code ?? 'E_MODEL_MISSING', why?.message ?? 'No detector model is installed.');
+  }
+  return timer.time('detect', async () => {
+    const det = await detect(image, models.detectors, { threshold: ctx.threshold }, signal);
+    record.backend = det.backend;
+    record.detections = det.regions.map((r) => ({ kind: r.kind, confidence: Math.round(r.confidence * 1000) / 1000, box: r.box }));
+    return detectionToMask(det, { threshold: ctx.threshold, disabledRegionIds: [], dilatePx: ctx.dilatePx });
+  });
+}
+
+export async function detectFile(job: PlannedFile, ctx: PipelineContext, signal?: AbortSignal): Promise<FileRecord> {
+  const record: FileRecord = { file: ctx.display(job.input.abs), output: null, status: 'failed', timings: {}, detections: [] };
+  const timer = new Timer();
+  try {
+    const { image } = await timer.time('decode', async () => decodeImage(await readFile(job.input.abs), ctx.limits));
+    record.width = image.width;
+    record.height = image.height;
+    const mask = await detectMask(ctx, image, record, timer, signal);
+    record.maskedPixels = countMasked(mask);
+    await timer.time('encode', async () => writeAtomic(job.output, await encodeMaskPng(mask)));
+    record.output = ctx.display(job.output);
+    record.status = 'ok';
+  } catch (e) {
+    record.error = errorOf(e);
+  }
+  record.timings = timer.finish();
+  return record;
+}
+
+export async function removeFile(job: PlannedFile, ctx: RemoveContext, signal?: AbortSignal): Promise<FileRecord> {
+  const record: FileRecord = { file: ctx.display(job.input.abs), output: null, status: 'failed', timings: {}, detections: [] };
+  if (job.maskOutput) record.maskOutput = null;
+  const timer = new Timer();
+  try {
+    const { image } = await timer.time('decode', async () => decodeImage(await readFile(job.input.abs), ctx.limits));
+    record.width = image.width;
+    record.height = image.height;
+    const mask = job.maskInput
+      ? await timer.time('detect', async () => {
+          const supplied = await readMask(job.maskInput as string, ctx.limits);
+          return ctx.dilatePx > 0 ? dilateMask(supplied, ctx.dilatePx) : supplied;
+        })
+      : await detectMask(ctx, image, record, timer, signal);
+    record.maskedPixels = countMasked(mask);
+    if (record.maskedPixels === 0 && !job.maskInput) {
+      // Nothing detected: not a failure of the batch, and no output that looks "cleaned".
+      record.status = 'skipped';
+      record.error = { code: 'E_EMPTY_MASK', message: 'No watermark was detected; nothing written.' };
+      record.timings = timer.finish();
+      return record;
+    }
+    const remover = ctx.method === 'telea' ? ({ kind: 'telea' } as const) : await timer.time('models', () => resolveRemover(ctx));
+    record.method = remover.kind;
+    const result = await timer.time('remove', () => removeMarks(image, mask, remover, { onProgress: ctx.onTiles }, signal));
+    record.tiles = result.tiles.length;
+    record.backend = remover.kind === 'model' ? result.backend : (record.backend ?? result.backend);
+    await timer.time('encode', async () => {
+      const encoded = await encodeImage(result.image, { format: job.format, quality: ctx.quality });
+      await writeAtomic(job.output, encoded);
+      record.output = ctx.display(job.output);
+      if (job.maskOutput) {
+        await writeAtomic(job.maskOutput, await encodeMaskPng(mask));
+        record.maskOutput = ctx.display(job.maskOutput);
+      }
+    });
+    record.status = 'ok';
+  } catch (e) {
+    record.error = errorOf(e);
+  }
+  record.timings = timer.finish();
+  return record;
+}
+
+async function resolveRemover(ctx: RemoveContext): Promise<Remover> {
+  const models = await ctx.models();
+  const runner = models.removers[0];
+  if (!runner) {
+    const why = models.errors.find((e) => e.code !== 'E_MODEL_MISSING') ?? models.errors[0];
+    throw new WmError(
+      why?.code ?? 'E_MODEL_MISSING',
+      why?.message ?? 'No learned remover is installed; use --method telea.',
+    );
+  }
+  return { kind: 'model', runner };
+}
+
+async function readMask(file: string, limits: Limits): Promise<Mask> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (e) {
+    throw new WmError('E_BAD_OPTION', `No mask at ${file} (${(e as NodeJS.ErrnoException).code ?? 'unreadable'}).`, { cause: e });
+  }
+  return decodeMask(bytes, limits.maxPixels);
+}
+
+/** Write next to the target, then rename: a failed or interrupted run never leaves half a file. */
+async function writeAtomic(file: string, bytes: Uint8Array): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.partial`;
+  try {
+    await writeFile(tmp, bytes);
+    await rename(tmp, file);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw new WmError('E_ENCODE_FAILED', `Could not write ${file}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+function errorOf(e: unknown): { code: SerializedError['code']; message: string } {
+  const s = toSerializedError(e);
+  return { code: s.code, message: s.message };
+}

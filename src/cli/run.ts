@@ -1,0 +1,100 @@
+/** Runs a planned batch: one file at a time, every failure recorded, never fatal to the batch. */
+import path from 'node:path';
+import { DEFAULT_LIMITS } from '../engine/limits';
+import { isLossy } from '../platform/node/codec';
+import { fsModelSource, type ModelRole } from '../platform/node/model-source';
+import type { LoadedModels } from '../runtime/models';
+import { parseManifest } from '../runtime/verify';
+import type { ParsedArgs } from './args';
+import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from './exit-codes';
+import type { PlannedFile } from './outputs';
+import { detectFile, removeFile, type FileRecord, type PipelineContext } from './process-file';
+import { createReporter } from './report';
+
+type BatchArgs = Extract<ParsedArgs, { command: 'detect' | 'remove' }>;
+
+export async function runBatch(args: BatchArgs, plan: readonly PlannedFile[]): Promise<number> {
+  const opts = args.options;
+  const reporter = createReporter({ json: opts.json });
+  const roles = new Set<ModelRole>();
+  if (args.command === 'detect' || plan.some((p) => !p.maskInput)) roles.add('detector');
+
+  let method: 'model' | 'telea' = 'telea';
+  if (args.command === 'remove') {
+    method = args.options.method === 'auto' ? await autoMethod(opts.models) : args.options.method;
+    if (args.options.method === 'auto' && method === 'telea') {
+      reporter.note('note: no learned remover in the model manifest; using the classical method (telea).');
+    }
+    if (method === 'model') roles.add('remover');
+    const lossy = plan.find((p) => isLossy({ format: p.format, quality: args.options.quality }));
+    if (lossy) {
+      reporter.note(
+        `warning: ${lossy.format.toUpperCase()} output is lossy: pixels outside the mask will not be bit-identical to the input. Use --format png to keep them.`,
+      );
+    }
+  }
+
+  let models: Promise<LoadedModels> | null = null;
+  const ctx: PipelineContext = {
+    limits: DEFAULT_LIMITS,
+    threshold: opts.threshold,
+    dilatePx: opts.dilate,
+    models: () => {
+      models ??= import('../platform/node/ort-host').then((m) =>
+        m.loadNodeModels({
+          backend: opts.backend === 'node-cpu' ? 'cpu' : 'wasm',
+          threads: opts.threads,
+          roles: [...roles],
+          modelsDir: opts.models ? path.resolve(opts.models) : undefined,
+        }),
+      );
+      return models;
+    },
+    display: (p) => {
+      const rel = path.relative(process.cwd(), p);
+      return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : p;
+    },
+  };
+
+  const abort = new AbortController();
+  const onSigint = () => {
+    if (abort.signal.aborted) process.exit(130);
+    reporter.note('Stopping after the current step… (Ctrl-C again to quit now)');
+    abort.abort();
+  };
+  process.on('SIGINT', onSigint);
+
+  const t0 = performance.now();
+  const records: FileRecord[] = [];
+  reporter.start(plan.length);
+  try {
+    for (let i = 0; i < plan.length; i++) {
+      if (abort.signal.aborted) break;
+      const shown = ctx.display(plan[i].input.abs);
+      reporter.fileStarted(i, shown);
+      const onTiles = (done: number, total: number) => reporter.fileProgress(i, shown, `remove ${done}/${total} tiles`);
+      const record =
+        args.command === 'detect'
+          ? await detectFile(plan[i], ctx, abort.signal)
+          : await removeFile(plan[i], { ...ctx, method, quality: args.options.quality, onTiles }, abort.signal);
+      records.push(record);
+      reporter.fileDone(i, record);
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+  reporter.finish(records, performance.now() - t0);
+  if (abort.signal.aborted) return EXIT_INTERRUPTED;
+  return records.some((r) => r.status === 'failed') ? EXIT_FAILED : EXIT_OK;
+}
+
+/** 'model' when the manifest lists a remover, else 'telea'. Reads only the manifest. */
+async function autoMethod(modelsDir: string | undefined): Promise<'model' | 'telea'> {
+  try {
+    const manifest = parseManifest(await fsModelSource({ dir: modelsDir ? path.resolve(modelsDir) : undefined }).manifest());
+    return manifest.models.some((m) => m.role === 'remover') ? 'model' : 'telea';
+  } catch {
+    // A broken manifest is reported per file by the detector; removal itself can still be classical.
+    return 'telea';
+  }
+}
