@@ -1,0 +1,118 @@
+"""Smoke tests: synthesis, a few training steps with checkpoint + resume, ONNX export with
+parity against onnxruntime-web, and the eval metrics. Under 60 s on 2 cores.
+
+    /usr/bin/python3 -m pytest training -q
+    /usr/bin/python3 training/test_smoke.py
+"""
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import data  # noqa: E402
+import eval as evaluation  # noqa: E402
+import export  # noqa: E402
+import train  # noqa: E402
+from configs.smoke import CONFIG  # noqa: E402
+
+HAVE_PHOTOS = data.DEFAULT_PHOTOS.exists()
+
+
+def need_photos():
+    # Say so, rather than pass silently, when ../shared/data/photos is missing.
+    if not HAVE_PHOTOS:
+        try:
+            import pytest
+        except ImportError:
+            raise SystemExit(f"photos not found at {data.DEFAULT_PHOTOS} (set WM_PHOTOS)")
+        pytest.skip(f"photos not found at {data.DEFAULT_PHOTOS} (set WM_PHOTOS)")
+
+
+def smoke_config():
+    return dataclasses.replace(CONFIG, name="smoke-test")
+
+
+def test_synthesis_families():
+    need_photos()
+    synth = data.Synth(data.DEFAULT_PHOTOS, "train")
+    rng = np.random.default_rng(0)
+    for family in data.FAMILIES:
+        for crop in (64, None):
+            s = synth.sample(rng, crop=crop, family=family)
+            h, w = s.mask.shape
+            assert s.watermarked.shape == s.clean.shape == s.colour.shape == (h, w, 3)
+            assert crop is None or (h, w) == (crop, crop)
+            for x in (s.watermarked, s.clean, s.alpha, s.colour):
+                assert x.dtype == np.float32 and x.min() >= 0 and x.max() <= 1
+            if family == "clean":
+                assert not s.mask.any() and not s.alpha.any()
+                assert np.array_equal(s.watermarked, s.clean)  # same degradation on both
+            # Where the mark is, alpha is non-zero, and kinds are labelled exactly there.
+            assert (s.alpha[s.mask > 0] > 0).all()
+            assert ((s.kind >= 0) == (s.mask > 0)).all()
+
+
+def test_splits_disjoint():
+    need_photos()
+    train_names = {p.name for p in data.list_photos(data.DEFAULT_PHOTOS, "train")}
+    test_names = {p.name for p in data.list_photos(data.DEFAULT_PHOTOS, "test")}
+    assert train_names and test_names and not train_names & test_names
+    assert not set(data.list_fonts("train")) & set(data.list_fonts("test"))
+
+
+def test_train_checkpoint_resume_export():
+    need_photos()
+    cfg = smoke_config()
+    run = train.ROOT / "runs" / cfg.name
+    shutil.rmtree(run, ignore_errors=True)
+    trainer = train.Trainer(cfg, fresh=True)
+    trainer.fit()
+    assert trainer.step == cfg.max_steps
+    ck = torch.load(run / "best-detector.pt")
+    assert ck["args"]["widths"] and ck["config"]["name"] == cfg.name  # enough to rebuild the model
+    resumed = train.Trainer(dataclasses.replace(cfg, max_steps=cfg.max_steps + 2))
+    assert resumed.step == cfg.max_steps
+    with tempfile.TemporaryDirectory() as tmp:
+        for kind in ("detector", "remover"):
+            model, _ = export.load_checkpoint(run / f"best-{kind}.pt", kind)
+            path = Path(tmp) / f"wm-{kind}.onnx"
+            export.export_onnx(model, kind, path)
+            if shutil.which("node"):
+                assert export.parity(model, kind, path) <= export.PARITY_ATOL
+    shutil.rmtree(run, ignore_errors=True)
+
+
+def test_remover_leaves_outside_untouched():
+    from models import build
+    rem = build("remover", CONFIG.remover).eval()
+    img, mask = torch.rand(1, 3, 64, 96), torch.zeros(1, 1, 64, 96)
+    mask[..., 10:30, 20:50] = 1
+    with torch.no_grad():
+        out = rem(img, mask)
+    assert torch.equal(out[mask.expand_as(out) == 0], img[mask.expand_as(img) == 0])
+
+
+def test_metrics():
+    a = np.random.default_rng(0).random((32, 32, 3)).astype(np.float32)
+    assert evaluation.psnr(a, a) == evaluation.PSNR_CAP
+    assert abs(evaluation.ssim(a, a) - 1) < 1e-6
+    m = np.zeros((32, 32), np.float32); m[:8] = 1
+    b = a.copy(); b[8:] = 0
+    assert evaluation.psnr(b, a, m) == evaluation.PSNR_CAP  # differences outside the mask do not count
+    s = evaluation.mask_scores(m > 0, m > 0)
+    assert s["iou"] == 1 and s["f1"] == 1
+
+
+if __name__ == "__main__":
+    for name, fn in list(globals().items()):
+        if name.startswith("test_") and callable(fn):
+            fn()
+            print("ok", name)

@@ -1,0 +1,270 @@
+"""Train the detector and the remover jointly on on-the-fly synthetic data.
+
+Both models see the same synthetic batch (synthesis is the CPU-expensive part, so
+sharing it halves its cost). The detector regresses the true alpha map; the remover
+gets the watermarked crop plus a (sloppy) dilated true mask.
+
+    /usr/bin/python3 training/train.py --config cpu            # new run, or resumes runs/cpu/last.pt
+    /usr/bin/python3 training/train.py --config smoke --fresh
+
+Outputs in training/runs/<config.name>/: metrics.jsonl, last.pt (resumable: models, optimiser,
+step, elapsed time), best-detector.pt, best-remover.pt (model args + weights + config).
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import math
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch.utils.data import DataLoader, IterableDataset
+
+import data
+from configs import TrainConfig
+from models import build, count_params, model_args
+
+ROOT = Path(__file__).resolve().parent
+
+
+def load_config(name: str) -> TrainConfig:
+    return importlib.import_module(f"configs.{name}").CONFIG
+
+
+def to_batch(samples: list[data.Sample], rng) -> dict[str, torch.Tensor]:
+    t = lambda xs: torch.from_numpy(np.stack(xs))
+    return {
+        "image": t([s.watermarked.transpose(2, 0, 1) for s in samples]),    # (B, 3, S, S)
+        "clean": t([s.clean.transpose(2, 0, 1) for s in samples]),          # (B, 3, S, S)
+        "alpha": t([s.alpha[None] for s in samples]),                       # (B, 1, S, S)
+        "colour": t([s.colour.transpose(2, 0, 1) for s in samples]),        # (B, 3, S, S)
+        "mask": t([s.mask[None] for s in samples]),                         # (B, 1, S, S)
+        "kind": t([s.kind for s in samples]),                               # (B, S, S) int64, -1 = none
+        "rmask": t([data.remover_mask(rng, s.mask)[None] for s in samples]),  # (B, 1, S, S)
+    }
+
+
+class SynthStream(IterableDataset):
+    def __init__(self, cfg: TrainConfig, split: str = "train"):
+        self.cfg, self.split = cfg, split
+
+    def __iter__(self):
+        info = torch.utils.data.get_worker_info()
+        wid = info.id if info else 0
+        rng = np.random.default_rng([self.cfg.seed, wid, int(time.time() * 1000) % 2**31])
+        synth = data.Synth(Path(self.cfg.photos), self.split, self.cfg.family_weights)
+        while True:
+            yield to_batch([synth.sample(rng, crop=self.cfg.crop) for _ in range(self.cfg.batch)], rng)
+
+
+def fixed_val(cfg: TrainConfig) -> list[dict[str, torch.Tensor]]:
+    synth = data.Synth(Path(cfg.photos), "val", cfg.family_weights)
+    rng = np.random.default_rng(12345)
+    samples = [synth.sample(rng, crop=cfg.crop) for _ in range(cfg.val_samples)]
+    rng = np.random.default_rng(54321)
+    return [to_batch(samples[i:i + cfg.batch], rng) for i in range(0, len(samples), cfg.batch)]
+
+
+def masked_l1(x, y, w):
+    return ((x - y).abs() * w).sum() / (w.sum() * x.shape[1] / w.shape[1] + 1e-6)
+
+
+def balanced_bce(pred, target, region, pos_share: float):
+    """BCE(α̂, α) averaged separately over marked (α > 0.02) and unmarked pixels of `region`, mixed
+    pos_share : 1 − pos_share. Why: with marks covering a few % of pixels (and less than half of a
+    dilated request mask), a plain mean — and any L1 — is minimised early by α̂ ≈ 0 everywhere: the
+    identity plateau seen in the first CPU run (α̂ ≈ 0.02 inside marks after 675 steps)."""
+    bce = F.binary_cross_entropy(pred.clamp(1e-6, 1 - 1e-6), target, reduction="none")  # (B, 1, H, W)
+    pos = (target > 0.02).float() * region
+    neg = (target <= 0.02).float() * region
+    mean = lambda w: (bce * w).sum() / (w.sum() + 1e-6)
+    return pos_share * mean(pos) + (1 - pos_share) * mean(neg)
+
+
+def soft_dice(pred, target):
+    """1 − soft Dice between α̂ and α over the batch: an overlap loss, indifferent to how rare marks are."""
+    return 1 - 2 * (pred * target).sum() / ((pred ** 2).sum() + (target ** 2).sum() + 1e-6)
+
+
+def losses(cfg: TrainConfig, det, rem, b, progress: float) -> dict[str, torch.Tensor]:
+    alpha_hat, kind_logits = det(b["image"])                         # (B,1,S,S), (B,3,S,S)
+    w_pos = 1 + (cfg.det_pos_weight - 1) * b["mask"]
+    det_l1 = (w_pos * (alpha_hat - b["alpha"]).abs()).mean()
+    everywhere = torch.ones_like(b["alpha"])
+    det_bce = balanced_bce(alpha_hat, b["alpha"], everywhere, cfg.det_pos_share)
+    det_dice = soft_dice(alpha_hat, b["alpha"])
+    kind = F.cross_entropy(kind_logits, b["kind"], ignore_index=-1) if (b["kind"] >= 0).any() else det_l1 * 0
+
+    if not cfg.train_remover:
+        total = det_l1 + cfg.det_bce_weight * det_bce + cfg.det_dice_weight * det_dice + cfg.kind_weight * kind
+        return {"loss": total, "det_l1": det_l1, "det_bce": det_bce, "det_dice": det_dice, "kind_ce": kind}
+    clean, ra, rw, fill = rem(b["image"], b["rmask"], return_parts=True)
+    f = min(1.0, progress / cfg.alpha_weight_frac)  # heavy alpha loss early: escapes the identity plateau
+    aw = cfg.alpha_weight_start + (cfg.alpha_weight_end - cfg.alpha_weight_start) * f
+    m = b["rmask"]
+    rem_alpha = masked_l1(ra, b["alpha"], m) + balanced_bce(ra, b["alpha"], m, 0.5)
+    rem_colour = masked_l1(rw, b["colour"], (b["alpha"] > 0.05).float())
+    rem_out = masked_l1(clean, b["clean"], m)
+    rem_fill = masked_l1(fill, b["clean"], m * (b["alpha"] > 0.6).float())
+    total = det_l1 + cfg.det_bce_weight * det_bce + cfg.det_dice_weight * det_dice + cfg.kind_weight * kind \
+        + aw * rem_alpha + cfg.colour_weight * rem_colour + rem_out + cfg.fill_weight * rem_fill
+    return {"loss": total, "det_l1": det_l1, "det_bce": det_bce, "det_dice": det_dice, "kind_ce": kind,
+            "rem_alpha": rem_alpha, "rem_colour": rem_colour, "rem_out": rem_out, "rem_fill": rem_fill}
+
+
+@torch.no_grad()
+def validate(cfg: TrainConfig, det, rem, val) -> dict[str, float]:
+    det.eval(); rem.eval()
+    ths = cfg.det_thresholds
+    tp, fp, fn = np.zeros(len(ths)), np.zeros(len(ths)), np.zeros(len(ths))
+    se_in, n_in, se_id = 0.0, 0.0, 0.0
+    for b in val:
+        a, _ = det(b["image"])
+        gt = b["mask"] > 0
+        for i, t in enumerate(ths):
+            p = a > t
+            tp[i] += (p & gt).sum().item(); fp[i] += (p & ~gt).sum().item(); fn[i] += (~p & gt).sum().item()
+        m = b["mask"]
+        # Remover with a fixed 5-px dilation of the true mask, the request a good detector would send.
+        req = F.max_pool2d(m, 5, 1, 2)
+        out = rem(b["image"], req)
+        se_in += (((out - b["clean"]) ** 2) * m).sum().item()
+        se_id += (((b["image"] - b["clean"]) ** 2) * m).sum().item()
+        n_in += m.sum().item() * 3
+    det.train(); rem.train()
+    iou = tp / np.maximum(tp + fp + fn, 1)
+    f1 = 2 * tp / np.maximum(2 * tp + fp + fn, 1)
+    best = int(np.argmax(iou))
+    psnr = lambda se: 10 * math.log10(1 / max(se / max(n_in, 1), 1e-10))
+    return {"det_iou": float(iou[best]), "det_f1": float(f1[best]), "det_threshold": ths[best],
+            "det_iou@0.5": float(iou[-1]), "rem_fpsnr": psnr(se_in), "input_fpsnr": psnr(se_id)}
+
+
+class JsonlLogger:
+    """Callback: appends every logged dict to runs/<name>/metrics.jsonl and prints a short line."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def __call__(self, trainer: "Trainer", record: dict):
+        with self.path.open("a") as f:
+            f.write(json.dumps(record) + "\n")
+        keys = [k for k in ("step", "min", "loss", "det_l1", "rem_alpha", "rem_out", "det_iou", "det_threshold",
+                            "rem_fpsnr", "input_fpsnr") if k in record]
+        print(" ".join(f"{k}={record[k]:.4g}" if isinstance(record[k], float) else f"{k}={record[k]}"
+                       for k in keys), flush=True)
+
+
+class Trainer:
+    def __init__(self, cfg: TrainConfig, fresh: bool = False, callbacks=()):
+        self.cfg = cfg
+        torch.set_num_threads(cfg.threads)
+        torch.manual_seed(cfg.seed)
+        self.dir = ROOT / "runs" / cfg.name
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.det, self.rem = build("detector", cfg.detector), build("remover", cfg.remover)
+        params = list(self.det.parameters()) + (list(self.rem.parameters()) if cfg.train_remover else [])
+        self.opt = torch.optim.AdamW(params,
+                                     lr=cfg.lr, weight_decay=cfg.weight_decay)
+        self.step, self.elapsed, self.best = 0, 0.0, {"det_iou": -1.0, "rem_fpsnr": -1.0}
+        self.stale = 0
+        self.callbacks = list(callbacks) or [JsonlLogger(self.dir / "metrics.jsonl")]
+        if not fresh and (self.dir / "last.pt").exists():
+            self.resume(self.dir / "last.pt")
+        elif cfg.init_from:  # weights only: a new run (own schedule, optimiser) from another run's state
+            ck = torch.load(ROOT / cfg.init_from, map_location="cpu")
+            self.det.load_state_dict(ck["detector"]["state"]); self.rem.load_state_dict(ck["remover"]["state"])
+            print(f"initialised from {cfg.init_from} (step {ck['step']})")
+
+    def progress(self) -> float:
+        return min(1.0, max(self.step / self.cfg.max_steps, self.elapsed / (60 * self.cfg.max_minutes)))
+
+    def lr(self) -> float:
+        warm = min(1.0, (self.step + 1) / self.cfg.warmup_steps)
+        return self.cfg.lr * warm * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * self.progress())))
+
+    def state(self) -> dict:
+        return {"config": asdict(self.cfg), "step": self.step, "elapsed": self.elapsed, "best": self.best,
+                "stale": self.stale, "optimizer": self.opt.state_dict(),
+                "detector": {"args": model_args(self.det), "state": self.det.state_dict()},
+                "remover": {"args": model_args(self.rem), "state": self.rem.state_dict()}}
+
+    def save(self, path: Path, state: dict | None = None) -> None:
+        tmp = path.with_suffix(".tmp")
+        torch.save(state or self.state(), tmp)
+        tmp.replace(path)  # atomic: export may read checkpoints while training writes them
+
+    def save_best(self, kind: str, metrics: dict) -> None:
+        m = self.det if kind == "detector" else self.rem
+        self.save(self.dir / f"best-{kind}.pt", {"kind": kind, "args": model_args(m), "state": m.state_dict(),
+                                                  "config": asdict(self.cfg), "step": self.step,
+                                                  "elapsed": self.elapsed, "metrics": metrics})
+
+    def resume(self, path: Path) -> None:
+        ck = torch.load(path, map_location="cpu")
+        self.det.load_state_dict(ck["detector"]["state"]); self.rem.load_state_dict(ck["remover"]["state"])
+        self.opt.load_state_dict(ck["optimizer"])
+        self.step, self.elapsed, self.best, self.stale = ck["step"], ck["elapsed"], ck["best"], ck["stale"]
+        print(f"resumed {path} at step {self.step} ({self.elapsed / 60:.1f} min)")
+
+    def emit(self, record: dict) -> None:
+        for cb in self.callbacks:
+            cb(self, record)
+
+    def evaluate(self, val) -> bool:
+        """Validate, keep best checkpoints; returns True when early stopping triggers."""
+        m = validate(self.cfg, self.det, self.rem, val)
+        improved = False
+        if m["det_iou"] > self.best["det_iou"]:
+            self.best["det_iou"] = m["det_iou"]; self.save_best("detector", m); improved = True
+        if m["rem_fpsnr"] > self.best["rem_fpsnr"]:
+            self.best["rem_fpsnr"] = m["rem_fpsnr"]; self.save_best("remover", m); improved = True
+        self.stale = 0 if improved else self.stale + 1
+        self.emit({"step": self.step, "min": self.elapsed / 60, "split": "val", **m})
+        return self.stale >= self.cfg.patience
+
+    def fit(self) -> None:
+        cfg = self.cfg
+        print(f"detector {count_params(self.det)} params, remover {count_params(self.rem)} params")
+        val = fixed_val(cfg)
+        loader = DataLoader(SynthStream(cfg), batch_size=None, num_workers=cfg.num_workers,
+                            persistent_workers=cfg.num_workers > 0)
+        self.det.train(); self.rem.train()
+        t0, run = time.time() - self.elapsed, {}
+        for b in loader:
+            if self.step >= cfg.max_steps or self.elapsed >= 60 * cfg.max_minutes:
+                break
+            for g in self.opt.param_groups:
+                g["lr"] = self.lr()
+            ls = losses(cfg, self.det, self.rem, b, self.progress())
+            self.opt.zero_grad(set_to_none=True)
+            ls["loss"].backward()
+            torch.nn.utils.clip_grad_norm_(list(self.det.parameters()) + list(self.rem.parameters()), 1.0)
+            self.opt.step()
+            self.step += 1
+            self.elapsed = time.time() - t0
+            for k, v in ls.items():
+                run[k] = run.get(k, 0.0) * 0.9 + v.item() * 0.1 if k in run else v.item()
+            if self.step % 25 == 0:
+                self.emit({"step": self.step, "min": self.elapsed / 60, "split": "train", "lr": self.lr(), **run})
+            if self.step % cfg.ckpt_every == 0:
+                self.save(self.dir / "last.pt")
+            if self.step % cfg.eval_every == 0 and self.evaluate(val):
+                print("early stop: no val improvement for", cfg.patience, "evals")
+                break
+        self.evaluate(val)
+        self.save(self.dir / "last.pt")
+        print(f"done: {self.step} steps, {self.elapsed / 60:.1f} min, best {self.best}")
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--config", default="cpu")
+    ap.add_argument("--fresh", action="store_true", help="ignore runs/<name>/last.pt")
+    args = ap.parse_args()
+    Trainer(load_config(args.config), fresh=args.fresh).fit()
