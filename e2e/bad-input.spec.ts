@@ -43,3 +43,15 @@ test('both bad files in a row, then a good one', async ({ page }) => {
   await expectRejected(page, 'truncated.jpg', 'E_TRUNCATED');
   await expectStillWorks(page);
 });
+
+test.describe('configurable limits', () => {
+  test('?maxMP lowers the pixel limit: a 0.31 MP image is refused with E_DIMENSIONS_TOO_LARGE', async ({ page }) => {
+    await openApp(page, { query: 'maxMP=0.2' });
+    await expectRejected(page, 'photo-text.png', 'E_DIMENSIONS_TOO_LARGE');
+  });
+
+  test('an invalid limit is an E_BAD_OPTION error, not a silent default', async ({ page }) => {
+    await openApp(page, { query: 'maxMB=-3' });
+    await expectRejected(page, 'photo-text.png', 'E_BAD_OPTION');
+  });
+});

@@ -67,9 +67,12 @@ export const byTestId = (page: Page, id: string): Locator => page.getByTestId(id
  * loaded: the backend badge names the backend, no model progress is shown and
  * the status is neither loading nor error.
  */
-export async function openApp(page: Page, opts: { backend?: 'wasm' | 'webgpu'; timeout?: number } = {}): Promise<void> {
+export async function openApp(
+  page: Page,
+  opts: { backend?: 'wasm' | 'webgpu'; timeout?: number; query?: string } = {},
+): Promise<void> {
   const backend = opts.backend ?? 'wasm';
-  await page.goto(`/?backend=${backend}`);
+  await page.goto(`/?backend=${backend}${opts.query ? `&${opts.query}` : ''}`);
   await waitForModels(page, backend, opts.timeout);
 }
 

@@ -26,6 +26,9 @@ const CommonSchema = z.object({
   backend: z.enum(['wasm', 'node-cpu']).default('wasm').describe('ONNX Runtime: WASM (onnxruntime-web) or onnxruntime-node'),
   threads: z.coerce.number().int().min(1).max(64).default(defaultThreads).describe('WASM threads'),
   models: z.string().min(1).optional().describe('Folder with manifest.json (default: the repo\'s public/models)'),
+  maxMb: z.coerce.number().positive().optional().describe('Largest input file in MB (default 64)'),
+  maxMegapixels: z.coerce.number().positive().optional().describe('Largest input in megapixels (default 48)'),
+  maxSide: z.coerce.number().int().positive().optional().describe('Largest input width or height in pixels (default 12000)'),
 });
 
 export const DetectOptionsSchema = CommonSchema.describe('unmark detect');

@@ -162,6 +162,17 @@ describe('unmark remove with --mask (telea)', () => {
     expect([out.width, out.height]).toEqual([640, 480]);
   });
 
+  it('applies configurable limits: an image over --max-megapixels fails with its code, the rest go on', async () => {
+    // a.png is 640×480 = 0.31 MP.
+    const r = await runCli(['remove', 'in/a.png', '--mask', 'masks/a.png', '--method', 'telea', '--out', 'lim', '--max-megapixels', '0.3', '--json'], dir);
+    expect(r.code).toBe(1);
+    expect(records(r.stdout)[0].error?.code).toBe('E_DIMENSIONS_TOO_LARGE');
+    const ok = await runCli(['remove', 'in/a.png', '--mask', 'masks/a.png', '--method', 'telea', '--out', 'lim2', '--max-megapixels', '0.4', '--max-mb', '1', '--json'], dir);
+    expect(ok.code, ok.stderr).toBe(0);
+    const bad = await runCli(['remove', 'in/a.png', '--out', 'lim3', '--max-mb', '-1'], dir);
+    expect(bad.code).toBe(2);
+  });
+
   it('reports a missing mask and a mask of the wrong size per file', async () => {
     await mkdir(at('badmasks'), { recursive: true });
     await copyFile(at('masks/sub/deeper/c.png'), at('badmasks/a.png')); // 320×200 for a 640×480 image
@@ -240,6 +251,16 @@ describe('unmark with the real detector', () => {
     const truth = await maskOf(at('masks/t.png'));
     expect(coverage(predicted, truth)).toBeGreaterThan(0.6);
     expect(changedShare(input, output, truth)).toBeGreaterThan(0.5);
+  }, 120_000);
+
+  it('auto picks the learned remover only when the manifest recommends it', async () => {
+    const manifest = JSON.parse(await readFile(path.join(DEFAULT_MODELS_DIR, 'manifest.json'), 'utf8')) as {
+      models: { role: string; recommended?: boolean }[];
+    };
+    const recommended = manifest.models.some((m) => m.role === 'remover' && m.recommended !== false);
+    const r = await runCli(['remove', 'small/s.png', '--mask', 'masks/s.png', '--out', 'auto', '--json'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(records(r.stdout)[0].method).toBe(recommended ? 'model' : 'telea');
   }, 120_000);
 
   it('removes with the learned remover when the manifest has one, else says it is missing', async () => {

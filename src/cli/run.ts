@@ -1,6 +1,6 @@
 /** Runs a planned batch: one file at a time, every failure recorded, never fatal to the batch. */
 import path from 'node:path';
-import { DEFAULT_LIMITS } from '../engine/limits';
+import { resolveLimits } from '../engine/limits';
 import { isLossy } from '../platform/node/codec';
 import { fsModelSource, type ModelRole } from '../platform/node/model-source';
 import type { LoadedModels } from '../runtime/models';
@@ -23,7 +23,7 @@ export async function runBatch(args: BatchArgs, plan: readonly PlannedFile[]): P
   if (args.command === 'remove') {
     method = args.options.method === 'auto' ? await autoMethod(opts.models) : args.options.method;
     if (args.options.method === 'auto' && method === 'telea') {
-      reporter.note('note: no learned remover in the model manifest; using the classical method (telea).');
+      reporter.note('note: no recommended learned remover in the model manifest; using the classical method (telea). Pass --method model to try it.');
     }
     if (method === 'model') roles.add('remover');
     const lossy = plan.find((p) => isLossy({ format: p.format, quality: args.options.quality }));
@@ -36,7 +36,11 @@ export async function runBatch(args: BatchArgs, plan: readonly PlannedFile[]): P
 
   let models: Promise<LoadedModels> | null = null;
   const ctx: PipelineContext = {
-    limits: DEFAULT_LIMITS,
+    limits: resolveLimits({
+      ...(opts.maxMb !== undefined ? { maxBytes: Math.round(opts.maxMb * 1024 * 1024) } : {}),
+      ...(opts.maxMegapixels !== undefined ? { maxPixels: Math.round(opts.maxMegapixels * 1e6) } : {}),
+      ...(opts.maxSide !== undefined ? { maxWidth: opts.maxSide, maxHeight: opts.maxSide } : {}),
+    }),
     threshold: opts.threshold,
     dilatePx: opts.dilate,
     models: () => {
@@ -88,11 +92,11 @@ export async function runBatch(args: BatchArgs, plan: readonly PlannedFile[]): P
   return records.some((r) => r.status === 'failed') ? EXIT_FAILED : EXIT_OK;
 }
 
-/** 'model' when the manifest lists a remover, else 'telea'. Reads only the manifest. */
+/** 'model' when the manifest lists a remover it recommends (as the app preselects), else 'telea'. Reads only the manifest. */
 async function autoMethod(modelsDir: string | undefined): Promise<'model' | 'telea'> {
   try {
     const manifest = parseManifest(await fsModelSource({ dir: modelsDir ? path.resolve(modelsDir) : undefined }).manifest());
-    return manifest.models.some((m) => m.role === 'remover') ? 'model' : 'telea';
+    return manifest.models.some((m) => m.role === 'remover' && m.recommended) ? 'model' : 'telea';
   } catch {
     // A broken manifest is reported per file by the detector; removal itself can still be classical.
     return 'telea';

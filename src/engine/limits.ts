@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { WmError } from './errors';
 
 /**
  * Input limits, validated at the boundary. The defaults are the largest the
@@ -50,7 +51,8 @@ export function resolveLimits(partial?: Partial<Limits>): Limits {
   const merged = { ...DEFAULT_LIMITS, ...partial };
   const parsed = LimitsSchema.safeParse(merged);
   if (!parsed.success) {
-    throw new Error(`Invalid limits: ${parsed.error.message}`);
+    const first = parsed.error.issues[0];
+    throw new WmError('E_BAD_OPTION', `Invalid limit ${first?.path.join('.') ?? ''}: ${first?.message ?? parsed.error.message}`);
   }
   return parsed.data;
 }

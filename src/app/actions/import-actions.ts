@@ -2,6 +2,7 @@
 import { engine } from '../engine';
 import { addDocData, getDocData, removeDocData } from '../documents';
 import { reportError } from '../errors';
+import { limitsFromUrl } from '../limits';
 import { getUi, setStatus, update, type DocMeta } from '../store';
 import { cancelTaskFor } from './task';
 
@@ -22,7 +23,7 @@ export async function importFiles(files: readonly File[]): Promise<void> {
   for (const file of files) {
     let decodedId: string | null = null;
     try {
-      const info = await engine().decode(file);
+      const info = await engine().decode(file, limitsFromUrl());
       decodedId = info.docId;
       const { base, ext } = splitName(file.name || 'pasted-image');
       addDocData(info.docId, info.bitmap, ext);
