@@ -5,7 +5,8 @@
  * On a fixed-seed synthetic set (training/data.py --make-benchmark, photos from
  * the held-out split) it runs the engine exactly as the app does and scores, per
  * watermark family:
- *   - auto:        detector → detectionToMask → remover (the app's one-click path)
+ *   - auto:        detector → detectionToMask → the remover the app preselects
+ *                  (the learned one if the manifest recommends it, else Telea)
  *   - model@truth: the learned remover with the true mask (remover quality alone)
  *   - telea@truth: classical inpainting with the true mask (the baseline)
  *   - input:       the watermarked image untouched (the floor)
@@ -140,7 +141,7 @@ async function runCase(c: BenchCase, detectors: Parameters<typeof detect>[1], re
     recall: recallFromIoU(maskIoU(predicted, truth), predictedArea, truthArea),
     detectMs,
     methods: {
-      auto: await run(predicted, remover ?? { kind: 'telea' }),
+      auto: await run(predicted, remover && remover.kind === 'model' && remover.runner.entry.recommended ? remover : { kind: 'telea' }),
       'model@truth': await run(truth, remover),
       'telea@truth': await run(truth, { kind: 'telea' }),
       input: score(wm, 0),
