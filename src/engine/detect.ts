@@ -223,7 +223,7 @@ export function findRegions(
     for (let k = 1; k < KINDS.length; k++) if (votes[c.id * KINDS.length + k] > votes[c.id * KINDS.length + kind]) kind = k;
     let source = 0;
     for (let k = 1; k < sources; k++) if (sourceVotes[c.id * sources + k] > sourceVotes[c.id * sources + source]) source = k;
-    const core = clipRect(
+    const core = clampRect(
       { x: Math.floor(c.box.x * sx), y: Math.floor(c.box.y * sy), width: Math.ceil(c.box.width * sx), height: Math.ceil(c.box.height * sy) },
       width,
       height,
@@ -236,7 +236,7 @@ export function findRegions(
       id: c.id,
       kind: KINDS[kind],
       confidence: sum[c.id] / c.area,
-      box: clipRect({ x: core.x - grow, y: core.y - grow, width: core.width + 2 * grow, height: core.height + 2 * grow }, width, height),
+      box: clampRect({ x: core.x - grow, y: core.y - grow, width: core.width + 2 * grow, height: core.height + 2 * grow }, width, height),
       area: Math.round(area),
       enabled: true,
     });
@@ -245,7 +245,8 @@ export function findRegions(
   return { regions, cores };
 }
 
-export function clipRect(r: Rect, width: number, height: number): Rect {
+/** Like mask.ts clipRect, but an empty overlap is a zero-size rect rather than null. */
+function clampRect(r: Rect, width: number, height: number): Rect {
   const x0 = Math.max(0, Math.min(width, r.x));
   const y0 = Math.max(0, Math.min(height, r.y));
   const x1 = Math.max(x0, Math.min(width, r.x + r.width));
@@ -293,7 +294,7 @@ export function detectionToMask(det: Detection, opts: DetectionMaskOptions): Mas
     // The region's neighbourhood: its core, the growth, and a margin for the
     // bilinear threshold reaching a little past the low-resolution box.
     const pad = grow + Math.ceil(det.width / probability.width) + 1;
-    const rect = clipRect(
+    const rect = clampRect(
       { x: info.core.x - pad, y: info.core.y - pad, width: info.core.width + 2 * pad, height: info.core.height + 2 * pad },
       det.width,
       det.height,
