@@ -95,26 +95,24 @@ export function Viewport() {
       zoomActive(Math.exp(-wheelPixels(e) * rate), e.clientX - r.left, e.clientY - r.top);
     };
     const onLost = (e: PointerEvent) => router.cancel(e);
-    canvas.addEventListener('pointerdown', router.down);
-    canvas.addEventListener('pointermove', router.move);
-    canvas.addEventListener('pointerup', router.up);
-    canvas.addEventListener('pointercancel', router.cancel);
-    canvas.addEventListener('lostpointercapture', onLost);
-    canvas.addEventListener('pointerleave', router.leave);
-    canvas.addEventListener('wheel', onWheel, { passive: false });
+    // One table for adding and removing, so the two can never drift apart.
+    const listeners: [string, (e: never) => void, AddEventListenerOptions?][] = [
+      ['pointerdown', router.down],
+      ['pointermove', router.move],
+      ['pointerup', router.up],
+      ['pointercancel', router.cancel],
+      ['lostpointercapture', onLost],
+      ['pointerleave', router.leave],
+      ['wheel', onWheel, { passive: false }],
+    ];
+    for (const [type, fn, opts] of listeners) canvas.addEventListener(type, fn as EventListener, opts);
     return () => {
       router.cancelGesture();
       setPainter(null);
       setGestureCanceller(null);
       unsubscribe();
       resize.disconnect();
-      canvas.removeEventListener('pointerdown', router.down);
-      canvas.removeEventListener('pointermove', router.move);
-      canvas.removeEventListener('pointerup', router.up);
-      canvas.removeEventListener('pointercancel', router.cancel);
-      canvas.removeEventListener('lostpointercapture', onLost);
-      canvas.removeEventListener('pointerleave', router.leave);
-      canvas.removeEventListener('wheel', onWheel);
+      for (const [type, fn] of listeners) canvas.removeEventListener(type, fn as EventListener);
     };
   }, []);
 
