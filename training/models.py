@@ -71,12 +71,37 @@ class Detector(nn.Module):
         return torch.sigmoid(out[:, :1]), out[:, 1:]  # alpha (B,1,H,W), kind_logits (B,K,H,W)
 
 
+def pushpull(image: torch.Tensor, mask: torch.Tensor, levels: int = 5) -> torch.Tensor:
+    """Fill the masked pixels of `image` from the unmasked ones (push-pull / pyramid normalised
+    convolution). Unmasked pixels come back unchanged; holes get the mean of the nearest known
+    pixels, coarser where the hole is larger. Fully masked inputs get the global mean (0.5 if
+    nothing is known). Only AvgPool, Resize and arithmetic: it exports to ONNX inside the model,
+    so the browser, the CLI and training all compute the same prior. H, W: multiples of 2^levels.
+    """
+    w = 1 - mask                                              # (B, 1, H, W) known-pixel weight
+    ps, ws = [image * w], [w]
+    for _ in range(levels):                                   # push: premultiplied means, coarser
+        ps.append(F.avg_pool2d(ps[-1], 2)); ws.append(F.avg_pool2d(ws[-1], 2))
+    g = (ps[0].sum((2, 3), keepdim=True) + 5e-4) / (ws[0].sum((2, 3), keepdim=True) + 1e-3)  # (B, 3, 1, 1)
+    c = (ps[-1] + g * 1e-3) / (ws[-1] + 1e-3)                 # coarsest level, empty cells -> g
+    for k in reversed(range(levels)):                         # pull: a cell trusts its own mean once
+        up = F.interpolate(c, scale_factor=2.0, mode="bilinear", align_corners=False)
+        a = torch.clamp(ws[k] * 4, 0, 1)                      # >= 25% of it is known, else the coarser one
+        c = a * ps[k] / (ws[k] + 1e-6) + (1 - a) * up
+    return c                                                  # (B, 3, H, W)
+
+
 @dataclass
 class RemoverArgs:
     widths: tuple[int, ...] = (24, 32, 48, 72, 112)
     full_res: int = 24
     gate_lo: float = 0.8    # α̂ where the inpainting branch starts to take over from the inversion
     gate_hi: float = 0.95   # α̂ where it has fully taken over (inversion divides by ~0.05 there)
+    # "": v1, the net sees [J, mask] and paints the fill itself (cpu run, 2026-11-26-2796).
+    # "pushpull": v2, the graph first fills the mask by push-pull (B); the net sees [J, mask, B, J − B],
+    # its fill is B plus a residual, and it starts as that inpainter (α̂ bias high => gate on the fill)
+    # instead of at the identity plateau. J − B is where the mark shows: α(W − I) ≈ J − B.
+    prior: str = ""
 
 
 class Remover(nn.Module):
@@ -85,13 +110,26 @@ class Remover(nn.Module):
     def __init__(self, args: RemoverArgs):
         super().__init__()
         self.args = args
-        self.net = UNet(4, 7, args.widths, args.full_res)  # α̂ logit, Ŵ (3), fill (3)
+        self.net = UNet(10 if args.prior else 4, 7, args.widths, args.full_res)  # α̂ logit, Ŵ (3), fill (3)
+        if args.prior:
+            last = self.net.full[-1]
+            nn.init.zeros_(last.weight)
+            with torch.no_grad():
+                last.bias.zero_(); last.bias[0] = 3.0             # α̂ = 0.95: output = fill = B at step 0
 
     def forward(self, image: torch.Tensor, mask: torch.Tensor, return_parts: bool = False):
-        out = self.net(torch.cat([image * 2 - 1, mask], 1))  # (B, 7, H, W)
+        if self.args.prior:
+            prior = pushpull(image, mask)                          # (B, 3, H, W)
+            x = torch.cat([image * 2 - 1, mask, prior * 2 - 1, (image - prior) * 2], 1)
+        else:
+            x = torch.cat([image * 2 - 1, mask], 1)
+        out = self.net(x)                                     # (B, 7, H, W)
         alpha = torch.sigmoid(out[:, :1]) * mask              # (B, 1, H, W); nothing changes outside the mask
         colour = torch.sigmoid(out[:, 1:4])                   # (B, 3, H, W) Ŵ
-        fill = torch.sigmoid(out[:, 4:7])                     # (B, 3, H, W) inpainted estimate
+        if self.args.prior:
+            fill = torch.clamp(prior + out[:, 4:7], 0, 1)     # (B, 3, H, W) push-pull + learned residual
+        else:
+            fill = torch.sigmoid(out[:, 4:7])                 # (B, 3, H, W) inpainted estimate
         inv = torch.clamp((image - alpha * colour) / torch.clamp(1 - alpha, min=0.02), 0, 1)
         gate = torch.clamp((alpha - self.args.gate_lo) / (self.args.gate_hi - self.args.gate_lo), 0, 1)
         pred = inv * (1 - gate) + fill * gate

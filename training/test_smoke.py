@@ -92,12 +92,36 @@ def test_train_checkpoint_resume_export():
 
 def test_remover_leaves_outside_untouched():
     from models import build
-    rem = build("remover", CONFIG.remover).eval()
-    img, mask = torch.rand(1, 3, 64, 96), torch.zeros(1, 1, 64, 96)
-    mask[..., 10:30, 20:50] = 1
+    for prior in ("", "pushpull"):
+        rem = build("remover", {**CONFIG.remover, "prior": prior}).eval()
+        img, mask = torch.rand(1, 3, 64, 96), torch.zeros(1, 1, 64, 96)
+        mask[..., 10:30, 20:50] = 1
+        with torch.no_grad():
+            out = rem(img, mask)
+        assert torch.equal(out[mask.expand_as(out) == 0], img[mask.expand_as(img) == 0])
+
+
+def test_pushpull_prior():
+    from models import build, pushpull
+    mask = torch.zeros(1, 1, 64, 96)
+    mask[..., 8:40, 20:70] = 1
+    # A flat colour is filled exactly; a horizontal ramp is filled between its two sides.
+    flat = torch.tensor([0.2, 0.5, 0.9]).view(1, 3, 1, 1).expand(1, 3, 64, 96)
+    assert (pushpull(flat, mask) - flat).abs().max() < 1e-4
+    ramp = torch.linspace(0, 1, 96).view(1, 1, 1, 96).expand(1, 3, 64, 96)
+    filled = pushpull(ramp, mask)
+    inside = filled[0, 0, 8:40, 20:70]
+    assert inside.min() >= ramp[0, 0, 0, 19] - 0.05 and inside.max() <= ramp[0, 0, 0, 70] + 0.05
+    assert inside[:, -5:].mean() > inside[:, :5].mean() + 0.2  # it follows the ramp, not one flat mean
+    # With nothing known, the prior is mid-grey rather than a division by zero.
+    assert torch.allclose(pushpull(flat, torch.ones(1, 1, 64, 96)), torch.full((1, 3, 64, 96), 0.5), atol=1e-3)
+    # An untrained v2 remover is exactly that inpainter inside the mask (it starts there, not at the identity).
+    rem = build("remover", {**CONFIG.remover, "prior": "pushpull"}).eval()
+    img = torch.rand(1, 3, 64, 96)
     with torch.no_grad():
         out = rem(img, mask)
-    assert torch.equal(out[mask.expand_as(out) == 0], img[mask.expand_as(img) == 0])
+    expect = mask * pushpull(img, mask) + (1 - mask) * img
+    assert (out - expect).abs().max() < 1e-5
 
 
 def test_metrics():

@@ -92,6 +92,8 @@ def soft_dice(pred, target):
 
 
 def losses(cfg: TrainConfig, det, rem, b, progress: float) -> dict[str, torch.Tensor]:
+    if not cfg.train_detector:
+        return remover_losses(cfg, rem, b, progress)
     alpha_hat, kind_logits = det(b["image"])                         # (B,1,S,S), (B,3,S,S)
     w_pos = 1 + (cfg.det_pos_weight - 1) * b["mask"]
     det_l1 = (w_pos * (alpha_hat - b["alpha"]).abs()).mean()
@@ -103,6 +105,13 @@ def losses(cfg: TrainConfig, det, rem, b, progress: float) -> dict[str, torch.Te
     if not cfg.train_remover:
         total = det_l1 + cfg.det_bce_weight * det_bce + cfg.det_dice_weight * det_dice + cfg.kind_weight * kind
         return {"loss": total, "det_l1": det_l1, "det_bce": det_bce, "det_dice": det_dice, "kind_ce": kind}
+    rem = remover_losses(cfg, rem, b, progress)
+    total = det_l1 + cfg.det_bce_weight * det_bce + cfg.det_dice_weight * det_dice + cfg.kind_weight * kind \
+        + rem["loss"]
+    return {**rem, "loss": total, "det_l1": det_l1, "det_bce": det_bce, "det_dice": det_dice, "kind_ce": kind}
+
+
+def remover_losses(cfg: TrainConfig, rem, b, progress: float) -> dict[str, torch.Tensor]:
     clean, ra, rw, fill = rem(b["image"], b["rmask"], return_parts=True)
     f = min(1.0, progress / cfg.alpha_weight_frac)  # heavy alpha loss early: escapes the identity plateau
     aw = cfg.alpha_weight_start + (cfg.alpha_weight_end - cfg.alpha_weight_start) * f
@@ -111,10 +120,8 @@ def losses(cfg: TrainConfig, det, rem, b, progress: float) -> dict[str, torch.Te
     rem_colour = masked_l1(rw, b["colour"], (b["alpha"] > 0.05).float())
     rem_out = masked_l1(clean, b["clean"], m)
     rem_fill = masked_l1(fill, b["clean"], m * (b["alpha"] > 0.6).float())
-    total = det_l1 + cfg.det_bce_weight * det_bce + cfg.det_dice_weight * det_dice + cfg.kind_weight * kind \
-        + aw * rem_alpha + cfg.colour_weight * rem_colour + rem_out + cfg.fill_weight * rem_fill
-    return {"loss": total, "det_l1": det_l1, "det_bce": det_bce, "det_dice": det_dice, "kind_ce": kind,
-            "rem_alpha": rem_alpha, "rem_colour": rem_colour, "rem_out": rem_out, "rem_fill": rem_fill}
+    total = aw * rem_alpha + cfg.colour_weight * rem_colour + rem_out + cfg.fill_weight * rem_fill
+    return {"loss": total, "rem_alpha": rem_alpha, "rem_colour": rem_colour, "rem_out": rem_out, "rem_fill": rem_fill}
 
 
 @torch.no_grad()
@@ -145,6 +152,11 @@ def validate(cfg: TrainConfig, det, rem, val) -> dict[str, float]:
             "det_iou@0.5": float(iou[-1]), "rem_fpsnr": psnr(se_in), "input_fpsnr": psnr(se_id)}
 
 
+def cpu_state(m: torch.nn.Module) -> dict:
+    """state_dict on the CPU: checkpoints from a GPU run load on the CPU-only dev machines (eval.py)."""
+    return {k: v.detach().cpu() for k, v in m.state_dict().items()}
+
+
 class JsonlLogger:
     """Callback: appends every logged dict to runs/<name>/metrics.jsonl and prints a short line."""
 
@@ -167,8 +179,11 @@ class Trainer:
         torch.manual_seed(cfg.seed)
         self.dir = ROOT / "runs" / cfg.name
         self.dir.mkdir(parents=True, exist_ok=True)
-        self.det, self.rem = build("detector", cfg.detector), build("remover", cfg.remover)
-        params = list(self.det.parameters()) + (list(self.rem.parameters()) if cfg.train_remover else [])
+        self.device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+        self.det = build("detector", cfg.detector).to(self.device)
+        self.rem = build("remover", cfg.remover).to(self.device)
+        params = (list(self.det.parameters()) if cfg.train_detector else []) \
+            + (list(self.rem.parameters()) if cfg.train_remover else [])
         self.opt = torch.optim.AdamW(params,
                                      lr=cfg.lr, weight_decay=cfg.weight_decay)
         self.step, self.elapsed, self.best = 0, 0.0, {"det_iou": -1.0, "rem_fpsnr": -1.0}
@@ -178,7 +193,9 @@ class Trainer:
             self.resume(self.dir / "last.pt")
         elif cfg.init_from:  # weights only: a new run (own schedule, optimiser) from another run's state
             ck = torch.load(ROOT / cfg.init_from, map_location="cpu")
-            self.det.load_state_dict(ck["detector"]["state"]); self.rem.load_state_dict(ck["remover"]["state"])
+            self.det.load_state_dict(ck["detector"]["state"])
+            if model_args(build("remover", ck["remover"]["args"])) == model_args(self.rem):  # else: new design, from scratch
+                self.rem.load_state_dict(ck["remover"]["state"])
             print(f"initialised from {cfg.init_from} (step {ck['step']})")
 
     def progress(self) -> float:
@@ -191,8 +208,8 @@ class Trainer:
     def state(self) -> dict:
         return {"config": asdict(self.cfg), "step": self.step, "elapsed": self.elapsed, "best": self.best,
                 "stale": self.stale, "optimizer": self.opt.state_dict(),
-                "detector": {"args": model_args(self.det), "state": self.det.state_dict()},
-                "remover": {"args": model_args(self.rem), "state": self.rem.state_dict()}}
+                "detector": {"args": model_args(self.det), "state": cpu_state(self.det)},
+                "remover": {"args": model_args(self.rem), "state": cpu_state(self.rem)}}
 
     def save(self, path: Path, state: dict | None = None) -> None:
         tmp = path.with_suffix(".tmp")
@@ -201,7 +218,7 @@ class Trainer:
 
     def save_best(self, kind: str, metrics: dict) -> None:
         m = self.det if kind == "detector" else self.rem
-        self.save(self.dir / f"best-{kind}.pt", {"kind": kind, "args": model_args(m), "state": m.state_dict(),
+        self.save(self.dir / f"best-{kind}.pt", {"kind": kind, "args": model_args(m), "state": cpu_state(m),
                                                   "config": asdict(self.cfg), "step": self.step,
                                                   "elapsed": self.elapsed, "metrics": metrics})
 
@@ -230,15 +247,19 @@ class Trainer:
 
     def fit(self) -> None:
         cfg = self.cfg
-        print(f"detector {count_params(self.det)} params, remover {count_params(self.rem)} params")
-        val = fixed_val(cfg)
+        print(f"detector {count_params(self.det)} params, remover {count_params(self.rem)} params, on {self.device}")
+        dev = lambda b: {k: v.to(self.device, non_blocking=True) for k, v in b.items()}
+        val = [dev(b) for b in fixed_val(cfg)]
         loader = DataLoader(SynthStream(cfg), batch_size=None, num_workers=cfg.num_workers,
-                            persistent_workers=cfg.num_workers > 0)
+                            persistent_workers=cfg.num_workers > 0, pin_memory=self.device.type == "cuda")
         self.det.train(); self.rem.train()
+        if not cfg.train_detector:
+            self.det.eval()  # frozen: keep its BatchNorm statistics as they are
         t0, run = time.time() - self.elapsed, {}
         for b in loader:
             if self.step >= cfg.max_steps or self.elapsed >= 60 * cfg.max_minutes:
                 break
+            b = dev(b)
             for g in self.opt.param_groups:
                 g["lr"] = self.lr()
             ls = losses(cfg, self.det, self.rem, b, self.progress())

@@ -40,6 +40,7 @@ class TrainConfig:
     fill_weight: float = 0.5       # direct supervision of the inpainting branch where α > 0.6
     det_thresholds: tuple = (0.05, 0.1, 0.15, 0.2, 0.3, 0.5)  # α̂ thresholds tried in validation
     train_remover: bool = True    # False: detector-only run (the remover is carried along untouched)
+    train_detector: bool = True   # False: remover-only run (the detector is carried along untouched)
     init_from: str = ""           # fresh runs start from this checkpoint's weights (path relative to training/)
     detector: dict = field(default_factory=dict)  # models.DetectorArgs overrides
     remover: dict = field(default_factory=dict)   # models.RemoverArgs overrides
