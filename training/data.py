@@ -37,6 +37,10 @@ CACHE = ROOT / ".cache"
 SPLITS = ROOT / "splits"
 # ../shared/data/photos beside the checkout (as on the dev machines and in CI); WM_PHOTOS overrides.
 DEFAULT_PHOTOS = Path(os.environ.get("WM_PHOTOS", ROOT.parent.parent / "shared" / "data" / "photos"))
+# Where fonts and the rasterised logos are read from; WM_FONTS / WM_LOGOS override both (a lent GPU
+# machine has no /usr/share/fonts guaranteed and gets them unpacked from .carry: training/gpu_run.sh).
+FONTS = Path(os.environ.get("WM_FONTS", "/usr/share/fonts"))
+LOGOS = Path(os.environ.get("WM_LOGOS", CACHE / "logos"))
 FAMILIES = ["clwd", "text", "pattern", "opaque", "clean"]
 KINDS = ["text", "logo", "pattern"]  # kind_logits channel order (manifest `kinds`)
 MASK_THRESHOLD = 15 / 255  # CLWD: a pixel is "marked" if its summed channel change > 15/255
@@ -54,7 +58,7 @@ def list_photos(photo_dir: Path, split: str) -> list[Path]:
 
 def list_fonts(split: str) -> list[str]:
     out = []
-    for p in sorted(Path("/usr/share/fonts").rglob("*")):
+    for p in sorted(FONTS.rglob("*")):
         if p.suffix.lower() not in (".ttf", ".otf"):
             continue
         n = p.name
@@ -69,7 +73,7 @@ def list_fonts(split: str) -> list[str]:
 
 
 def list_logos(split: str) -> list[Path]:
-    files = sorted((CACHE / "logos").rglob("*.png"))
+    files = sorted(LOGOS.rglob("*.png"))
     held = ("val", "test")  # logos are few; val and test share the held-out 10%
     return [p for p in files if (split_of(p.name) in held) == (split in held)]
 
