@@ -113,7 +113,8 @@ def tensor(name, channels, meaning, rng=(0, 1), rgb=False):
     return t
 
 
-def entry(kind: str, path: Path, info: dict, params: int, max_side: int, tile: int) -> dict:
+def entry(kind: str, path: Path, info: dict, params: int, max_side: int, tile: int,
+          threshold: float | None = None, recommended: bool = True) -> dict:
     blob = path.read_bytes()
     e = {"id": f"wm-{kind}", "role": kind, "file": path.name, "bytes": len(blob),
          "sha256": hashlib.sha256(blob).hexdigest(),
@@ -121,10 +122,11 @@ def entry(kind: str, path: Path, info: dict, params: int, max_side: int, tile: i
          "license": "project (trained here)", "params": params, "precision": "fp32", "sizeMultiple": 32}
     if kind == "detector":
         e.update({"maxSide": max_side, "kinds": KINDS, "unclip": 0, "priority": 10,
+                  **({"threshold": threshold} if threshold is not None else {}),
                   "inputs": [tensor("image", 3, "image", rgb=True)],
                   "outputs": [tensor("alpha", 1, "alpha"), tensor("kind_logits", 3, "kind-logits", (-10**9, 10**9))]})
     else:
-        e.update({"tile": tile, "priority": 10,
+        e.update({"tile": tile, "priority": 10, "recommended": recommended,
                   "inputs": [tensor("image", 3, "image", rgb=True), tensor("mask", 1, "mask")],
                   "outputs": [tensor("clean", 3, "clean", rgb=True)]})
     return e
@@ -169,10 +171,14 @@ def main():
     ap.add_argument("--max-side", type=int, default=768)
     ap.add_argument("--tile", type=int, default=512)
     ap.add_argument("--out", type=Path, default=MODELS)
+    ap.add_argument("--only", choices=["detector", "remover"], help="export one model, keep the other's entry")
+    ap.add_argument("--threshold", type=float, help="detector: α̂ threshold the app maps to its 0.5 default")
+    ap.add_argument("--not-recommended", action="store_true",
+                    help="remover: ship it, but let the app and CLI preselect the classical method")
     args = ap.parse_args()
     torch.set_num_threads(2)
     entries = []
-    for kind in ("detector", "remover"):
+    for kind in [args.only] if args.only else ["detector", "remover"]:
         ck = getattr(args, kind) or ROOT / "runs" / args.run / f"best-{kind}.pt"
         model, info = load_checkpoint(ck, kind)
         out = args.out / f"wm-{kind}.onnx"
@@ -180,7 +186,8 @@ def main():
         export_onnx(model, kind, tmp)
         err = parity(model, kind, tmp)
         tmp.replace(out)
-        e = entry(kind, out, info, count_params(model), args.max_side, args.tile)
+        e = entry(kind, out, info, count_params(model), args.max_side, args.tile,
+                  threshold=args.threshold, recommended=not args.not_recommended)
         entries.append(e)
         print(f"{kind}: {ck} step {info['step']} -> {out} ({e['bytes']} B, {e['params']} params, parity {err:.1e})")
     if args.out == MODELS:
