@@ -92,8 +92,8 @@ def test_train_checkpoint_resume_export():
 
 def test_remover_leaves_outside_untouched():
     from models import build
-    for prior in ("", "pushpull"):
-        rem = build("remover", {**CONFIG.remover, "prior": prior}).eval()
+    for prior, gate in (("", ""), ("pushpull", ""), ("pushpull", "learned")):
+        rem = build("remover", {**CONFIG.remover, "prior": prior, "gate": gate}).eval()
         img, mask = torch.rand(1, 3, 64, 96), torch.zeros(1, 1, 64, 96)
         mask[..., 10:30, 20:50] = 1
         with torch.no_grad():
@@ -116,12 +116,27 @@ def test_pushpull_prior():
     # With nothing known, the prior is mid-grey rather than a division by zero.
     assert torch.allclose(pushpull(flat, torch.ones(1, 1, 64, 96)), torch.full((1, 3, 64, 96), 0.5), atol=1e-3)
     # An untrained v2 remover is exactly that inpainter inside the mask (it starts there, not at the identity).
-    rem = build("remover", {**CONFIG.remover, "prior": "pushpull"}).eval()
+    rem = build("remover", CONFIG.remover).eval()
+    assert rem.args.prior == "pushpull" and rem.args.gate == "learned"
     img = torch.rand(1, 3, 64, 96)
     with torch.no_grad():
         out = rem(img, mask)
     expect = mask * pushpull(img, mask) + (1 - mask) * img
     assert (out - expect).abs().max() < 1e-5
+
+
+def test_load_overlapping_keeps_what_fits():
+    from models import build
+    old = build("remover", {**CONFIG.remover, "gate": ""})
+    new = build("remover", CONFIG.remover)  # one more output channel (the gate)
+    with torch.no_grad():  # both start with a zero last layer: make the old one tell apart
+        for p in old.parameters():
+            p.normal_()
+    train.load_overlapping(new, old.state_dict())
+    w_old, w_new = old.net.full[-1].weight, new.net.full[-1].weight
+    assert w_new.shape[0] == w_old.shape[0] + 1
+    assert torch.equal(w_new[:7], w_old) and torch.equal(new.net.stem[0].weight, old.net.stem[0].weight)
+    assert new.net.full[-1].bias[7].item() == -3.0  # the new channel keeps its own initialisation
 
 
 def test_metrics():

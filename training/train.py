@@ -112,7 +112,7 @@ def losses(cfg: TrainConfig, det, rem, b, progress: float) -> dict[str, torch.Te
 
 
 def remover_losses(cfg: TrainConfig, rem, b, progress: float) -> dict[str, torch.Tensor]:
-    clean, ra, rw, fill = rem(b["image"], b["rmask"], return_parts=True)
+    clean, ra, rw, fill, inv, gate = rem(b["image"], b["rmask"], return_parts=True)
     f = min(1.0, progress / cfg.alpha_weight_frac)  # heavy alpha loss early: escapes the identity plateau
     aw = cfg.alpha_weight_start + (cfg.alpha_weight_end - cfg.alpha_weight_start) * f
     m = b["rmask"]
@@ -121,7 +121,17 @@ def remover_losses(cfg: TrainConfig, rem, b, progress: float) -> dict[str, torch
     rem_out = masked_l1(clean, b["clean"], m)
     rem_fill = masked_l1(fill, b["clean"], m * (b["alpha"] > 0.6).float())
     total = aw * rem_alpha + cfg.colour_weight * rem_colour + rem_out + cfg.fill_weight * rem_fill
-    return {"loss": total, "rem_alpha": rem_alpha, "rem_colour": rem_colour, "rem_out": rem_out, "rem_fill": rem_fill}
+    parts = {"rem_alpha": rem_alpha, "rem_colour": rem_colour, "rem_out": rem_out, "rem_fill": rem_fill}
+    if rem.args.gate:
+        # The gate's target per pixel: 1 (use the fill) where the fill is closer to the truth than the inversion.
+        with torch.no_grad():
+            target = ((fill - b["clean"]).abs().sum(1, keepdim=True)
+                      < (inv - b["clean"]).abs().sum(1, keepdim=True)).float()
+        rem_gate = F.binary_cross_entropy(gate.clamp(1e-6, 1 - 1e-6), target, weight=m, reduction="sum") \
+            / (m.sum() + 1e-6)
+        total = total + cfg.gate_weight * rem_gate
+        parts["rem_gate"] = rem_gate
+    return {"loss": total, **parts}
 
 
 @torch.no_grad()
@@ -155,6 +165,22 @@ def validate(cfg: TrainConfig, det, rem, val) -> dict[str, float]:
 def cpu_state(m: torch.nn.Module) -> dict:
     """state_dict on the CPU: checkpoints from a GPU run load on the CPU-only dev machines (eval.py)."""
     return {k: v.detach().cpu() for k, v in m.state_dict().items()}
+
+
+def load_overlapping(model: torch.nn.Module, state: dict) -> None:
+    """Load `state` where names and ranks match, copying the overlapping slice where a tensor grew
+    (e.g. one more output channel). New parameters keep their own initialisation; a tensor with
+    another rank (e.g. a different input-channel design) is skipped."""
+    own = model.state_dict()
+    with torch.no_grad():
+        for k, v in state.items():
+            if k in own and own[k].dim() == v.dim():
+                sl = tuple(slice(0, min(a, b)) for a, b in zip(own[k].shape, v.shape))
+                if own[k].dim() == 0:
+                    own[k].copy_(v)
+                else:
+                    own[k][sl].copy_(v[sl])
+    model.load_state_dict(own)
 
 
 class JsonlLogger:
@@ -194,8 +220,7 @@ class Trainer:
         elif cfg.init_from:  # weights only: a new run (own schedule, optimiser) from another run's state
             ck = torch.load(ROOT / cfg.init_from, map_location="cpu")
             self.det.load_state_dict(ck["detector"]["state"])
-            if model_args(build("remover", ck["remover"]["args"])) == model_args(self.rem):  # else: new design, from scratch
-                self.rem.load_state_dict(ck["remover"]["state"])
+            load_overlapping(self.rem, ck["remover"]["state"])  # a new design keeps what fits (see there)
             print(f"initialised from {cfg.init_from} (step {ck['step']})")
 
     def progress(self) -> float:

@@ -38,6 +38,7 @@ class TrainConfig:
     kind_weight: float = 0.1       # kind head is a by-product; keep it from steering the shared features
     colour_weight: float = 0.5
     fill_weight: float = 0.5       # direct supervision of the inpainting branch where α > 0.6
+    gate_weight: float = 0.5       # remover gate="learned": BCE towards "the fill beats the inversion here"
     det_thresholds: tuple = (0.05, 0.1, 0.15, 0.2, 0.3, 0.5)  # α̂ thresholds tried in validation
     train_remover: bool = True    # False: detector-only run (the remover is carried along untouched)
     train_detector: bool = True   # False: remover-only run (the detector is carried along untouched)

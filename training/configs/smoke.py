@@ -13,5 +13,5 @@ CONFIG = TrainConfig(
     threads=2,
     warmup_steps=2,
     detector={"widths": [8, 8, 8, 8, 8], "full_res": 8},
-    remover={"widths": [8, 8, 8, 8, 8], "full_res": 8, "prior": "pushpull"},  # the shipped design
+    remover={"widths": [8, 8, 8, 8, 8], "full_res": 8, "prior": "pushpull", "gate": "learned"},  # the shipped design
 )
