@@ -22,5 +22,5 @@ CONFIG = TrainConfig(
     threads=2,           # the main process only drives the GPU; leave the cores to the workers
     photos=os.environ.get("WM_PHOTOS", TrainConfig.photos),  # the unpacked .carry photos there
     detector={"widths": [16, 24, 48, 96, 160], "full_res": 16},
-    remover={"widths": [24, 32, 64, 112, 192], "full_res": 24, "prior": "pushpull"},  # v2, as cpu_rem2
+    remover={"widths": [24, 32, 64, 112, 192], "full_res": 24, "prior": "pushpull", "gate": "learned"},  # v2 + gate, as cpu_rem3
 )
