@@ -372,8 +372,10 @@ class Sample:
 class Synth:
     """Draws samples from one split. `crop=None` keeps the photo at its natural size."""
 
-    def __init__(self, photo_dir: Path, split: str, family_weights: dict[str, float] | None = None):
+    def __init__(self, photo_dir: Path, split: str, family_weights: dict[str, float] | None = None,
+                 scale: tuple[float, float] = (1.0, 2.0)):
         self.photos = list_photos(photo_dir, split)
+        self.scale = scale  # with a crop: the photo's short side is log-uniform in [lo·crop, hi·crop]
         self.assets = Assets(split)
         fw = family_weights or {"clwd": 0.3, "text": 0.22, "pattern": 0.15, "opaque": 0.15, "clean": 0.18}
         self.families, p = list(fw), np.array(list(fw.values()), np.float64)
@@ -382,8 +384,9 @@ class Synth:
     def load(self, rng, crop: int | None) -> np.ndarray:
         img = cv2.imread(str(self.photos[rng.integers(len(self.photos))]), cv2.IMREAD_COLOR)
         img = cv2.cvtColor(img, cv2.COLOR_BGR2RGB).astype(np.float32) / 255
-        if crop is not None:  # scale so short side is in [crop, 2·crop]: marks keep image-relative sizes
-            s = rng.uniform(crop, 2 * crop) / min(img.shape[:2])
+        if crop is not None:  # scale so short side is in [lo·crop, hi·crop]: marks keep image-relative sizes
+            lo, hi = self.scale
+            s = crop * math.exp(rng.uniform(math.log(lo), math.log(hi))) / min(img.shape[:2])
             img = cv2.resize(img, (max(crop, round(img.shape[1] * s)), max(crop, round(img.shape[0] * s))),
                              interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_LINEAR)
             if rng.random() < 0.5:

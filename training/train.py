@@ -57,13 +57,13 @@ class SynthStream(IterableDataset):
         info = torch.utils.data.get_worker_info()
         wid = info.id if info else 0
         rng = np.random.default_rng([self.cfg.seed, wid, int(time.time() * 1000) % 2**31])
-        synth = data.Synth(Path(self.cfg.photos), self.split, self.cfg.family_weights)
+        synth = data.Synth(Path(self.cfg.photos), self.split, self.cfg.family_weights, self.cfg.photo_scale)
         while True:
             yield to_batch([synth.sample(rng, crop=self.cfg.crop) for _ in range(self.cfg.batch)], rng)
 
 
 def fixed_val(cfg: TrainConfig) -> list[dict[str, torch.Tensor]]:
-    synth = data.Synth(Path(cfg.photos), "val", cfg.family_weights)
+    synth = data.Synth(Path(cfg.photos), "val", cfg.family_weights, cfg.photo_scale)
     rng = np.random.default_rng(12345)
     samples = [synth.sample(rng, crop=cfg.crop) for _ in range(cfg.val_samples)]
     rng = np.random.default_rng(54321)

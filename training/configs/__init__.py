@@ -10,6 +10,11 @@ class TrainConfig:
     name: str                      # run folder: training/runs/<name>/
     crop: int = 128                # small crops: a 2-core CPU does ~1 step/s at 128², ~4x slower at 256²
     batch: int = 8
+    # Photo short side before cropping, in crops: log-uniform in [lo, hi]·crop. Marks are sized
+    # relative to the photo, so a wider range shows the nets marks of more pixel sizes. (1, 2) was
+    # the first runs' range; at 128² that means text 4-30 px high, while the app runs the remover at
+    # full resolution, where a mark is often 50-150 px (a 56-px "© STOCK" was left untouched).
+    photo_scale: tuple = (1.0, 2.0)
     lr: float = 2e-3               # AdamW; small BN nets tolerate a high lr, and the run is short
     weight_decay: float = 1e-4
     warmup_steps: int = 100
