@@ -28,7 +28,7 @@ import torch.nn.functional as F
 from PIL import Image
 
 import data
-from export import load_checkpoint
+from export import gate_pair, load_checkpoint
 
 ROOT = Path(__file__).resolve().parent
 PSNR_CAP = 60.0  # identical images give +inf; cap so means stay finite
@@ -152,6 +152,21 @@ def sweep(det, bench: Path, sides=(256, 384, 512, 768), taus=(0.1, 0.15, 0.2, 0.
     return res
 
 
+def sweep_gate(rem, bench: Path, gates=((0.8, 0.95), (0.7, 0.85), (0.6, 0.8), (0.5, 0.7), (0.4, 0.6), (0.3, 0.5))):
+    """Remover only, true mask (dilated as in evaluate): mean fPSNR per family for each α̂ range
+    where the remover hands over from the inversion to its fill. Run on VAL to choose the range."""
+    cases = [load_case(d) for d in sorted(p for p in bench.iterdir() if p.is_dir())]
+    cases = [c for c in cases if c[3]["family"] != "clean"]
+    for lo, hi in gates:
+        rem.args.gate_lo, rem.args.gate_hi = lo, hi
+        per = {}
+        for img, clean, mask, meta in cases:
+            per.setdefault(meta["family"], []).append(psnr(remove(rem, img, dilate(mask)), clean, mask))
+        allv = [v for vs in per.values() for v in vs]
+        print(f"gate {lo}-{hi}: all {np.mean(allv):.2f} " + " ".join(f"{f} {np.mean(v):.2f}" for f, v in per.items()),
+              flush=True)
+
+
 def summarise(rows, families):
     table = {}
     for fam in families + ["all marked"]:
@@ -269,6 +284,8 @@ def main():
     ap.add_argument("--write-doc", action="store_true", help="write docs/quality.md")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--sweep", action="store_true", help="only sweep maxSide x τ for the detector on this split")
+    ap.add_argument("--remover-gate", type=gate_pair, help="LO,HI: α̂ range where the remover hands over to its fill")
+    ap.add_argument("--sweep-gate", action="store_true", help="only sweep the remover's gate (true mask) on this split")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     bench = ROOT / ".cache" / f"bench-{args.split}-s{args.seed}-n{args.n}"
@@ -277,9 +294,14 @@ def main():
     dck = args.detector or ROOT / "runs" / args.run / "best-detector.pt"
     rck = args.remover or ROOT / "runs" / args.run / "best-remover.pt"
     det, dinfo = load_checkpoint(dck, "detector")
-    rem, rinfo = load_checkpoint(rck, "remover")
+    rem, rinfo = load_checkpoint(rck, "remover", args.remover_gate)
+    if args.remover_gate:
+        rinfo["config"] += f"+gate{args.remover_gate['gate_lo']}-{args.remover_gate['gate_hi']}"
     if args.sweep:
         sweep(det, bench)
+        return
+    if args.sweep_gate:
+        sweep_gate(rem, bench)
         return
     tau = args.tau if args.tau is not None else torch.load(dck)["metrics"]["det_threshold"]
     t0 = time.time()

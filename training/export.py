@@ -30,11 +30,12 @@ PARITY_ATOL = 1e-4  # fp32 torch vs WASM: outputs in [0,1], differences come fro
 KINDS = ["text", "logo", "pattern"]
 
 
-def load_checkpoint(path: Path, kind: str):
-    """Rebuild a model from a best-<kind>.pt or a last.pt checkpoint (both store model args + config)."""
+def load_checkpoint(path: Path, kind: str, overrides: dict | None = None):
+    """Rebuild a model from a best-<kind>.pt or a last.pt checkpoint (both store model args + config).
+    `overrides`: model args to change after training, e.g. the remover's gate_lo/gate_hi (chosen on val)."""
     ck = torch.load(path, map_location="cpu")
     part = ck if "kind" in ck else ck[kind]
-    model = build(kind, part["args"])
+    model = build(kind, {**part["args"], **(overrides or {})})
     model.load_state_dict(part["state"])
     return model.eval(), {"step": ck["step"], "config": ck["config"]["name"], "elapsed": ck.get("elapsed", 0)}
 
@@ -163,6 +164,13 @@ def update_manifest(entries: list[dict]) -> None:
     path.write_text(text)
 
 
+def gate_pair(text: str) -> dict:
+    lo, hi = (float(x) for x in text.split(","))
+    if not 0 < lo < hi <= 1:
+        raise argparse.ArgumentTypeError("expected LO,HI with 0 < LO < HI <= 1")
+    return {"gate_lo": lo, "gate_hi": hi}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--run", default="cpu", help="use runs/<run>/best-{detector,remover}.pt")
@@ -172,6 +180,7 @@ def main():
     ap.add_argument("--tile", type=int, default=512)
     ap.add_argument("--out", type=Path, default=MODELS)
     ap.add_argument("--only", choices=["detector", "remover"], help="export one model, keep the other's entry")
+    ap.add_argument("--remover-gate", type=gate_pair, help="LO,HI: α̂ range where the remover hands over to its fill")
     ap.add_argument("--threshold", type=float, help="detector: α̂ threshold the app maps to its 0.5 default")
     ap.add_argument("--not-recommended", action="store_true",
                     help="remover: ship it, but let the app and CLI preselect the classical method")
@@ -180,7 +189,9 @@ def main():
     entries = []
     for kind in [args.only] if args.only else ["detector", "remover"]:
         ck = getattr(args, kind) or ROOT / "runs" / args.run / f"best-{kind}.pt"
-        model, info = load_checkpoint(ck, kind)
+        model, info = load_checkpoint(ck, kind, args.remover_gate if kind == "remover" else None)
+        if kind == "remover" and args.remover_gate:  # the config id says the gate was moved after training
+            info["config"] += f"+gate{args.remover_gate['gate_lo']}-{args.remover_gate['gate_hi']}"
         out = args.out / f"wm-{kind}.onnx"
         tmp = out.with_suffix(".tmp.onnx")
         export_onnx(model, kind, tmp)
