@@ -338,16 +338,22 @@ def degrade(images: list[np.ndarray], rng: np.random.Generator) -> list[np.ndarr
     return out
 
 
-def remover_mask(rng, mask: np.ndarray) -> np.ndarray:
+def remover_mask(rng, mask: np.ndarray, box_p: float = 0.25) -> np.ndarray:
     """The region the remover is asked to fix: the true mask dilated, sometimes sloppy (boxes,
-    extra false blobs) to mimic detector output; random regions on clean images."""
+    extra false blobs) to mimic detector output; random regions on clean images.
+    box_p: share of box-shaped requests. Half of those box whole lines (letters merged first by a
+    wide closing), as the text detector's regions and quick user boxes do; the rest box each blob."""
     h, w = mask.shape
     m = mask.astype(np.uint8)
     if m.any():
         k = int(rng.integers(1, 7)) * 2 + 1
         m = cv2.dilate(m, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
-        if rng.random() < 0.25:  # box-shaped request around each component
-            n, _, stats, _ = cv2.connectedComponentsWithStats(m)
+        if rng.random() < box_p:  # box-shaped request
+            merged = m
+            if rng.random() < 0.5:  # around whole lines: merge neighbouring letters first
+                kw = int(rng.integers(4, 16)) * 2 + 1
+                merged = cv2.dilate(m, cv2.getStructuringElement(cv2.MORPH_RECT, (kw, max(3, kw // 3))))
+            n, _, stats, _ = cv2.connectedComponentsWithStats(merged)
             for x, y, bw, bh, _ in stats[1:]:
                 m[y:y + bh, x:x + bw] = 1
     if not mask.any() or rng.random() < 0.2:  # a false region: the remover must leave it alone

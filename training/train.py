@@ -36,7 +36,7 @@ def load_config(name: str) -> TrainConfig:
     return importlib.import_module(f"configs.{name}").CONFIG
 
 
-def to_batch(samples: list[data.Sample], rng) -> dict[str, torch.Tensor]:
+def to_batch(samples: list[data.Sample], rng, box_p: float = 0.25) -> dict[str, torch.Tensor]:
     t = lambda xs: torch.from_numpy(np.stack(xs))
     return {
         "image": t([s.watermarked.transpose(2, 0, 1) for s in samples]),    # (B, 3, S, S)
@@ -45,7 +45,7 @@ def to_batch(samples: list[data.Sample], rng) -> dict[str, torch.Tensor]:
         "colour": t([s.colour.transpose(2, 0, 1) for s in samples]),        # (B, 3, S, S)
         "mask": t([s.mask[None] for s in samples]),                         # (B, 1, S, S)
         "kind": t([s.kind for s in samples]),                               # (B, S, S) int64, -1 = none
-        "rmask": t([data.remover_mask(rng, s.mask)[None] for s in samples]),  # (B, 1, S, S)
+        "rmask": t([data.remover_mask(rng, s.mask, box_p)[None] for s in samples]),  # (B, 1, S, S)
     }
 
 
@@ -59,7 +59,8 @@ class SynthStream(IterableDataset):
         rng = np.random.default_rng([self.cfg.seed, wid, int(time.time() * 1000) % 2**31])
         synth = data.Synth(Path(self.cfg.photos), self.split, self.cfg.family_weights, self.cfg.photo_scale)
         while True:
-            yield to_batch([synth.sample(rng, crop=self.cfg.crop) for _ in range(self.cfg.batch)], rng)
+            yield to_batch([synth.sample(rng, crop=self.cfg.crop) for _ in range(self.cfg.batch)], rng,
+                           self.cfg.box_request)
 
 
 def fixed_val(cfg: TrainConfig) -> list[dict[str, torch.Tensor]]:

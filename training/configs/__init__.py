@@ -15,6 +15,7 @@ class TrainConfig:
     # the first runs' range; at 128² that means text 4-30 px high, while the app runs the remover at
     # full resolution, where a mark is often 50-150 px (a 56-px "© STOCK" was left untouched).
     photo_scale: tuple = (1.0, 2.0)
+    box_request: float = 0.25      # share of the remover's requests that are boxes (see data.remover_mask)
     lr: float = 2e-3               # AdamW; small BN nets tolerate a high lr, and the run is short
     weight_decay: float = 1e-4
     warmup_steps: int = 100
