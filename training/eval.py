@@ -295,8 +295,6 @@ def main():
     rck = args.remover or ROOT / "runs" / args.run / "best-remover.pt"
     det, dinfo = load_checkpoint(dck, "detector")
     rem, rinfo = load_checkpoint(rck, "remover", args.remover_gate)
-    if args.remover_gate:
-        rinfo["config"] += f"+gate{args.remover_gate['gate_lo']}-{args.remover_gate['gate_hi']}"
     if args.sweep:
         sweep(det, bench)
         return

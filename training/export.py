@@ -37,7 +37,10 @@ def load_checkpoint(path: Path, kind: str, overrides: dict | None = None):
     part = ck if "kind" in ck else ck[kind]
     model = build(kind, {**part["args"], **(overrides or {})})
     model.load_state_dict(part["state"])
-    return model.eval(), {"step": ck["step"], "config": ck["config"]["name"], "elapsed": ck.get("elapsed", 0)}
+    config = ck["config"]["name"]
+    if overrides and "gate_lo" in overrides:  # the config id says the gate was moved after training
+        config += f"+gate{overrides['gate_lo']}-{overrides['gate_hi']}"
+    return model.eval(), {"step": ck["step"], "config": config, "elapsed": ck.get("elapsed", 0)}
 
 
 def export_onnx(model, kind: str, path: Path) -> None:
@@ -190,8 +193,6 @@ def main():
     for kind in [args.only] if args.only else ["detector", "remover"]:
         ck = getattr(args, kind) or ROOT / "runs" / args.run / f"best-{kind}.pt"
         model, info = load_checkpoint(ck, kind, args.remover_gate if kind == "remover" else None)
-        if kind == "remover" and args.remover_gate:  # the config id says the gate was moved after training
-            info["config"] += f"+gate{args.remover_gate['gate_lo']}-{args.remover_gate['gate_hi']}"
         out = args.out / f"wm-{kind}.onnx"
         tmp = out.with_suffix(".tmp.onnx")
         export_onnx(model, kind, tmp)

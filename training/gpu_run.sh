@@ -49,7 +49,6 @@ print(", ".join(f"{k}: {v}" for k, v in counts.items()))
 if not all(counts.values()):
     sys.exit(f"gpu_run: preflight failed: none of {[k for k, v in counts.items() if not v]}")
 EOF
-grep -q cuda training/train.py || echo "gpu_run: WARNING: train.py has no CUDA code: this trains on the CPU" | tee -a "$log"
 echo "gpu_run: unpacked and checked in $(( $(date +%s) - t0 )) s; $(nproc --all) cores;" \
   "/dev/shm free (DataLoader workers pass batches through it): $(df -h --output=avail /dev/shm | tail -1)" | tee -a "$log"
 

@@ -132,7 +132,7 @@ class Remover(nn.Module):
             x = torch.cat([image * 2 - 1, mask, prior * 2 - 1, (image - prior) * 2], 1)
         else:
             x = torch.cat([image * 2 - 1, mask], 1)
-        out = self.net(x)                                     # (B, 7, H, W)
+        out = self.net(x)                                     # (B, 7 or 8 with the gate, H, W)
         alpha = torch.sigmoid(out[:, :1]) * mask              # (B, 1, H, W); nothing changes outside the mask
         colour = torch.sigmoid(out[:, 1:4])                   # (B, 3, H, W) Ŵ
         if self.args.prior:

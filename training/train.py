@@ -103,13 +103,12 @@ def losses(cfg: TrainConfig, det, rem, b, progress: float) -> dict[str, torch.Te
     det_dice = soft_dice(alpha_hat, b["alpha"])
     kind = F.cross_entropy(kind_logits, b["kind"], ignore_index=-1) if (b["kind"] >= 0).any() else det_l1 * 0
 
+    det_total = det_l1 + cfg.det_bce_weight * det_bce + cfg.det_dice_weight * det_dice + cfg.kind_weight * kind
+    parts = {"det_l1": det_l1, "det_bce": det_bce, "det_dice": det_dice, "kind_ce": kind}
     if not cfg.train_remover:
-        total = det_l1 + cfg.det_bce_weight * det_bce + cfg.det_dice_weight * det_dice + cfg.kind_weight * kind
-        return {"loss": total, "det_l1": det_l1, "det_bce": det_bce, "det_dice": det_dice, "kind_ce": kind}
-    rem = remover_losses(cfg, rem, b, progress)
-    total = det_l1 + cfg.det_bce_weight * det_bce + cfg.det_dice_weight * det_dice + cfg.kind_weight * kind \
-        + rem["loss"]
-    return {**rem, "loss": total, "det_l1": det_l1, "det_bce": det_bce, "det_dice": det_dice, "kind_ce": kind}
+        return {"loss": det_total, **parts}
+    rem_parts = remover_losses(cfg, rem, b, progress)
+    return {**rem_parts, **parts, "loss": det_total + rem_parts["loss"]}
 
 
 def remover_losses(cfg: TrainConfig, rem, b, progress: float) -> dict[str, torch.Tensor]:
