@@ -1,0 +1,276 @@
+/**
+ * Estimates one mark (α, W) from K aligned instances of it, after Dekel et al.,
+ * "On the Effectiveness of Visible Watermarks", CVPR 2017, adapted to a one-colour
+ * mark (W constant, α = shape × opacity):
+ *
+ *  1. medJ = median_k J_k. The blend is increasing in I, so medJ = (1 − α)·Ī + α·W
+ *     with Ī = median_k I_k, exactly, for odd K.
+ *  2. The mark's edges are the strong gradients of medJ (Dekel (4): consistent
+ *     gradients); Poisson-integrating only those (Dekel step 3) gives a first
+ *     matted mark M0, whose support S is where |M0| is large.
+ *  3. Ī inside S is the harmonic fill of medJ from outside S, so M = medJ − Ī is
+ *     the mark's contrast α·(W − Ī).
+ *  4. The opacity, hence W, is the one whose inversion leaves the least gradient
+ *     energy in the instances (the sparse-gradient prior of Dekel's matting step);
+ *     α per pixel is then the least-squares projection of M on W − Ī.
+ */
+import { throwIfAborted } from '../errors';
+import { refineAlpha } from './refine';
+import { neighbours, poissonSupport } from './support';
+import { medianInPlace, quantile } from './sample';
+
+export interface InstanceStack {
+  /** Grid size; powers of two (the Poisson solve is an FFT). */
+  width: number;
+  height: number;
+  /** K, the number of instances. */
+  count: number;
+  /**
+   * How the grid's edges join: 'clamp' (a crop around one mark) or a torus (one
+   * lattice cell). `twist` shifts x by −twist when a step leaves the bottom row:
+   * the pixel-exact cell of an integer lattice with basis (w, 0), (twist, h).
+   */
+  topology: { kind: 'clamp' } | { kind: 'torus'; twist: number };
+  /** The mark's support when the caller knows it; else found by a Poisson solve (needs power-of-two sides and no twist). */
+  support?: Uint8Array;
+  /** Instance k's RGB (0–1) along grid row y, as (width, 3). */
+  row(k: number, y: number, out: Float32Array): void;
+}
+
+export interface MarkEstimate {
+  width: number;
+  height: number;
+  /** Per grid point opacity in [0, 1]; 0 outside the support. */
+  alphaHw: Float32Array;
+  /** The mark's colour W, RGB in [0, 1]. */
+  colour: [number, number, number];
+  /** The opacity of the mark's core. */
+  opacity: number;
+  supportHw: Uint8Array;
+  diagnostics: MarkDiagnostics;
+}
+
+export interface MarkDiagnostics {
+  instances: number;
+  /** Share of the grid in the mark's support. */
+  supportShare: number;
+  /** Share of the contrast energy that the one-colour blend explains (1 = all). */
+  explained: number;
+  /** Share of the contrast energy that would need a negative α (content, not a blend). */
+  negativeShare: number;
+  /** Gradient energy in the support after inversion, over before (lower = the mark came out). */
+  energyRatio: number;
+  /** Median absolute deviation across instances outside the mark, 0–255: how much the instances differ. */
+  diversity: number;
+  /** Median contrast of the mark's core, 0–255. */
+  contrast: number;
+  /**
+   * How much of the pictures' variation shows through the mark: the spread across
+   * instances in the core, divided by (1 − α), over the spread outside. About 1 for
+   * a blend over varying photos; near 0 for opaque content such as grout.
+   */
+  transmission: number;
+}
+
+const ALPHA_CAP = 0.98;
+const SAMPLE_INSTANCES = 8;
+
+export interface StackMedian {
+  /** median_k J_k, (3, h, w) planar, 0–1. */
+  medJ: Float32Array;
+  /** A few whole instances, each (h, w, 3), for the energy of the fit. */
+  cache: Float32Array[];
+  /** Sampled median absolute deviations across instances (green), and where. */
+  spread: { value: number[]; at: number[] };
+}
+
+export function stackMedian(stack: InstanceStack, signal?: AbortSignal, onProgress?: (share: number) => void, cacheCount = SAMPLE_INSTANCES): StackMedian {
+  const { width: w, height: h, count: K } = stack;
+  const n = w * h;
+  const medJ = new Float32Array(n * 3);
+  const picks = Array.from({ length: Math.min(K, cacheCount) }, (_, i) => Math.floor((i * K) / Math.min(K, cacheCount)));
+  const cache = picks.map(() => new Float32Array(n * 3));
+  const rows = Array.from({ length: K }, () => new Float32Array(w * 3));
+  const vals = new Float32Array(K);
+  const spread = { value: [] as number[], at: [] as number[] };
+  for (let y = 0; y < h; y++) {
+    if ((y & 15) === 0) {
+      throwIfAborted(signal);
+      onProgress?.(y / h);
+    }
+    for (let k = 0; k < K; k++) stack.row(k, y, rows[k]);
+    for (let p = 0; p < picks.length; p++) cache[p].set(rows[picks[p]], y * w * 3);
+    for (let x = 0; x < w; x++) {
+      for (let c = 0; c < 3; c++) {
+        for (let k = 0; k < K; k++) vals[k] = rows[k][x * 3 + c];
+        const m = medianInPlace(vals, K);
+        medJ[c * n + y * w + x] = m;
+        if (c === 1 && (x & 3) === 0 && (y & 3) === 0) {
+          for (let k = 0; k < K; k++) vals[k] = Math.abs(vals[k] - m);
+          spread.value.push(medianInPlace(vals, K));
+          spread.at.push(y * w + x);
+        }
+      }
+    }
+  }
+  return { medJ, cache, spread };
+}
+
+export function estimateMark(stack: InstanceStack, signal?: AbortSignal, onProgress?: (share: number) => void): MarkEstimate {
+  const { width: w, height: h, count: K } = stack;
+  const n = w * h;
+  if (K < 2) throw new Error('estimateMark needs at least two instances');
+  const { medJ, cache, spread } = stackMedian(stack, signal, (s) => onProgress?.(0.6 * s));
+  const nb = neighbours(w, h, stack.topology);
+  const support = stack.support ?? poissonSupport(medJ, w, h, stack.topology.kind === 'torus');
+  throwIfAborted(signal);
+  onProgress?.(0.7);
+
+  // 3. Ī: medJ outside S, harmonic inside (successive over-relaxation).
+  const bg = new Float32Array(n * 3);
+  const inside: number[] = [];
+  const outsideAt: number[] = [];
+  for (let i = 0; i < n; i++) (support[i] ? inside : outsideAt).push(i);
+  for (let c = 0; c < 3; c++) {
+    bg.set(medJ.subarray(c * n, (c + 1) * n), c * n);
+    // Start inside S from the typical background, so the relaxation has little to do.
+    const start = quantile(outsideAt.filter((_, j) => (j & 7) === 0).map((i) => medJ[c * n + i]), 0.5);
+    for (const i of inside) bg[c * n + i] = Number.isFinite(start) ? start : 0.5;
+  }
+  for (let c = 0; c < 3; c++) {
+    const b = bg.subarray(c * n, (c + 1) * n);
+    for (let it = 0; it < 500; it++) {
+      let change = 0;
+      for (const i of inside) {
+        const avg = (b[nb.left[i]] + b[nb.right[i]] + b[nb.up[i]] + b[nb.down[i]]) / 4;
+        const d = 1.8 * (avg - b[i]);
+        b[i] += d;
+        change = Math.max(change, Math.abs(d));
+      }
+      if (change < 2e-5) break;
+    }
+  }
+  const contrastM = new Float32Array(n * 3);
+  for (let c = 0; c < 3; c++) for (const i of inside) contrastM[c * n + i] = medJ[c * n + i] - bg[c * n + i];
+  throwIfAborted(signal);
+  onProgress?.(0.8);
+
+  // 4. Opacity → W → α, by the least gradient energy after inversion.
+  const mag = new Float32Array(inside.length);
+  inside.forEach((i, j) => (mag[j] = Math.hypot(contrastM[i], contrastM[n + i], contrastM[2 * n + i])));
+  const top = quantile(mag, 0.98) || 1e-6;
+  const core = inside.filter((_, j) => mag[j] / top > 0.7);
+  const colourFor = (a: number): [number, number, number] => {
+    const out: [number, number, number] = [0, 0, 0];
+    const v = new Float32Array(core.length);
+    for (let c = 0; c < 3; c++) {
+      core.forEach((i, j) => {
+        const s = Math.min(1, Math.hypot(contrastM[i], contrastM[n + i], contrastM[2 * n + i]) / top);
+        v[j] = bg[c * n + i] + contrastM[c * n + i] / (a * s);
+      });
+      out[c] = Math.min(1, Math.max(0, medianInPlace(v, v.length)));
+    }
+    return out;
+  };
+  const alphaFor = (colour: readonly number[], alpha: Float32Array, rawAlpha?: Float32Array): void => {
+    alpha.fill(0);
+    for (const i of inside) {
+      let num = 0;
+      let den = 0;
+      for (let c = 0; c < 3; c++) {
+        const d = colour[c] - bg[c * n + i];
+        num += contrastM[c * n + i] * d;
+        den += d * d;
+      }
+      const a = den > 1e-4 ? num / den : 0;
+      if (rawAlpha) rawAlpha[i] = a;
+      alpha[i] = Math.min(ALPHA_CAP, Math.max(0, a));
+    }
+  };
+  const alpha = new Float32Array(n);
+  const energy = (colour: readonly number[] | null): number => {
+    if (colour) alphaFor(colour, alpha);
+    else alpha.fill(0);
+    let e = 0;
+    for (const inst of cache) {
+      for (const i of inside) {
+        const iR = nb.right[i];
+        const iD = nb.down[i];
+        for (let c = 0; c < 3; c++) {
+          const here = invert(inst[i * 3 + c], alpha[i], colour ? colour[c] : 0);
+          e += Math.abs(invert(inst[iR * 3 + c], alpha[iR], colour ? colour[c] : 0) - here);
+          e += Math.abs(invert(inst[iD * 3 + c], alpha[iD], colour ? colour[c] : 0) - here);
+        }
+      }
+    }
+    return e;
+  };
+  const e0 = energy(null);
+  let best = { a: 0.5, e: Infinity };
+  if (core.length > 0) {
+    for (let a = 0.1; a <= 0.951; a += 0.05) {
+      const e = energy(colourFor(a));
+      if (e < best.e) best = { a, e };
+    }
+    for (let a = best.a - 0.04; a <= best.a + 0.041; a += 0.01) {
+      if (a <= 0.02 || a > 0.99) continue;
+      const e = energy(colourFor(a));
+      if (e < best.e) best = { a, e };
+    }
+    throwIfAborted(signal);
+  }
+  const colour = core.length > 0 ? colourFor(best.a) : ([1, 1, 1] as [number, number, number]);
+  const rawAlpha = new Float32Array(n);
+  alphaFor(colour, alpha, rawAlpha);
+
+  let total = 0;
+  let residual = 0;
+  let negative = 0;
+  for (const i of inside) {
+    let m2 = 0;
+    let r2 = 0;
+    for (let c = 0; c < 3; c++) {
+      const m = contrastM[c * n + i];
+      const r = m - alpha[i] * (colour[c] - bg[c * n + i]);
+      m2 += m * m;
+      r2 += r * r;
+    }
+    total += m2;
+    residual += r2;
+    if (rawAlpha[i] < -0.02) negative += m2;
+  }
+  const outside = spread.value.filter((_, j) => !support[spread.at[j]]);
+  const opacity = core.length > 0 ? quantile(core.map((i) => alpha[i]), 0.5) : 0;
+  const through = spread.value.flatMap((v, j) => {
+    const i = spread.at[j];
+    return support[i] && alpha[i] > 0.5 * opacity ? [v / Math.max(0.05, 1 - alpha[i])] : [];
+  });
+  const outsideSpread = outside.length > 0 ? quantile(outside, 0.5) : 0;
+  const refined = core.length > 0 ? refineAlpha(stack, nb, support, alpha, colour, signal) : alpha;
+  onProgress?.(1);
+  return {
+    width: w,
+    height: h,
+    alphaHw: refined,
+    colour,
+    opacity,
+    supportHw: support,
+    diagnostics: {
+      instances: K,
+      supportShare: inside.length / n,
+      explained: total > 0 ? 1 - residual / total : 0,
+      negativeShare: total > 0 ? negative / total : 0,
+      energyRatio: e0 > 0 && Number.isFinite(best.e) ? best.e / e0 : 1,
+      diversity: outsideSpread * 255,
+      transmission: through.length > 0 && outsideSpread > 0 ? quantile(through, 0.5) / outsideSpread : 0,
+      contrast: core.length > 0 ? quantile(core.map((i) => Math.hypot(contrastM[i], contrastM[n + i], contrastM[2 * n + i])), 0.5) * 255 : 0,
+    },
+  };
+}
+
+/** Inverts J = (1 − α)·I + α·W for one channel, clamped to [0, 1]. */
+export function invert(j: number, alpha: number, colour: number): number {
+  if (alpha <= 0) return j;
+  const v = (j - alpha * colour) / (1 - alpha);
+  return v < 0 ? 0 : v > 1 ? 1 : v;
+}

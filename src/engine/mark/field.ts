@@ -1,0 +1,105 @@
+/**
+ * A mark placed on an image: where its α is, and its colour W. Two kinds share
+ * one interface, so inversion does not care where the estimate came from: a
+ * lattice (one periodic cell repeated over the whole image) and a template
+ * placed at a sub-pixel position and scale (a batch, a saved mark).
+ */
+import type { Rect } from '../types';
+import type { Lattice } from './lattice';
+
+export interface MarkField {
+  /** W, RGB in [0, 1]. */
+  colour: [number, number, number];
+  /** Pixels outside this rectangle have α = 0. */
+  bounds: Rect;
+  /** α at an integer pixel of the image. */
+  alphaAt(x: number, y: number): number;
+}
+
+/** Bilinear α on a (h, w) grid; `wrap` for a periodic cell, else 0 outside. */
+export function gridAlpha(alphaHw: Float32Array, w: number, h: number, u: number, v: number, wrap: boolean): number {
+  let x0 = Math.floor(u);
+  let y0 = Math.floor(v);
+  const ax = u - x0;
+  const ay = v - y0;
+  let x1 = x0 + 1;
+  let y1 = y0 + 1;
+  if (wrap) {
+    x0 = ((x0 % w) + w) % w;
+    y0 = ((y0 % h) + h) % h;
+    x1 = (x0 + 1) % w;
+    y1 = (y0 + 1) % h;
+  } else if (x0 < -1 || y0 < -1 || x0 >= w || y0 >= h) {
+    return 0;
+  }
+  const at = (x: number, y: number) => (x < 0 || y < 0 || x >= w || y >= h ? 0 : alphaHw[y * w + x]);
+  return (1 - ay) * ((1 - ax) * at(x0, y0) + ax * at(x1, y0)) + ay * ((1 - ax) * at(x0, y1) + ax * at(x1, y1));
+}
+
+/** The cell of a lattice sampled on a (gridH, gridW) grid; grid point (a, b) sits at origin + (a/gridW)·v1 + (b/gridH)·v2. */
+export function latticeField(
+  lattice: Lattice,
+  cell: { alphaHw: Float32Array; width: number; height: number; colour: [number, number, number] },
+  image: { width: number; height: number },
+): MarkField {
+  const [ax, ay] = lattice.v1;
+  const [bx, by] = lattice.v2;
+  const det = ax * by - ay * bx;
+  const [ox, oy] = lattice.origin;
+  return {
+    colour: cell.colour,
+    bounds: { x: 0, y: 0, width: image.width, height: image.height },
+    alphaAt(x, y) {
+      const rx = x - ox;
+      const ry = y - oy;
+      const s = (by * rx - bx * ry) / det;
+      const t = (-ay * rx + ax * ry) / det;
+      return gridAlpha(cell.alphaHw, cell.width, cell.height, (s - Math.floor(s)) * cell.width, (t - Math.floor(t)) * cell.height, true);
+    },
+  };
+}
+
+/** The pixel-exact cell of an integer lattice with basis (a, 0), (b, c): pixel (x, y) reads cell (x − ⌊y/c⌋·b mod a, y mod c). */
+export function pixelLatticeField(
+  hnf: { a: number; b: number; c: number },
+  cell: { alphaHw: Float32Array; colour: [number, number, number] },
+  image: { width: number; height: number },
+): MarkField {
+  const { a, b, c } = hnf;
+  return {
+    colour: cell.colour,
+    bounds: { x: 0, y: 0, width: image.width, height: image.height },
+    alphaAt(x, y) {
+      const j = Math.floor(y / c);
+      const cx = (((x - j * b) % a) + a) % a;
+      return cell.alphaHw[(y - j * c) * a + cx];
+    },
+  };
+}
+
+/** Where a template sits: its top-left corner in image pixels (sub-pixel), its scale and an opacity gain. */
+export interface Placement {
+  x: number;
+  y: number;
+  scale: number;
+  gain: number;
+}
+
+export function templateField(
+  mark: { alphaHw: Float32Array; width: number; height: number; colour: [number, number, number] },
+  at: Placement,
+  image: { width: number; height: number },
+): MarkField {
+  const x0 = Math.max(0, Math.floor(at.x) - 1);
+  const y0 = Math.max(0, Math.floor(at.y) - 1);
+  const x1 = Math.min(image.width, Math.ceil(at.x + mark.width * at.scale) + 1);
+  const y1 = Math.min(image.height, Math.ceil(at.y + mark.height * at.scale) + 1);
+  return {
+    colour: mark.colour,
+    bounds: { x: x0, y: y0, width: Math.max(0, x1 - x0), height: Math.max(0, y1 - y0) },
+    alphaAt(x, y) {
+      const a = gridAlpha(mark.alphaHw, mark.width, mark.height, (x - at.x) / at.scale, (y - at.y) / at.scale, false);
+      return Math.min(0.995, a * at.gain);
+    },
+  };
+}

@@ -1,0 +1,325 @@
+/**
+ * Finds the lattice of a tiled mark: the peaks of the autocorrelation (by FFT)
+ * of a clipped gradient-magnitude image at a working scale, a reduced basis
+ * fitted to them by least squares, then each basis vector refined at full
+ * resolution on far multiples, where sub-pixel errors shrink by the multiple.
+ * See ../../../../shared/notes/mark-estimation.md ("Repeats inside one image").
+ */
+import { throwIfAborted } from '../errors';
+import type { RgbaImage } from '../types';
+import { autocorrelate, nextPow2 } from './fft';
+import { lumaAt, type Vec2 } from './sample';
+
+export interface Lattice {
+  /** Any lattice point, in image pixels. Instances sit at origin + i·v1 + j·v2. */
+  origin: Vec2;
+  v1: Vec2;
+  v2: Vec2;
+}
+
+export interface LatticeSearch {
+  lattice: Lattice | null;
+  /** Mean normalised autocorrelation at lattice points minus at half-lattice points. */
+  confidence: number;
+  /** Share of the predicted lattice points that stand above their half-lattice neighbours. */
+  hitRate: number;
+  reason: string;
+}
+
+export interface LatticeOptions {
+  /** Long side of the working image for the autocorrelation. */
+  workSide?: number;
+  /** Shortest period worth finding, in image pixels. */
+  minPeriodPx?: number;
+  minConfidence?: number;
+  minHitRate?: number;
+}
+
+const DEFAULTS = { workSide: 768, minPeriodPx: 24, minConfidence: 0.06, minHitRate: 0.7 };
+
+export function findLattice(image: RgbaImage, opts: LatticeOptions = {}, signal?: AbortSignal): LatticeSearch {
+  const o = { ...DEFAULTS, ...opts };
+  const scale = Math.min(1, o.workSide / Math.max(image.width, image.height));
+  const { map: gradHw, w, h } = workingGradient(image, scale);
+  const none = (reason: string, confidence = 0, hitRate = 0): LatticeSearch => ({ lattice: null, confidence, hitRate, reason });
+  if (w < 32 || h < 32) return none('image too small for a lattice');
+  throwIfAborted(signal);
+
+  const pw = nextPow2(w + (w >> 1));
+  const ph = nextPow2(h + (h >> 1));
+  const acRaw = autocorrelate(gradHw, w, h, pw, ph);
+  throwIfAborted(signal);
+  const zero = acRaw[0] / (w * h);
+  if (!(zero > 0)) return none('no structure');
+  const maxDx = w >> 1;
+  const maxDy = h >> 1;
+  // Normalised autocorrelation over the half-plane of lags, sampled with symmetry.
+  const ac = (dx: number, dy: number): number => {
+    if (dy < 0 || (dy === 0 && dx < 0)) {
+      dx = -dx;
+      dy = -dy;
+    }
+    if (Math.abs(dx) > maxDx || dy > maxDy) return 0;
+    const v = acRaw[((dy + ph) % ph) * pw + ((dx + pw) % pw)];
+    return v / ((w - Math.abs(dx)) * (h - dy)) / zero;
+  };
+
+  const minPeriod = Math.max(6, o.minPeriodPx * scale);
+  const peaks: { dx: number; dy: number; prominence: number }[] = [];
+  for (let dy = 0; dy <= maxDy - 2; dy++) {
+    for (let dx = -maxDx + 2; dx <= maxDx - 2; dx++) {
+      if (dy === 0 && dx <= 0) continue;
+      if (Math.hypot(dx, dy) < minPeriod) continue;
+      const v = ac(dx, dy);
+      if (v <= 0.02 || !isLocalMax(ac, dx, dy, v)) continue;
+      let ring = 0;
+      for (let k = 0; k < 8; k++) ring += ac(dx + Math.round(3 * Math.cos((k * Math.PI) / 4)), dy + Math.round(3 * Math.sin((k * Math.PI) / 4)));
+      const prominence = v - ring / 8;
+      if (prominence > 0.02) peaks.push({ dx, dy, prominence });
+    }
+  }
+  if (peaks.length < 2) return none('no repeated structure');
+  peaks.sort((a, b) => b.prominence - a.prominence);
+  const strong = peaks.slice(0, 40).filter((p) => p.prominence >= 0.4 * peaks[0].prominence);
+  strong.sort((a, b) => Math.hypot(a.dx, a.dy) - Math.hypot(b.dx, b.dy));
+  const b1: Vec2 = [strong[0].dx, strong[0].dy];
+  const second = strong.find((p) => Math.abs(cross(b1, [p.dx, p.dy])) / (norm(b1) * Math.hypot(p.dx, p.dy)) > 0.35);
+  if (!second) return none('repeats along one direction only');
+  const [r1, r2] = reduceBasis(b1, [second.dx, second.dy]);
+
+  // Score the lattice against the half-lattice points, and collect sub-pixel peaks for the fit.
+  const fit = { ii: 0, ij: 0, jj: 0, ix: 0, jx: 0, iy: 0, jy: 0 };
+  let onLattice = 0;
+  let offLattice = 0;
+  let hits = 0;
+  let count = 0;
+  for (let i = -3; i <= 3; i++) {
+    for (let j = -3; j <= 3; j++) {
+      if (i === 0 && j === 0) continue;
+      const px = i * r1[0] + j * r2[0];
+      const py = i * r1[1] + j * r2[1];
+      if (Math.abs(px) > maxDx - 2 || Math.abs(py) > maxDy - 2) continue;
+      const at = bestNear(ac, px, py);
+      const half = Math.max(
+        bestNear(ac, px + r1[0] / 2, py + r1[1] / 2).value,
+        bestNear(ac, px + r2[0] / 2, py + r2[1] / 2).value,
+        bestNear(ac, px + (r1[0] + r2[0]) / 2, py + (r1[1] + r2[1]) / 2).value,
+      );
+      count++;
+      onLattice += at.value;
+      offLattice += half;
+      if (at.value > half + 0.02) {
+        hits++;
+        const [sx, sy] = subpixel(ac, at.x, at.y);
+        fit.ii += i * i;
+        fit.ij += i * j;
+        fit.jj += j * j;
+        fit.ix += i * sx;
+        fit.jx += j * sx;
+        fit.iy += i * sy;
+        fit.jy += j * sy;
+      }
+    }
+  }
+  if (count < 4) return none('too few repeats in the image');
+  const confidence = (onLattice - offLattice) / count;
+  const hitRate = hits / count;
+  if (confidence < o.minConfidence || hitRate < o.minHitRate) return none('weak lattice', confidence, hitRate);
+  const det = fit.ii * fit.jj - fit.ij * fit.ij;
+  let v1: Vec2 = r1;
+  let v2: Vec2 = r2;
+  if (det > 1e-9) {
+    v1 = [(fit.jj * fit.ix - fit.ij * fit.jx) / det, (fit.jj * fit.iy - fit.ij * fit.jy) / det];
+    v2 = [(fit.ii * fit.jx - fit.ij * fit.ix) / det, (fit.ii * fit.jy - fit.ij * fit.iy) / det];
+  }
+  throwIfAborted(signal);
+  const full = refineAtFullResolution(image, [v1[0] / scale, v1[1] / scale], [v2[0] / scale, v2[1] / scale]);
+  return { lattice: { origin: [0, 0], ...full }, confidence, hitRate, reason: 'ok' };
+}
+
+/** Luma gradient magnitude at `scale` (area-averaged luma), clipped at its 95th percentile and zero-mean. */
+function workingGradient(image: RgbaImage, scale: number): { map: Float32Array; w: number; h: number } {
+  const w = Math.max(1, Math.floor(image.width * scale));
+  const h = Math.max(1, Math.floor(image.height * scale));
+  const sum = new Float32Array(w * h);
+  const cnt = new Float32Array(w * h);
+  const d = image.data;
+  for (let y = 0; y < image.height; y++) {
+    const oy = Math.min(h - 1, Math.floor(y * scale)) * w;
+    for (let x = 0; x < image.width; x++) {
+      const i = (y * image.width + x) * 4;
+      const o = oy + Math.min(w - 1, Math.floor(x * scale));
+      sum[o] += 0.299 * d[i] + 0.587 * d[i + 1] + 0.114 * d[i + 2];
+      cnt[o]++;
+    }
+  }
+  for (let i = 0; i < w * h; i++) sum[i] /= cnt[i] || 1;
+  const g = new Float32Array(w * h);
+  const hist = new Uint32Array(512);
+  for (let y = 1; y < h - 1; y++) {
+    for (let x = 1; x < w - 1; x++) {
+      const i = y * w + x;
+      const m = Math.hypot(sum[i + 1] - sum[i - 1], sum[i + w] - sum[i - w]);
+      g[i] = m;
+      hist[Math.min(511, Math.floor(m))]++;
+    }
+  }
+  let clip = 511;
+  for (let acc = 0, b = 0, target = 0.95 * (w - 2) * (h - 2); b < 512; b++) {
+    acc += hist[b];
+    if (acc >= target) {
+      clip = Math.max(1, b + 1);
+      break;
+    }
+  }
+  let mean = 0;
+  for (let i = 0; i < w * h; i++) {
+    g[i] = Math.min(g[i], clip);
+    mean += g[i];
+  }
+  mean /= w * h;
+  for (let i = 0; i < w * h; i++) g[i] -= mean;
+  return { map: g, w, h };
+}
+
+type Ac = (dx: number, dy: number) => number;
+
+function isLocalMax(ac: Ac, dx: number, dy: number, v: number): boolean {
+  for (let y = -2; y <= 2; y++) for (let x = -2; x <= 2; x++) if ((x || y) && ac(dx + x, dy + y) > v) return false;
+  return true;
+}
+
+function bestNear(ac: Ac, fx: number, fy: number): { x: number; y: number; value: number } {
+  const cx = Math.round(fx);
+  const cy = Math.round(fy);
+  let best = { x: cx, y: cy, value: -Infinity };
+  for (let y = -1; y <= 1; y++) {
+    for (let x = -1; x <= 1; x++) {
+      const v = ac(cx + x, cy + y);
+      if (v > best.value) best = { x: cx + x, y: cy + y, value: v };
+    }
+  }
+  return best;
+}
+
+function parabola(m: number, c: number, p: number): number {
+  const den = m - 2 * c + p;
+  return den < 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (m - p)) / den)) : 0;
+}
+
+function subpixel(ac: Ac, x: number, y: number): Vec2 {
+  const c = ac(x, y);
+  return [x + parabola(ac(x - 1, y), c, ac(x + 1, y)), y + parabola(ac(x, y - 1), c, ac(x, y + 1))];
+}
+
+const cross = (a: Vec2, b: Vec2) => a[0] * b[1] - a[1] * b[0];
+const norm = (a: Vec2) => Math.hypot(a[0], a[1]);
+
+/** Lagrange–Gauss reduction: the shortest basis of the same lattice. */
+export function reduceBasis(a: Vec2, b: Vec2): [Vec2, Vec2] {
+  let u: Vec2 = [...a];
+  let v: Vec2 = [...b];
+  if (norm(u) > norm(v)) [u, v] = [v, u];
+  for (let it = 0; it < 32; it++) {
+    const k = Math.round((u[0] * v[0] + u[1] * v[1]) / (u[0] * u[0] + u[1] * u[1]));
+    if (k === 0) break;
+    v = [v[0] - k * u[0], v[1] - k * u[1]];
+    if (norm(v) >= norm(u)) break;
+    [u, v] = [v, u];
+  }
+  return [u, v];
+}
+
+/**
+ * Refines each vector on its multiples n = 1, 2, 4, … (while n·v stays within half
+ * the image): the correlation of full-resolution gradient magnitudes at strong
+ * points, searched on a ±1 px grid, with a parabolic sub-pixel step.
+ */
+function refineAtFullResolution(image: RgbaImage, v1: Vec2, v2: Vec2): { v1: Vec2; v2: Vec2 } {
+  const pts = strongPoints(image, 60_000);
+  const refine = (v: Vec2): Vec2 => {
+    let cur: Vec2 = v;
+    for (let n = 1; Math.abs(n * cur[0]) <= image.width * 0.7 && Math.abs(n * cur[1]) <= image.height * 0.7; n = n < 4 ? n * 2 : n + 2) {
+      const c: Vec2 = [n * cur[0], n * cur[1]];
+      const score = (sx: number, sy: number) => correlation(image, pts, c[0] + sx, c[1] + sy);
+      let best = { sx: 0, sy: 0, s: -Infinity };
+      for (let sy = -1; sy <= 1; sy += 0.5) for (let sx = -1; sx <= 1; sx += 0.5) {
+        const s = score(sx, sy);
+        if (s > best.s) best = { sx, sy, s };
+      }
+      const ox = best.sx + 0.5 * parabola(score(best.sx - 0.5, best.sy), best.s, score(best.sx + 0.5, best.sy));
+      const oy = best.sy + 0.5 * parabola(score(best.sx, best.sy - 0.5), best.s, score(best.sx, best.sy + 0.5));
+      cur = [(c[0] + ox) / n, (c[1] + oy) / n];
+    }
+    return cur;
+  };
+  return { v1: refine(v1), v2: refine(v2) };
+}
+
+interface Points {
+  xy: Int32Array; // (n, 2)
+  g: Float32Array; // (n)
+}
+
+function gradMag(image: RgbaImage, x: number, y: number): number {
+  return Math.hypot(lumaAt(image, x + 1, y) - lumaAt(image, x - 1, y), lumaAt(image, x, y + 1) - lumaAt(image, x, y - 1));
+}
+
+/** Up to `max` points on a 2-px grid with the largest gradient magnitude. */
+export function strongPoints(image: RgbaImage, max: number): Points {
+  const step = Math.max(2, Math.round(Math.sqrt((image.width * image.height) / (max * 8))));
+  const cand: number[] = [];
+  const hist = new Uint32Array(512);
+  // One point per step×step block at a hashed offset: a regular grid would sample
+  // every edge at the same phase and bias the sub-pixel peak.
+  let hash = 0x9e3779b9;
+  for (let by = 2; by < image.height - 2 - step; by += step) {
+    for (let bx = 2; bx < image.width - 2 - step; bx += step) {
+      hash = Math.imul(hash ^ (hash >>> 15), 0x2c1b3c6d) >>> 0;
+      const x = bx + (hash % step);
+      const y = by + ((hash >>> 8) % step);
+      const m = gradMag(image, x, y);
+      hist[Math.min(511, Math.floor(m))]++;
+      cand.push(x, y, m);
+    }
+  }
+  const total = cand.length / 3;
+  let cut = 0;
+  for (let acc = 0, b = 511; b >= 0; b--) {
+    acc += hist[b];
+    if (acc >= max) {
+      cut = b + 1;
+      break;
+    }
+  }
+  const n = Math.min(max, total);
+  const xy = new Int32Array(n * 2);
+  const g = new Float32Array(n);
+  let k = 0;
+  for (let i = 0; i < total && k < n; i++) {
+    if (cand[i * 3 + 2] < cut) continue;
+    xy[k * 2] = cand[i * 3];
+    xy[k * 2 + 1] = cand[i * 3 + 1];
+    g[k++] = cand[i * 3 + 2];
+  }
+  return { xy: xy.subarray(0, k * 2), g: g.subarray(0, k) };
+}
+
+export function correlation(image: RgbaImage, pts: Points, ux: number, uy: number): number {
+  let s = 0;
+  const n = pts.g.length;
+  const fx = Math.floor(ux);
+  const fy = Math.floor(uy);
+  const ax = ux - fx;
+  const ay = uy - fy;
+  for (let k = 0; k < n; k++) {
+    const x = pts.xy[k * 2] + fx;
+    const y = pts.xy[k * 2 + 1] + fy;
+    if (x < 1 || y < 1 || x >= image.width - 2 || y >= image.height - 2) continue;
+    const g =
+      (1 - ay) * ((1 - ax) * gradMag(image, x, y) + ax * gradMag(image, x + 1, y)) +
+      ay * ((1 - ax) * gradMag(image, x, y + 1) + ax * gradMag(image, x + 1, y + 1));
+    s += pts.g[k] * g;
+  }
+  return s;
+}

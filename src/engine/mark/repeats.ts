@@ -1,0 +1,198 @@
+/**
+ * Repeats inside one image: the lattice → one periodic cell sampled from every
+ * whole instance (bilinear, so a preview resized after tiling still aligns) →
+ * estimateMark → a verdict that refuses periodic content (tiles, facades,
+ * fabric), which repeats as well as a mark does but is no blend.
+ */
+import { throwIfAborted } from '../errors';
+import type { RgbaImage } from '../types';
+import { estimateMark, stackMedian, type InstanceStack, type MarkDiagnostics, type MarkEstimate } from './estimate';
+import { nextPow2 } from './fft';
+import { latticeField, pixelLatticeField, type MarkField } from './field';
+import { findLattice, type Lattice, type LatticeOptions, type LatticeSearch } from './lattice';
+import { sampleRgb, type Vec2 } from './sample';
+import { growMask, neighbours, poissonSupport, supportWraps } from './support';
+
+/** Thresholds of the verdict; the bench (npm run bench:quality) reports the diagnostics they act on. */
+export const REPEAT_VERDICT = {
+  minExplained: 0.8,
+  maxNegativeShare: 0.15,
+  maxEnergyRatio: 0.9,
+  minDiversity: 4,
+  maxSupportShare: 0.6,
+  minContrast: 6,
+  /** The pictures must show through a semi-transparent mark (see MarkDiagnostics.transmission). */
+  minTransmission: 0.5,
+  /** Real tiled marks are semi-transparent; an opaque repeat is grout, a grid, a window: content. */
+  maxOpacity: 0.85,
+};
+
+export interface RepeatsResult {
+  search: LatticeSearch;
+  estimate: MarkEstimate | null;
+  /** The field to invert; null when no lattice was found or it was refused. */
+  field: MarkField | null;
+  accepted: boolean;
+  /** Why it was refused ('ok' when accepted). */
+  reason: string;
+}
+
+const MAX_INSTANCES = 48;
+const MAX_GRID = 1024;
+/** Grid points per pixel along each lattice vector, for lattices that are not integer (resized previews). */
+const OVERSAMPLE = 2;
+/** Instances × cell pixels read by one estimate: bounds time and memory on 12 MP images. */
+const PIXEL_BUDGET = 8_000_000;
+
+export function latticeStack(image: RgbaImage, lattice: Lattice, oversample = OVERSAMPLE): InstanceStack & { bases: [number, number][] } {
+  const [ax, ay] = lattice.v1;
+  const [bx, by] = lattice.v2;
+  const det = ax * by - ay * bx;
+  const [ox, oy] = lattice.origin;
+  const toLattice = (x: number, y: number): [number, number] => [(by * (x - ox) - bx * (y - oy)) / det, (-ay * (x - ox) + ax * (y - oy)) / det];
+  const corners = [toLattice(0, 0), toLattice(image.width - 1, 0), toLattice(0, image.height - 1), toLattice(image.width - 1, image.height - 1)];
+  const iMin = Math.floor(Math.min(...corners.map((c) => c[0]))) - 1;
+  const iMax = Math.ceil(Math.max(...corners.map((c) => c[0]))) + 1;
+  const jMin = Math.floor(Math.min(...corners.map((c) => c[1]))) - 1;
+  const jMax = Math.ceil(Math.max(...corners.map((c) => c[1]))) + 1;
+  const inside = (x: number, y: number) => x >= 0 && y >= 0 && x <= image.width - 1 && y <= image.height - 1;
+  let bases: [number, number][] = [];
+  for (let j = jMin; j <= jMax; j++) {
+    for (let i = iMin; i <= iMax; i++) {
+      const x = ox + i * ax + j * bx;
+      const y = oy + i * ay + j * by;
+      if (inside(x, y) && inside(x + ax, y + ay) && inside(x + bx, y + by) && inside(x + ax + bx, y + ay + by)) bases.push([x, y]);
+    }
+  }
+  const width = Math.min(MAX_GRID, nextPow2(Math.ceil(oversample * Math.hypot(ax, ay))));
+  const height = Math.min(MAX_GRID, nextPow2(Math.ceil(oversample * Math.hypot(bx, by))));
+  const cap = Math.max(5, Math.min(MAX_INSTANCES, Math.floor(PIXEL_BUDGET / (width * height))));
+  if (bases.length > cap) {
+    const step = bases.length / cap;
+    bases = Array.from({ length: cap }, (_, k) => bases[Math.floor(k * step)]);
+  }
+  return {
+    width,
+    height,
+    count: bases.length,
+    topology: { kind: 'torus', twist: 0 },
+    bases,
+    row(k, b, out) {
+      const [x0, y0] = bases[k];
+      const t = b / height;
+      for (let a = 0; a < width; a++) {
+        const s = a / width;
+        sampleRgb(image, x0 + s * ax + t * bx, y0 + s * ay + t * by, out, a * 3);
+      }
+    },
+  };
+}
+
+export function judgeRepeats(d: MarkDiagnostics, opacity: number, wraps = false): string {
+  const v = REPEAT_VERDICT;
+  if (wraps) return 'one connected pattern runs through every repeat (a grid, grout, stripes): content, not a mark';
+  if (opacity > v.maxOpacity) return `opaque repeats (opacity ${opacity.toFixed(2)}): content such as grout or a grid, not a mark`;
+  if (d.contrast < v.minContrast) return `too faint (contrast ${d.contrast.toFixed(1)})`;
+  if (d.supportShare > v.maxSupportShare) return `fills the cell (${(d.supportShare * 100).toFixed(0)} %): content, not a mark`;
+  if (d.negativeShare > v.maxNegativeShare) return `two-sided contrast (${(d.negativeShare * 100).toFixed(0)} % against the mark colour): content, not a blend`;
+  if (d.explained < v.minExplained) return `not one colour (${(d.explained * 100).toFixed(0)} % explained): content, not a blend`;
+  if (d.energyRatio > v.maxEnergyRatio) return `inversion does not flatten it (energy ratio ${d.energyRatio.toFixed(2)})`;
+  if (d.transmission < v.minTransmission) return `nothing shows through it (transmission ${d.transmission.toFixed(2)}): opaque content, not a blend`;
+  if (d.diversity < v.minDiversity) return `instances are identical underneath (diversity ${d.diversity.toFixed(1)}): a periodic picture, not a mark over one`;
+  return 'ok';
+}
+
+/** Hermite normal form of an integer lattice: the basis (a, 0), (b, c) with a, c > 0 and 0 ≤ b < a. */
+export function hermite(v1: Vec2, v2: Vec2): { a: number; b: number; c: number } | null {
+  const [p1, q1] = v1.map(Math.round);
+  const [p2, q2] = v2.map(Math.round);
+  const det = p1 * q2 - p2 * q1;
+  if (det === 0) return null;
+  // u·q1 + v·q2 = g (extended Euclid).
+  let [r0, r1, s0, s1, t0, t1] = [q1, q2, 1, 0, 0, 1];
+  while (r1 !== 0) {
+    const k = Math.trunc(r0 / r1);
+    [r0, r1] = [r1, r0 - k * r1];
+    [s0, s1] = [s1, s0 - k * s1];
+    [t0, t1] = [t1, t0 - k * t1];
+  }
+  let c = r0;
+  let bx = s0 * p1 + t0 * p2;
+  if (c < 0) {
+    c = -c;
+    bx = -bx;
+  }
+  const a = Math.abs(det) / c;
+  return { a, b: ((bx % a) + a) % a, c };
+}
+
+/** The pixel-exact cell of an integer lattice: an a×c rectangle whose rows wrap with a twist of b. */
+export function pixelStack(image: RgbaImage, h: { a: number; b: number; c: number }): InstanceStack & { bases: [number, number][] } {
+  let bases: [number, number][] = [];
+  for (let j = 0; (j + 1) * h.c <= image.height; j++) {
+    for (let x0 = (j * h.b) % h.a; x0 + h.a <= image.width; x0 += h.a) bases.push([x0, j * h.c]);
+  }
+  const cap = Math.max(5, Math.min(MAX_INSTANCES, Math.floor(PIXEL_BUDGET / (h.a * h.c))));
+  if (bases.length > cap) {
+    const step = bases.length / cap;
+    bases = Array.from({ length: cap }, (_, k) => bases[Math.floor(k * step)]);
+  }
+  const d = image.data;
+  return {
+    width: h.a,
+    height: h.c,
+    count: bases.length,
+    topology: { kind: 'torus', twist: h.b },
+    bases,
+    row(k, y, out) {
+      const [x0, y0] = bases[k];
+      const o = ((y0 + y) * image.width + x0) * 4;
+      for (let x = 0; x < h.a; x++) {
+        out[x * 3] = d[o + x * 4] / 255;
+        out[x * 3 + 1] = d[o + x * 4 + 1] / 255;
+        out[x * 3 + 2] = d[o + x * 4 + 2] / 255;
+      }
+    },
+  };
+}
+
+export function findRepeats(
+  image: RgbaImage,
+  opts: LatticeOptions = {},
+  signal?: AbortSignal,
+  onProgress?: (share: number) => void,
+): RepeatsResult {
+  const search = findLattice(image, opts, signal);
+  onProgress?.(0.2);
+  const refuse = (reason: string, estimate: MarkEstimate | null = null): RepeatsResult => ({ search, estimate, field: null, accepted: false, reason });
+  if (!search.lattice) return refuse(search.reason);
+  const lattice = search.lattice;
+  const progress = (s: number) => onProgress?.(0.2 + 0.8 * s);
+  const integer = [...lattice.v1, ...lattice.v2].every((v) => Math.abs(v - Math.round(v)) < 0.1);
+  const hnf = integer ? hermite(lattice.v1, lattice.v2) : null;
+  let estimate: MarkEstimate;
+  let field: MarkField;
+  if (hnf) {
+    // Tiled and not resized: every instance is the same pixels, so work on pixels, not a resampled grid.
+    const rounded: Lattice = { origin: [0, 0], v1: [Math.round(lattice.v1[0]), Math.round(lattice.v1[1])], v2: [Math.round(lattice.v2[0]), Math.round(lattice.v2[1])] };
+    const grid = latticeStack(image, rounded, 1);
+    if (grid.count < 3) return refuse(`only ${grid.count} whole repeats`);
+    const gridSupport = poissonSupport(stackMedian(grid, signal, undefined, 0).medJ, grid.width, grid.height, true);
+    const cell = pixelStack(image, hnf);
+    if (cell.count < 3) return refuse(`only ${cell.count} whole repeats`);
+    const onGrid = latticeField(rounded, { alphaHw: Float32Array.from(gridSupport), width: grid.width, height: grid.height, colour: [0, 0, 0] }, image);
+    const support = new Uint8Array(hnf.a * hnf.c);
+    for (let y = 0; y < hnf.c; y++) for (let x = 0; x < hnf.a; x++) support[y * hnf.a + x] = onGrid.alphaAt(x, y) > 0 ? 1 : 0;
+    cell.support = growMask(support, neighbours(hnf.a, hnf.c, cell.topology), 1);
+    estimate = estimateMark(cell, signal, progress);
+    field = pixelLatticeField(hnf, estimate, image);
+  } else {
+    const grid = latticeStack(image, lattice);
+    if (grid.count < 3) return refuse(`only ${grid.count} whole repeats`);
+    estimate = estimateMark(grid, signal, progress);
+    field = latticeField(lattice, { alphaHw: estimate.alphaHw, width: estimate.width, height: estimate.height, colour: estimate.colour }, image);
+  }
+  const twist = hnf ? hnf.b : 0;
+  const reason = judgeRepeats(estimate.diagnostics, estimate.opacity, supportWraps(estimate.supportHw, estimate.width, estimate.height, twist));
+  return reason === 'ok' ? { search, estimate, field, accepted: true, reason } : refuse(reason, estimate);
+}

@@ -1,0 +1,96 @@
+/** Small numeric helpers shared by the mark solvers: sampling, medians, percentiles. */
+import type { RgbaImage } from '../types';
+
+export type Vec2 = [number, number];
+
+/** Luma (0–255) at an integer pixel, clamped to the image. */
+export function lumaAt(image: RgbaImage, x: number, y: number): number {
+  const cx = x < 0 ? 0 : x >= image.width ? image.width - 1 : x;
+  const cy = y < 0 ? 0 : y >= image.height ? image.height - 1 : y;
+  const i = (cy * image.width + cx) * 4;
+  const d = image.data;
+  return 0.299 * d[i] + 0.587 * d[i + 1] + 0.114 * d[i + 2];
+}
+
+/**
+ * Bilinear RGB (0–1) at a sub-pixel position, clamped to the image, written to
+ * out[o..o+2]. Pixel centres sit at integer coordinates.
+ */
+export function sampleRgb(image: RgbaImage, x: number, y: number, out: Float32Array, o: number): void {
+  const w = image.width;
+  const h = image.height;
+  let x0 = Math.floor(x);
+  let y0 = Math.floor(y);
+  let ax = x - x0;
+  let ay = y - y0;
+  if (x0 < 0) {
+    x0 = 0;
+    ax = 0;
+  } else if (x0 >= w - 1) {
+    x0 = w - 1;
+    ax = 0;
+  }
+  if (y0 < 0) {
+    y0 = 0;
+    ay = 0;
+  } else if (y0 >= h - 1) {
+    y0 = h - 1;
+    ay = 0;
+  }
+  const x1 = ax > 0 ? x0 + 1 : x0;
+  const y1 = ay > 0 ? y0 + 1 : y0;
+  const d = image.data;
+  const i00 = (y0 * w + x0) * 4;
+  const i10 = (y0 * w + x1) * 4;
+  const i01 = (y1 * w + x0) * 4;
+  const i11 = (y1 * w + x1) * 4;
+  const w00 = (1 - ax) * (1 - ay);
+  const w10 = ax * (1 - ay);
+  const w01 = (1 - ax) * ay;
+  const w11 = ax * ay;
+  for (let c = 0; c < 3; c++) {
+    out[o + c] = (w00 * d[i00 + c] + w10 * d[i10 + c] + w01 * d[i01 + c] + w11 * d[i11 + c]) / 255;
+  }
+}
+
+/** Median of values[0..n), reordering them (quickselect). */
+export function medianInPlace(values: Float32Array, n: number): number {
+  if (n === 0) return NaN;
+  const k = n >> 1;
+  const lo = select(values, 0, n - 1, k);
+  if (n & 1) return lo;
+  let below = -Infinity;
+  for (let i = 0; i < k; i++) if (values[i] > below) below = values[i];
+  return (lo + below) / 2;
+}
+
+function select(a: Float32Array, left: number, right: number, k: number): number {
+  while (right > left) {
+    const pivot = a[(left + right) >> 1];
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) right = j;
+    else if (k >= i) left = i;
+    else return a[k];
+  }
+  return a[k];
+}
+
+/** The q-quantile (0–1) of a copy of `values`. */
+export function quantile(values: ArrayLike<number>, q: number): number {
+  const a = Float32Array.from(values);
+  if (a.length === 0) return NaN;
+  a.sort();
+  return a[Math.min(a.length - 1, Math.max(0, Math.round(q * (a.length - 1))))];
+}

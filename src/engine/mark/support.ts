@@ -1,0 +1,151 @@
+/** Grid topology and the mark's support for the estimator (estimate.ts). */
+import { solvePoissonPeriodic } from './fft';
+import { quantile } from './sample';
+
+export type Topology = { kind: 'clamp' } | { kind: 'torus'; twist: number };
+
+export interface Neighbours {
+  left: Int32Array;
+  right: Int32Array;
+  up: Int32Array;
+  down: Int32Array;
+}
+
+/** Index of each grid point's 4 neighbours; on a twisted torus a step off the bottom row lands twist columns to the left. */
+export function neighbours(w: number, h: number, topology: Topology): Neighbours {
+  const n = w * h;
+  const left = new Int32Array(n);
+  const right = new Int32Array(n);
+  const up = new Int32Array(n);
+  const down = new Int32Array(n);
+  const torus = topology.kind === 'torus';
+  const twist = torus ? topology.twist : 0;
+  const mod = (v: number, m: number) => ((v % m) + m) % m;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      left[i] = y * w + (torus ? mod(x - 1, w) : Math.max(0, x - 1));
+      right[i] = y * w + (torus ? mod(x + 1, w) : Math.min(w - 1, x + 1));
+      if (y > 0) up[i] = i - w;
+      else up[i] = torus ? (h - 1) * w + mod(x + twist, w) : i;
+      if (y < h - 1) down[i] = i + w;
+      else down[i] = torus ? mod(x - twist, w) : i;
+    }
+  }
+  return { left, right, up, down };
+}
+
+/** Grows a 0/1 mask by r steps of 4-connectivity. */
+export function growMask(mask: Uint8Array, nb: Neighbours, r: number): Uint8Array {
+  let cur = mask;
+  for (let step = 0; step < r; step++) {
+    const next = cur.slice();
+    for (let i = 0; i < cur.length; i++) {
+      if (!cur[i]) continue;
+      next[nb.left[i]] = 1;
+      next[nb.right[i]] = 1;
+      next[nb.up[i]] = 1;
+      next[nb.down[i]] = 1;
+    }
+    cur = next;
+  }
+  return cur;
+}
+
+/**
+ * The support of the mark in a median image medJ (3, h, w): its consistent, strong
+ * gradients (Dekel (4)) Poisson-integrated on the (periodic) grid (Dekel step 3)
+ * into a first matted mark M0; the support is where |M0| or the edge is large,
+ * grown by 2 px. Power-of-two sides; a clamped grid is treated as a torus, which
+ * is right when the mark does not touch its border.
+ */
+export function poissonSupport(medJ: Float32Array, w: number, h: number, periodic: boolean): Uint8Array {
+  const n = w * h;
+  const nb = neighbours(w, h, periodic ? { kind: 'torus', twist: 0 } : { kind: 'clamp' });
+  const gs = new Float32Array(n * 3);
+  const gt = new Float32Array(n * 3);
+  const magS = new Float32Array(n);
+  const magT = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    let ms = 0;
+    let mt = 0;
+    for (let c = 0; c < 3; c++) {
+      const a = medJ[c * n + nb.right[i]] - medJ[c * n + i];
+      const b = medJ[c * n + nb.down[i]] - medJ[c * n + i];
+      gs[c * n + i] = a;
+      gt[c * n + i] = b;
+      ms += a * a;
+      mt += b * b;
+    }
+    magS[i] = Math.sqrt(ms);
+    magT[i] = Math.sqrt(mt);
+  }
+  const tauS = Math.max(3 * quantile(magS, 0.5), 1.5 / 255);
+  const tauT = Math.max(3 * quantile(magT, 0.5), 1.5 / 255);
+  const m0 = new Float32Array(n);
+  const div = new Float32Array(n);
+  for (let c = 0; c < 3; c++) {
+    for (let i = 0; i < n; i++) {
+      const sHere = magS[i] > tauS ? gs[c * n + i] : 0;
+      const tHere = magT[i] > tauT ? gt[c * n + i] : 0;
+      const sLeft = magS[nb.left[i]] > tauS && nb.left[i] !== i ? gs[c * n + nb.left[i]] : 0;
+      const tUp = magT[nb.up[i]] > tauT && nb.up[i] !== i ? gt[c * n + nb.up[i]] : 0;
+      div[i] = sHere - sLeft + tHere - tUp;
+    }
+    const u = solvePoissonPeriodic(div, w, h);
+    const offset = quantile(u, 0.5);
+    for (let i = 0; i < n; i++) m0[i] += (u[i] - offset) ** 2;
+  }
+  const raw = new Uint8Array(n);
+  for (let i = 0; i < n; i++) if (Math.sqrt(m0[i]) > 0.03 || magS[i] > tauS * 2 || magT[i] > tauT * 2) raw[i] = 1;
+  return growMask(raw, nb, 2);
+}
+
+/**
+ * True when a connected part of the support winds around the torus: a grid, grout
+ * or stripes run through every repeat, while each instance of a tiled mark is an
+ * island. Each visited point records how many times its path crossed the cell's
+ * edges (in lattice steps); reaching a point again with another count is a wrap.
+ */
+export function supportWraps(support: Uint8Array, w: number, h: number, twist: number): boolean {
+  const n = w * h;
+  const seen = new Uint8Array(n);
+  const windA = new Int32Array(n);
+  const windB = new Int32Array(n);
+  const queue = new Int32Array(n);
+  for (let start = 0; start < n; start++) {
+    if (!support[start] || seen[start]) continue;
+    let head = 0;
+    let tail = 0;
+    queue[tail++] = start;
+    seen[start] = 1;
+    while (head < tail) {
+      const i = queue[head++];
+      const x = i % w;
+      const y = (i - x) / w;
+      const steps: [number, number, number, number][] = [
+        [x + 1 < w ? i + 1 : y * w, 0, x + 1 < w ? 0 : 1, 0],
+        [x > 0 ? i - 1 : y * w + w - 1, 0, x > 0 ? 0 : -1, 0],
+        y + 1 < h ? [i + w, 0, 0, 0] : [0, 1, Math.floor((x - twist) / w), 1],
+        y > 0 ? [i - w, 0, 0, 0] : [0, 2, Math.floor((x + twist) / w), -1],
+      ];
+      for (const [to, kind, da, db] of steps) {
+        let j = to;
+        if (kind === 1) j = ((((x - twist) % w) + w) % w);
+        if (kind === 2) j = (h - 1) * w + ((((x + twist) % w) + w) % w);
+        if (!support[j]) continue;
+        const a = windA[i] + da;
+        const b = windB[i] + db;
+        if (!seen[j]) {
+          seen[j] = 1;
+          windA[j] = a;
+          windB[j] = b;
+          queue[tail++] = j;
+        } else if (windA[j] !== a || windB[j] !== b) {
+          return true;
+        }
+      }
+    }
+  }
+  return false;
+}
