@@ -12,6 +12,11 @@ export const ErrorCodes = {
   E_DECODE_FAILED: 'validation',
   E_MASK_MISMATCH: 'validation',
   E_BAD_OPTION: 'validation',
+  // Marks: learning one from repeats, reading a saved one.
+  E_MARK_TOO_FEW: 'validation',
+  E_MARK_SIZE_MISMATCH: 'validation',
+  E_MARK_INVALID: 'validation',
+  E_MARK_NOT_FOUND: 'processing',
   // Models: manifest, download, integrity.
   E_MANIFEST_INVALID: 'model',
   E_MODEL_FETCH: 'model',

@@ -1,0 +1,235 @@
+/**
+ * One mark across a batch (Dekel et al. 2017, steps 1–4, for K images that share
+ * a mark whose position may vary): phase-correlate the images to find each one's
+ * shift, take the consistent gradients' bounding box as the mark's crop, estimate
+ * α and W from the aligned crops, refine each image's shift to a fraction of a
+ * pixel and estimate again, then fit each image's own opacity gain.
+ */
+import { throwIfAborted, WmError } from '../errors';
+import type { RgbaImage } from '../types';
+import { gradientMap, phaseShifts, refineShift } from './align';
+import { estimateMark, invert, type InstanceStack, type MarkDiagnostics } from './estimate';
+import { nextPow2 } from './fft';
+import type { Placement } from './field';
+import { sampleRgb, quantile, type Vec2 } from './sample';
+import type { MarkTemplate } from './template';
+
+export interface SharedMark {
+  template: MarkTemplate;
+  /** Where the mark sits in each input image, in input order. */
+  placements: Placement[];
+  diagnostics: MarkDiagnostics;
+}
+
+const WORK_SIDE = 256;
+const MARGIN = 12;
+
+export function learnSharedMark(images: readonly RgbaImage[], signal?: AbortSignal, onProgress?: (share: number) => void): SharedMark {
+  if (images.length < 2) throw new WmError('E_MARK_TOO_FEW', 'Learning a mark needs at least two images that carry it.');
+  const { width, height } = images[0];
+  const odd = images.findIndex((im) => im.width !== width || im.height !== height);
+  if (odd >= 0) {
+    throw new WmError(
+      'E_MARK_SIZE_MISMATCH',
+      `All images must have the same size to learn one mark: image 1 is ${width}×${height}, image ${odd + 1} is ${images[odd].width}×${images[odd].height}.`,
+    );
+  }
+  const scale = Math.min(1, WORK_SIDE / Math.max(width, height));
+  const maps = images.map((im) => gradientMap(im, scale));
+  const { w, h } = maps[0];
+  const shifts = phaseShifts(
+    maps.map((m) => m.map),
+    w,
+    h,
+  );
+  throwIfAborted(signal);
+  onProgress?.(0.15);
+  const distinct = quantile(
+    shifts.slice(1).map((s) => s.distinctness),
+    0.5,
+  );
+  if (!(distinct > 1.25)) throw new WmError('E_MARK_NOT_FOUND', 'These images share no mark that could be found: nothing repeats from one image to the next.');
+
+  // The consistent gradients: median over images of the aligned gradient maps.
+  const med = new Float32Array(w * h);
+  const vals = new Float32Array(images.length);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let n = 0;
+      for (let k = 0; k < images.length; k++) {
+        const sx = Math.round(x + shifts[k].d[0]);
+        const sy = Math.round(y + shifts[k].d[1]);
+        vals[n++] = sx >= 0 && sy >= 0 && sx < w && sy < h ? maps[k].map[sy * w + sx] : 0;
+      }
+      med[y * w + x] = quantile(vals.subarray(0, n), 0.5);
+    }
+  }
+  const box = consistentBox(med, w, h);
+  if (!box) throw new WmError('E_MARK_NOT_FOUND', 'These images share no mark that could be found: no edges are the same in all of them.');
+
+  // The crop in the first image's pixels, power-of-two sided for the Poisson solve.
+  const bx = box.x0 / scale;
+  const by = box.y0 / scale;
+  const bw = (box.x1 - box.x0 + 1) / scale;
+  const bh = (box.y1 - box.y0 + 1) / scale;
+  const cw = nextPow2(Math.ceil(bw + 2 * MARGIN));
+  const ch = nextPow2(Math.ceil(bh + 2 * MARGIN));
+  const cx0 = Math.round(bx + bw / 2 - cw / 2);
+  const cy0 = Math.round(by + bh / 2 - ch / 2);
+  let offsets: Vec2[] = shifts.map((s) => [s.d[0] / scale, s.d[1] / scale]);
+
+  const stackFor = (off: Vec2[]): InstanceStack => {
+    const exact = off.every(([dx, dy]) => Math.abs(dx - Math.round(dx)) < 0.08 && Math.abs(dy - Math.round(dy)) < 0.08);
+    const use = exact ? off.map(([dx, dy]) => [Math.round(dx), Math.round(dy)] as Vec2) : off;
+    return {
+      width: cw,
+      height: ch,
+      count: images.length,
+      topology: { kind: 'clamp' },
+      row(k, y, out) {
+        for (let x = 0; x < cw; x++) sampleRgb(images[k], cx0 + x + use[k][0], cy0 + y + use[k][1], out, x * 3);
+      },
+    };
+  };
+  let estimate = estimateMark(stackFor(offsets), signal, (s) => onProgress?.(0.15 + 0.35 * s));
+  // Sub-pixel shifts on the mark's own edges, then estimate again.
+  const points = edgePoints(estimate.alphaHw, cw, ch, cx0, cy0);
+  if (points.length >= 30) {
+    offsets = offsets.map((o, k) => (k === 0 ? o : refineShift(images[k], points, o)));
+    estimate = estimateMark(stackFor(offsets), signal, (s) => onProgress?.(0.5 + 0.4 * s));
+  }
+  throwIfAborted(signal);
+
+  const trim = supportBox(estimate.supportHw, cw, ch);
+  if (!trim || estimate.opacity <= 0) throw new WmError('E_MARK_NOT_FOUND', 'These images share no mark that could be found.');
+  const tw = trim.x1 - trim.x0 + 1;
+  const th = trim.y1 - trim.y0 + 1;
+  const alphaHw = new Float32Array(tw * th);
+  for (let y = 0; y < th; y++) for (let x = 0; x < tw; x++) alphaHw[y * tw + x] = estimate.alphaHw[(y + trim.y0) * cw + x + trim.x0];
+  const template: MarkTemplate = { width: tw, height: th, alphaHw, colour: estimate.colour };
+  const placements = offsets.map(([dx, dy], k): Placement => {
+    const at = { x: cx0 + trim.x0 + dx, y: cy0 + trim.y0 + dy, scale: 1, gain: 1 };
+    return { ...at, gain: fitGain(images[k], template, at) };
+  });
+  onProgress?.(1);
+  return { template, placements, diagnostics: estimate.diagnostics };
+}
+
+/** Bounding box of the strongest cluster of consistent edges, in working pixels, or null. */
+function consistentBox(med: Float32Array, w: number, h: number): { x0: number; y0: number; x1: number; y1: number } | null {
+  const base = quantile(med, 0.5);
+  const mad = quantile(
+    Array.from(med, (v) => Math.abs(v - base)),
+    0.5,
+  );
+  const tau = base + Math.max(6 * mad, 4);
+  const strong: number[] = [];
+  for (let i = 0; i < w * h; i++) if (med[i] > tau) strong.push(i);
+  if (strong.length < 4) return null;
+  // Cluster by 6-px proximity: grow each strong point, label components, keep the heaviest.
+  const label = new Int32Array(w * h).fill(-1);
+  const near = new Uint8Array(w * h);
+  for (const i of strong) {
+    const x = i % w;
+    const y = (i - x) / w;
+    for (let dy = -6; dy <= 6; dy++) for (let dx = -6; dx <= 6; dx++) {
+      const xx = x + dx;
+      const yy = y + dy;
+      if (xx >= 0 && yy >= 0 && xx < w && yy < h) near[yy * w + xx] = 1;
+    }
+  }
+  let best = { weight: 0, x0: 0, y0: 0, x1: 0, y1: 0 };
+  let next = 0;
+  for (const seed of strong) {
+    if (label[seed] >= 0) continue;
+    const id = next++;
+    const queue = [seed];
+    label[seed] = id;
+    const c = { weight: 0, x0: w, y0: h, x1: 0, y1: 0 };
+    while (queue.length) {
+      const i = queue.pop() as number;
+      const x = i % w;
+      const y = (i - x) / w;
+      if (med[i] > tau) {
+        c.weight += med[i] - base;
+        c.x0 = Math.min(c.x0, x);
+        c.y0 = Math.min(c.y0, y);
+        c.x1 = Math.max(c.x1, x);
+        c.y1 = Math.max(c.y1, y);
+      }
+      for (const j of [x > 0 ? i - 1 : -1, x < w - 1 ? i + 1 : -1, y > 0 ? i - w : -1, y < h - 1 ? i + w : -1]) {
+        if (j >= 0 && near[j] && label[j] < 0) {
+          label[j] = id;
+          queue.push(j);
+        }
+      }
+    }
+    if (c.weight > best.weight) best = c;
+  }
+  return best.weight > 0 ? { x0: best.x0 - 2, y0: best.y0 - 2, x1: best.x1 + 2, y1: best.y1 + 2 } : null;
+}
+
+function supportBox(support: Uint8Array, w: number, h: number): { x0: number; y0: number; x1: number; y1: number } | null {
+  let x0 = w;
+  let y0 = h;
+  let x1 = -1;
+  let y1 = -1;
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+    if (!support[y * w + x]) continue;
+    x0 = Math.min(x0, x);
+    y0 = Math.min(y0, y);
+    x1 = Math.max(x1, x);
+    y1 = Math.max(y1, y);
+  }
+  return x1 < 0 ? null : { x0, y0, x1, y1 };
+}
+
+/** Template edge points (x, y, weight) in the first image's pixels, for the sub-pixel search. */
+function edgePoints(alphaHw: Float32Array, w: number, h: number, x0: number, y0: number): Float32Array {
+  const out: number[] = [];
+  for (let y = 1; y < h - 1; y++) for (let x = 1; x < w - 1; x++) {
+    const i = y * w + x;
+    const g = Math.hypot(alphaHw[i + 1] - alphaHw[i - 1], alphaHw[i + w] - alphaHw[i - w]);
+    if (g > 0.1) out.push(x0 + x, y0 + y, g);
+  }
+  // At most ~4000 points: every k-th, evenly.
+  const n = out.length / 3;
+  const step = Math.max(1, Math.floor(n / 4000));
+  const kept: number[] = [];
+  for (let k = 0; k < n; k += step) kept.push(out[k * 3], out[k * 3 + 1], out[k * 3 + 2]);
+  return Float32Array.from(kept);
+}
+
+/** The opacity gain (0.6–1.4) whose inversion leaves the least gradient energy under the mark in this image. */
+export function fitGain(image: RgbaImage, template: MarkTemplate, at: Placement): number {
+  const rgb = new Float32Array(3);
+  const right = new Float32Array(3);
+  const down = new Float32Array(3);
+  const pts: number[] = [];
+  for (let y = 0; y < template.height - 1; y++) for (let x = 0; x < template.width - 1; x++) if (template.alphaHw[y * template.width + x] > 0.02) pts.push(x, y);
+  const energy = (gain: number): number => {
+    let e = 0;
+    for (let k = 0; k < pts.length; k += 2) {
+      const tx = pts[k];
+      const ty = pts[k + 1];
+      const a = (x: number, y: number) => Math.min(0.98, template.alphaHw[y * template.width + x] * gain);
+      const px = at.x + tx * at.scale;
+      const py = at.y + ty * at.scale;
+      sampleRgb(image, px, py, rgb, 0);
+      sampleRgb(image, px + at.scale, py, right, 0);
+      sampleRgb(image, px, py + at.scale, down, 0);
+      for (let c = 0; c < 3; c++) {
+        const here = invert(rgb[c], a(tx, ty), template.colour[c]);
+        e += Math.abs(invert(right[c], a(tx + 1, ty), template.colour[c]) - here);
+        e += Math.abs(invert(down[c], a(tx, ty + 1), template.colour[c]) - here);
+      }
+    }
+    return e;
+  };
+  let best = { g: 1, e: energy(1) };
+  for (let g = 0.6; g <= 1.401; g += 0.05) {
+    const e = energy(g);
+    if (e < best.e) best = { g, e };
+  }
+  return Math.round(best.g * 100) / 100;
+}

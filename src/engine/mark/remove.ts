@@ -1,0 +1,135 @@
+/**
+ * Removal that inverts before it invents. In order:
+ *  1. every known mark field (repeats, a shared or saved mark) is inverted where
+ *     its α is below the inversion limit (inside the user's mask, when there is one);
+ *  2. each remaining region of the mask gets a one-colour fit, and is inverted
+ *     where the fit says "semi-transparent overlay";
+ *  3. what is left (opaque cores, regions that are no blend) goes to the fill:
+ *     the learned remover or Telea (../remove.ts).
+ * Pixels outside the returned mask are bit-identical to the input.
+ */
+import { throwIfAborted } from '../errors';
+import { connectedComponents, countMasked } from '../mask';
+import { removeMarks, type Remover } from '../remove';
+import type { Mask, Rect, RgbaImage } from '../types';
+import type { MarkField } from './field';
+import { invertMarks } from './invert';
+import { fitOneColour, type BlendVerdict } from './single';
+
+/** How a region was removed; the CLI's --json records and the app show it. */
+export type RemovalMethod = 'repeats' | 'shared' | 'saved' | 'one-colour' | 'model' | 'inpaint';
+
+export interface KnownMark {
+  field: MarkField;
+  method: 'repeats' | 'shared' | 'saved';
+}
+
+export interface MarkRemoveOptions {
+  /** Fit one colour per remaining region and invert overlays (default true). */
+  oneColour?: boolean;
+  /** Invert known marks only inside the mask (the user drew it: default true); false lets a lattice reach marks the detector missed. */
+  limitMarksToMask?: boolean;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface RegionRecord {
+  box: Rect;
+  pixels: number;
+  method: RemovalMethod;
+  verdict?: BlendVerdict;
+}
+
+export interface MarkRemoveOutput {
+  image: RgbaImage;
+  /** Every pixel that may have changed (255); the rest is bit-identical. */
+  mask: Mask;
+  regions: RegionRecord[];
+  tiles: number;
+  backend: string;
+}
+
+export async function removeWithMarks(
+  image: RgbaImage,
+  mask: Mask | null,
+  marks: readonly KnownMark[],
+  fill: Remover,
+  opts: MarkRemoveOptions = {},
+  signal?: AbortSignal,
+): Promise<MarkRemoveOutput> {
+  const { width, height } = image;
+  const n = width * height;
+  const method = new Uint8Array(n); // index into METHODS, 0 = untouched
+  const METHODS: (RemovalMethod | null)[] = [null, 'repeats', 'shared', 'saved', 'one-colour', 'model', 'inpaint'];
+  let current = image;
+  const toFill = new Uint8Array(n);
+  const verdicts: { box: Rect; verdict: BlendVerdict }[] = [];
+
+  for (const mark of marks) {
+    throwIfAborted(signal);
+    const inv = invertMarks(current, [mark.field], mask && opts.limitMarksToMask !== false ? { limit: mask } : {}, signal);
+    current = inv.image;
+    const code = METHODS.indexOf(mark.method);
+    for (let p = 0; p < n; p++) {
+      if (inv.changed.data[p] && !method[p]) method[p] = code;
+      if (inv.opaque.data[p]) toFill[p] = 255;
+    }
+  }
+
+  if (mask) {
+    const rest: Mask = { width, height, data: new Uint8Array(n) };
+    for (let p = 0; p < n; p++) if (mask.data[p] > 0 && !method[p] && !toFill[p]) rest.data[p] = 255;
+    const { labels, components } = connectedComponents(rest);
+    for (const comp of components) {
+      throwIfAborted(signal);
+      const one: Mask = { width, height, data: new Uint8Array(n) };
+      for (let y = comp.box.y; y < comp.box.y + comp.box.height; y++) {
+        for (let x = comp.box.x; x < comp.box.x + comp.box.width; x++) if (labels[y * width + x] === comp.id) one.data[y * width + x] = 255;
+      }
+      const fit = opts.oneColour === false ? null : fitOneColour(current, one, comp.box);
+      if (fit) verdicts.push({ box: comp.box, verdict: fit.verdict });
+      if (fit?.field) {
+        const inv = invertMarks(current, [fit.field], { limit: one }, signal);
+        current = inv.image;
+        for (let p = 0; p < n; p++) {
+          if (inv.changed.data[p]) method[p] = 4;
+          if (inv.opaque.data[p]) toFill[p] = 255;
+        }
+        // Pixels of the region whose α was too small to invert are left as they are: the fit says they hold no mark.
+      } else {
+        for (let y = comp.box.y; y < comp.box.y + comp.box.height; y++) {
+          for (let x = comp.box.x; x < comp.box.x + comp.box.width; x++) if (one.data[y * width + x]) toFill[y * width + x] = 255;
+        }
+      }
+    }
+  }
+
+  let tiles = 0;
+  let backend = 'cpu';
+  const fillMask: Mask = { width, height, data: toFill };
+  if (countMasked(fillMask) > 0) {
+    const filled = await removeMarks(current, fillMask, fill, { onProgress: opts.onProgress }, signal);
+    current = filled.image;
+    tiles = filled.tiles.length;
+    backend = filled.backend;
+    const code = fill.kind === 'model' ? 5 : 6;
+    for (let p = 0; p < n; p++) if (toFill[p]) method[p] = code;
+  }
+
+  const used: Mask = { width, height, data: Uint8Array.from(method, (m) => (m ? 255 : 0)) };
+  const { labels, components } = connectedComponents(used);
+  const regions = components.map((comp): RegionRecord => {
+    const counts = new Map<number, number>();
+    for (let y = comp.box.y; y < comp.box.y + comp.box.height; y++) {
+      for (let x = comp.box.x; x < comp.box.x + comp.box.width; x++) {
+        const p = y * width + x;
+        if (labels[p] === comp.id) counts.set(method[p], (counts.get(method[p]) ?? 0) + 1);
+      }
+    }
+    const top = [...counts.entries()].sort((a, b) => b[1] - a[1])[0][0];
+    const verdict = verdicts.find((v) => overlaps(v.box, comp.box))?.verdict;
+    return { box: comp.box, pixels: comp.area, method: METHODS[top] as RemovalMethod, ...(verdict ? { verdict } : {}) };
+  });
+  return { image: current, mask: used, regions, tiles, backend };
+}
+
+const overlaps = (a: Rect, b: Rect) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
