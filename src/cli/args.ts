@@ -13,7 +13,7 @@ export class UsageError extends Error {
   }
 }
 
-export const COMMANDS = ['detect', 'remove'] as const;
+export const COMMANDS = ['detect', 'remove', 'learn'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 const defaultThreads = Math.max(1, Math.min(4, availableParallelism()));
@@ -33,10 +33,27 @@ const CommonSchema = z.object({
 
 export const DetectOptionsSchema = CommonSchema.describe('unmark detect');
 
+export const LearnOptionsSchema = z
+  .object({
+    out: z
+      .string()
+      .min(1, '--out mark.png is required')
+      .refine((s) => s.toLowerCase().endsWith('.png'), 'the mark is written as PNG: --out must end in .png')
+      .describe('Where to write the mark (PNG: RGB = colour, A = opacity); its JSON sidecar goes next to it'),
+    json: z.boolean().default(false).describe('Print the result as one JSON record on stdout'),
+    maxMb: CommonSchema.shape.maxMb,
+    maxMegapixels: CommonSchema.shape.maxMegapixels,
+    maxSide: CommonSchema.shape.maxSide,
+  })
+  .describe('unmark learn');
+
 export const RemoveOptionsSchema = CommonSchema.extend({
   mask: z.string().min(1).optional().describe('Mask file for every input, or a folder of masks (<relative path stem>.png)'),
   maskOut: z.boolean().default(false).describe('Also write the mask that was used, as {stem}-mask.png next to the output'),
   method: z.enum(['auto', 'model', 'telea']).default('auto').describe('model: learned remover; telea: classical inpainting'),
+  sharedMark: z.boolean().default(false).describe('Estimate one mark from all inputs, then remove it from each'),
+  mark: z.string().min(1).optional().describe('A saved mark (PNG from "unmark learn") to find and remove in every input'),
+  noRepeats: z.boolean().default(false).describe('Do not look for a tiled mark repeated inside each image'),
   format: z.enum(['png', 'jpeg', 'webp', 'same']).default('png').describe('Output format; PNG keeps unmasked pixels bit-identical'),
   quality: z.coerce.number().int().min(0).max(100).optional().describe('JPEG/WebP quality'),
   name: z
@@ -50,18 +67,21 @@ export const RemoveOptionsSchema = CommonSchema.extend({
 
 export type DetectCliOptions = z.infer<typeof DetectOptionsSchema>;
 export type RemoveCliOptions = z.infer<typeof RemoveOptionsSchema>;
+export type LearnCliOptions = z.infer<typeof LearnOptionsSchema>;
 
 export type ParsedArgs =
   | { command: 'help'; topic?: Command }
   | { command: 'version' }
   | { command: 'detect'; inputs: string[]; options: DetectCliOptions }
-  | { command: 'remove'; inputs: string[]; options: RemoveCliOptions };
+  | { command: 'remove'; inputs: string[]; options: RemoveCliOptions }
+  | { command: 'learn'; inputs: string[]; options: LearnCliOptions };
 
 /** Flags that take no value; every other flag takes exactly one. */
-const BOOLEAN_FLAGS = new Set(['json', 'maskOut', 'help', 'version']);
+const BOOLEAN_FLAGS = new Set(['json', 'maskOut', 'help', 'version', 'sharedMark', 'noRepeats']);
 const FLAGS: Record<Command, Set<string>> = {
   detect: new Set([...Object.keys(DetectOptionsSchema.shape), 'help']),
   remove: new Set([...Object.keys(RemoveOptionsSchema.shape), 'help']),
+  learn: new Set([...Object.keys(LearnOptionsSchema.shape), 'help']),
 };
 
 const camel = (flag: string) => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -74,7 +94,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     return { command: 'help', topic: isCommand(topic) ? topic : undefined };
   }
   if (first === '--version' || first === '-v') return { command: 'version' };
-  if (!isCommand(first)) throw new UsageError(`Unknown command "${first}". Use "detect" or "remove".`);
+  if (!isCommand(first)) throw new UsageError(`Unknown command "${first}". Use "detect", "remove" or "learn".`);
 
   const inputs: string[] = [];
   const raw: Record<string, string | boolean> = {};
@@ -108,7 +128,10 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (inputs.length === 0) throw new UsageError(`No inputs. Usage: unmark ${first} <files|dirs|globs…> --out DIR`);
 
   if (first === 'detect') return { command: 'detect', inputs, options: validate(DetectOptionsSchema, raw) };
-  return { command: 'remove', inputs, options: validate(RemoveOptionsSchema, raw) };
+  if (first === 'learn') return { command: 'learn', inputs, options: validate(LearnOptionsSchema, raw) };
+  const options = validate(RemoveOptionsSchema, raw);
+  if (options.sharedMark && options.mark) throw new UsageError('Use either --shared-mark (learn the mark from these inputs) or --mark FILE (a saved mark), not both.');
+  return { command: 'remove', inputs, options };
 }
 
 function validate<S extends z.ZodType>(schema: S, raw: Record<string, unknown>): z.infer<S> {
@@ -130,6 +153,7 @@ export const HELP: Record<'main' | Command, string> = {
 Usage:
   unmark detect <inputs…> --out DIR [options]   write masks (PNG, white = mark)
   unmark remove <inputs…> --out DIR [options]   write cleaned images
+  unmark learn <inputs…> --out mark.png         learn one mark shared by the inputs
   unmark <command> --help                        options of a command
 
 Inputs are files, folders (recursive; .jpg .jpeg .png .webp) or quoted globs
@@ -158,6 +182,13 @@ Options:
                        "unmark detect --out DIR" writes). Non-zero = remove.
   --mask-out           also write the mask used, as {stem}-mask.png
   --method M           auto (default: model if installed, else telea) | model | telea
+                       (the fill for what inversion cannot undo)
+  --shared-mark        estimate one mark from all inputs (same size, the mark
+                       may move), then invert it in each
+  --mark FILE          a saved mark (from "unmark learn"): found in each input
+                       (scale ±20 %) and inverted
+  --no-repeats         do not look for a tiled mark repeated inside each image
+                       (by default a tiled mark is found and inverted)
   --threshold 0-1      detector threshold (default 0.5)
   --dilate PX          grow the mask by PX pixels (default 0)
   --format F           png (default) | jpeg | webp | same (as the input)
@@ -170,6 +201,24 @@ Options:
   --threads N          WASM threads (default ${defaultThreads})
   --models DIR         folder with manifest.json (default public/models)
 
+Semi-transparent marks are removed by inverting the blend where the mark is
+known (repeats, --shared-mark, --mark) or where one colour fits a region;
+opaque parts are filled. --json records name the method of each region:
+repeats, shared, saved, one-colour, model or inpaint.
+
 Pixels outside the mask are bit-identical to the decoded input in PNG and
 lossless WebP output; JPEG re-encodes the whole image.`,
+  learn: `unmark learn <inputs…> --out mark.png [options]
+
+Estimates the one mark that the inputs share (at least 2 images of the same
+size; the mark may sit at a different place in each) and writes it as one PNG
+(16-bit; RGB = the mark's colour, alpha = its opacity) plus mark.json beside it.
+Use it with "unmark remove … --mark mark.png". For your own marks only.
+
+Options:
+  --out FILE.png       where to write the mark (required)
+  --json               print the result as one JSON record on stdout
+
+Errors: E_MARK_TOO_FEW (fewer than 2 images), E_MARK_SIZE_MISMATCH (sizes
+differ), E_MARK_NOT_FOUND (no common mark). Exit 1 on these, 2 on usage errors.`,
 };

@@ -25,6 +25,14 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(`${pkg.version}\n`);
       return EXIT_OK;
     }
+    if (parsed.command === 'learn') {
+      const files = expandInputs(parsed.inputs, {}).map((f) => f.abs);
+      if (files.length === 0) throw new UsageError('No images found (.jpg .jpeg .png .webp) in the inputs.');
+      const out = path.resolve(parsed.options.out);
+      if (files.includes(out)) throw new UsageError(`--out ${parsed.options.out} is one of the inputs; choose another name.`);
+      const { runLearn } = await import('./learn');
+      return runLearn(files, parsed.options);
+    }
     const inputs = findInputs(parsed.inputs, parsed.options.out);
     plan =
       parsed.command === 'detect'

@@ -9,15 +9,17 @@ import path from 'node:path';
 import { detect, detectionToMask } from '../engine/detect';
 import { toSerializedError, WmError, type SerializedError } from '../engine/errors';
 import type { Limits } from '../engine/limits';
-import { countMasked, dilateMask } from '../engine/mask';
-import { removeMarks, type Remover } from '../engine/remove';
+import { countMasked, createMask, dilateMask } from '../engine/mask';
+import { removeWithMarks, type RegionRecord } from '../engine/mark';
+import type { Remover } from '../engine/remove';
 import type { Mask, Rect, RegionKind } from '../engine/types';
 import { decodeImage, decodeMask, encodeImage, encodeMaskPng } from '../platform/node/codec';
 import type { LoadedModels } from '../runtime/models';
+import type { MarkRecord, MarkSource } from './marks';
 import type { PlannedFile } from './outputs';
 
 /** `models` is loading and verifying the models; only the first file that needs them pays it. */
-export type Stage = 'decode' | 'models' | 'detect' | 'remove' | 'encode';
+export type Stage = 'decode' | 'models' | 'marks' | 'detect' | 'remove' | 'encode';
 export type FileStatus = 'ok' | 'skipped' | 'failed';
 
 export interface DetectionRecord {
@@ -37,10 +39,17 @@ export interface FileRecord {
   /** Milliseconds per stage; a stage that did not run is absent. */
   timings: Partial<Record<Stage | 'total', number>>;
   backend?: string;
+  /** The fill used for what inversion could not undo. */
   method?: 'model' | 'telea';
   tiles?: number;
   maskedPixels?: number;
+  /** Pixels that removal changed (the mask written by --mask-out). */
+  changedPixels?: number;
   detections: DetectionRecord[];
+  /** Marks looked for: repeats inside the image, the shared mark, a saved mark. */
+  marks?: MarkRecord[];
+  /** Each removed region and the method that removed it. */
+  regions?: RegionRecord[];
   error?: Pick<SerializedError, 'code' | 'message'>;
 }
 
@@ -56,6 +65,8 @@ export interface PipelineContext {
 
 export interface RemoveContext extends PipelineContext {
   method: 'model' | 'telea';
+  /** Known marks for each image; none when absent. */
+  markSource?: MarkSource;
   quality?: number;
   onTiles?: (done: number, total: number) => void;
 }
@@ -118,7 +129,7 @@ export async function detectFile(job: PlannedFile, ctx: PipelineContext, signal?
   return record;
 }
 
-export async function removeFile(job: PlannedFile, ctx: RemoveContext, signal?: AbortSignal): Promise<FileRecord> {
+export async function removeFile(job: PlannedFile, ctx: RemoveContext, signal?: AbortSignal, index = 0): Promise<FileRecord> {
   const record: FileRecord = { file: ctx.display(job.input.abs), output: null, status: 'failed', timings: {}, detections: [] };
   if (job.maskOutput) record.maskOutput = null;
   const timer = new Timer();
@@ -126,14 +137,20 @@ export async function removeFile(job: PlannedFile, ctx: RemoveContext, signal?: 
     const { image } = await timer.time('decode', async () => decodeImage(await readFile(job.input.abs), ctx.limits));
     record.width = image.width;
     record.height = image.height;
+    const marks = ctx.markSource ? await timer.time('marks', async () => ctx.markSource!.forImage(image, index, signal)) : { known: [], records: [] };
+    if (marks.records.length > 0) record.marks = marks.records;
+    // A given mark (--mark, --shared-mark) is the whole job: the detector would only add its false positives.
+    const detectToo = !ctx.markSource?.exclusive;
     const mask = job.maskInput
       ? await timer.time('detect', async () => {
           const supplied = await readMask(job.maskInput as string, ctx.limits);
           return ctx.dilatePx > 0 ? dilateMask(supplied, ctx.dilatePx) : supplied;
         })
-      : await detectMask(ctx, image, record, timer, signal);
+      : detectToo
+        ? await detectMask(ctx, image, record, timer, signal)
+        : createMask(image.width, image.height);
     record.maskedPixels = countMasked(mask);
-    if (record.maskedPixels === 0 && !job.maskInput) {
+    if (record.maskedPixels === 0 && !job.maskInput && marks.known.length === 0) {
       // Nothing detected: not a failure of the batch, and no output that looks "cleaned".
       record.status = 'skipped';
       record.error = { code: 'E_EMPTY_MASK', message: 'No watermark was detected; nothing written.' };
@@ -142,15 +159,21 @@ export async function removeFile(job: PlannedFile, ctx: RemoveContext, signal?: 
     }
     const remover = ctx.method === 'telea' ? ({ kind: 'telea' } as const) : await timer.time('models', () => resolveRemover(ctx));
     record.method = remover.kind;
-    const result = await timer.time('remove', () => removeMarks(image, mask, remover, { onProgress: ctx.onTiles }, signal));
-    record.tiles = result.tiles.length;
-    record.backend = remover.kind === 'model' ? result.backend : (record.backend ?? result.backend);
+    const result = await timer.time('remove', () =>
+      removeWithMarks(image, record.maskedPixels ? mask : null, marks.known, remover, { limitMarksToMask: Boolean(job.maskInput), onProgress: ctx.onTiles }, signal),
+    );
+    if (countMasked(result.mask) === 0 && job.maskInput) throw new WmError('E_EMPTY_MASK', 'The mask is empty: nothing to remove.');
+    record.tiles = result.tiles;
+    record.changedPixels = countMasked(result.mask);
+    record.regions = result.regions;
+    if (remover.kind === 'model' && result.tiles > 0) record.backend = result.backend;
+    record.backend ??= result.backend;
     await timer.time('encode', async () => {
       const encoded = await encodeImage(result.image, { format: job.format, quality: ctx.quality });
       await writeAtomic(job.output, encoded);
       record.output = ctx.display(job.output);
       if (job.maskOutput) {
-        await writeAtomic(job.maskOutput, await encodeMaskPng(mask));
+        await writeAtomic(job.maskOutput, await encodeMaskPng(result.mask));
         record.maskOutput = ctx.display(job.maskOutput);
       }
     });
@@ -186,7 +209,7 @@ async function readMask(file: string, limits: Limits): Promise<Mask> {
 }
 
 /** Write next to the target, then rename: a failed or interrupted run never leaves half a file. */
-async function writeAtomic(file: string, bytes: Uint8Array): Promise<void> {
+export async function writeAtomic(file: string, bytes: Uint8Array): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.partial`;
   try {

@@ -1,6 +1,8 @@
 /** Runs a planned batch: one file at a time, every failure recorded, never fatal to the batch. */
 import path from 'node:path';
-import { resolveLimits } from '../engine/limits';
+import { toSerializedError } from '../engine/errors';
+import { markSidecar } from '../engine/mark';
+import { resolveLimits, type Limits } from '../engine/limits';
 import { isLossy } from '../platform/node/codec';
 import { fsModelSource, type ModelRole } from '../platform/node/model-source';
 import type { LoadedModels } from '../runtime/models';
@@ -9,9 +11,26 @@ import type { ParsedArgs } from './args';
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from './exit-codes';
 import type { PlannedFile } from './outputs';
 import { detectFile, removeFile, type FileRecord, type PipelineContext } from './process-file';
+import { learnFromFiles, repeatsSource, savedMarkSource, sharedMarkSource, type MarkSource } from './marks';
 import { createReporter } from './report';
 
 type BatchArgs = Extract<ParsedArgs, { command: 'detect' | 'remove' }>;
+
+/** Where removal gets known marks: a saved mark, one learned from the batch, or repeats inside each image. */
+async function markSourceFor(args: BatchArgs, plan: readonly PlannedFile[], limits: Limits, reporter: ReturnType<typeof createReporter>): Promise<MarkSource | undefined> {
+  if (args.command !== 'remove') return undefined;
+  const o = args.options;
+  if (o.mark) return savedMarkSource(o.mark);
+  if (o.sharedMark) {
+    const learned = await learnFromFiles(plan.map((p) => p.input.abs), limits);
+    const t = learned.mark.template;
+    reporter.note(
+      `shared mark: ${t.width}×${t.height} px, colour ${t.colour.map((c) => Math.round(c * 255)).join(',')}, opacity ${markSidecar(t).opacity}, learned from ${learned.sample.length} of ${plan.length} inputs`,
+    );
+    return sharedMarkSource(learned);
+  }
+  return o.noRepeats ? undefined : repeatsSource;
+}
 
 export async function runBatch(args: BatchArgs, plan: readonly PlannedFile[]): Promise<number> {
   const opts = args.options;
@@ -60,6 +79,16 @@ export async function runBatch(args: BatchArgs, plan: readonly PlannedFile[]): P
     },
   };
 
+  let markSource: MarkSource | undefined;
+  try {
+    markSource = await markSourceFor(args, plan, ctx.limits, reporter);
+  } catch (e) {
+    const err = toSerializedError(e);
+    reporter.note(`error: ${err.code}: ${err.message}`);
+    if (opts.json) process.stdout.write(`${JSON.stringify({ status: 'failed', error: { code: err.code, message: err.message } })}\n`);
+    return EXIT_FAILED;
+  }
+
   const abort = new AbortController();
   const onSigint = () => {
     if (abort.signal.aborted) process.exit(130);
@@ -80,7 +109,7 @@ export async function runBatch(args: BatchArgs, plan: readonly PlannedFile[]): P
       const record =
         args.command === 'detect'
           ? await detectFile(plan[i], ctx, abort.signal)
-          : await removeFile(plan[i], { ...ctx, method, quality: args.options.quality, onTiles }, abort.signal);
+          : await removeFile(plan[i], { ...ctx, method, quality: args.options.quality, onTiles, markSource }, abort.signal, i);
       records.push(record);
       reporter.fileDone(i, record);
     }

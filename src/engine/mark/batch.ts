@@ -10,7 +10,7 @@ import type { RgbaImage } from '../types';
 import { gradientMap, phaseShifts, refineShift } from './align';
 import { estimateMark, invert, type InstanceStack, type MarkDiagnostics } from './estimate';
 import { nextPow2 } from './fft';
-import type { Placement } from './field';
+import { templateField, type Placement } from './field';
 import { sampleRgb, quantile, type Vec2 } from './sample';
 import type { MarkTemplate } from './template';
 
@@ -200,34 +200,44 @@ function edgePoints(alphaHw: Float32Array, w: number, h: number, x0: number, y0:
   return Float32Array.from(kept);
 }
 
-/** The opacity gain (0.6–1.4) whose inversion leaves the least gradient energy under the mark in this image. */
+/**
+ * The opacity gain (0.6–1.4) whose inversion leaves the least gradient energy under
+ * the mark in this image. Measured on the image's own pixels, with α sampled as
+ * the inversion samples it, so a sub-pixel placement does not bias it.
+ */
 export function fitGain(image: RgbaImage, template: MarkTemplate, at: Placement): number {
-  const rgb = new Float32Array(3);
-  const right = new Float32Array(3);
-  const down = new Float32Array(3);
+  const base = templateField(template, { ...at, gain: 1 }, image);
+  const b = base.bounds;
+  const w = b.width;
   const pts: number[] = [];
-  for (let y = 0; y < template.height - 1; y++) for (let x = 0; x < template.width - 1; x++) if (template.alphaHw[y * template.width + x] > 0.02) pts.push(x, y);
+  const alpha = new Float32Array(b.width * b.height);
+  for (let y = 0; y < b.height; y++) for (let x = 0; x < w; x++) {
+    alpha[y * w + x] = base.alphaAt(b.x + x, b.y + y);
+    if (alpha[y * w + x] > 0.01 && x < w - 1 && y < b.height - 1) pts.push(x, y);
+  }
+  const colour = template.colour;
+  const d = image.data;
+  const value = (x: number, y: number, c: number, gain: number) =>
+    invert(d[((b.y + y) * image.width + b.x + x) * 4 + c] / 255, Math.min(0.98, alpha[y * w + x] * gain), colour[c]);
   const energy = (gain: number): number => {
     let e = 0;
     for (let k = 0; k < pts.length; k += 2) {
-      const tx = pts[k];
-      const ty = pts[k + 1];
-      const a = (x: number, y: number) => Math.min(0.98, template.alphaHw[y * template.width + x] * gain);
-      const px = at.x + tx * at.scale;
-      const py = at.y + ty * at.scale;
-      sampleRgb(image, px, py, rgb, 0);
-      sampleRgb(image, px + at.scale, py, right, 0);
-      sampleRgb(image, px, py + at.scale, down, 0);
+      const x = pts[k];
+      const y = pts[k + 1];
       for (let c = 0; c < 3; c++) {
-        const here = invert(rgb[c], a(tx, ty), template.colour[c]);
-        e += Math.abs(invert(right[c], a(tx + 1, ty), template.colour[c]) - here);
-        e += Math.abs(invert(down[c], a(tx, ty + 1), template.colour[c]) - here);
+        const here = value(x, y, c, gain);
+        e += Math.abs(value(x + 1, y, c, gain) - here) + Math.abs(value(x, y + 1, c, gain) - here);
       }
     }
     return e;
   };
   let best = { g: 1, e: energy(1) };
   for (let g = 0.6; g <= 1.401; g += 0.05) {
+    const e = energy(g);
+    if (e < best.e) best = { g, e };
+  }
+  const coarse = best.g;
+  for (let g = coarse - 0.04; g <= coarse + 0.0401; g += 0.01) {
     const e = energy(g);
     if (e < best.e) best = { g, e };
   }

@@ -85,6 +85,12 @@ export async function removeWithMarks(
       for (let y = comp.box.y; y < comp.box.y + comp.box.height; y++) {
         for (let x = comp.box.x; x < comp.box.x + comp.box.width; x++) if (labels[y * width + x] === comp.id) one.data[y * width + x] = 255;
       }
+      // A region the known marks already inverted (a detector box around a tiled mark) is done: the rest of it is picture.
+      let inverted = 0;
+      for (let y = comp.box.y; y < comp.box.y + comp.box.height; y++) {
+        for (let x = comp.box.x; x < comp.box.x + comp.box.width; x++) if (method[y * width + x]) inverted++;
+      }
+      if (inverted >= 0.1 * comp.area) continue;
       const fit = opts.oneColour === false ? null : fitOneColour(current, one, comp.box);
       if (fit) verdicts.push({ box: comp.box, verdict: fit.verdict });
       if (fit?.field) {
@@ -126,7 +132,8 @@ export async function removeWithMarks(
       }
     }
     const top = [...counts.entries()].sort((a, b) => b[1] - a[1])[0][0];
-    const verdict = verdicts.find((v) => overlaps(v.box, comp.box))?.verdict;
+    const filledOrFitted = top >= 4;
+    const verdict = filledOrFitted ? verdicts.find((v) => overlaps(v.box, comp.box))?.verdict : undefined;
     return { box: comp.box, pixels: comp.area, method: METHODS[top] as RemovalMethod, ...(verdict ? { verdict } : {}) };
   });
   return { image: current, mask: used, regions, tiles, backend };
