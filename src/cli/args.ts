@@ -50,7 +50,10 @@ export const LearnOptionsSchema = z
 export const RemoveOptionsSchema = CommonSchema.extend({
   mask: z.string().min(1).optional().describe('Mask file for every input, or a folder of masks (<relative path stem>.png)'),
   maskOut: z.boolean().default(false).describe('Also write the mask that was used, as {stem}-mask.png next to the output'),
-  method: z.enum(['auto', 'model', 'telea']).default('auto').describe('model: learned remover; telea: classical inpainting'),
+  method: z
+    .enum(['auto', 'model', 'telea'])
+    .default('auto')
+    .describe('auto: invert where one colour fits, then the recommended fill; model / telea: that remover for every masked region'),
   sharedMark: z.boolean().default(false).describe('Estimate one mark from all inputs, then remove it from each'),
   mark: z.string().min(1).optional().describe('A saved mark (PNG from "unmark learn") to find and remove in every input'),
   noRepeats: z.boolean().default(false).describe('Do not look for a tiled mark repeated inside each image'),
@@ -181,8 +184,11 @@ Options:
                        input (e.g. photos/a/b.jpg → DIR/a/b.png; what
                        "unmark detect --out DIR" writes). Non-zero = remove.
   --mask-out           also write the mask used, as {stem}-mask.png
-  --method M           auto (default: model if installed, else telea) | model | telea
-                       (the fill for what inversion cannot undo)
+  --method M           auto (default): invert each masked region where one
+                       colour fits it, fill the rest with the recommended
+                       remover (model if the manifest recommends it, else
+                       telea); model | telea: that remover for every masked
+                       region. Known marks (below) are inverted either way.
   --shared-mark        estimate one mark from all inputs (same size, the mark
                        may move), then invert it in each
   --mark FILE          a saved mark (from "unmark learn"): found in each input

@@ -67,6 +67,8 @@ export interface RemoveContext extends PipelineContext {
   method: 'model' | 'telea';
   /** Known marks for each image; none when absent. */
   markSource?: MarkSource;
+  /** Fit one colour per masked region and invert overlays before the fill (--method auto). */
+  oneColour: boolean;
   quality?: number;
   onTiles?: (done: number, total: number) => void;
 }
@@ -160,7 +162,7 @@ export async function removeFile(job: PlannedFile, ctx: RemoveContext, signal?: 
     const remover = ctx.method === 'telea' ? ({ kind: 'telea' } as const) : await timer.time('models', () => resolveRemover(ctx));
     record.method = remover.kind;
     const result = await timer.time('remove', () =>
-      removeWithMarks(image, record.maskedPixels ? mask : null, marks.known, remover, { limitMarksToMask: Boolean(job.maskInput), onProgress: ctx.onTiles }, signal),
+      removeWithMarks(image, record.maskedPixels ? mask : null, marks.known, remover, { limitMarksToMask: Boolean(job.maskInput), oneColour: ctx.oneColour, onProgress: ctx.onTiles }, signal),
     );
     if (countMasked(result.mask) === 0 && job.maskInput) throw new WmError('E_EMPTY_MASK', 'The mask is empty: nothing to remove.');
     record.tiles = result.tiles;

@@ -109,7 +109,7 @@ export async function runBatch(args: BatchArgs, plan: readonly PlannedFile[]): P
       const record =
         args.command === 'detect'
           ? await detectFile(plan[i], ctx, abort.signal)
-          : await removeFile(plan[i], { ...ctx, method, quality: args.options.quality, onTiles, markSource }, abort.signal, i);
+          : await removeFile(plan[i], { ...ctx, method, oneColour: args.options.method === 'auto', quality: args.options.quality, onTiles, markSource }, abort.signal, i);
       records.push(record);
       reporter.fileDone(i, record);
     }

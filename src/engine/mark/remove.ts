@@ -10,7 +10,7 @@
  */
 import { throwIfAborted } from '../errors';
 import { connectedComponents, countMasked } from '../mask';
-import { removeMarks, type Remover } from '../remove';
+import { checkMask, removeMarks, type Remover } from '../remove';
 import type { Mask, Rect, RgbaImage } from '../types';
 import type { MarkField } from './field';
 import { invertMarks } from './invert';
@@ -56,6 +56,7 @@ export async function removeWithMarks(
   opts: MarkRemoveOptions = {},
   signal?: AbortSignal,
 ): Promise<MarkRemoveOutput> {
+  if (mask) checkMask(image, mask);
   const { width, height } = image;
   const n = width * height;
   const method = new Uint8Array(n); // index into METHODS, 0 = untouched

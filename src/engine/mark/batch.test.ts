@@ -1,0 +1,92 @@
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { WmError } from '../errors';
+import { psnr } from '../metrics';
+import type { Mask, RgbaImage } from '../types';
+import { learnSharedMark } from './batch';
+import { templateField } from './field';
+import { invertMarks } from './invert';
+import { locateMark } from './locate';
+import { decodeMarkPng, encodeMarkPng } from './template';
+import { composite, coverage, logoShape, noisePhoto, rng } from './testing';
+
+const W = 384;
+const H = 288;
+const shape = logoShape(110, 56);
+
+function batch(k: number, seed = 1, opacity = 0.45, at: [number, number] = [220, 190]) {
+  const rand = rng(seed);
+  return Array.from({ length: k }, (_, i) => {
+    const photo = noisePhoto(W, H, seed * 100 + i);
+    const ox = at[0] + Math.round((rand() - 0.5) * 16);
+    const oy = at[1] + Math.round((rand() - 0.5) * 16);
+    const { image, alpha } = composite(photo, (x, y) => opacity * coverage(shape, x - ox, y - oy), [1, 1, 1]);
+    const mask: Mask = { width: W, height: H, data: Uint8Array.from(alpha, (a) => (a > 0 ? 255 : 0)) };
+    return { photo, image, mask };
+  });
+}
+
+const code = (f: () => unknown): string | undefined => {
+  try {
+    f();
+  } catch (e) {
+    return e instanceof WmError ? e.code : String(e);
+  }
+  return undefined;
+};
+
+describe('one mark across a batch', () => {
+  it('learns a mark that moves between images and removes it from each (≥ 38 dB inside it)', () => {
+    const set = batch(6);
+    const m = learnSharedMark(set.map((c) => c.image));
+    expect(m.template.colour.every((c) => c > 0.95)).toBe(true);
+    set.forEach((c, k) => {
+      const out = invertMarks(c.image, [templateField(m.template, m.placements[k], c.image)]);
+      expect(psnr(c.image, c.photo, c.mask)).toBeLessThan(16);
+      expect(psnr(out.image, c.photo, c.mask)).toBeGreaterThan(38);
+    });
+  });
+
+  it('refuses one image, images of different sizes, and images with no common mark, each with its code', () => {
+    const set = batch(3);
+    expect(code(() => learnSharedMark([set[0].image]))).toBe('E_MARK_TOO_FEW');
+    const small: RgbaImage = noisePhoto(W - 10, H, 5);
+    expect(code(() => learnSharedMark([set[0].image, small]))).toBe('E_MARK_SIZE_MISMATCH');
+    const clean = [1, 2, 3, 4].map((s) => noisePhoto(W, H, 900 + s));
+    expect(code(() => learnSharedMark(clean))).toBe('E_MARK_NOT_FOUND');
+  });
+});
+
+describe('saved marks', () => {
+  it('round-trips through a 16-bit PNG that an independent decoder (libvips) reads back', async () => {
+    const alphaHw = Float32Array.from({ length: 40 * 20 }, (_, i) => ((i * 7919) % 1000) / 999);
+    const mark = { width: 40, height: 20, alphaHw, colour: [0.9, 0.5, 0.25] as [number, number, number] };
+    const png = encodeMarkPng(mark);
+    const { data, info } = await sharp(png).toColourspace('rgb16').raw({ depth: 'ushort' }).toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height, info.channels]).toEqual([40, 20, 4]);
+    const px = new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2);
+    for (let i = 0; i < alphaHw.length; i++) expect(Math.abs(px[i * 4 + 3] / 65535 - alphaHw[i])).toBeLessThanOrEqual(0.5 / 65535 + 1e-7);
+    expect(px[0] / 65535).toBeCloseTo(0.9, 4);
+    const back = decodeMarkPng(png);
+    expect(back.width).toBe(40);
+    expect(back.colour[2]).toBeCloseTo(0.25, 4);
+    expect(Math.max(...back.alphaHw.map((a, i) => Math.abs(a - alphaHw[i])))).toBeLessThan(1e-4);
+  });
+
+  it('refuses a file that is not a mark', async () => {
+    expect(code(() => decodeMarkPng(new Uint8Array([1, 2, 3])))).toBe('E_MARK_INVALID');
+    const opaque = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#fff' } }).png().toBuffer();
+    expect(code(() => decodeMarkPng(opaque))).toBe('E_MARK_INVALID');
+  });
+
+  it('finds a saved mark in a new image at another place and scale, and not in a clean photo', () => {
+    const m = learnSharedMark(batch(5).map((c) => c.image));
+    const photo = noisePhoto(W, H, 4242);
+    const s = 1.15;
+    const { image } = composite(photo, (x, y) => 0.45 * coverage(shape, (x - 40) / s, (y - 30) / s), [1, 1, 1]);
+    const found = locateMark(image, m.template);
+    expect(found).not.toBeNull();
+    expect(Math.abs(found!.placement.scale - s)).toBeLessThan(0.03);
+    expect(locateMark(noisePhoto(W, H, 4343), m.template)).toBeNull();
+  });
+});
