@@ -116,11 +116,11 @@ export function stackMedian(stack: InstanceStack, signal?: AbortSignal, onProgre
   return { medJ, cache, spread };
 }
 
-export function estimateMark(stack: InstanceStack, signal?: AbortSignal, onProgress?: (share: number) => void): MarkEstimate {
+export function estimateMark(stack: InstanceStack, signal?: AbortSignal, onProgress?: (share: number) => void, median?: StackMedian): MarkEstimate {
   const { width: w, height: h, count: K } = stack;
   const n = w * h;
   if (K < 2) throw new Error('estimateMark needs at least two instances');
-  const { medJ, cache, spread } = stackMedian(stack, signal, (s) => onProgress?.(0.6 * s));
+  const { medJ, cache, spread } = median ?? stackMedian(stack, signal, (s) => onProgress?.(0.6 * s));
   const nb = neighbours(w, h, stack.topology);
   const support = stack.support ?? poissonSupport(medJ, w, h, stack.topology.kind === 'torus');
   throwIfAborted(signal);

@@ -236,12 +236,13 @@ export function reduceBasis(a: Vec2, b: Vec2): [Vec2, Vec2] {
  * points, searched on a ±1 px grid, with a parabolic sub-pixel step.
  */
 function refineAtFullResolution(image: RgbaImage, v1: Vec2, v2: Vec2): { v1: Vec2; v2: Vec2 } {
-  const pts = strongPoints(image, 60_000);
+  const pts = strongPoints(image, 40_000);
+  const gradHw = gradientMagnitude(image);
   const refine = (v: Vec2): Vec2 => {
     let cur: Vec2 = v;
     for (let n = 1; Math.abs(n * cur[0]) <= image.width * 0.7 && Math.abs(n * cur[1]) <= image.height * 0.7; n = n < 4 ? n * 2 : n + 2) {
       const c: Vec2 = [n * cur[0], n * cur[1]];
-      const score = (sx: number, sy: number) => correlation(image, pts, c[0] + sx, c[1] + sy);
+      const score = (sx: number, sy: number) => correlation(image, pts, c[0] + sx, c[1] + sy, gradHw);
       let best = { sx: 0, sy: 0, s: -Infinity };
       for (let sy = -1; sy <= 1; sy += 0.5) for (let sx = -1; sx <= 1; sx += 0.5) {
         const s = score(sx, sy);
@@ -256,6 +257,27 @@ function refineAtFullResolution(image: RgbaImage, v1: Vec2, v2: Vec2): { v1: Vec
   return { v1: refine(v1), v2: refine(v2) };
 }
 
+function correlationOnMap(g: Float32Array, w: number, h: number, pts: Points, ux: number, uy: number): number {
+  let s = 0;
+  const n = pts.g.length;
+  const fx = Math.floor(ux);
+  const fy = Math.floor(uy);
+  const ax = ux - fx;
+  const ay = uy - fy;
+  const w00 = (1 - ax) * (1 - ay);
+  const w10 = ax * (1 - ay);
+  const w01 = (1 - ax) * ay;
+  const w11 = ax * ay;
+  for (let k = 0; k < n; k++) {
+    const x = pts.xy[k * 2] + fx;
+    const y = pts.xy[k * 2 + 1] + fy;
+    if (x < 1 || y < 1 || x >= w - 2 || y >= h - 2) continue;
+    const i = y * w + x;
+    s += pts.g[k] * (w00 * g[i] + w10 * g[i + 1] + w01 * g[i + w] + w11 * g[i + w + 1]);
+  }
+  return s;
+}
+
 interface Points {
   xy: Int32Array; // (n, 2)
   g: Float32Array; // (n)
@@ -263,6 +285,22 @@ interface Points {
 
 function gradMag(image: RgbaImage, x: number, y: number): number {
   return Math.hypot(lumaAt(image, x + 1, y) - lumaAt(image, x - 1, y), lumaAt(image, x, y + 1) - lumaAt(image, x, y - 1));
+}
+
+/** Luma gradient magnitude at every pixel, (h, w); borders 0. */
+export function gradientMagnitude(image: RgbaImage): Float32Array {
+  const { width: w, height: h, data: d } = image;
+  const lum = new Float32Array(w * h);
+  for (let i = 0; i < w * h; i++) lum[i] = 0.299 * d[i * 4] + 0.587 * d[i * 4 + 1] + 0.114 * d[i * 4 + 2];
+  const g = new Float32Array(w * h);
+  for (let y = 1; y < h - 1; y++) {
+    for (let x = 1, i = y * w + 1; x < w - 1; x++, i++) {
+      const gx = lum[i + 1] - lum[i - 1];
+      const gy = lum[i + w] - lum[i - w];
+      g[i] = Math.sqrt(gx * gx + gy * gy);
+    }
+  }
+  return g;
 }
 
 /** Up to `max` points on a 2-px grid with the largest gradient magnitude. */
@@ -305,7 +343,8 @@ export function strongPoints(image: RgbaImage, max: number): Points {
   return { xy: xy.subarray(0, k * 2), g: g.subarray(0, k) };
 }
 
-export function correlation(image: RgbaImage, pts: Points, ux: number, uy: number): number {
+export function correlation(image: RgbaImage, pts: Points, ux: number, uy: number, gradHw?: Float32Array): number {
+  if (gradHw) return correlationOnMap(gradHw, image.width, image.height, pts, ux, uy);
   let s = 0;
   const n = pts.g.length;
   const fx = Math.floor(ux);

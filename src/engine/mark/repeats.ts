@@ -39,6 +39,8 @@ export interface RepeatsResult {
 
 const MAX_INSTANCES = 48;
 const MAX_GRID = 1024;
+/** The grid on which the pixel-exact cell's support is found: support needs no fine detail. */
+const SUPPORT_GRID = 512;
 /** Grid points per pixel along each lattice vector, for lattices that are not integer (resized previews). */
 const OVERSAMPLE = 2;
 /** Instances × cell pixels read by one estimate: bounds time and memory on 12 MP images. */
@@ -156,6 +158,42 @@ export function pixelStack(image: RgbaImage, h: { a: number; b: number; c: numbe
   };
 }
 
+/**
+ * The support on the pixel-exact cell: its median image resampled (nearest) onto a
+ * power-of-two grid along the lattice vectors, the Poisson support there, and
+ * that mapped back and grown by 2 px.
+ */
+function pixelCellSupport(medJ: Float32Array, hnf: { a: number; b: number; c: number }, v1: Vec2, v2: Vec2): Uint8Array {
+  const { a, b, c } = hnf;
+  const n = a * c;
+  const gw = Math.min(SUPPORT_GRID, nextPow2(Math.ceil(Math.hypot(v1[0], v1[1]))));
+  const gh = Math.min(SUPPORT_GRID, nextPow2(Math.ceil(Math.hypot(v2[0], v2[1]))));
+  const cellIndex = (px: number, py: number) => {
+    const j = Math.floor(py / c);
+    return (py - j * c) * a + ((((px - j * b) % a) + a) % a);
+  };
+  const grid = new Float32Array(gw * gh * 3);
+  for (let v = 0; v < gh; v++) {
+    for (let u = 0; u < gw; u++) {
+      const i = cellIndex(Math.round((u / gw) * v1[0] + (v / gh) * v2[0]), Math.round((u / gw) * v1[1] + (v / gh) * v2[1]));
+      for (let ch = 0; ch < 3; ch++) grid[ch * gw * gh + v * gw + u] = medJ[ch * n + i];
+    }
+  }
+  const gridSupport = poissonSupport(grid, gw, gh, true);
+  const det = v1[0] * v2[1] - v1[1] * v2[0];
+  const support = new Uint8Array(n);
+  for (let y = 0; y < c; y++) {
+    for (let x = 0; x < a; x++) {
+      const s = (v2[1] * x - v2[0] * y) / det;
+      const t = (-v1[1] * x + v1[0] * y) / det;
+      const u = Math.round((s - Math.floor(s)) * gw) % gw;
+      const v = Math.round((t - Math.floor(t)) * gh) % gh;
+      support[y * a + x] = gridSupport[v * gw + u];
+    }
+  }
+  return growMask(support, neighbours(a, c, { kind: 'torus', twist: b }), 1);
+}
+
 export function findRepeats(
   image: RgbaImage,
   opts: LatticeOptions = {},
@@ -174,17 +212,12 @@ export function findRepeats(
   let field: MarkField;
   if (hnf) {
     // Tiled and not resized: every instance is the same pixels, so work on pixels, not a resampled grid.
-    const rounded: Lattice = { origin: [0, 0], v1: [Math.round(lattice.v1[0]), Math.round(lattice.v1[1])], v2: [Math.round(lattice.v2[0]), Math.round(lattice.v2[1])] };
-    const grid = latticeStack(image, rounded, 1);
-    if (grid.count < 3) return refuse(`only ${grid.count} whole repeats`);
-    const gridSupport = poissonSupport(stackMedian(grid, signal, undefined, 0).medJ, grid.width, grid.height, true);
+    const rounded: Vec2[] = [lattice.v1, lattice.v2].map((v) => [Math.round(v[0]), Math.round(v[1])] as Vec2);
     const cell = pixelStack(image, hnf);
     if (cell.count < 3) return refuse(`only ${cell.count} whole repeats`);
-    const onGrid = latticeField(rounded, { alphaHw: Float32Array.from(gridSupport), width: grid.width, height: grid.height, colour: [0, 0, 0] }, image);
-    const support = new Uint8Array(hnf.a * hnf.c);
-    for (let y = 0; y < hnf.c; y++) for (let x = 0; x < hnf.a; x++) support[y * hnf.a + x] = onGrid.alphaAt(x, y) > 0 ? 1 : 0;
-    cell.support = growMask(support, neighbours(hnf.a, hnf.c, cell.topology), 1);
-    estimate = estimateMark(cell, signal, progress);
+    const median = stackMedian(cell, signal, (s) => progress(0.6 * s));
+    cell.support = pixelCellSupport(median.medJ, hnf, rounded[0], rounded[1]);
+    estimate = estimateMark(cell, signal, progress, median);
     field = pixelLatticeField(hnf, estimate, image);
   } else {
     const grid = latticeStack(image, lattice);
