@@ -2,6 +2,8 @@
  * Quality benchmark: `npm run bench:quality -- [--n 10] [--seed 1234] [--split test]
  *   [--data DIR] [--threshold 0.5] [--threads 2] [--limit N] [--out bench-out]
  *   [--models DIR]`   (DIR: a folder with manifest.json, to score candidate models before they ship)
+ *   [--marks-only | --no-marks] [--tiled 12] [--batches 4] [--periodic-photos 60]
+ *   (the mark-estimation families of quality-marks.ts; their tables go to docs/quality.md)
  *
  * On a fixed-seed synthetic set (training/data.py --make-benchmark, photos from
  * the held-out split) it runs the engine exactly as the app does and scores, per
@@ -25,6 +27,7 @@ import { loadNodeModels } from '../platform/node/ort-host';
 import { REPO_ROOT } from '../platform/node/paths';
 import { describeMachine, fmt, machineMarkdown, parseFlags, table, writeSection } from './common';
 import { generateCases, listCases, readCase, type BenchCase } from './quality-data';
+import { runMarkBench } from './quality-marks';
 
 const METHODS = ['auto', 'model@truth', 'telea@truth', 'input'] as const;
 type Method = (typeof METHODS)[number];
@@ -58,7 +61,8 @@ interface CaseResult {
 }
 
 async function main(): Promise<void> {
-  const flags = parseFlags(process.argv.slice(2));
+  const flags = parseFlags(process.argv.slice(2), ['marks-only', 'no-marks']);
+  if (flags.has('marks-only')) return marksSection(flags);
   const outDir = path.resolve(REPO_ROOT, flags.get('out') ?? 'bench-out');
   const threshold = Number(flags.get('threshold') ?? 0.5);
   const threads = Number(flags.get('threads') ?? 2);
@@ -106,6 +110,38 @@ async function main(): Promise<void> {
   if (!modelsDir) writeSection(path.join(REPO_ROOT, 'docs/performance.md'), 'bench:quality', md);
   process.stdout.write(`${md}\n`);
   process.stderr.write(`wrote ${path.join(outDir, 'quality.json')}, quality.md${modelsDir ? '' : ' and docs/performance.md'}\n`);
+  if (!flags.has('no-marks')) await marksSection(flags);
+}
+
+/** The mark-estimation families (quality-marks.ts): bench-out/quality-marks.{json,md} and docs/quality.md. */
+async function marksSection(flags: Map<string, string>): Promise<void> {
+  const outDir = path.resolve(REPO_ROOT, flags.get('out') ?? 'bench-out');
+  mkdirSync(outDir, { recursive: true });
+  const modelsDir = flags.has('models') ? path.resolve(flags.get('models') as string) : undefined;
+  const models = await loadNodeModels({ backend: 'wasm', threads: Number(flags.get('threads') ?? 2), modelsDir });
+  const remover: Remover | null = models.removers[0] ? { kind: 'model', runner: models.removers[0] } : null;
+  const fill: Remover = remover && remover.kind === 'model' && remover.runner.entry.recommended ? remover : { kind: 'telea' };
+  const seed = Number(flags.get('seed') ?? 1234);
+  const args = ['tiled', 'batches', 'periodic-photos'].filter((k) => flags.has(k)).map((k) => `--${k} ${flags.get(k)}`);
+  const command = `npm run bench:quality -- --marks-only --seed ${seed}${args.length ? ` ${args.join(' ')}` : ''}`;
+  const t0 = performance.now();
+  const { md, json } = await runMarkBench({
+    seed,
+    tiled: Number(flags.get('tiled') ?? 12),
+    batches: Number(flags.get('batches') ?? 4),
+    periodicPhotos: Number(flags.get('periodic-photos') ?? 60),
+    threshold: Number(flags.get('threshold') ?? 0.5),
+    detectors: models.detectors,
+    fill,
+    remover,
+    log: (s) => process.stderr.write(`${s}\n`),
+  });
+  const machine = describeMachine();
+  const body = `${md}\n\nReproduce: \`${command}\` (${fmt((performance.now() - t0) / 1000, 0)} s on the machine below). Models: ${[...models.detectors, ...models.removers].map((r) => r.entry.id).join(', ')}; one-click fill: ${fill.kind === 'model' ? fill.runner.entry.id : 'telea'}.\n\n${machineMarkdown(machine)}`;
+  writeFileSync(path.join(outDir, 'quality-marks.json'), JSON.stringify({ machine, command, ...(json as object) }, null, 1));
+  writeFileSync(path.join(outDir, 'quality-marks.md'), `${body}\n`);
+  if (!modelsDir) writeSection(path.join(REPO_ROOT, 'docs/quality.md'), 'bench:marks', body);
+  process.stdout.write(`${body}\n`);
 }
 
 async function runCase(c: BenchCase, detectors: Parameters<typeof detect>[1], remover: Remover | null, threshold: number): Promise<CaseResult> {

@@ -103,5 +103,5 @@ export async function learnFromFiles(files: readonly string[], limits: Limits, s
 
 export function sharedMarkSource(learned: { mark: SharedMark; sample: number[] }): MarkSource {
   const at = new Map(learned.sample.map((input, k) => [input, learned.mark.placements[k]]));
-  return templateSource(learned.mark.template, 'shared', (index) => at.get(index));
+  return templateSource(learned.mark.template, 'shared', (index) => at.get(index) ?? undefined);
 }

@@ -41,7 +41,7 @@ describe('one mark across a batch', () => {
     const m = learnSharedMark(set.map((c) => c.image));
     expect(m.template.colour.every((c) => c > 0.95)).toBe(true);
     set.forEach((c, k) => {
-      const out = invertMarks(c.image, [templateField(m.template, m.placements[k], c.image)]);
+      const out = invertMarks(c.image, [templateField(m.template, m.placements[k]!, c.image)]);
       expect(psnr(c.image, c.photo, c.mask)).toBeLessThan(16);
       expect(psnr(out.image, c.photo, c.mask)).toBeGreaterThan(38);
     });

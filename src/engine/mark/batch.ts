@@ -8,21 +8,27 @@
 import { throwIfAborted, WmError } from '../errors';
 import type { RgbaImage } from '../types';
 import { gradientMap, phaseShifts, refineShift } from './align';
-import { estimateMark, invert, type InstanceStack, type MarkDiagnostics } from './estimate';
+import { estimateMark, type InstanceStack, type MarkDiagnostics } from './estimate';
 import { nextPow2 } from './fft';
-import { templateField, type Placement } from './field';
+import type { Placement } from './field';
+import { fitGain, inversionFlattens } from './gain';
 import { sampleRgb, quantile, type Vec2 } from './sample';
+import { judgeRepeats } from './repeats';
 import type { MarkTemplate } from './template';
 
 export interface SharedMark {
   template: MarkTemplate;
-  /** Where the mark sits in each input image, in input order. */
-  placements: Placement[];
+  /** Where the mark sits in each input image, in input order; null where it was not found. */
+  placements: (Placement | null)[];
   diagnostics: MarkDiagnostics;
 }
 
 const WORK_SIDE = 256;
 const MARGIN = 12;
+/** Phase-correlation peak over the next best: below this an image is not used to estimate the mark. */
+const MIN_DISTINCTNESS = 1.2;
+/** How far from the others' median shift an image that phase correlation could not place is searched, in pixels. */
+const OUTLIER_RADIUS = 24;
 
 export function learnSharedMark(images: readonly RgbaImage[], signal?: AbortSignal, onProgress?: (share: number) => void): SharedMark {
   if (images.length < 2) throw new WmError('E_MARK_TOO_FEW', 'Learning a mark needs at least two images that carry it.');
@@ -44,19 +50,17 @@ export function learnSharedMark(images: readonly RgbaImage[], signal?: AbortSign
   );
   throwIfAborted(signal);
   onProgress?.(0.15);
-  const distinct = quantile(
-    shifts.slice(1).map((s) => s.distinctness),
-    0.5,
-  );
-  if (!(distinct > 1.25)) throw new WmError('E_MARK_NOT_FOUND', 'These images share no mark that could be found: nothing repeats from one image to the next.');
+  // Images whose correlation peak does not stand out are placed later, from the estimate, not used for it.
+  let inliers = shifts.map((s, k) => k).filter((k) => shifts[k].distinctness >= MIN_DISTINCTNESS);
+  if (inliers.length < 2) throw new WmError('E_MARK_NOT_FOUND', 'These images share no mark that could be found: nothing repeats from one image to the next.');
 
-  // The consistent gradients: median over images of the aligned gradient maps.
+  // The consistent gradients: median over the inliers of the aligned gradient maps.
   const med = new Float32Array(w * h);
-  const vals = new Float32Array(images.length);
+  const vals = new Float32Array(inliers.length);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       let n = 0;
-      for (let k = 0; k < images.length; k++) {
+      for (const k of inliers) {
         const sx = Math.round(x + shifts[k].d[0]);
         const sy = Math.round(y + shifts[k].d[1]);
         vals[n++] = sx >= 0 && sy >= 0 && sx < w && sy < h ? maps[k].map[sy * w + sx] : 0;
@@ -79,15 +83,16 @@ export function learnSharedMark(images: readonly RgbaImage[], signal?: AbortSign
   let offsets: Vec2[] = shifts.map((s) => [s.d[0] / scale, s.d[1] / scale]);
 
   const stackFor = (off: Vec2[]): InstanceStack => {
-    const exact = off.every(([dx, dy]) => Math.abs(dx - Math.round(dx)) < 0.08 && Math.abs(dy - Math.round(dy)) < 0.08);
-    const use = exact ? off.map(([dx, dy]) => [Math.round(dx), Math.round(dy)] as Vec2) : off;
+    // Marks are usually pasted at whole pixels: read those exactly, resample only true fractions.
+    const use = inliers.map((k) => off[k].map((v) => (Math.abs(v - Math.round(v)) < 0.2 ? Math.round(v) : v)) as Vec2);
     return {
       width: cw,
       height: ch,
-      count: images.length,
+      count: inliers.length,
       topology: { kind: 'clamp' },
-      row(k, y, out) {
-        for (let x = 0; x < cw; x++) sampleRgb(images[k], cx0 + x + use[k][0], cy0 + y + use[k][1], out, x * 3);
+      row(j, y, out) {
+        const k = inliers[j];
+        for (let x = 0; x < cw; x++) sampleRgb(images[k], cx0 + x + use[j][0], cy0 + y + use[j][1], out, x * 3);
       },
     };
   };
@@ -95,20 +100,33 @@ export function learnSharedMark(images: readonly RgbaImage[], signal?: AbortSign
   // Sub-pixel shifts on the mark's own edges, then estimate again.
   const points = edgePoints(estimate.alphaHw, cw, ch, cx0, cy0);
   if (points.length >= 30) {
-    offsets = offsets.map((o, k) => (k === 0 ? o : refineShift(images[k], points, o)));
+    offsets = offsets.map((o, k) => (k === 0 || !inliers.includes(k) ? o : refineShift(images[k], points, o)));
     estimate = estimateMark(stackFor(offsets), signal, (s) => onProgress?.(0.5 + 0.4 * s));
   }
   throwIfAborted(signal);
-
-  const trim = supportBox(estimate.supportHw, cw, ch);
-  if (!trim || estimate.opacity <= 0) throw new WmError('E_MARK_NOT_FOUND', 'These images share no mark that could be found.');
+  const verdict = judgeRepeats(estimate.diagnostics, 0, false, 'batch');
+  const trim = supportBox(Uint8Array.from(estimate.alphaHw, (a) => (a > 0.01 ? 1 : 0)), cw, ch);
+  if (verdict !== 'ok' || !trim || estimate.opacity <= 0) {
+    throw new WmError('E_MARK_NOT_FOUND', `These images share no mark that could be found${verdict !== 'ok' ? `: ${verdict}` : ''}.`);
+  }
   const tw = trim.x1 - trim.x0 + 1;
   const th = trim.y1 - trim.y0 + 1;
   const alphaHw = new Float32Array(tw * th);
   for (let y = 0; y < th; y++) for (let x = 0; x < tw; x++) alphaHw[y * tw + x] = estimate.alphaHw[(y + trim.y0) * cw + x + trim.x0];
   const template: MarkTemplate = { width: tw, height: th, alphaHw, colour: estimate.colour };
-  const placements = offsets.map(([dx, dy], k): Placement => {
-    const at = { x: cx0 + trim.x0 + dx, y: cy0 + trim.y0 + dy, scale: 1, gain: 1 };
+  const placements = offsets.map(([dx, dy], k): Placement | null => {
+    if (!inliers.includes(k)) {
+      // Search near where the others have it, and keep it only if inverting it there takes edges away.
+      const centre: Vec2 = [
+        quantile(inliers.map((j) => offsets[j][0]), 0.5),
+        quantile(inliers.map((j) => offsets[j][1]), 0.5),
+      ];
+      const [ox, oy] = refineShift(images[k], points, centre, OUTLIER_RADIUS);
+      const at = { x: cx0 + trim.x0 + Math.round(ox), y: cy0 + trim.y0 + Math.round(oy), scale: 1, gain: 1 };
+      return inversionFlattens(images[k], template, at) ? at : null;
+    }
+    const snap = (v: number) => (Math.abs(v - Math.round(v)) < 0.2 ? Math.round(v) : v);
+    const at = { x: cx0 + trim.x0 + snap(dx), y: cy0 + trim.y0 + snap(dy), scale: 1, gain: 1 };
     return { ...at, gain: fitGain(images[k], template, at) };
   });
   onProgress?.(1);
@@ -198,48 +216,4 @@ function edgePoints(alphaHw: Float32Array, w: number, h: number, x0: number, y0:
   const kept: number[] = [];
   for (let k = 0; k < n; k += step) kept.push(out[k * 3], out[k * 3 + 1], out[k * 3 + 2]);
   return Float32Array.from(kept);
-}
-
-/**
- * The opacity gain (0.6–1.4) whose inversion leaves the least gradient energy under
- * the mark in this image. Measured on the image's own pixels, with α sampled as
- * the inversion samples it, so a sub-pixel placement does not bias it.
- */
-export function fitGain(image: RgbaImage, template: MarkTemplate, at: Placement): number {
-  const base = templateField(template, { ...at, gain: 1 }, image);
-  const b = base.bounds;
-  const w = b.width;
-  const pts: number[] = [];
-  const alpha = new Float32Array(b.width * b.height);
-  for (let y = 0; y < b.height; y++) for (let x = 0; x < w; x++) {
-    alpha[y * w + x] = base.alphaAt(b.x + x, b.y + y);
-    if (alpha[y * w + x] > 0.01 && x < w - 1 && y < b.height - 1) pts.push(x, y);
-  }
-  const colour = template.colour;
-  const d = image.data;
-  const value = (x: number, y: number, c: number, gain: number) =>
-    invert(d[((b.y + y) * image.width + b.x + x) * 4 + c] / 255, Math.min(0.98, alpha[y * w + x] * gain), colour[c]);
-  const energy = (gain: number): number => {
-    let e = 0;
-    for (let k = 0; k < pts.length; k += 2) {
-      const x = pts[k];
-      const y = pts[k + 1];
-      for (let c = 0; c < 3; c++) {
-        const here = value(x, y, c, gain);
-        e += Math.abs(value(x + 1, y, c, gain) - here) + Math.abs(value(x, y + 1, c, gain) - here);
-      }
-    }
-    return e;
-  };
-  let best = { g: 1, e: energy(1) };
-  for (let g = 0.6; g <= 1.401; g += 0.05) {
-    const e = energy(g);
-    if (e < best.e) best = { g, e };
-  }
-  const coarse = best.g;
-  for (let g = coarse - 0.04; g <= coarse + 0.0401; g += 0.01) {
-    const e = energy(g);
-    if (e < best.e) best = { g, e };
-  }
-  return Math.round(best.g * 100) / 100;
 }

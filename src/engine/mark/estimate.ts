@@ -16,7 +16,7 @@
  */
 import { throwIfAborted } from '../errors';
 import { refineAlpha } from './refine';
-import { neighbours, poissonSupport } from './support';
+import { consistentEdges, dropIslands, neighbours, poissonSupport } from './support';
 import { medianInPlace, quantile } from './sample';
 
 export interface InstanceStack {
@@ -33,8 +33,10 @@ export interface InstanceStack {
   topology: { kind: 'clamp' } | { kind: 'torus'; twist: number };
   /** The mark's support when the caller knows it; else found by a Poisson solve (needs power-of-two sides and no twist). */
   support?: Uint8Array;
-  /** Instance k's RGB (0–1) along grid row y, as (width, 3). */
+  /** Instance k's RGB (0–1) along grid row y, as (width, 3); NaN where the instance leaves the image. */
   row(k: number, y: number, out: Float32Array): void;
+  /** Instances [0, whole) lie fully inside the image (default: all). */
+  whole?: number;
 }
 
 export interface MarkEstimate {
@@ -88,7 +90,9 @@ export function stackMedian(stack: InstanceStack, signal?: AbortSignal, onProgre
   const { width: w, height: h, count: K } = stack;
   const n = w * h;
   const medJ = new Float32Array(n * 3);
-  const picks = Array.from({ length: Math.min(K, cacheCount) }, (_, i) => Math.floor((i * K) / Math.min(K, cacheCount)));
+  // The cached instances (for the fit's energy) are whole ones: no NaN.
+  const W = Math.max(1, stack.whole ?? K);
+  const picks = Array.from({ length: Math.min(W, cacheCount) }, (_, i) => Math.floor((i * W) / Math.min(W, cacheCount)));
   const cache = picks.map(() => new Float32Array(n * 3));
   const rows = Array.from({ length: K }, () => new Float32Array(w * 3));
   const vals = new Float32Array(K);
@@ -102,12 +106,16 @@ export function stackMedian(stack: InstanceStack, signal?: AbortSignal, onProgre
     for (let p = 0; p < picks.length; p++) cache[p].set(rows[picks[p]], y * w * 3);
     for (let x = 0; x < w; x++) {
       for (let c = 0; c < 3; c++) {
-        for (let k = 0; k < K; k++) vals[k] = rows[k][x * 3 + c];
-        const m = medianInPlace(vals, K);
+        let valid = 0;
+        for (let k = 0; k < K; k++) {
+          const v = rows[k][x * 3 + c];
+          if (v === v) vals[valid++] = v; // skips NaN: this instance is outside the image here
+        }
+        const m = medianInPlace(vals, valid);
         medJ[c * n + y * w + x] = m;
-        if (c === 1 && (x & 3) === 0 && (y & 3) === 0) {
-          for (let k = 0; k < K; k++) vals[k] = Math.abs(vals[k] - m);
-          spread.value.push(medianInPlace(vals, K));
+        if (c === 1 && (x & 3) === 0 && (y & 3) === 0 && valid >= 3) {
+          for (let k = 0; k < valid; k++) vals[k] = Math.abs(vals[k] - m);
+          spread.value.push(medianInPlace(vals, valid));
           spread.at.push(y * w + x);
         }
       }
@@ -122,7 +130,7 @@ export function estimateMark(stack: InstanceStack, signal?: AbortSignal, onProgr
   if (K < 2) throw new Error('estimateMark needs at least two instances');
   const { medJ, cache, spread } = median ?? stackMedian(stack, signal, (s) => onProgress?.(0.6 * s));
   const nb = neighbours(w, h, stack.topology);
-  const support = stack.support ?? poissonSupport(medJ, w, h, stack.topology.kind === 'torus');
+  const support = stack.support ?? poissonSupport(medJ, w, h, stack.topology.kind === 'torus', consistentEdges(stack, medJ, nb));
   throwIfAborted(signal);
   onProgress?.(0.7);
 
@@ -247,6 +255,7 @@ export function estimateMark(stack: InstanceStack, signal?: AbortSignal, onProgr
   });
   const outsideSpread = outside.length > 0 ? quantile(outside, 0.5) : 0;
   const refined = core.length > 0 ? refineAlpha(stack, nb, support, alpha, colour, signal) : alpha;
+  dropIslands(refined, nb);
   onProgress?.(1);
   return {
     width: w,

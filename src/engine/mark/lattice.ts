@@ -35,7 +35,7 @@ export interface LatticeOptions {
   minHitRate?: number;
 }
 
-const DEFAULTS = { workSide: 768, minPeriodPx: 24, minConfidence: 0.06, minHitRate: 0.7 };
+const DEFAULTS = { workSide: 768, minPeriodPx: 24, minConfidence: 0.04, minHitRate: 0.5 };
 
 export function findLattice(image: RgbaImage, opts: LatticeOptions = {}, signal?: AbortSignal): LatticeSearch {
   const o = { ...DEFAULTS, ...opts };

@@ -6,7 +6,7 @@
 import { throwIfAborted } from '../errors';
 import type { RgbaImage } from '../types';
 import { gradientMap, refineShift } from './align';
-import { fitGain } from './batch';
+import { fitGain } from './gain';
 import { fft2d, nextPow2 } from './fft';
 import { gridAlpha, type Placement } from './field';
 import type { MarkTemplate } from './template';

@@ -23,8 +23,13 @@ export function refineAlpha(
 ): Float32Array {
   const { width: w, height: h, count: K } = stack;
   const n = w * h;
-  const self = new Float64Array(n);
+  // Per pair (p, right(p)) and (p, down(p)), over the instances valid at both ends:
+  // a = Σ D(p)², c = Σ D(q)², dot = Σ D(p)·D(q). Instances cut by the border count only where they exist.
+  const aR = new Float64Array(n);
+  const cR = new Float64Array(n);
   const dotR = new Float64Array(n);
+  const aD = new Float64Array(n);
+  const cD = new Float64Array(n);
   const dotD = new Float64Array(n);
   // Stream rows: row y and the row below it for every instance.
   const first = Array.from({ length: K }, () => new Float32Array(w * 3));
@@ -45,21 +50,37 @@ export function refineAlpha(
       const i = y * w + x;
       const r = nb.right[i] - y * w;
       const d = last ? nb.down[i] : nb.down[i] - (y + 1) * w;
-      let s = 0;
+      let ar = 0;
+      let cr = 0;
       let sr = 0;
+      let ad = 0;
+      let cd = 0;
       let sd = 0;
       for (let k = 0; k < K; k++) {
         const a = cur[k];
         const b = next[k];
         for (let c = 0; c < 3; c++) {
           const dp = a[x * 3 + c] - colour[c];
-          s += dp * dp;
-          sr += dp * (a[r * 3 + c] - colour[c]);
-          sd += dp * (b[d * 3 + c] - colour[c]);
+          if (dp !== dp) continue; // this instance is outside the image here
+          const dr = a[r * 3 + c] - colour[c];
+          const dd = b[d * 3 + c] - colour[c];
+          if (dr === dr) {
+            ar += dp * dp;
+            cr += dr * dr;
+            sr += dp * dr;
+          }
+          if (dd === dd) {
+            ad += dp * dp;
+            cd += dd * dd;
+            sd += dp * dd;
+          }
         }
       }
-      self[i] = s;
+      aR[i] = ar;
+      cR[i] = cr;
       dotR[i] = sr;
+      aD[i] = ad;
+      cD[i] = cd;
       dotD[i] = sd;
     }
     [cur, next] = [next, cur];
@@ -73,17 +94,18 @@ export function refineAlpha(
     if (!support[i]) continue;
     inside.push(i);
     beta[i] = prior[i] = 1 / (1 - Math.min(ALPHA_CAP, alphaHw[i]));
-    meanSelf += self[i];
+    meanSelf += aR[i] + aD[i];
   }
   if (inside.length === 0) return alphaHw;
-  const lambda = (0.02 * meanSelf) / inside.length;
+  const lambda = (0.04 * meanSelf) / inside.length;
   for (let it = 0; it < 200; it++) {
     if ((it & 15) === 0) throwIfAborted(signal);
     let change = 0;
     for (const i of inside) {
-      const num =
-        beta[nb.right[i]] * dotR[i] + beta[nb.down[i]] * dotD[i] + beta[nb.left[i]] * dotR[nb.left[i]] + beta[nb.up[i]] * dotD[nb.up[i]] + lambda * prior[i];
-      const den = 4 * self[i] + lambda;
+      const l = nb.left[i];
+      const u = nb.up[i];
+      const num = beta[nb.right[i]] * dotR[i] + beta[nb.down[i]] * dotD[i] + beta[l] * dotR[l] + beta[u] * dotD[u] + lambda * prior[i];
+      const den = aR[i] + aD[i] + cR[l] + cD[u] + lambda;
       const target = Math.min(1 / (1 - ALPHA_CAP), Math.max(1, num / den));
       const delta = 1.6 * (target - beta[i]);
       beta[i] = Math.min(1 / (1 - ALPHA_CAP), Math.max(1, beta[i] + delta));

@@ -59,7 +59,7 @@ export function growMask(mask: Uint8Array, nb: Neighbours, r: number): Uint8Arra
  * grown by 2 px. Power-of-two sides; a clamped grid is treated as a torus, which
  * is right when the mark does not touch its border.
  */
-export function poissonSupport(medJ: Float32Array, w: number, h: number, periodic: boolean): Uint8Array {
+export function poissonSupport(medJ: Float32Array, w: number, h: number, periodic: boolean, keep?: Uint8Array): Uint8Array {
   const n = w * h;
   const nb = neighbours(w, h, periodic ? { kind: 'torus', twist: 0 } : { kind: 'clamp' });
   const gs = new Float32Array(n * 3);
@@ -82,6 +82,16 @@ export function poissonSupport(medJ: Float32Array, w: number, h: number, periodi
   }
   const tauS = Math.max(3 * quantile(magS, 0.5), 1.5 / 255);
   const tauT = Math.max(3 * quantile(magT, 0.5), 1.5 / 255);
+  if (keep) {
+    // Only gradients at (or next to) consistent edges are the mark's: every other one is the pictures'.
+    keep = growMask(keep, nb, 2);
+    for (let i = 0; i < n; i++) {
+      const edge = keep[i] || keep[nb.right[i]];
+      const edgeT = keep[i] || keep[nb.down[i]];
+      if (!edge) magS[i] = 0;
+      if (!edgeT) magT[i] = 0;
+    }
+  }
   const m0 = new Float32Array(n);
   const div = new Float32Array(n);
   for (let c = 0; c < 3; c++) {
@@ -97,7 +107,7 @@ export function poissonSupport(medJ: Float32Array, w: number, h: number, periodi
     for (let i = 0; i < n; i++) m0[i] += (u[i] - offset) ** 2;
   }
   const raw = new Uint8Array(n);
-  for (let i = 0; i < n; i++) if (Math.sqrt(m0[i]) > 0.03 || magS[i] > tauS * 2 || magT[i] > tauT * 2) raw[i] = 1;
+  for (let i = 0; i < n; i++) if (Math.sqrt(m0[i]) > 0.03 || magS[i] > tauS * 2 || magT[i] > tauT * 2 || (keep && keep[i])) raw[i] = 1;
   return growMask(raw, nb, 2);
 }
 
@@ -148,4 +158,101 @@ export function supportWraps(support: Uint8Array, w: number, h: number, twist: n
     }
   }
   return false;
+}
+
+/**
+ * Consistent edges (Dekel (4), made robust for few instances): the luma gradient of
+ * each instance projected on the direction of medJ's gradient, and its lower
+ * quartile over instances. A mark's edge is there in (nearly) every instance; an
+ * edge the median kept from the pictures is not. Returns 1 where the quartile
+ * passes max(3/255, twice the median gradient of medJ).
+ */
+export function consistentEdges(
+  stack: { width: number; height: number; count: number; row(k: number, y: number, out: Float32Array): void },
+  medJ: Float32Array,
+  nb: Neighbours,
+): Uint8Array {
+  const { width: w, height: h, count: K } = stack;
+  const n = w * h;
+  const luma = (src: Float32Array, i: number) => 0.299 * src[i * 3] + 0.587 * src[i * 3 + 1] + 0.114 * src[i * 3 + 2];
+  const medL = new Float32Array(n);
+  for (let i = 0; i < n; i++) medL[i] = 0.299 * medJ[i] + 0.587 * medJ[n + i] + 0.114 * medJ[2 * n + i];
+  const gx = new Float32Array(n);
+  const gy = new Float32Array(n);
+  const mag = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    gx[i] = medL[nb.right[i]] - medL[i];
+    gy[i] = medL[nb.down[i]] - medL[i];
+    mag[i] = Math.hypot(gx[i], gy[i]);
+  }
+  const tau = Math.max(3 / 255, 2 * quantile(mag, 0.5));
+  const out = new Uint8Array(n);
+  const first = Array.from({ length: K }, () => new Float32Array(w * 3));
+  let cur = Array.from({ length: K }, () => new Float32Array(w * 3));
+  let next = Array.from({ length: K }, () => new Float32Array(w * 3));
+  for (let k = 0; k < K; k++) {
+    stack.row(k, 0, cur[k]);
+    first[k].set(cur[k]);
+  }
+  const proj = new Float32Array(K);
+  for (let y = 0; y < h; y++) {
+    const last = y === h - 1;
+    for (let k = 0; k < K; k++) {
+      if (last) next[k].set(first[k]);
+      else stack.row(k, y + 1, next[k]);
+    }
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      if (mag[i] <= tau) continue;
+      const ux = gx[i] / mag[i];
+      const uy = gy[i] / mag[i];
+      const r = nb.right[i] - y * w;
+      const d = last ? nb.down[i] : nb.down[i] - (y + 1) * w;
+      let valid = 0;
+      for (let k = 0; k < K; k++) {
+        const here = luma(cur[k], x);
+        const p = (luma(cur[k], r) - here) * ux + (luma(next[k], d) - here) * uy;
+        if (p === p) proj[valid++] = p;
+      }
+      if (valid >= 2 && quantile(proj.subarray(0, valid), 0.25) > tau) out[i] = 1;
+    }
+    [cur, next] = [next, cur];
+  }
+  return out;
+}
+
+/**
+ * Keeps the parts of an α map that carry the mark: 4-connected components of
+ * α > 0.02 whose α mass is at least `share` of the heaviest one's. Small islands
+ * are the pictures' leftovers in the median; inverting them would only damage.
+ */
+export function dropIslands(alpha: Float32Array, nb: Neighbours, share = 0.1): void {
+  const n = alpha.length;
+  const label = new Int32Array(n).fill(-1);
+  const mass: number[] = [];
+  const queue = new Int32Array(n);
+  for (let s = 0; s < n; s++) {
+    if (label[s] >= 0 || !(alpha[s] > 0.02)) continue;
+    const id = mass.length;
+    let m = 0;
+    let head = 0;
+    let tail = 0;
+    queue[tail++] = s;
+    label[s] = id;
+    while (head < tail) {
+      const i = queue[head++];
+      m += alpha[i];
+      for (const j of [nb.left[i], nb.right[i], nb.up[i], nb.down[i]]) {
+        if (label[j] < 0 && alpha[j] > 0.02) {
+          label[j] = id;
+          queue[tail++] = j;
+        }
+      }
+    }
+    mass.push(m);
+  }
+  const top = Math.max(0, ...mass);
+  for (let i = 0; i < n; i++) {
+    if (alpha[i] > 0.02 ? mass[label[i]] < share * top : alpha[i] > 0) alpha[i] = 0;
+  }
 }
