@@ -12,6 +12,12 @@ export const ErrorCodes = {
   E_DECODE_FAILED: 'validation',
   E_MASK_MISMATCH: 'validation',
   E_BAD_OPTION: 'validation',
+  /** An animated PNG or WebP: only still images are edited, never silently their first frame. */
+  E_ANIMATED: 'validation',
+  /** An output path that cannot be written: a name too long, or one that leaves --out. */
+  E_OUTPUT_NAME: 'validation',
+  /** Opening this image would go past the app's memory budget. */
+  E_MEMORY_BUDGET: 'validation',
   // Models: manifest, download, integrity.
   E_MANIFEST_INVALID: 'model',
   E_MODEL_FETCH: 'model',

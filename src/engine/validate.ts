@@ -17,6 +17,10 @@ export interface ImageHeader {
   displayWidth: number;
   displayHeight: number;
   hasAlpha: boolean | null;
+  /** Frames in an animated PNG (acTL) or WebP (ANIM); 1 for a still image. */
+  frames: number;
+  /** JPEG with four colour components (CMYK or YCCK). */
+  cmyk: boolean;
 }
 
 const FORMAT_NAMES: Record<ImageFormat, string> = { jpeg: 'JPEG', png: 'PNG', webp: 'WebP' };
@@ -42,14 +46,25 @@ export function readHeader(bytes: Uint8Array): ImageHeader {
     displayWidth: swap ? raw.height : raw.width,
     displayHeight: swap ? raw.width : raw.height,
     hasAlpha: raw.hasAlpha,
+    frames: raw.frames ?? 1,
+    cmyk: raw.cmyk ?? false,
   };
 }
 
-export function validateInput(bytes: Uint8Array, limits: Limits): ImageHeader {
-  if (bytes.length === 0) throw new WmError('E_EMPTY_FILE', 'This file is empty.');
-  if (bytes.length > limits.maxBytes) {
-    throw new WmError('E_FILE_TOO_LARGE', `This file is ${formatBytes(bytes.length)}; the limit is ${formatBytes(limits.maxBytes)}.`);
+/**
+ * The size check alone, from a stat or File.size, so that an oversized file is
+ * refused before a single byte is read (issue 11, item 4: a 1.5 GB file used
+ * to take 8 s and 1.6 GB of memory to be refused, a 3 GB one failed to read).
+ */
+export function checkFileSize(size: number, limits: Pick<Limits, 'maxBytes'>): void {
+  if (size === 0) throw new WmError('E_EMPTY_FILE', 'This file is empty.');
+  if (size > limits.maxBytes) {
+    throw new WmError('E_FILE_TOO_LARGE', `This file is ${formatBytes(size)}; the limit is ${formatBytes(limits.maxBytes)}.`);
   }
+}
+
+export function validateInput(bytes: Uint8Array, limits: Limits): ImageHeader {
+  checkFileSize(bytes.length, limits);
   const format = sniffFormat(bytes);
   const accepted = joinNames(limits.formats.map((f) => FORMAT_NAMES[f]));
   if (!format) throw new WmError('E_UNSUPPORTED_FORMAT', `This file is not a ${accepted} image.`);
@@ -60,6 +75,12 @@ export function validateInput(bytes: Uint8Array, limits: Limits): ImageHeader {
   const complete = format === 'jpeg' ? jpegHasEnd(bytes) : format === 'png' ? pngHasEnd(bytes) : webpIsComplete(bytes);
   if (!complete) {
     throw new WmError('E_TRUNCATED', `This ${FORMAT_NAMES[format]} file is incomplete: it ends before the image does. Was the download or copy interrupted?`);
+  }
+  if (header.frames > 1) {
+    throw new WmError(
+      'E_ANIMATED',
+      `This is an animated ${FORMAT_NAMES[format]} (${header.frames} frames). Only still images can be edited; export the frame you want as a still image first.`,
+    );
   }
   const { width: w, height: h } = header;
   if (w <= 0 || h <= 0) {
@@ -88,6 +109,8 @@ interface RawHeader {
   height: number;
   orientation: number;
   hasAlpha: boolean | null;
+  frames?: number;
+  cmyk?: boolean;
 }
 
 function truncated(format: ImageFormat): WmError {
@@ -114,6 +137,7 @@ function readJpeg(b: Uint8Array): RawHeader {
   let pos = 2;
   let orientation = 1;
   let size: { width: number; height: number } | null = null;
+  let cmyk = false;
   while (pos < b.length) {
     if (b[pos] !== 0xff) {
       if (size) break;
@@ -144,11 +168,12 @@ function readJpeg(b: Uint8Array): RawHeader {
     } else if (isSof(marker) && !size) {
       if (len < 8) throw corrupt('jpeg', 'the frame header is too short');
       size = { height: (b[start + 1] << 8) | b[start + 2], width: (b[start + 3] << 8) | b[start + 4] };
+      cmyk = b[start + 5] === 4;
     }
     pos = end;
   }
   if (!size) throw truncated('jpeg');
-  return { ...size, orientation, hasAlpha: false };
+  return { ...size, orientation, hasAlpha: false, cmyk };
 }
 
 /**
@@ -226,16 +251,19 @@ function readPng(b: Uint8Array): RawHeader {
   // Colour types 4 and 6 carry alpha; the others only via a tRNS chunk before IDAT.
   let hasAlpha = colourType === 4 || colourType === 6;
   let orientation = 1;
+  let frames = 1;
   let pos = 33;
   while (pos + 8 <= b.length) {
     const len = u32be(b, pos);
     const type = ascii(b, pos + 4, 4);
     if (type === 'IDAT' || type === 'IEND') break;
     if (type === 'tRNS') hasAlpha = true;
+    // APNG: acTL before the first IDAT announces the frame count.
+    if (type === 'acTL' && len >= 8 && pos + 16 <= b.length) frames = Math.max(1, u32be(b, pos + 8));
     if (type === 'eXIf' && pos + 8 + len <= b.length) orientation = exifOrientation(b, pos + 8, pos + 8 + len);
     pos += 12 + len;
   }
-  return { width, height, orientation, hasAlpha };
+  return { width, height, orientation, hasAlpha, frames };
 }
 
 /** Walks the chunk lengths to IEND; a file cut short runs out of bytes first. */
@@ -277,6 +305,8 @@ function readWebp(b: Uint8Array): RawHeader {
       height: u24le(b, d + 7) + 1,
       orientation: (b[d] & 0x08) !== 0 ? webpExifOrientation(b) : 1,
       hasAlpha: (b[d] & 0x10) !== 0,
+      // The animation flag; the frames are ANMF chunks, counted for the message.
+      frames: (b[d] & 0x02) !== 0 ? Math.max(2, countChunks(b, 'ANMF')) : 1,
     };
   }
   throw corrupt('webp', `the first chunk is '${ascii(b, 12, 4)}', not VP8, VP8L or VP8X`);
@@ -301,6 +331,16 @@ function webpExifOrientation(b: Uint8Array): number {
     pos += 8 + len + (len & 1);
   }
   return 1;
+}
+
+function countChunks(b: Uint8Array, type: string): number {
+  let n = 0;
+  for (let pos = 12; pos + 8 <= b.length; ) {
+    const len = u32le(b, pos + 4);
+    if (ascii(b, pos, 4) === type) n++;
+    pos += 8 + len + (len & 1);
+  }
+  return n;
 }
 
 function webpIsComplete(b: Uint8Array): boolean {

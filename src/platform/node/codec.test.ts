@@ -1,0 +1,148 @@
+/**
+ * The validate-then-decode path (engine/decode.ts) with sharp as the decoder,
+ * and the worker's PNG codec, each checked against sharp's own decode: an
+ * independent path (libvips), never the code under test.
+ */
+import sharp, { type Sharp } from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { gradientRgb } from '../../cli/fixtures';
+import { verifyJpegScans } from '../../engine/jpeg-scan';
+import { DEFAULT_LIMITS } from '../../engine/limits';
+import { orientRgba } from '../../engine/orient';
+import type { RgbaImage } from '../../engine/types';
+import { decodePngRgba, encodePngRgba } from '../browser/png';
+import { decodeImage, decodeRgba } from './codec';
+
+const W = 48;
+const H = 32;
+const rgb = (w = W, h = H) => sharp(gradientRgb(w, h, 3), { raw: { width: w, height: h, channels: 3 } });
+
+/** An RGBA gradient whose alpha runs 0..255 across x, with RGB that varies under α = 0 too. */
+function rgbaGradient(w: number, h: number): Buffer {
+  const buf = Buffer.alloc(w * h * 4);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const o = (y * w + x) * 4;
+      buf[o] = (x * 7 + y * 3) & 255;
+      buf[o + 1] = (x * 3 + y * 11) & 255;
+      buf[o + 2] = (x * 13 + y) & 255;
+      buf[o + 3] = Math.round((x / (w - 1)) * 255);
+    }
+  }
+  return buf;
+}
+
+const same = (a: RgbaImage, b: RgbaImage) => {
+  expect([a.width, a.height]).toEqual([b.width, b.height]);
+  expect(Buffer.from(a.data).equals(Buffer.from(b.data))).toBe(true);
+};
+
+describe('EXIF orientation, applied by the engine', () => {
+  it.each([2, 3, 4, 5, 6, 7, 8])('orientation %i matches sharp.rotate()', async (orientation) => {
+    const jpeg = await rgb().jpeg({ quality: 95 }).withMetadata({ orientation }).toBuffer();
+    const ours = await decodeImage(jpeg, DEFAULT_LIMITS);
+    const theirs = await decodeRgba(jpeg, 1e9); // sharp applies the orientation itself
+    same(ours.image, theirs);
+  });
+
+  it('orientRgba: 6 then 8 is the identity, 3 twice is the identity', async () => {
+    const img = await decodeRgba(await rgb().png().toBuffer(), 1e9);
+    same(orientRgba(orientRgba(img, 6), 8), img);
+    same(orientRgba(orientRgba(img, 3), 3), img);
+  });
+
+  it('applies WebP EXIF orientation (the header says 6: 48×32 stored, 32×48 shown)', async () => {
+    const webp = await rgb().webp({ lossless: true }).withMetadata({ orientation: 6 }).toBuffer();
+    const { image, header } = await decodeImage(webp, DEFAULT_LIMITS);
+    expect(header.orientation).toBe(6);
+    expect([image.width, image.height]).toEqual([H, W]);
+  });
+});
+
+describe('damaged JPEGs are refused before decoding (issue 11, item 5)', () => {
+  async function parts() {
+    const jpeg = await rgb(480, 320).jpeg({ quality: 90 }).toBuffer();
+    const sof = jpeg.indexOf(Buffer.from([0xff, 0xc0]));
+    const sos = jpeg.indexOf(Buffer.from([0xff, 0xda]));
+    return { jpeg, sof, sos };
+  }
+
+  it('a header patched to 4000×4000 over 480×320 data: E_DECODE_FAILED', async () => {
+    const { jpeg, sof } = await parts();
+    const patched = Buffer.from(jpeg);
+    patched.writeUInt16BE(4000, sof + 5);
+    patched.writeUInt16BE(4000, sof + 7);
+    await expect(decodeImage(patched, DEFAULT_LIMITS)).rejects.toMatchObject({ code: 'E_DECODE_FAILED', message: /ends after/ });
+  });
+
+  it('a zeroed scan: E_DECODE_FAILED', async () => {
+    const { jpeg, sos } = await parts();
+    const zeroed = Buffer.from(jpeg);
+    const dataStart = sos + 2 + zeroed.readUInt16BE(sos + 2);
+    zeroed.fill(0, dataStart, zeroed.length - 2);
+    await expect(decodeImage(zeroed, DEFAULT_LIMITS)).rejects.toMatchObject({ code: 'E_DECODE_FAILED' });
+  });
+
+  it.each([
+    ['baseline 4:2:0', { quality: 80 }],
+    ['baseline 4:4:4', { quality: 95, chromaSubsampling: '4:4:4' }],
+    ['progressive', { quality: 85, progressive: true }],
+    ['optimised Huffman', { quality: 85, optimiseCoding: true }],
+    ['mozjpeg', { quality: 75, mozjpeg: true }],
+  ] as const)('accepts a good %s JPEG, odd sizes included', async (_, opts) => {
+    for (const [w, h] of [[480, 320], [17, 9], [1, 1], [333, 77]]) {
+      verifyJpegScans(await rgb(w, h).jpeg(opts).toBuffer());
+    }
+  });
+
+  it('accepts grey and CMYK JPEGs, refuses a restart interval with no restart markers', async () => {
+    verifyJpegScans(await rgb(100, 60).toColourspace('b-w').jpeg().toBuffer());
+    verifyJpegScans(await rgb(100, 60).toColourspace('cmyk').jpeg().toBuffer());
+    const withDri = insertDri(await rgb(100, 60).jpeg({ quality: 90 }).toBuffer());
+    expect(() => verifyJpegScans(withDri)).toThrow(/restart marker/);
+  });
+
+  it('checks a 12 MP JPEG in well under a second', async () => {
+    const big = await rgb(4000, 3000).jpeg({ quality: 90 }).toBuffer();
+    const t0 = performance.now();
+    verifyJpegScans(big);
+    const ms = performance.now() - t0;
+    expect(ms).toBeLessThan(3000);
+    console.log(`verifyJpegScans 12 MP (${(big.length / 1e6).toFixed(1)} MB): ${ms.toFixed(0)} ms`);
+  }, 60_000);
+});
+
+/** Adds a DRI segment (interval 1) after SOI, without adding RST markers: a damaged file. */
+function insertDri(jpeg: Buffer): Buffer {
+  return Buffer.concat([jpeg.subarray(0, 2), Buffer.from([0xff, 0xdd, 0, 4, 0, 1]), jpeg.subarray(2)]);
+}
+
+describe('the worker PNG codec keeps every stored value (issue 11, item 1)', () => {
+  it('decodes RGBA with RGB under α = 0 exactly as sharp does, and encodes it back losslessly', async () => {
+    const raw = rgbaGradient(256, 64);
+    const png = await sharp(raw, { raw: { width: 256, height: 64, channels: 4 } }).png().toBuffer();
+    const ours = decodePngRgba(png);
+    same(ours, await decodeRgba(png, 1e9));
+    expect(Buffer.from(ours.data).equals(raw)).toBe(true);
+    same(await decodeRgba(Buffer.from(encodePngRgba(ours)), 1e9), ours);
+  });
+
+  it.each([
+    ['grey', (s: Sharp) => s.toColourspace('b-w').png()],
+    ['palette 1-bit', (s: Sharp) => s.png({ palette: true, colours: 2 })],
+    ['palette', (s: Sharp) => s.png({ palette: true, colours: 16 })],
+    ['16-bit', (s: Sharp) => s.toColourspace('rgb16').png()],
+    ['interlaced', (s: Sharp) => s.png({ progressive: true })],
+  ] as const)('decodes %s PNGs as sharp does', async (_, make) => {
+    const png = await make(rgb(37, 23)).toBuffer();
+    same(decodePngRgba(png), await decodeRgba(png, 1e9));
+  });
+
+  it('decodes palette PNGs with tRNS and grey+alpha as sharp does', async () => {
+    const raw = rgbaGradient(40, 10);
+    const pal = await sharp(raw, { raw: { width: 40, height: 10, channels: 4 } }).png({ palette: true, colours: 8, dither: 0 }).toBuffer();
+    same(decodePngRgba(pal), await decodeRgba(pal, 1e9));
+    const ga = await sharp(raw, { raw: { width: 40, height: 10, channels: 4 } }).toColourspace('b-w').png().toBuffer();
+    same(decodePngRgba(ga), await decodeRgba(ga, 1e9));
+  });
+});
