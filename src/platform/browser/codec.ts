@@ -1,30 +1,52 @@
 /**
- * Decoding and encoding inside the worker with the browser's own codecs.
- * createImageBitmap applies EXIF orientation ('from-image'); premultiplyAlpha
- * 'none' and colorSpaceConversion 'none' keep the stored values, so a pixel the
- * remover does not touch comes back out as it went in.
+ * Decoding and encoding inside the worker. Both go through the engine's
+ * decodeValidated (validation, JPEG scan check, decoded size against the
+ * header, EXIF orientation), as the CLI does with sharp.
+ *
+ * - PNG: fast-png (png.ts), never the canvas, whose premultiplied storage
+ *   changes RGB wherever α < 255 (issue 11, item 1).
+ * - JPEG, WebP: createImageBitmap + getImageData. Chromium orients JPEG itself
+ *   ('from-image') but not WebP, so the engine orients WebP (issue 11, item 3).
+ *   colorSpaceConversion 'none' keeps stored values, except for CMYK JPEGs,
+ *   which are converted through their embedded ICC profile, as sharp does.
  */
+import { decodeValidated, type PixelDecoder, type ValidatedImage } from '../../engine/decode';
 import { WmError } from '../../engine/errors';
+import type { Limits } from '../../engine/limits';
 import type { ImageFormat, RgbaImage } from '../../engine/types';
+import { checkFileSize } from '../../engine/validate';
+import { decodePngRgba, encodePngRgba } from './png';
 
-export async function decodeToRgba(blob: Blob): Promise<{ image: RgbaImage; bitmap: ImageBitmap }> {
+/** File → validated RGBA. The size is checked before a byte is read (issue 11, item 4). */
+export async function decodeFile(file: Blob, limits: Limits): Promise<ValidatedImage> {
+  checkFileSize(file.size, limits);
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  return decodeValidated(bytes, limits, browserDecoder);
+}
+
+const browserDecoder: PixelDecoder = async (bytes, header) => {
+  if (header.format === 'png') return { image: decodePngRgba(bytes), oriented: false };
   let bitmap: ImageBitmap;
   try {
-    bitmap = await createImageBitmap(blob, {
+    bitmap = await createImageBitmap(new Blob([bytes as Uint8Array<ArrayBuffer>]), {
       imageOrientation: 'from-image',
       premultiplyAlpha: 'none',
-      colorSpaceConversion: 'none',
+      colorSpaceConversion: header.cmyk ? 'default' : 'none',
     });
   } catch (e) {
     throw new WmError('E_DECODE_FAILED', 'The browser could not decode this image. The file may be damaged.', { cause: e });
   }
-  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-  const ctx = canvas.getContext('2d', { willReadFrequently: true });
-  if (!ctx) throw new WmError('E_DECODE_FAILED', 'No 2D canvas is available to read the image.');
-  ctx.drawImage(bitmap, 0, 0);
-  const data = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
-  return { image: { width: bitmap.width, height: bitmap.height, data }, bitmap };
-}
+  try {
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const ctx = canvas.getContext('2d', { willReadFrequently: true });
+    if (!ctx) throw new WmError('E_DECODE_FAILED', 'No 2D canvas is available to read the image.');
+    ctx.drawImage(bitmap, 0, 0);
+    const data = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
+    return { image: { width: bitmap.width, height: bitmap.height, data }, oriented: header.format === 'jpeg' };
+  } finally {
+    bitmap.close();
+  }
+};
 
 export async function rgbaToBitmap(image: RgbaImage): Promise<ImageBitmap> {
   const imageData = new ImageData(image.data as Uint8ClampedArray<ArrayBuffer>, image.width, image.height);
@@ -33,7 +55,9 @@ export async function rgbaToBitmap(image: RgbaImage): Promise<ImageBitmap> {
 
 const MIME: Record<ImageFormat, string> = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' };
 
+/** PNG through fast-png (bit-exact); JPEG and WebP through the canvas (lossy anyway). */
 export async function encodeRgba(image: RgbaImage, format: ImageFormat, quality = 0.95): Promise<Blob> {
+  if (format === 'png') return new Blob([encodePngRgba(image) as Uint8Array<ArrayBuffer>], { type: MIME.png });
   const canvas = new OffscreenCanvas(image.width, image.height);
   const ctx = canvas.getContext('2d');
   if (!ctx) throw new WmError('E_ENCODE_FAILED', 'No 2D canvas is available to encode the image.');
