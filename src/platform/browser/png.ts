@@ -13,7 +13,8 @@ import type { RgbaImage } from '../../engine/types';
 export function decodePngRgba(bytes: Uint8Array): RgbaImage {
   let png: DecodedPng;
   try {
-    png = decode(bytes);
+    // CRCs checked, as libspng (the CLI) does: a flipped byte is refused on both platforms.
+    png = decode(bytes, { checkCrc: true });
   } catch (e) {
     throw new WmError('E_DECODE_FAILED', `Could not decode the PNG: ${(e as Error).message}. The file may be damaged.`, { cause: e });
   }
