@@ -144,6 +144,8 @@ export async function makeHostileCorpus(): Promise<CorpusEntry[]> {
   add('jpeg-444.jpg', await gradient(W, H).jpeg({ chromaSubsampling: '4:4:4' }).toBuffer(), ok(W, H), '4:4:4 JPEG');
   add('jpeg-grey.jpg', await gradient(W, H).toColourspace('b-w').jpeg().toBuffer(), ok(W, H), 'greyscale JPEG');
   add('jpeg-cmyk.jpg', await gradient(W, H).toColourspace('cmyk').jpeg().toBuffer(), ok(W, H), 'CMYK JPEG', true);
+  add('jpeg-cmyk-icc.jpg', await gradient(W, H).toColourspace('cmyk').jpeg().withIccProfile('cmyk').toBuffer(), ok(W, H), 'CMYK JPEG with its ICC profile', true);
+  add('jpeg-p3.jpg', await gradient(W, H).jpeg().withIccProfile('p3').toBuffer(), ok(W, H), 'Display P3 JPEG');
   add('jpeg-mozjpeg.jpg', await gradient(W, H).jpeg({ mozjpeg: true }).toBuffer(), ok(W, H), 'mozjpeg (trellis, progressive)');
   add('jpeg-odd-size.jpg', await gradient(17, 9).jpeg().toBuffer(), ok(17, 9), 'size not a multiple of the MCU');
   add('jpeg-trailer.jpg', Buffer.concat([jpeg, Buffer.from('MOTIONPHOTO'.repeat(50))]), ok(W, H), 'data after EOI (motion photo)');

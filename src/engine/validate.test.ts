@@ -111,7 +111,7 @@ describe('sniffFormat', () => {
 describe('readHeader', () => {
   it('reads PNG size and alpha from the colour type or tRNS', () => {
     expect(readHeader(png(640, 480, 2))).toEqual({
-      format: 'png', width: 640, height: 480, orientation: 1, displayWidth: 640, displayHeight: 480, hasAlpha: false, frames: 1, cmyk: false,
+      format: 'png', width: 640, height: 480, orientation: 1, displayWidth: 640, displayHeight: 480, hasAlpha: false, frames: 1, cmyk: false, hasIcc: false,
     });
     expect(readHeader(png(3, 5, 6)).hasAlpha).toBe(true);
     expect(readHeader(png(3, 5, 3, pngChunk('PLTE', [0, 0, 0]))).hasAlpha).toBe(false);
@@ -121,7 +121,7 @@ describe('readHeader', () => {
   it('reads JPEG SOF size and EXIF orientation in both byte orders', () => {
     const rotated = readHeader(jpeg(4000, 3000, { orientation: 6 }));
     expect(rotated).toEqual({
-      format: 'jpeg', width: 4000, height: 3000, orientation: 6, displayWidth: 3000, displayHeight: 4000, hasAlpha: false, frames: 1, cmyk: false,
+      format: 'jpeg', width: 4000, height: 3000, orientation: 6, displayWidth: 3000, displayHeight: 4000, hasAlpha: false, frames: 1, cmyk: false, hasIcc: false,
     });
     const le = readHeader(jpeg(120, 80, { orientation: 8, littleEndian: true }));
     expect([le.orientation, le.displayWidth, le.displayHeight]).toEqual([8, 80, 120]);

@@ -7,8 +7,8 @@
  *   changes RGB wherever α < 255 (issue 11, item 1).
  * - JPEG, WebP: createImageBitmap + getImageData. Chromium orients JPEG itself
  *   ('from-image') but not WebP, so the engine orients WebP (issue 11, item 3).
- *   colorSpaceConversion 'none' keeps stored values, except for CMYK JPEGs,
- *   which are converted through their embedded ICC profile, as sharp does.
+ *   Colours follow engine/colour.ts: through an embedded ICC profile where
+ *   there is one (as sharp does), stored values otherwise.
  */
 import { decodeValidated, type PixelDecoder, type ValidatedImage } from '../../engine/decode';
 import { WmError } from '../../engine/errors';
@@ -31,7 +31,8 @@ const browserDecoder: PixelDecoder = async (bytes, header) => {
     bitmap = await createImageBitmap(new Blob([bytes as Uint8Array<ArrayBuffer>]), {
       imageOrientation: 'from-image',
       premultiplyAlpha: 'none',
-      colorSpaceConversion: header.cmyk ? 'default' : 'none',
+      // engine/colour.ts: through the profile where there is one; Chromium's own CMYK formula otherwise.
+      colorSpaceConversion: header.hasIcc ? 'default' : 'none',
     });
   } catch (e) {
     throw new WmError('E_DECODE_FAILED', 'The browser could not decode this image. The file may be damaged.', { cause: e });

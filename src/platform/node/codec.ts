@@ -6,6 +6,7 @@
  * accept and refuse the same files.
  */
 import sharp from 'sharp';
+import { cmykToRgba } from '../../engine/colour';
 import { decodeValidated, type PixelDecoder, type ValidatedImage } from '../../engine/decode';
 import { WmError } from '../../engine/errors';
 import type { Limits } from '../../engine/limits';
@@ -18,20 +19,41 @@ sharp.cache(false);
 
 /** Validate with the engine's rules, then decode to RGBA at full resolution, as stored (the engine orients). */
 export async function decodeImage(bytes: Uint8Array, limits: Limits): Promise<DecodedImage> {
-  const decoder: PixelDecoder = async () => ({ image: await decodeRgba(bytes, limits.maxPixels, { orient: false }), oriented: false });
+  const decoder: PixelDecoder = async (_, header) => ({
+    // A CMYK JPEG without a profile: the engine's formula, the browser's (engine/colour.ts).
+    image:
+      header.cmyk && !header.hasIcc
+        ? await decodeCmyk(bytes, limits.maxPixels)
+        : await decodeRgba(bytes, limits.maxPixels, { orient: false, ignoreIcc: !header.hasIcc }),
+    oriented: false,
+  });
   return decodeValidated(bytes, limits, decoder);
 }
 
+/** A CMYK image's stored ink values (libvips un-inverts Adobe CMYK), then cmykToRgba. */
+async function decodeCmyk(bytes: Uint8Array, maxPixels: number): Promise<RgbaImage> {
+  try {
+    const { data, info } = await sharp(bytes, { limitInputPixels: maxPixels })
+      .pipelineColourspace('cmyk')
+      .toColourspace('cmyk')
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 4) throw new Error(`expected 4 CMYK channels, got ${info.channels}`);
+    return cmykToRgba(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), info.width, info.height);
+  } catch (e) {
+    throw new WmError('E_DECODE_FAILED', `Could not decode the CMYK image: ${(e as Error).message}. The file may be damaged.`, { cause: e });
+  }
+}
+
 /**
- * Any image sharp reads → interleaved 8-bit sRGB RGBA. Colour policy: an
- * embedded ICC profile (CMYK, Display P3, …) converts to sRGB through that
- * profile; without one, sRGB is assumed (CMYK through libvips' default CMYK
- * profile). `orient: false` keeps the stored orientation (the engine applies
+ * Any image sharp reads → interleaved 8-bit sRGB RGBA; an embedded ICC profile
+ * converts to sRGB through it unless `ignoreIcc` (engine/colour.ts has the
+ * policy: the engine's header says which profiles count). `orient: false` keeps the stored orientation (the engine applies
  * it); tests use the default, sharp's own rotation, as an independent check.
  */
-export async function decodeRgba(bytes: Uint8Array, maxPixels: number, opts: { orient?: boolean } = {}): Promise<RgbaImage> {
+export async function decodeRgba(bytes: Uint8Array, maxPixels: number, opts: { orient?: boolean; ignoreIcc?: boolean } = {}): Promise<RgbaImage> {
   try {
-    let pipe = sharp(bytes, { limitInputPixels: maxPixels });
+    let pipe = sharp(bytes, { limitInputPixels: maxPixels, ignoreIcc: opts.ignoreIcc ?? false });
     if (opts.orient !== false) pipe = pipe.rotate(); // EXIF orientation
     const { data, info } = await pipe
       .toColourspace('srgb') // greyscale / CMYK / 16-bit → 3 × 8-bit channels
