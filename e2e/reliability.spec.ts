@@ -6,7 +6,7 @@
 import { open, rm } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
 import sharp from 'sharp';
-import { byTestId, download, drag, afterMaskChange, imageToPage, openApp, removeWith, waitForModels } from './helpers';
+import { afterMaskChange, byTestId, download, drag, fixturePath, imageToPage, openApp, removeWith, waitForModels } from './helpers';
 import { outsideMask } from './node-pixels';
 
 /** 382×320 RGBA: alpha ramps 0..255 across x, colour varies everywhere, including under α = 0. */
@@ -109,4 +109,25 @@ test('fault: a model served cut off halfway is named (E_MODEL_SIZE_MISMATCH), th
   await expect(item).toHaveAttribute('data-model', 'wm-remover');
   await expect(item).toHaveAttribute('data-code', 'E_MODEL_SIZE_MISMATCH');
   await expect(byTestId(page, 'model-warning-still-works')).toContainText('classical method');
+});
+
+test('item 9: past the memory budget an image is refused with E_MEMORY_BUDGET; closing one makes room', async ({ page }) => {
+  // photo-text.png is 640×480: about 8 MB each by the estimate; a 20 MB budget holds two.
+  await openApp(page, { query: 'maxMemMB=20' });
+  const docs = byTestId(page, 'doc-item');
+  for (let i = 0; i < 2; i++) {
+    await byTestId(page, 'file-input').setInputFiles(fixturePath('photo-text.png'));
+    await expect(docs).toHaveCount(i + 1);
+  }
+  await byTestId(page, 'file-input').setInputFiles(fixturePath('photo-text.png'));
+  const toast = byTestId(page, 'error-toast');
+  await expect(toast).toHaveAttribute('data-code', 'E_MEMORY_BUDGET');
+  await expect(toast).toContainText('Close some images');
+  await expect(docs).toHaveCount(2);
+  await toast.getByRole('button').click();
+  await docs.first().getByRole('button', { name: /^Close/ }).click();
+  await expect(docs).toHaveCount(1);
+  await byTestId(page, 'file-input').setInputFiles(fixturePath('photo-text.png'));
+  await expect(docs).toHaveCount(2);
+  await expect(toast).toHaveCount(0);
 });

@@ -9,6 +9,7 @@
 import { proxy, wrap, type Remote } from 'comlink';
 import { fromSerializedError, isSerializedError, WmError } from '../engine/errors';
 import type { Limits } from '../engine/limits';
+import type { MemoryBudget } from '../engine/memory';
 import type { MaskOp } from '../engine/mask';
 import type { Mask } from '../engine/types';
 import type { EngineApi, InitOptions } from '../worker/engine.worker';
@@ -125,9 +126,9 @@ class WorkerEngineClient implements EngineClient {
     return () => this.listeners.delete(listener);
   }
 
-  async decode(file: Blob, limits?: Partial<Limits>): Promise<DecodedInfo> {
+  async decode(file: Blob, limits?: Partial<Limits>, budget?: MemoryBudget): Promise<DecodedInfo> {
     try {
-      const info = await this.api.decode(file, limits);
+      const info = await this.api.decode(file, limits, budget);
       this.files.set(info.docId, { file, limits, workerDocId: info.docId });
       return info;
     } catch (e) {

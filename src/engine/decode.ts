@@ -25,8 +25,19 @@ export interface ValidatedImage {
   header: ImageHeader;
 }
 
-export async function decodeValidated(bytes: Uint8Array, limits: Limits, decoder: PixelDecoder): Promise<ValidatedImage> {
+/**
+ * `beforeDecode` runs after validation and before any pixel is decoded: the
+ * place for checks that need the size but must not pay for decoding (the
+ * app's memory budget).
+ */
+export async function decodeValidated(
+  bytes: Uint8Array,
+  limits: Limits,
+  decoder: PixelDecoder,
+  beforeDecode?: (header: ImageHeader) => void,
+): Promise<ValidatedImage> {
   const header = validateInput(bytes, limits);
+  beforeDecode?.(header);
   // Browsers paint the blocks a damaged JPEG lacks in grey; libjpeg refuses. Check first, so both refuse.
   if (header.format === 'jpeg') verifyJpegScans(bytes);
   const decoded = await decoder(bytes, header);

@@ -8,6 +8,7 @@ import { detect, detectionToMask, type Detection } from '../engine/detect';
 import { toSerializedError, WmError } from '../engine/errors';
 import { resolveLimits, type Limits } from '../engine/limits';
 import { applyMaskOp, type MaskOp } from '../engine/mask';
+import type { MemoryBudget } from '../engine/memory';
 import { removeMarks } from '../engine/remove';
 import type { ImageFormat, Mask, RgbaImage } from '../engine/types';
 import { decodeFile, encodeRgba, rgbaToBitmap } from '../platform/browser/codec';
@@ -160,9 +161,10 @@ const api = {
     infoListener = listener;
   },
 
-  async decode(file: Blob, limits?: Partial<Limits>): Promise<DecodedInfo> {
+  /** `budget`: the app's memory guard; an image that would pass it is refused before decoding. */
+  async decode(file: Blob, limits?: Partial<Limits>, budget?: MemoryBudget): Promise<DecodedInfo> {
     return job(undefined, async () => {
-      const { image, header } = await decodeFile(file, resolveLimits(limits));
+      const { image, header } = await decodeFile(file, resolveLimits(limits), budget);
       // The display bitmap comes from the validated pixels, so the screen shows what is processed.
       const bitmap = await rgbaToBitmap(image);
       const docId = newId('doc');

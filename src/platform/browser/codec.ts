@@ -14,14 +14,17 @@ import { decodeValidated, type PixelDecoder, type ValidatedImage } from '../../e
 import { WmError } from '../../engine/errors';
 import type { Limits } from '../../engine/limits';
 import type { ImageFormat, RgbaImage } from '../../engine/types';
+import { checkMemoryBudget, type MemoryBudget } from '../../engine/memory';
 import { checkFileSize } from '../../engine/validate';
 import { decodePngRgba, encodePngRgba } from './png';
 
 /** File → validated RGBA. The size is checked before a byte is read (issue 11, item 4). */
-export async function decodeFile(file: Blob, limits: Limits): Promise<ValidatedImage> {
+export async function decodeFile(file: Blob, limits: Limits, budget?: MemoryBudget): Promise<ValidatedImage> {
   checkFileSize(file.size, limits);
   const bytes = new Uint8Array(await file.arrayBuffer());
-  return decodeValidated(bytes, limits, browserDecoder);
+  return decodeValidated(bytes, limits, browserDecoder, (h) => {
+    if (budget) checkMemoryBudget(h.displayWidth, h.displayHeight, budget);
+  });
 }
 
 const browserDecoder: PixelDecoder = async (bytes, header) => {
