@@ -6,7 +6,20 @@
 import { open, rm } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
 import sharp from 'sharp';
-import { afterMaskChange, byTestId, download, drag, fixturePath, imageToPage, openApp, removeWith, waitForModels } from './helpers';
+import {
+  afterMaskChange,
+  byTestId,
+  download,
+  drag,
+  fixtureBytes,
+  fixturePath,
+  imageToPage,
+  loadFixture,
+  maskCount,
+  openApp,
+  removeWith,
+  waitForModels,
+} from './helpers';
 import { outsideMask } from './node-pixels';
 
 /** 382×320 RGBA: alpha ramps 0..255 across x, colour varies everywhere, including under α = 0. */
@@ -130,4 +143,40 @@ test('item 9: past the memory budget an image is refused with E_MEMORY_BUDGET; c
   await byTestId(page, 'file-input').setInputFiles(fixturePath('photo-text.png'));
   await expect(docs).toHaveCount(2);
   await expect(toast).toHaveCount(0);
+});
+
+test('fault: the worker dies in the middle of a removal: image, mask and history survive, the next run works', async ({ page }) => {
+  await openApp(page);
+  await loadFixture(page, 'photo-text.png');
+  const toPage = await imageToPage(page, { width: 640, height: 480 });
+  const painted = await afterMaskChange(page, () => drag(page, [toPage(150, 260), toPage(480, 290)]));
+  expect(painted).toBeGreaterThan(0);
+  const engineWorker = page.workers().find((w) => w.url().includes('engine'));
+  if (!engineWorker) throw new Error(`no engine worker among ${page.workers().map((w) => w.url()).join(', ')}`);
+  // From the next call on (the removal), the worker answers nothing and then dies with an uncaught error.
+  await engineWorker.evaluate(() => {
+    const scope = self as unknown as { postMessage: (...a: unknown[]) => void };
+    scope.postMessage = () => undefined;
+    self.addEventListener('message', () => setTimeout(() => {
+      throw new Error('injected crash');
+    }, 200), { once: true });
+  });
+  await byTestId(page, 'method-select').selectOption('telea');
+  await byTestId(page, 'remove-button').click();
+  const toast = byTestId(page, 'error-toast');
+  await expect(toast).toHaveAttribute('data-code', 'E_WORKER_CRASHED', { timeout: 30_000 });
+  await expect(byTestId(page, 'viewport')).not.toHaveAttribute('data-has-result', 'true');
+  await expect(byTestId(page, 'doc-item')).toHaveCount(1);
+  expect(await maskCount(page)).toBe(painted);
+  await toast.getByRole('button').click();
+  // History: the stroke can be undone and redone.
+  await page.keyboard.press('Control+z');
+  await expect.poll(() => maskCount(page)).toBe(0);
+  await page.keyboard.press('Control+Shift+z');
+  await expect.poll(() => maskCount(page)).toBe(painted);
+  // The next run works, on a new worker that got the image back from the kept file.
+  await removeWith(page, 'telea');
+  const s = await outsideMask(await fixtureBytes('photo-text.png'), (await download(page, 'download-button')).bytes, (await download(page, 'download-mask-button')).bytes);
+  expect(s.inside).toBeGreaterThan(0);
+  expect(s.outsideChanged).toBe(0);
 });

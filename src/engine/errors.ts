@@ -27,6 +27,8 @@ export const ErrorCodes = {
   // Backends: ONNX Runtime could not start or run.
   E_BACKEND_INIT: 'backend',
   E_BACKEND_RUN: 'backend',
+  /** The inference worker died (an uncaught error, no answer); it is restarted. */
+  E_WORKER_CRASHED: 'backend',
   // Processing: our own pipeline failed.
   E_PROCESSING: 'processing',
   E_EMPTY_MASK: 'processing',
