@@ -180,3 +180,29 @@ test('fault: the worker dies in the middle of a removal: image, mask and history
   expect(s.inside).toBeGreaterThan(0);
   expect(s.outsideChanged).toBe(0);
 });
+
+test.describe('storage quota', () => {
+  test.use({ serviceWorkers: 'allow' });
+
+  test('fault: Cache storage over quota: offline use is reported unavailable, the app works online', async ({ page, context }) => {
+    // Every Cache write in the service worker fails as a full disk makes it fail.
+    await context.route('**/sw.js', async (route) => {
+      const res = await route.fetch();
+      const patch = `{ const full = () => Promise.reject(new DOMException('injected: quota exceeded', 'QuotaExceededError'));
+        Cache.prototype.put = full; Cache.prototype.add = full; Cache.prototype.addAll = full; }\n`;
+      await route.fulfill({ response: res, body: patch + (await res.text()) });
+    });
+    await openApp(page);
+    await expect(byTestId(page, 'offline-state')).toHaveAttribute('data-state', 'unavailable', { timeout: 60_000 });
+    expect(await page.evaluate(() => navigator.serviceWorker.controller)).toBeNull();
+    await loadFixture(page, 'photo-text.png');
+    const toPage = await imageToPage(page, { width: 640, height: 480 });
+    await afterMaskChange(page, () => drag(page, [toPage(150, 260), toPage(480, 290)]));
+    await removeWith(page, 'telea');
+  });
+
+  test('without the fault the same page says it works offline', async ({ page }) => {
+    await openApp(page);
+    await expect(byTestId(page, 'offline-state')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
+  });
+});

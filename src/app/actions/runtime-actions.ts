@@ -46,7 +46,7 @@ export function startRuntime(): () => void {
         update('ui', { modelsReady: true, modelProgress: null });
         if (getUi().statusText === 'Loading models…') {
           const n = info.unavailable.length;
-          setStatus('idle', n === 0 ? 'Ready. Models are cached for offline use.' : `Ready, but ${n === 1 ? 'one model is' : `${n} models are`} not usable (see above).`);
+          setStatus('idle', n === 0 ? 'Ready.' : `Ready, but ${n === 1 ? 'one model is' : `${n} models are`} not usable (see above).`);
         }
       })
       .catch((e: unknown) => {
