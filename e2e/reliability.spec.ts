@@ -53,8 +53,7 @@ test('item 1: an RGBA PNG keeps every value outside the mask, RGB under α = 0 i
   test.info().annotations.push({ type: 'alpha', description: JSON.stringify(s) });
   expect(s.inside).toBeGreaterThan(0);
   expect(s.outside).toBeGreaterThan(100_000);
-  expect(s.hiddenRgbChanged, 'RGB under α = 0 changed').toBe(0);
-  expect(s.outsideChanged, `values changed outside the mask, first ${JSON.stringify(s.firstChange)}`).toBe(0);
+  expect(s.outsideChanged, `values changed outside the mask (${s.hiddenRgbChanged} of them RGB under α = 0), first ${JSON.stringify(s.firstChange)}`).toBe(0);
 });
 
 test('item 3: a WebP with EXIF orientation 6 opens turned, and its pixels match sharp', async ({ page }) => {

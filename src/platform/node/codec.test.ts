@@ -146,3 +146,21 @@ describe('the worker PNG codec keeps every stored value (issue 11, item 1)', () 
     same(decodePngRgba(ga), await decodeRgba(ga, 1e9));
   });
 });
+
+describe('colour policy (issue 11, item 6)', () => {
+  it("a CMYK JPEG without a profile decodes by Chromium's formula, not libvips' default CMYK profile", async () => {
+    const jpeg = await rgb(64, 48).toColourspace('cmyk').jpeg({ quality: 95 }).toBuffer();
+    const { data: cmyk } = await sharp(jpeg).pipelineColourspace('cmyk').toColourspace('cmyk').raw().toBuffer({ resolveWithObject: true });
+    const { image } = await decodeImage(jpeg, DEFAULT_LIMITS);
+    let diff = 0;
+    for (let p = 0; p < 64 * 48; p++) {
+      for (let k = 0; k < 3; k++) diff += Math.abs(image.data[p * 4 + k] - Math.floor(((255 - cmyk[p * 4 + k]) * (255 - cmyk[p * 4 + 3])) / 255));
+    }
+    expect(diff).toBe(0);
+  });
+
+  it('a CMYK JPEG with a profile goes through it (as sharp converts it)', async () => {
+    const jpeg = await rgb(64, 48).toColourspace('cmyk').jpeg({ quality: 95 }).withIccProfile('cmyk').toBuffer();
+    same((await decodeImage(jpeg, DEFAULT_LIMITS)).image, await decodeRgba(jpeg, 1e9));
+  });
+});
