@@ -21,7 +21,11 @@ interface HuffmanTable {
   valPtr: Int32Array; // (17,)
   minCode: Int32Array; // (17,)
   symbols: Uint8Array;
+  /** Fast path: the next 9 bits → (length << 8) | symbol, 0 when the code is longer. */
+  lookup: Uint16Array; // (512,)
 }
+
+const LOOKUP_BITS = 9;
 
 interface Component {
   id: number;
@@ -60,21 +64,31 @@ function buildTable(counts: Uint8Array, symbols: Uint8Array): HuffmanTable {
     }
     code <<= 1;
   }
-  return { maxCode, valPtr, minCode, symbols };
+  const lookup = new Uint16Array(1 << LOOKUP_BITS);
+  for (let len = 1; len <= LOOKUP_BITS; len++) {
+    if (maxCode[len] < 0) continue;
+    for (let c = minCode[len]; c <= maxCode[len]; c++) {
+      const entry = (len << 8) | symbols[valPtr[len] + c - minCode[len]];
+      const shift = LOOKUP_BITS - len;
+      for (let low = 0; low < 1 << shift; low++) lookup[(c << shift) | low] = entry;
+    }
+  }
+  return { maxCode, valPtr, minCode, symbols, lookup };
 }
 
 /** Reads entropy-coded bits, undoing FF00 stuffing; stops at any marker. */
 class BitReader {
-  private bitBuf = 0;
-  private bitCount = 0;
-  /** Set when a marker (other than a stuffed byte) was reached. */
+  /** The low `count` bits of `acc` are unread; bits above them are stale. */
+  private acc = 0;
+  private count = 0;
+  /** Set when a marker (other than a stuffed byte) was reached; `pos` is then at its FF. */
   marker = -1;
   constructor(
     private readonly b: Uint8Array,
     public pos: number,
   ) {}
 
-  private fill(): boolean {
+  private fillByte(): boolean {
     if (this.marker >= 0 || this.pos >= this.b.length) return false;
     const byte = this.b[this.pos];
     if (byte === 0xff) {
@@ -83,53 +97,74 @@ class BitReader {
       if (next >= this.b.length) return false;
       if (this.b[next] !== 0x00) {
         this.marker = this.b[next];
-        this.pos = next - 1; // at the marker's FF
+        this.pos = next - 1;
         return false;
       }
       this.pos = next + 1;
     } else {
       this.pos++;
     }
-    this.bitBuf = ((this.bitBuf << 8) | byte) & 0xffff;
-    this.bitCount += 8;
+    // count ≤ 16 here, so the shifted value stays below 2^24.
+    this.acc = ((this.acc & ((1 << this.count) - 1)) << 8) | byte;
+    this.count += 8;
     return true;
+  }
+
+  /** Makes n (≤ 16) bits available if the data has them. */
+  private ensure(n: number): void {
+    while (this.count < n && this.fillByte());
   }
 
   bit(): number {
-    if (this.bitCount === 0 && !this.fill()) return -1;
-    this.bitCount--;
-    return (this.bitBuf >> this.bitCount) & 1;
+    this.ensure(1);
+    if (this.count === 0) return -1;
+    this.count--;
+    return (this.acc >>> this.count) & 1;
   }
 
-  /** Skip n bits; false when the data ends first. */
+  /** Skip n (≤ 16) bits; false when the data ends first. */
   skip(n: number): boolean {
-    for (let i = 0; i < n; i++) if (this.bit() < 0) return false;
+    this.ensure(n);
+    if (this.count < n) return false;
+    this.count -= n;
     return true;
   }
 
+  /** The next symbol; -1 when the data ends inside the code, -2 for a code the table lacks. */
   decode(t: HuffmanTable): number {
+    this.ensure(LOOKUP_BITS);
+    // Past the end, pad with 1-bits as encoders do; a code that needs them means the data ended.
+    const have = Math.min(this.count, LOOKUP_BITS);
+    const peek = have === LOOKUP_BITS
+      ? (this.acc >>> (this.count - LOOKUP_BITS)) & ((1 << LOOKUP_BITS) - 1)
+      : (((this.acc & ((1 << have) - 1)) << (LOOKUP_BITS - have)) | ((1 << (LOOKUP_BITS - have)) - 1));
+    const entry = t.lookup[peek];
+    if (entry !== 0) {
+      const len = entry >> 8;
+      if (len > this.count) return -1;
+      this.count -= len;
+      return entry & 0xff;
+    }
+    // Codes longer than the lookup: bit by bit (F.2.2.3, DECODE).
     let code = 0;
     for (let len = 1; len <= 16; len++) {
       const bit = this.bit();
       if (bit < 0) return -1;
       code = (code << 1) | bit;
-      if (code <= t.maxCode[len] && t.maxCode[len] >= 0) return t.symbols[t.valPtr[len] + code - t.minCode[len]];
+      if (t.maxCode[len] >= 0 && code <= t.maxCode[len]) return t.symbols[t.valPtr[len] + code - t.minCode[len]];
     }
     return -2;
   }
 
-  /** Drop the bits left in the current byte (before a restart marker). */
-  align(): void {
-    this.bitCount = 0;
-  }
-
-  /** Consume a restart marker RSTn expected here. */
+  /** Consume a restart marker RSTn expected here, after the current byte's padding bits. */
   restart(): boolean {
-    this.align();
-    if (this.marker < 0) this.fill(); // reach the marker
+    this.count -= this.count % 8;
+    if (this.count > 0) return false; // whole bytes before the marker: not where a restart belongs
+    if (this.marker < 0) this.fillByte(); // reach the marker
     if (this.marker < 0xd0 || this.marker > 0xd7) return false;
     this.pos += 2;
     this.marker = -1;
+    this.count = 0;
     return true;
   }
 }

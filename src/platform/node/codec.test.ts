@@ -112,6 +112,72 @@ describe('damaged JPEGs are refused before decoding (issue 11, item 5)', () => {
   }, 60_000);
 });
 
+/**
+ * A baseline greyscale JPEG written by hand, with a restart marker every
+ * `interval` blocks (sharp cannot write restart markers). Tiny Huffman tables:
+ * DC categories 0-2 in two bits, AC only EOB in one. Block b has DC diff (b % 5) - 2.
+ */
+function jpegWithRestarts(wBlocks: number, hBlocks: number, interval: number, opts: { dropRst?: number } = {}): Buffer {
+  const bytes: number[] = [];
+  let acc = 0;
+  let n = 0;
+  const put = (bits: number, len: number) => {
+    for (let i = len - 1; i >= 0; i--) {
+      acc = (acc << 1) | ((bits >> i) & 1);
+      if (++n === 8) {
+        bytes.push(acc);
+        if (acc === 0xff) bytes.push(0);
+        acc = 0;
+        n = 0;
+      }
+    }
+  };
+  const padToByte = () => {
+    while (n !== 0) put(1, 1);
+  };
+  const blocks = wBlocks * hBlocks;
+  let rst = 0;
+  for (let b = 0; b < blocks; b++) {
+    if (b > 0 && b % interval === 0) {
+      padToByte();
+      if (rst !== opts.dropRst) bytes.push(0xff, 0xd0 + (rst % 8));
+      rst++;
+    }
+    const diff = (b % 5) - 2;
+    const cat = diff === 0 ? 0 : Math.abs(diff) === 1 ? 1 : 2;
+    put(cat, 2); // DC codes: 00, 01, 10
+    if (cat > 0) put(diff > 0 ? diff : diff + (1 << cat) - 1, cat);
+    put(0, 1); // EOB
+  }
+  padToByte();
+  const seg = (marker: number, body: number[]) => [0xff, marker, (body.length + 2) >> 8, (body.length + 2) & 255, ...body];
+  const counts = (lens: Record<number, number>) => Array.from({ length: 16 }, (_, i) => lens[i + 1] ?? 0);
+  const w = wBlocks * 8;
+  const h = hBlocks * 8;
+  return Buffer.from([
+    0xff, 0xd8,
+    ...seg(0xdb, [0, ...new Array(64).fill(1)]),
+    ...seg(0xc0, [8, h >> 8, h & 255, w >> 8, w & 255, 1, 1, 0x11, 0]),
+    ...seg(0xc4, [0x00, ...counts({ 2: 3 }), 0, 1, 2]),
+    ...seg(0xc4, [0x10, ...counts({ 1: 1 }), 0x00]),
+    ...seg(0xdd, [interval >> 8, interval & 255]),
+    ...seg(0xda, [1, 1, 0x00, 0, 63, 0]),
+    ...bytes,
+    0xff, 0xd9,
+  ]);
+}
+
+describe('restart markers', () => {
+  it('accepts a JPEG with a restart interval (libvips decodes it too), refuses one with a marker missing', async () => {
+    for (const interval of [1, 2, 3, 7]) {
+      const good = jpegWithRestarts(6, 4, interval);
+      expect((await decodeImage(good, DEFAULT_LIMITS)).image.width).toBe(48);
+      const bad = jpegWithRestarts(6, 4, interval, { dropRst: 1 });
+      expect(() => verifyJpegScans(bad)).toThrow(/restart marker/);
+    }
+  });
+});
+
 /** Adds a DRI segment (interval 1) after SOI, without adding RST markers: a damaged file. */
 function insertDri(jpeg: Buffer): Buffer {
   return Buffer.concat([jpeg.subarray(0, 2), Buffer.from([0xff, 0xdd, 0, 4, 0, 1]), jpeg.subarray(2)]);
