@@ -39,22 +39,25 @@ async function rgbaGradientPng(): Promise<Buffer> {
   return sharp(raw, { raw: { width: w, height: h, channels: 4 } }).png().toBuffer();
 }
 
-test('item 1: an RGBA PNG keeps every value outside the mask, RGB under α = 0 included (checked with sharp)', async ({ page }) => {
-  await openApp(page);
-  const input = await rgbaGradientPng();
-  await byTestId(page, 'file-input').setInputFiles({ name: 'ramp.png', mimeType: 'image/png', buffer: input });
-  await expect(byTestId(page, 'doc-item')).toHaveCount(1);
-  const toPage = await imageToPage(page, { width: 382, height: 320 });
-  expect(await afterMaskChange(page, () => drag(page, [toPage(150, 150), toPage(230, 170)]))).toBeGreaterThan(0);
-  await removeWith(page, 'telea');
-  const result = await download(page, 'download-button');
-  const mask = await download(page, 'download-mask-button');
-  const s = await outsideMask(input, result.bytes, mask.bytes);
-  test.info().annotations.push({ type: 'alpha', description: JSON.stringify(s) });
-  expect(s.inside).toBeGreaterThan(0);
-  expect(s.outside).toBeGreaterThan(100_000);
-  expect(s.outsideChanged, `values changed outside the mask (${s.hiddenRgbChanged} of them RGB under α = 0), first ${JSON.stringify(s.firstChange)}`).toBe(0);
-});
+for (const format of ['png', 'webp'] as const) {
+  test(`item 1: an RGBA ${format.toUpperCase()} keeps every value outside the mask, RGB under α = 0 included (checked with sharp)`, async ({ page }) => {
+    await openApp(page);
+    const png = await rgbaGradientPng();
+    const input = format === 'png' ? png : await sharp(png).webp({ lossless: true, exact: true }).toBuffer();
+    await byTestId(page, 'file-input').setInputFiles({ name: `ramp.${format}`, mimeType: `image/${format}`, buffer: input });
+    await expect(byTestId(page, 'doc-item')).toHaveCount(1);
+    const toPage = await imageToPage(page, { width: 382, height: 320 });
+    expect(await afterMaskChange(page, () => drag(page, [toPage(150, 150), toPage(230, 170)]))).toBeGreaterThan(0);
+    await removeWith(page, 'telea');
+    const result = await download(page, 'download-button');
+    const mask = await download(page, 'download-mask-button');
+    const s = await outsideMask(input, result.bytes, mask.bytes);
+    test.info().annotations.push({ type: 'alpha', description: JSON.stringify(s) });
+    expect(s.inside).toBeGreaterThan(0);
+    expect(s.outside).toBeGreaterThan(100_000);
+    expect(s.outsideChanged, `values changed outside the mask (${s.hiddenRgbChanged} of them RGB under α = 0), first ${JSON.stringify(s.firstChange)}`).toBe(0);
+  });
+}
 
 test('item 3: a WebP with EXIF orientation 6 opens turned, and its pixels match sharp', async ({ page }) => {
   await openApp(page);

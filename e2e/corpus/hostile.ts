@@ -155,7 +155,7 @@ export async function makeHostileCorpus(): Promise<CorpusEntry[]> {
   }
   add('webp-lossy.webp', webp, ok(W, H), 'lossy WebP');
   add('webp-lossless.webp', await gradient(W, H).webp({ lossless: true }).toBuffer(), ok(W, H), 'lossless WebP');
-  add('webp-alpha.webp', await gradient(W, H, { alpha: true }).webp({ lossless: true, exact: true }).toBuffer(), ok(W, H), 'lossless WebP with alpha');
+  add('webp-alpha.webp', await gradient(W, H, { alpha: true }).webp({ lossless: true, exact: true }).toBuffer(), ok(W, H), 'lossless WebP with alpha', true);
   add('webp-exif-6.webp', await gradient(W, H).webp({ lossless: true }).withMetadata({ orientation: 6 }).toBuffer(), ok(H, W), 'WebP with EXIF orientation 6', true);
   add('webp-exif-3.webp', await gradient(W, H).webp({ lossless: true }).withMetadata({ orientation: 3 }).toBuffer(), ok(W, H), 'WebP with EXIF orientation 3');
   add('mislabelled-jpeg.png', jpeg, ok(W, H), 'a JPEG named .png: content decides', true);

@@ -63,7 +63,7 @@ class WorkerEngineClient implements EngineClient {
   private jobSeq = 0;
   private generation = 0;
   /** Rejects when the current worker crashes; every call in flight races it. */
-  private crashed: Promise<never> = Promise.resolve() as unknown as Promise<never>;
+  private crashed!: Promise<never>;
   private rejectCrashed: (e: WmError) => void = () => undefined;
   private crashTimes: number[] = [];
 

@@ -5,6 +5,7 @@
  *
  * - PNG: fast-png (png.ts), never the canvas, whose premultiplied storage
  *   changes RGB wherever α < 255 (issue 11, item 1).
+ * - WebP with alpha: libwebp in WASM (webp.ts), for the same reason.
  * - JPEG, WebP: createImageBitmap + getImageData. Chromium orients JPEG itself
  *   ('from-image') but not WebP, so the engine orients WebP (issue 11, item 3).
  *   Colours follow engine/colour.ts: through an embedded ICC profile where
@@ -17,6 +18,7 @@ import type { ImageFormat, RgbaImage } from '../../engine/types';
 import { checkMemoryBudget, type MemoryBudget } from '../../engine/memory';
 import { checkFileSize } from '../../engine/validate';
 import { decodePngRgba, encodePngRgba } from './png';
+import { decodeWebpRgba } from './webp';
 
 /** File → validated RGBA. The size is checked before a byte is read (issue 11, item 4). */
 export async function decodeFile(file: Blob, limits: Limits, budget?: MemoryBudget): Promise<ValidatedImage> {
@@ -29,6 +31,8 @@ export async function decodeFile(file: Blob, limits: Limits, budget?: MemoryBudg
 
 const browserDecoder: PixelDecoder = async (bytes, header) => {
   if (header.format === 'png') return { image: decodePngRgba(bytes), oriented: false };
+  // Transparent WebP: libwebp in WASM keeps RGB under α; with a profile, the browser's colour engine wins (colour.ts).
+  if (header.format === 'webp' && header.hasAlpha && !header.hasIcc) return { image: await decodeWebpRgba(bytes), oriented: false };
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(new Blob([bytes as Uint8Array<ArrayBuffer>]), {
