@@ -153,6 +153,7 @@ export async function makeHostileCorpus(): Promise<CorpusEntry[]> {
     const swap = o >= 5;
     add(`jpeg-exif-${o}.jpg`, await gradient(W, H).jpeg().withMetadata({ orientation: o }).toBuffer(), swap ? ok(H, W) : ok(W, H), `EXIF orientation ${o}`, o === 6 || o === 3);
   }
+  add('png-exif-6.png', await gradient(W, H, { alpha: true }).png().withMetadata({ orientation: 6 }).toBuffer(), ok(H, W), 'PNG with an eXIf orientation 6', true);
   add('webp-lossy.webp', webp, ok(W, H), 'lossy WebP');
   add('webp-lossless.webp', await gradient(W, H).webp({ lossless: true }).toBuffer(), ok(W, H), 'lossless WebP');
   add('webp-alpha.webp', await gradient(W, H, { alpha: true }).webp({ lossless: true, exact: true }).toBuffer(), ok(W, H), 'lossless WebP with alpha', true);
