@@ -39,11 +39,18 @@ async function rgbaGradientPng(): Promise<Buffer> {
   return sharp(raw, { raw: { width: w, height: h, channels: 4 } }).png().toBuffer();
 }
 
-for (const format of ['png', 'webp'] as const) {
-  test(`item 1: an RGBA ${format.toUpperCase()} keeps every value outside the mask, RGB under α = 0 included (checked with sharp)`, async ({ page }) => {
+// RGBA PNG (fast-png), RGBA WebP (libwebp in WASM), and an opaque RGB PNG (the browser's own decoder).
+for (const variant of ['RGBA PNG', 'RGBA WebP', 'opaque PNG'] as const) {
+  test(`item 1: an ${variant} keeps every value outside the mask, RGB under α = 0 included (checked with sharp)`, async ({ page }) => {
     await openApp(page);
     const png = await rgbaGradientPng();
-    const input = format === 'png' ? png : await sharp(png).webp({ lossless: true, exact: true }).toBuffer();
+    const input =
+      variant === 'RGBA PNG'
+        ? png
+        : variant === 'RGBA WebP'
+          ? await sharp(png).webp({ lossless: true, exact: true }).toBuffer()
+          : await sharp(png).removeAlpha().png().toBuffer();
+    const format = variant === 'RGBA WebP' ? 'webp' : 'png';
     await byTestId(page, 'file-input').setInputFiles({ name: `ramp.${format}`, mimeType: `image/${format}`, buffer: input });
     await expect(byTestId(page, 'doc-item')).toHaveCount(1);
     const toPage = await imageToPage(page, { width: 382, height: 320 });

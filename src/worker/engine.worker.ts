@@ -164,9 +164,7 @@ const api = {
   /** `budget`: the app's memory guard; an image that would pass it is refused before decoding. */
   async decode(file: Blob, limits?: Partial<Limits>, budget?: MemoryBudget): Promise<DecodedInfo> {
     return job(undefined, async () => {
-      const { image, header } = await decodeFile(file, resolveLimits(limits), budget);
-      // The display bitmap comes from the validated pixels, so the screen shows what is processed.
-      const bitmap = await rgbaToBitmap(image);
+      const { image, header, bitmap } = await decodeFile(file, resolveLimits(limits), budget);
       const docId = newId('doc');
       docs.set(docId, { image, format: header.format });
       const info: DecodedInfo = {

@@ -4,7 +4,8 @@
  * header, EXIF orientation), as the CLI does with sharp.
  *
  * - PNG: fast-png (png.ts), never the canvas, whose premultiplied storage
- *   changes RGB wherever α < 255 (issue 11, item 1).
+ *   changes RGB wherever α < 255 (issue 11, item 1); only a plain opaque
+ *   8-bit PNG, which the browser decodes exactly, takes the faster native path.
  * - WebP with alpha: libwebp in WASM (webp.ts), for the same reason.
  * - JPEG, WebP: createImageBitmap + getImageData. Chromium orients JPEG itself
  *   ('from-image') but not WebP, so the engine orients WebP (issue 11, item 3).
@@ -17,44 +18,61 @@ import type { Limits } from '../../engine/limits';
 import type { ImageFormat, RgbaImage } from '../../engine/types';
 import { checkMemoryBudget, type MemoryBudget } from '../../engine/memory';
 import { checkFileSize } from '../../engine/validate';
-import { decodePngRgba, encodePngRgba } from './png';
+import { decodePngRgba, encodePngRgba, isPlainOpaquePng } from './png';
 import { decodeWebpRgba } from './webp';
 
-/** File → validated RGBA. The size is checked before a byte is read (issue 11, item 4). */
-export async function decodeFile(file: Blob, limits: Limits, budget?: MemoryBudget): Promise<ValidatedImage> {
+/**
+ * File → validated RGBA, and a bitmap to display it. The size is checked
+ * before a byte is read (issue 11, item 4).
+ */
+export async function decodeFile(file: Blob, limits: Limits, budget?: MemoryBudget): Promise<ValidatedImage & { bitmap: ImageBitmap }> {
   checkFileSize(file.size, limits);
   const bytes = new Uint8Array(await file.arrayBuffer());
-  return decodeValidated(bytes, limits, browserDecoder, (h) => {
-    if (budget) checkMemoryBudget(h.displayWidth, h.displayHeight, budget);
-  });
+  // The browser's own bitmap can be shown as is when the engine kept its pixels (no re-orientation).
+  const native: { decoded?: { image: RgbaImage; bitmap: ImageBitmap } } = {};
+  const decoder: PixelDecoder = async (b, header) => {
+    if (header.format === 'png' && !isPlainOpaquePng(b)) return { image: decodePngRgba(b), oriented: false };
+    // Transparent WebP: libwebp in WASM keeps RGB under α; with a profile, the browser's colour engine wins (colour.ts).
+    if (header.format === 'webp' && header.hasAlpha && !header.hasIcc) return { image: await decodeWebpRgba(b), oriented: false };
+    native.decoded = await decodeWithBrowser(b, header.hasIcc);
+    return { image: native.decoded.image, oriented: header.format === 'jpeg' };
+  };
+  let result: ValidatedImage;
+  try {
+    result = await decodeValidated(bytes, limits, decoder, (h) => {
+      if (budget) checkMemoryBudget(h.displayWidth, h.displayHeight, budget);
+    });
+  } catch (e) {
+    native.decoded?.bitmap.close();
+    throw e;
+  }
+  if (native.decoded?.image === result.image) return { ...result, bitmap: native.decoded.bitmap };
+  native.decoded?.bitmap.close();
+  return { ...result, bitmap: await rgbaToBitmap(result.image) };
 }
 
-const browserDecoder: PixelDecoder = async (bytes, header) => {
-  if (header.format === 'png') return { image: decodePngRgba(bytes), oriented: false };
-  // Transparent WebP: libwebp in WASM keeps RGB under α; with a profile, the browser's colour engine wins (colour.ts).
-  if (header.format === 'webp' && header.hasAlpha && !header.hasIcc) return { image: await decodeWebpRgba(bytes), oriented: false };
+async function decodeWithBrowser(bytes: Uint8Array, hasIcc: boolean): Promise<{ image: RgbaImage; bitmap: ImageBitmap }> {
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(new Blob([bytes as Uint8Array<ArrayBuffer>]), {
       imageOrientation: 'from-image',
       premultiplyAlpha: 'none',
       // engine/colour.ts: through the profile where there is one; Chromium's own CMYK formula otherwise.
-      colorSpaceConversion: header.hasIcc ? 'default' : 'none',
+      colorSpaceConversion: hasIcc ? 'default' : 'none',
     });
   } catch (e) {
     throw new WmError('E_DECODE_FAILED', 'The browser could not decode this image. The file may be damaged.', { cause: e });
   }
-  try {
-    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-    const ctx = canvas.getContext('2d', { willReadFrequently: true });
-    if (!ctx) throw new WmError('E_DECODE_FAILED', 'No 2D canvas is available to read the image.');
-    ctx.drawImage(bitmap, 0, 0);
-    const data = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
-    return { image: { width: bitmap.width, height: bitmap.height, data }, oriented: header.format === 'jpeg' };
-  } finally {
+  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  if (!ctx) {
     bitmap.close();
+    throw new WmError('E_DECODE_FAILED', 'No 2D canvas is available to read the image.');
   }
-};
+  ctx.drawImage(bitmap, 0, 0);
+  const data = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
+  return { image: { width: bitmap.width, height: bitmap.height, data }, bitmap };
+}
 
 export async function rgbaToBitmap(image: RgbaImage): Promise<ImageBitmap> {
   const imageData = new ImageData(image.data as Uint8ClampedArray<ArrayBuffer>, image.width, image.height);

@@ -10,7 +10,7 @@ import { verifyJpegScans } from '../../engine/jpeg-scan';
 import { DEFAULT_LIMITS } from '../../engine/limits';
 import { orientRgba } from '../../engine/orient';
 import type { RgbaImage } from '../../engine/types';
-import { decodePngRgba, encodePngRgba } from '../browser/png';
+import { decodePngRgba, encodePngRgba, isPlainOpaquePng } from '../browser/png';
 import { decodeImage, decodeRgba } from './codec';
 
 const W = 48;
@@ -228,5 +228,17 @@ describe('colour policy (issue 11, item 6)', () => {
   it('a CMYK JPEG with a profile goes through it (as sharp converts it)', async () => {
     const jpeg = await rgb(64, 48).toColourspace('cmyk').jpeg({ quality: 95 }).withIccProfile('cmyk').toBuffer();
     same((await decodeImage(jpeg, DEFAULT_LIMITS)).image, await decodeRgba(jpeg, 1e9));
+  });
+});
+
+describe('isPlainOpaquePng: which PNGs may take the browser decoder', () => {
+  it('only 8-bit grey/RGB with no alpha, colour or orientation chunks', async () => {
+    expect(isPlainOpaquePng(await rgb().png().toBuffer())).toBe(true);
+    expect(isPlainOpaquePng(await rgb().toColourspace('b-w').png().toBuffer())).toBe(true);
+    expect(isPlainOpaquePng(await rgb().ensureAlpha().png().toBuffer())).toBe(false);
+    expect(isPlainOpaquePng(await rgb().toColourspace('rgb16').png().toBuffer())).toBe(false);
+    expect(isPlainOpaquePng(await rgb().png({ palette: true }).toBuffer())).toBe(false);
+    expect(isPlainOpaquePng(await rgb().png().withMetadata({ orientation: 6 }).toBuffer())).toBe(false);
+    expect(isPlainOpaquePng(await rgb().png().withIccProfile('p3').toBuffer())).toBe(false);
   });
 });
