@@ -7,7 +7,9 @@ import sharp, { type Sharp } from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { gradientRgb } from '../../cli/fixtures';
 import { verifyJpegScans } from '../../engine/jpeg-scan';
+import { WmError } from '../../engine/errors';
 import { DEFAULT_LIMITS } from '../../engine/limits';
+import { validateInput } from '../../engine/validate';
 import { orientRgba } from '../../engine/orient';
 import type { RgbaImage } from '../../engine/types';
 import { decodePngRgba, encodePngRgba, isPlainOpaquePng } from '../browser/png';
@@ -241,4 +243,28 @@ describe('isPlainOpaquePng: which PNGs may take the browser decoder', () => {
     expect(isPlainOpaquePng(await rgb().png().withMetadata({ orientation: 6 }).toBuffer())).toBe(false);
     expect(isPlainOpaquePng(await rgb().png().withIccProfile('p3').toBuffer())).toBe(false);
   });
+});
+
+describe('hostile bytes never crash or hang the checks', () => {
+  it('500 JPEGs and PNGs with random bytes changed: validation and the scan check throw WmError or pass', async () => {
+    const seeds = [await rgb(120, 80).jpeg({ quality: 80 }).toBuffer(), await rgb(120, 80).jpeg({ progressive: true }).toBuffer(), await rgb(120, 80).png().toBuffer()];
+    let state = 12345;
+    const rand = (n: number) => {
+      state = (state * 1103515245 + 12345) >>> 0;
+      return state % n;
+    };
+    const t0 = performance.now();
+    for (let i = 0; i < 500; i++) {
+      const bytes = Buffer.from(seeds[i % seeds.length]);
+      for (let k = 0; k <= rand(8); k++) bytes[rand(bytes.length)] = rand(256);
+      try {
+        const header = validateInput(bytes, DEFAULT_LIMITS);
+        if (header.format === 'jpeg') verifyJpegScans(bytes);
+        if (header.format === 'png') decodePngRgba(bytes);
+      } catch (e) {
+        expect(e, String(e)).toBeInstanceOf(WmError);
+      }
+    }
+    expect(performance.now() - t0).toBeLessThan(20_000);
+  }, 60_000);
 });
