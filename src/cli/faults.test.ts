@@ -52,6 +52,9 @@ describe('item 4: the size is checked before the file is read', () => {
     ]);
     // Reading 4.5 GB of zeros takes far longer than starting the CLI twice over.
     expect(ms).toBeLessThan(15_000);
+    // A mask file is held to the same size limit, also before it is read.
+    const m = await runCli(['remove', 'in/a.png', '--mask', 'big/g30.png', '--method', 'telea', '--out', 'big-out', '--json'], dir);
+    expect(records(m.stdout)[0].error?.code).toBe('E_FILE_TOO_LARGE');
   }, 60_000);
 });
 

@@ -205,13 +205,15 @@ async function resolveRemover(ctx: RemoveContext, record: FileRecord): Promise<R
 }
 
 async function readMask(file: string, limits: Limits): Promise<Mask> {
-  let bytes: Buffer;
+  let size: number;
   try {
-    bytes = await readFile(file);
+    size = (await stat(file)).size;
   } catch (e) {
     throw new WmError('E_BAD_OPTION', `No mask at ${file} (${(e as NodeJS.ErrnoException).code ?? 'unreadable'}).`, { cause: e });
   }
-  return decodeMask(bytes, limits.maxPixels);
+  // A mask is an image too: the same size limit, checked before reading.
+  checkFileSize(size, limits);
+  return decodeMask(await readFile(file), limits.maxPixels);
 }
 
 let tmpSeq = 0;
