@@ -9,9 +9,9 @@
  * same files with the same code. See issue 11, item 5.
  *
  * Covered: baseline and extended sequential Huffman scans (every block), and
- * the DC scans of progressive files. Progressive AC scans and arithmetic
- * coding are skipped: their blocks are not verified, which is the decoders'
- * own behaviour.
+ * the DC scans of progressive files. Progressive AC scans, lossless and
+ * hierarchical frames and arithmetic coding (SOF3, SOF5-7, SOF9-15) are not
+ * walked: their blocks are left to the decoders.
  */
 import { WmError } from './errors';
 
@@ -37,7 +37,8 @@ interface Frame {
   width: number;
   height: number;
   progressive: boolean;
-  arithmetic: boolean;
+  /** Huffman-coded DCT (SOF0 baseline, SOF1 extended, SOF2 progressive): the frames we can walk. */
+  walkable: boolean;
   components: Component[];
   hMax: number;
   vMax: number;
@@ -226,8 +227,8 @@ export function verifyJpegScans(b: Uint8Array): void {
       frame = {
         height: (b[start + 1] << 8) | b[start + 2],
         width: (b[start + 3] << 8) | b[start + 4],
-        progressive: marker === 0xc2 || marker === 0xc6 || marker === 0xca || marker === 0xce,
-        arithmetic: marker >= 0xc9,
+        progressive: marker === 0xc2,
+        walkable: marker === 0xc0 || marker === 0xc1 || marker === 0xc2,
         components,
         hMax: Math.max(...components.map((c) => c.h)),
         vMax: Math.max(...components.map((c) => c.v)),
@@ -264,7 +265,7 @@ function verifyScan(
     scan.push({ comp, dc: dc.get(tables >> 4), ac: ac.get(tables & 15) });
   }
   const reader = new BitReader(b, end);
-  const checked = !frame.arithmetic && (!frame.progressive || (ss === 0 && se === 0));
+  const checked = frame.walkable && (!frame.progressive || (ss === 0 && se === 0));
   if (!checked) return skipEntropy(b, end);
   const dcOnly = frame.progressive;
   for (const s of scan) {
