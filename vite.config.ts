@@ -60,5 +60,6 @@ export default defineConfig({
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
   build: { target: 'es2022', sourcemap: false, chunkSizeWarningLimit: 2000 },
-  optimizeDeps: { exclude: ['onnxruntime-web'] },
+  // Both load their .wasm next to their own module (import.meta.url); pre-bundling would move the module away from it.
+  optimizeDeps: { exclude: ['onnxruntime-web', '@jsquash/webp'] },
 });

@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
+import { offlineUnavailable, watchOffline } from './app/offline';
 import { installTestHooks } from './app/test-hooks';
 import './app/styles.css';
 import './app/workspace.css';
@@ -10,9 +11,11 @@ installTestHooks();
 // The service worker (src/sw.ts, built by vite-plugin-pwa) only exists in production builds.
 if (import.meta.env.PROD && 'serviceWorker' in navigator) {
   window.addEventListener('load', () => {
-    navigator.serviceWorker.register(`${import.meta.env.BASE_URL}sw.js`, { scope: import.meta.env.BASE_URL }).catch(() => {
-      // Offline support is a bonus; the app works without it.
-    });
+    navigator.serviceWorker
+      .register(`${import.meta.env.BASE_URL}sw.js`, { scope: import.meta.env.BASE_URL })
+      .then(watchOffline)
+      // Offline support is a bonus; the app works without it, and says so.
+      .catch(offlineUnavailable);
   });
 }
 

@@ -9,6 +9,7 @@ import { ExportPanel } from './components/ExportPanel';
 import { FileInput } from './components/FileInput';
 import { Header } from './components/Header';
 import { MaskPanel } from './components/MaskPanel';
+import { ModelWarning } from './components/ModelWarning';
 import { RemovePanel } from './components/RemovePanel';
 import { ShortcutsHelp } from './components/ShortcutsHelp';
 import { StatusBar } from './components/StatusBar';
@@ -27,7 +28,11 @@ export function App() {
 
   return (
     <div className={dragging ? 'app dragging' : 'app'}>
-      <Header />
+      {/* One grid row: the warning, when there is one, sits under the header. */}
+      <div>
+        <Header />
+        <ModelWarning />
+      </div>
       <FileInput />
       {hasDocs ? (
         <div className="workspace">

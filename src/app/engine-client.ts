@@ -4,11 +4,15 @@
  *   remaining tiles, and if the worker has not stopped within a grace period
  *   (a single long model call), it is terminated and restarted;
  * - a document the worker no longer holds (after a restart) is re-sent from
- *   the original File, which the main thread always keeps.
+ *   the original File, which the main thread always keeps;
+ * - a worker that dies (an uncaught error reaches its `error` event) fails
+ *   the calls in flight with E_WORKER_CRASHED and is replaced; masks and undo
+ *   history live on the main thread, so they survive (issue 11, faults).
  */
 import { proxy, wrap, type Remote } from 'comlink';
 import { fromSerializedError, isSerializedError, WmError } from '../engine/errors';
 import type { Limits } from '../engine/limits';
+import type { MemoryBudget } from '../engine/memory';
 import type { MaskOp } from '../engine/mask';
 import type { Mask } from '../engine/types';
 import type { EngineApi, InitOptions } from '../worker/engine.worker';
@@ -27,6 +31,8 @@ import type {
 import type { EngineClient } from './engine-client.types';
 
 const CANCEL_GRACE_MS = 1500;
+/** More crashes than this within a minute: stop respawning (a worker that cannot start would loop). */
+const MAX_CRASHES_PER_MINUTE = 3;
 
 function toWmError(e: unknown): WmError {
   if (e instanceof WmError) return e;
@@ -56,6 +62,10 @@ class WorkerEngineClient implements EngineClient {
   private files = new Map<string, { file: Blob; limits?: Partial<Limits>; workerDocId: string }>();
   private jobSeq = 0;
   private generation = 0;
+  /** Rejects when the current worker crashes; every call in flight races it. */
+  private crashed!: Promise<never>;
+  private rejectCrashed: (e: WmError) => void = () => undefined;
+  private crashTimes: number[] = [];
 
   constructor(private readonly options: InitOptions = initOptionsFromUrl()) {
     this.spawn();
@@ -66,6 +76,15 @@ class WorkerEngineClient implements EngineClient {
     this.api = wrap<EngineApi>(this.worker);
     this.generation++;
     this.initPromise = null;
+    this.crashed = new Promise<never>((_, reject) => {
+      this.rejectCrashed = reject;
+    });
+    this.crashed.catch(() => undefined); // handled by whoever is racing it; none may be
+    const generation = this.generation;
+    this.worker.addEventListener('error', (ev) => {
+      ev.preventDefault();
+      if (this.generation === generation) this.onCrash(ev.message || 'unknown error');
+    });
     void this.api.onInfo(
       proxy((info: RuntimeInfo) => {
         this.setInfo(info);
@@ -80,6 +99,15 @@ class WorkerEngineClient implements EngineClient {
     void this.init().catch(() => undefined);
   }
 
+  private onCrash(why: string): void {
+    this.rejectCrashed(
+      new WmError('E_WORKER_CRASHED', `The engine stopped unexpectedly (${why}). Your image, mask and undo history are kept; run it again.`),
+    );
+    const now = Date.now();
+    this.crashTimes = [...this.crashTimes.filter((t) => now - t < 60_000), now];
+    if (this.crashTimes.length <= MAX_CRASHES_PER_MINUTE) this.restart();
+  }
+
   private setInfo(info: RuntimeInfo): void {
     this.runtimeInfo = info;
     for (const l of this.listeners) l(info);
@@ -88,13 +116,13 @@ class WorkerEngineClient implements EngineClient {
   init(onProgress?: (p: LoadProgress) => void): Promise<RuntimeInfo> {
     if (onProgress) this.progressListeners.add(onProgress);
     if (!this.initPromise) {
-      const p = this.api
-        .init(
-          this.options,
-          proxy((pr: LoadProgress) => {
-            for (const l of this.progressListeners) l(pr);
-          }),
-        )
+      const init = this.api.init(
+        this.options,
+        proxy((pr: LoadProgress) => {
+          for (const l of this.progressListeners) l(pr);
+        }),
+      );
+      const p = Promise.race([init, this.crashed])
         .then((res) => {
           const { modelErrors, ...info } = res;
           this.setInfo(info);
@@ -125,9 +153,9 @@ class WorkerEngineClient implements EngineClient {
     return () => this.listeners.delete(listener);
   }
 
-  async decode(file: Blob, limits?: Partial<Limits>): Promise<DecodedInfo> {
+  async decode(file: Blob, limits?: Partial<Limits>, budget?: MemoryBudget): Promise<DecodedInfo> {
     try {
-      const info = await this.api.decode(file, limits);
+      const info = await Promise.race([this.api.decode(file, limits, budget), this.crashed]);
       this.files.set(info.docId, { file, limits, workerDocId: info.docId });
       return info;
     } catch (e) {
@@ -160,6 +188,7 @@ class WorkerEngineClient implements EngineClient {
     if (signal?.aborted) throw new WmError('E_CANCELLED', 'Cancelled.');
     const jobId = ++this.jobSeq;
     const generation = this.generation;
+    const crashed = this.crashed;
     let killTimer: ReturnType<typeof setTimeout> | undefined;
     let rejectAbort: (e: WmError) => void = () => undefined;
     const aborted = new Promise<never>((_, reject) => {
@@ -186,7 +215,7 @@ class WorkerEngineClient implements EngineClient {
           throw e;
         }
       };
-      return await Promise.race([run(), aborted]);
+      return await Promise.race([run(), aborted, crashed]);
     } catch (e) {
       throw toWmError(e);
     } finally {

@@ -6,6 +6,7 @@
  * whose `code` the UI shows.
  */
 import type { Limits } from '../engine/limits';
+import type { MemoryBudget } from '../engine/memory';
 import type { Mask } from '../engine/types';
 import type { MaskOp } from '../engine/mask';
 import type {
@@ -25,7 +26,7 @@ export interface EngineClient {
   /** Loads the manifest and the models (progress per file) and picks the backend. Idempotent. */
   init(onProgress?: (p: LoadProgress) => void): Promise<RuntimeInfo>;
   /** Validates (magic bytes, limits), applies EXIF orientation, keeps alpha. */
-  decode(file: Blob, limits?: Partial<Limits>): Promise<DecodedInfo>;
+  decode(file: Blob, limits?: Partial<Limits>, budget?: MemoryBudget): Promise<DecodedInfo>;
   detect(docId: string, opts: DetectOptions, signal?: AbortSignal): Promise<DetectResult>;
   /** Full-resolution mask from a detection, with a threshold and regions switched off. */
   detectionMask(detectionId: string, opts: DetectionMaskOptions): Promise<Mask>;

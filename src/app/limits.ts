@@ -6,6 +6,7 @@
  * with a code, not a silent default.
  */
 import type { Limits } from '../engine/limits';
+import { DEFAULT_MEMORY_BUDGET_BYTES } from '../engine/memory';
 
 export function limitsFromUrl(search: string = location.search): Partial<Limits> {
   const params = new URLSearchParams(search);
@@ -25,4 +26,15 @@ export function limitsFromUrl(search: string = location.search): Partial<Limits>
     out.maxHeight = Math.round(side);
   }
   return out;
+}
+
+/**
+ * The memory budget for open images (engine/memory.ts): `?maxMemMB=2048`
+ * changes it. An invalid value falls back to the default, which is a guard,
+ * not a limit a user has to get right.
+ */
+export function memoryBudgetFromUrl(search: string = location.search): number {
+  const raw = new URLSearchParams(search).get('maxMemMB');
+  const mb = raw === null ? NaN : Number(raw);
+  return Number.isFinite(mb) && mb > 0 ? Math.round(mb * 1024 * 1024) : DEFAULT_MEMORY_BUDGET_BYTES;
 }

@@ -12,6 +12,7 @@
 import { create } from 'zustand';
 import type { Backend, LoadProgress, RemovalMethod, RuntimeInfo } from '../worker/protocol';
 import type { ImageFormat, Region } from '../engine/types';
+import type { OfflineState } from './offline';
 import type { View } from './viewport/view-math';
 
 export type Capture = 'history' | 'view' | 'ui';
@@ -87,6 +88,8 @@ export interface UiState {
   runtime: RuntimeInfo | null;
   modelProgress: ModelProgress | null;
   modelsReady: boolean;
+  /** Whether the service worker has everything cached (offline.ts). */
+  offline: OfflineState;
   toasts: Toast[];
   showHelp: boolean;
   /** 0..1: left of the divider shows the original, right shows the result. */
@@ -116,6 +119,7 @@ const initial: UiState = {
   runtime: null,
   modelProgress: null,
   modelsReady: false,
+  offline: import.meta.env.PROD && 'serviceWorker' in navigator ? 'pending' : 'none',
   toasts: [],
   showHelp: false,
   compareSplit: 0.5,

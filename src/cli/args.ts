@@ -29,6 +29,10 @@ const CommonSchema = z.object({
   maxMb: z.coerce.number().positive().optional().describe('Largest input file in MB (default 64)'),
   maxMegapixels: z.coerce.number().positive().optional().describe('Largest input in megapixels (default 48)'),
   maxSide: z.coerce.number().int().positive().optional().describe('Largest input width or height in pixels (default 12000)'),
+  allowMissingModels: z
+    .boolean()
+    .default(false)
+    .describe('Exit 0 even when a model failed verification and the others were used (the record still warns)'),
 });
 
 export const DetectOptionsSchema = CommonSchema.describe('unmark detect');
@@ -80,7 +84,7 @@ export type ParsedArgs =
   | { command: 'learn'; inputs: string[]; options: LearnCliOptions };
 
 /** Flags that take no value; every other flag takes exactly one. */
-const BOOLEAN_FLAGS = new Set(['json', 'maskOut', 'help', 'version', 'sharedMark', 'noRepeats']);
+const BOOLEAN_FLAGS = new Set(['json', 'maskOut', 'allowMissingModels', 'help', 'version', 'sharedMark', 'noRepeats']);
 const FLAGS: Record<Command, Set<string>> = {
   detect: new Set([...Object.keys(DetectOptionsSchema.shape), 'help']),
   remove: new Set([...Object.keys(RemoveOptionsSchema.shape), 'help']),
@@ -161,7 +165,8 @@ Usage:
 
 Inputs are files, folders (recursive; .jpg .jpeg .png .webp) or quoted globs
 ("photos/**/*.jpg"). Outputs mirror the inputs' relative paths under --out.
-Exit codes: 0 all files done, 1 some file failed, 2 usage error.`,
+Exit codes: 0 all files done, 1 some file failed (or a model failed its check,
+unless --allow-missing-models), 2 usage error.`,
   detect: `unmark detect <inputs…> --out DIR [options]
 
 Writes one mask per input to DIR/<relative path stem>.png (8-bit grey, white =
@@ -174,7 +179,10 @@ Options:
   --json               one JSON record per file on stdout
   --backend B          wasm (default) | node-cpu (needs onnxruntime-node)
   --threads N          WASM threads (default ${defaultThreads})
-  --models DIR         folder with manifest.json (default public/models)`,
+  --models DIR         folder with manifest.json (default public/models)
+  --allow-missing-models
+                       exit 0 when a model failed its check but others
+                       worked (each record still lists it under "warnings")`,
   remove: `unmark remove <inputs…> --out DIR [options]
 
 Options:
@@ -206,6 +214,9 @@ Options:
   --backend B          wasm (default) | node-cpu (needs onnxruntime-node)
   --threads N          WASM threads (default ${defaultThreads})
   --models DIR         folder with manifest.json (default public/models)
+  --allow-missing-models
+                       exit 0 when a model failed its check but others
+                       worked (each record still lists it under "warnings")
 
 Semi-transparent marks are removed by inverting the blend where the mark is
 known (repeats, --shared-mark, --mark) or where one colour fits a region;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from './args';
 import { compileGlob, expandInputs } from './inputs';
-import { applyTemplate, maskPathFor, planDetect, planRemove } from './outputs';
+import { applyTemplate, checkOutputName, maskPathFor, planDetect, planRemove } from './outputs';
 
 let dir: string;
 const at = (...p: string[]) => path.join(dir, ...p);
@@ -92,5 +92,29 @@ describe('planning outputs', () => {
     const twins = expandInputs([at('p/a.jpg'), at('q/a.jpg')]);
     expect(() => planRemove(twins, { ...opts, out: at('o') })).toThrow(/same output/);
     expect(() => planRemove(twins, { ...opts, out: at('p/a.jpg') })).toThrow(/not a folder/);
+  });
+});
+
+describe('outputs stay inside --out (issue 11, item 8)', () => {
+  it("refuses a stem of '..' or '.' with --name '{stem}' before anything is written", async () => {
+    await mkdir(at('dots'), { recursive: true });
+    await writeFile(at('dots/...png'), 'x'); // stem '..'
+    await writeFile(at('dots/..png'), 'x'); // stem '.'
+    for (const f of ['...png', '..png']) {
+      const inputs = expandInputs([at('dots', f)]);
+      expect(() => planRemove(inputs, { out: at('dots-out'), format: 'png', name: '{stem}', maskOut: false })).toThrow(/outside --out/);
+    }
+    // The default name is fine: '..-clean.png' is a file inside --out.
+    const ok = planRemove(expandInputs([at('dots/...png')]), { out: at('dots-out'), format: 'png', name: '{stem}-clean.{ext}', maskOut: false });
+    expect(path.dirname(ok[0].output)).toBe(at('dots-out'));
+  });
+});
+
+describe('checkOutputName (issue 11, item 7)', () => {
+  it('accepts 255 bytes and refuses 256 with E_OUTPUT_NAME, counting UTF-8 bytes', () => {
+    expect(() => checkOutputName(at('o', `${'a'.repeat(251)}.png`))).not.toThrow();
+    expect(() => checkOutputName(at('o', `${'a'.repeat(252)}.png`))).toThrow(expect.objectContaining({ code: 'E_OUTPUT_NAME' }));
+    // 100 × 'é' is 200 bytes: 60 more ASCII bytes pass the limit although it is 164 characters.
+    expect(() => checkOutputName(at('o', `${'é'.repeat(100)}${'a'.repeat(56)}.png`))).toThrow(expect.objectContaining({ code: 'E_OUTPUT_NAME' }));
   });
 });

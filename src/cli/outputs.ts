@@ -6,6 +6,7 @@
  */
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { WmError } from '../engine/errors';
 import type { ImageFormat } from '../engine/types';
 import { UsageError } from './args';
 import type { InputFile } from './inputs';
@@ -62,6 +63,7 @@ export function planDetect(inputs: readonly InputFile[], out: string): PlannedFi
     const { dir, stem } = splitName(input.rel);
     return { input, output: path.join(outDir, dir, `${stem}.png`), format: 'png' as const };
   });
+  checkInside(plan, outDir);
   checkPlan(plan, []);
   return plan;
 }
@@ -97,8 +99,48 @@ export function planRemove(inputs: readonly InputFile[], opts: RemovePlanOptions
       maskInput: maskFile ?? (maskDir ? maskPathFor(maskDir, input.rel) : undefined),
     };
   });
+  checkInside(plan, outDir);
   checkPlan(plan, plan.flatMap((p) => (p.maskInput ? [p.maskInput] : [])));
   return plan;
+}
+
+/**
+ * Every planned output must land strictly inside --out. An input whose stem
+ * is `..` or `.` (a file named `...png`, with --name '{stem}') would otherwise
+ * write beside or above it (issue 11, item 8). Checked before anything is written.
+ */
+export function checkInside(plan: readonly PlannedFile[], outDir: string): void {
+  for (const p of plan) {
+    for (const target of [p.output, p.maskOutput]) {
+      if (!target) continue;
+      const rel = path.relative(outDir, canonical(target));
+      if (rel === '' || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) {
+        throw new UsageError(
+          `Refusing to write outside --out: ${p.input.abs} would be written to ${path.resolve(target)}. Rename the file or choose another --name.`,
+        );
+      }
+    }
+  }
+}
+
+/** Longest file name most file systems take (NAME_MAX), in bytes of UTF-8. */
+export const NAME_MAX_BYTES = 255;
+/** Longest path Linux takes (PATH_MAX), in bytes. */
+export const PATH_MAX_BYTES = 4095;
+
+/** Refuses, for this file only, an output whose name the file system cannot hold. */
+export function checkOutputName(file: string): void {
+  const name = path.basename(file);
+  const bytes = Buffer.byteLength(name, 'utf8');
+  if (bytes > NAME_MAX_BYTES) {
+    throw new WmError(
+      'E_OUTPUT_NAME',
+      `The output name would be ${bytes} bytes long (${name.slice(0, 40)}…); file systems take at most ${NAME_MAX_BYTES}. Shorten the input name or use --name.`,
+    );
+  }
+  if (Buffer.byteLength(file, 'utf8') > PATH_MAX_BYTES) {
+    throw new WmError('E_OUTPUT_NAME', `The output path would be longer than ${PATH_MAX_BYTES} bytes; use a shorter --out.`);
+  }
 }
 
 /** Refuse any plan that writes over an input or a mask, or writes one path twice. */

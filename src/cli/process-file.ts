@@ -4,7 +4,7 @@
  * detect → detectionToMask → removeMarks → encode. Nothing here touches
  * pixels; the CLI only adds files, timings and records.
  */
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { detect, detectionToMask } from '../engine/detect';
 import { toSerializedError, WmError, type SerializedError } from '../engine/errors';
@@ -13,10 +13,11 @@ import { countMasked, createMask, dilateMask } from '../engine/mask';
 import { removeWithMarks, type RegionRecord } from '../engine/mark';
 import type { Remover } from '../engine/remove';
 import type { Mask, Rect, RegionKind } from '../engine/types';
+import { checkFileSize } from '../engine/validate';
 import { decodeImage, decodeMask, encodeImage, encodeMaskPng } from '../platform/node/codec';
-import type { LoadedModels } from '../runtime/models';
+import type { LoadedModels, ModelLoadError } from '../runtime/models';
 import type { MarkRecord, MarkSource } from './marks';
-import type { PlannedFile } from './outputs';
+import { checkOutputName, type PlannedFile } from './outputs';
 
 /** `models` is loading and verifying the models; only the first file that needs them pays it. */
 export type Stage = 'decode' | 'models' | 'marks' | 'detect' | 'remove' | 'encode';
@@ -51,6 +52,12 @@ export interface FileRecord {
   /** Each removed region and the method that removed it. */
   regions?: RegionRecord[];
   error?: Pick<SerializedError, 'code' | 'message'>;
+  /**
+   * Models that failed verification or loading while others worked, so the
+   * result may differ from a full run (e.g. one detector of two). Present only
+   * when there are some; the batch then exits 1 unless --allow-missing-models.
+   */
+  warnings?: Array<Pick<ModelLoadError, 'code' | 'message' | 'modelId'>>;
 }
 
 export interface PipelineContext {
@@ -100,6 +107,7 @@ async function detectMask(
   signal?: AbortSignal,
 ): Promise<Mask> {
   const models = await timer.time('models', () => ctx.models());
+  noteModelErrors(record, models, 'detector');
   if (models.detectors.length === 0) {
     const why = models.errors[0];
     throw new WmError(why?.code ?? 'E_MODEL_MISSING', why?.message ?? 'No detector model is installed.');
@@ -112,11 +120,29 @@ async function detectMask(
   });
 }
 
+/** Size first (stat), so a file over the limit is refused without reading it; then the bytes. */
+async function readInput(file: string, limits: Limits): Promise<Uint8Array> {
+  checkFileSize((await stat(file)).size, limits);
+  return readFile(file);
+}
+
+/** Record the models of `role` that could not be used, when others of that role worked. */
+function noteModelErrors(record: FileRecord, models: LoadedModels, role: 'detector' | 'remover'): void {
+  const usable = role === 'detector' ? models.detectors : models.removers;
+  if (usable.length === 0) return; // then it is this file's error, not a warning
+  const failed = models.errors.filter((e) => e.role === role || e.role === undefined);
+  if (failed.length === 0) return;
+  const seen = new Set((record.warnings ?? []).map((w) => w.modelId));
+  const add = failed.filter((e) => !seen.has(e.modelId)).map((e) => ({ code: e.code, message: e.message, modelId: e.modelId }));
+  record.warnings = [...(record.warnings ?? []), ...add];
+}
+
 export async function detectFile(job: PlannedFile, ctx: PipelineContext, signal?: AbortSignal): Promise<FileRecord> {
   const record: FileRecord = { file: ctx.display(job.input.abs), output: null, status: 'failed', timings: {}, detections: [] };
   const timer = new Timer();
   try {
-    const { image } = await timer.time('decode', async () => decodeImage(await readFile(job.input.abs), ctx.limits));
+    checkOutputName(job.output);
+    const { image } = await timer.time('decode', async () => decodeImage(await readInput(job.input.abs, ctx.limits), ctx.limits));
     record.width = image.width;
     record.height = image.height;
     const mask = await detectMask(ctx, image, record, timer, signal);
@@ -136,7 +162,9 @@ export async function removeFile(job: PlannedFile, ctx: RemoveContext, signal?: 
   if (job.maskOutput) record.maskOutput = null;
   const timer = new Timer();
   try {
-    const { image } = await timer.time('decode', async () => decodeImage(await readFile(job.input.abs), ctx.limits));
+    checkOutputName(job.output);
+    if (job.maskOutput) checkOutputName(job.maskOutput);
+    const { image } = await timer.time('decode', async () => decodeImage(await readInput(job.input.abs, ctx.limits), ctx.limits));
     record.width = image.width;
     record.height = image.height;
     const marks = ctx.markSource ? await timer.time('marks', async () => ctx.markSource!.forImage(image, index, signal)) : { known: [], records: [] };
@@ -159,7 +187,7 @@ export async function removeFile(job: PlannedFile, ctx: RemoveContext, signal?: 
       record.timings = timer.finish();
       return record;
     }
-    const remover = ctx.method === 'telea' ? ({ kind: 'telea' } as const) : await timer.time('models', () => resolveRemover(ctx));
+    const remover = ctx.method === 'telea' ? ({ kind: 'telea' } as const) : await timer.time('models', () => resolveRemover(ctx, record));
     record.method = remover.kind;
     const result = await timer.time('remove', () =>
       removeWithMarks(image, record.maskedPixels ? mask : null, marks.known, remover, { limitMarksToMask: Boolean(job.maskInput), oneColour: ctx.oneColour, onProgress: ctx.onTiles }, signal),
@@ -187,8 +215,9 @@ export async function removeFile(job: PlannedFile, ctx: RemoveContext, signal?: 
   return record;
 }
 
-async function resolveRemover(ctx: RemoveContext): Promise<Remover> {
+async function resolveRemover(ctx: RemoveContext, record: FileRecord): Promise<Remover> {
   const models = await ctx.models();
+  noteModelErrors(record, models, 'remover');
   const runner = models.removers[0];
   if (!runner) {
     const why = models.errors.find((e) => e.code !== 'E_MODEL_MISSING') ?? models.errors[0];
@@ -201,25 +230,36 @@ async function resolveRemover(ctx: RemoveContext): Promise<Remover> {
 }
 
 async function readMask(file: string, limits: Limits): Promise<Mask> {
-  let bytes: Buffer;
+  let size: number;
   try {
-    bytes = await readFile(file);
+    size = (await stat(file)).size;
   } catch (e) {
     throw new WmError('E_BAD_OPTION', `No mask at ${file} (${(e as NodeJS.ErrnoException).code ?? 'unreadable'}).`, { cause: e });
   }
-  return decodeMask(bytes, limits.maxPixels);
+  // A mask is an image too: the same size limit, checked before reading.
+  checkFileSize(size, limits);
+  return decodeMask(await readFile(file), limits.maxPixels);
 }
 
-/** Write next to the target, then rename: a failed or interrupted run never leaves half a file. */
+let tmpSeq = 0;
+
+/**
+ * Write next to the target, then rename: a failed or interrupted run never
+ * leaves half a file. The temp name is short and fixed-length, so a target
+ * name near the file system's limit still has a temp name (issue 11, item 7:
+ * `<name>.<pid>.partial` failed with ENAMETOOLONG on a 239-character name).
+ */
 export async function writeAtomic(file: string, bytes: Uint8Array): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.partial`;
+  const tmp = path.join(path.dirname(file), `.unmark-${process.pid}-${++tmpSeq}.partial`);
   try {
     await writeFile(tmp, bytes);
     await rename(tmp, file);
   } catch (e) {
     await rm(tmp, { force: true });
-    throw new WmError('E_ENCODE_FAILED', `Could not write ${file}: ${(e as Error).message}`, { cause: e });
+    const errno = (e as NodeJS.ErrnoException).code;
+    const code = errno === 'ENAMETOOLONG' ? 'E_OUTPUT_NAME' : 'E_ENCODE_FAILED';
+    throw new WmError(code, `Could not write ${file}: ${(e as Error).message}`, { cause: e });
   }
 }
 

@@ -116,9 +116,16 @@ export async function runBatch(args: BatchArgs, plan: readonly PlannedFile[]): P
   } finally {
     process.off('SIGINT', onSigint);
   }
+  const unusable = new Map<string, string>();
+  for (const r of records) for (const w of r.warnings ?? []) unusable.set(w.modelId ?? w.code, `${w.code}: ${w.message}`);
+  for (const why of unusable.values()) {
+    reporter.note(`warning: a model was not used, results may differ from a full run. ${why}`);
+  }
   reporter.finish(records, performance.now() - t0);
   if (abort.signal.aborted) return EXIT_INTERRUPTED;
-  return records.some((r) => r.status === 'failed') ? EXIT_FAILED : EXIT_OK;
+  if (records.some((r) => r.status === 'failed')) return EXIT_FAILED;
+  // A corrupt model must not pass silently (issue 11, item 2): opt out explicitly.
+  return unusable.size > 0 && !opts.allowMissingModels ? EXIT_FAILED : EXIT_OK;
 }
 
 /** 'model' when the manifest lists a remover it recommends (as the app preselects), else 'telea'. Reads only the manifest. */

@@ -17,6 +17,12 @@ export const ErrorCodes = {
   E_MARK_SIZE_MISMATCH: 'validation',
   E_MARK_INVALID: 'validation',
   E_MARK_NOT_FOUND: 'processing',
+  /** An animated PNG or WebP: only still images are edited, never silently their first frame. */
+  E_ANIMATED: 'validation',
+  /** An output path that cannot be written: a name too long, or one that leaves --out. */
+  E_OUTPUT_NAME: 'validation',
+  /** Opening this image would go past the app's memory budget. */
+  E_MEMORY_BUDGET: 'validation',
   // Models: manifest, download, integrity.
   E_MANIFEST_INVALID: 'model',
   E_MODEL_FETCH: 'model',
@@ -26,6 +32,8 @@ export const ErrorCodes = {
   // Backends: ONNX Runtime could not start or run.
   E_BACKEND_INIT: 'backend',
   E_BACKEND_RUN: 'backend',
+  /** The inference worker died (an uncaught error, no answer); it is restarted. */
+  E_WORKER_CRASHED: 'backend',
   // Processing: our own pipeline failed.
   E_PROCESSING: 'processing',
   E_EMPTY_MASK: 'processing',

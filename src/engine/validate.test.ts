@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { WmError } from './errors';
 import { DEFAULT_LIMITS, MIN_LIMITS, type Limits } from './limits';
-import { readHeader, sniffFormat, validateInput } from './validate';
+import { checkFileSize, readHeader, sniffFormat, validateInput } from './validate';
 
 const enc = (s: string): number[] => [...s].map((c) => c.charCodeAt(0));
 const be16 = (v: number): number[] => [(v >> 8) & 255, v & 255];
@@ -111,7 +111,7 @@ describe('sniffFormat', () => {
 describe('readHeader', () => {
   it('reads PNG size and alpha from the colour type or tRNS', () => {
     expect(readHeader(png(640, 480, 2))).toEqual({
-      format: 'png', width: 640, height: 480, orientation: 1, displayWidth: 640, displayHeight: 480, hasAlpha: false,
+      format: 'png', width: 640, height: 480, orientation: 1, displayWidth: 640, displayHeight: 480, hasAlpha: false, frames: 1, cmyk: false, hasIcc: false,
     });
     expect(readHeader(png(3, 5, 6)).hasAlpha).toBe(true);
     expect(readHeader(png(3, 5, 3, pngChunk('PLTE', [0, 0, 0]))).hasAlpha).toBe(false);
@@ -121,7 +121,7 @@ describe('readHeader', () => {
   it('reads JPEG SOF size and EXIF orientation in both byte orders', () => {
     const rotated = readHeader(jpeg(4000, 3000, { orientation: 6 }));
     expect(rotated).toEqual({
-      format: 'jpeg', width: 4000, height: 3000, orientation: 6, displayWidth: 3000, displayHeight: 4000, hasAlpha: false,
+      format: 'jpeg', width: 4000, height: 3000, orientation: 6, displayWidth: 3000, displayHeight: 4000, hasAlpha: false, frames: 1, cmyk: false, hasIcc: false,
     });
     const le = readHeader(jpeg(120, 80, { orientation: 8, littleEndian: true }));
     expect([le.orientation, le.displayWidth, le.displayHeight]).toEqual([8, 80, 120]);
@@ -225,5 +225,26 @@ describe('validateInput', () => {
   it('reports truncation before dimensions', () => {
     const p = png(100000, 100000);
     expect(errorOf(() => validateInput(p.slice(0, p.length - 12), limits)).code).toBe('E_TRUNCATED');
+  });
+});
+
+describe('animated images (issue 11)', () => {
+  it('refuses an APNG with more than one frame and an animated WebP with E_ANIMATED', () => {
+    const actl = (frames: number) => pngChunk('acTL', [...be32(frames), ...be32(0)]);
+    expect(readHeader(png(8, 8, 6, actl(3))).frames).toBe(3);
+    expect(() => validateInput(png(8, 8, 6, actl(3)), DEFAULT_LIMITS)).toThrow(expect.objectContaining({ code: 'E_ANIMATED' }));
+    // A one-frame APNG is a still image.
+    expect(validateInput(png(8, 8, 6, actl(1)), DEFAULT_LIMITS).frames).toBe(1);
+    const anim = webpVp8x(8, 8, false);
+    anim[20] |= 0x02; // VP8X animation flag
+    expect(() => validateInput(anim, DEFAULT_LIMITS)).toThrow(expect.objectContaining({ code: 'E_ANIMATED' }));
+  });
+});
+
+describe('checkFileSize (issue 11, item 4)', () => {
+  it('refuses by size alone, before any byte is read', () => {
+    expect(() => checkFileSize(3 * 1024 ** 3, DEFAULT_LIMITS)).toThrow(expect.objectContaining({ code: 'E_FILE_TOO_LARGE' }));
+    expect(() => checkFileSize(0, DEFAULT_LIMITS)).toThrow(expect.objectContaining({ code: 'E_EMPTY_FILE' }));
+    expect(() => checkFileSize(DEFAULT_LIMITS.maxBytes, DEFAULT_LIMITS)).not.toThrow();
   });
 });

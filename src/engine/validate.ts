@@ -4,6 +4,8 @@
  * headers, so an oversized or broken file is refused without decoding it.
  */
 import { WmError } from './errors';
+import { ascii, corrupt, exifOrientation, FORMAT_NAMES, truncated, u16le, u24le, u32be, u32le, type RawHeader } from './header-bytes';
+import { jpegHasEnd, readJpeg } from './jpeg-header';
 import type { Limits } from './limits';
 import type { ImageFormat } from './types';
 
@@ -17,9 +19,14 @@ export interface ImageHeader {
   displayWidth: number;
   displayHeight: number;
   hasAlpha: boolean | null;
+  /** Frames in an animated PNG (acTL) or WebP (ANIM); 1 for a still image. */
+  frames: number;
+  /** JPEG with four colour components (CMYK or YCCK). */
+  cmyk: boolean;
+  /** An embedded ICC profile: JPEG APP2 ICC_PROFILE, WebP VP8X ICC flag. PNG iCCP is not applied (false). */
+  hasIcc: boolean;
 }
 
-const FORMAT_NAMES: Record<ImageFormat, string> = { jpeg: 'JPEG', png: 'PNG', webp: 'WebP' };
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 export function sniffFormat(bytes: Uint8Array): ImageFormat | null {
@@ -42,14 +49,26 @@ export function readHeader(bytes: Uint8Array): ImageHeader {
     displayWidth: swap ? raw.height : raw.width,
     displayHeight: swap ? raw.width : raw.height,
     hasAlpha: raw.hasAlpha,
+    frames: raw.frames ?? 1,
+    cmyk: raw.cmyk ?? false,
+    hasIcc: raw.hasIcc ?? false,
   };
 }
 
-export function validateInput(bytes: Uint8Array, limits: Limits): ImageHeader {
-  if (bytes.length === 0) throw new WmError('E_EMPTY_FILE', 'This file is empty.');
-  if (bytes.length > limits.maxBytes) {
-    throw new WmError('E_FILE_TOO_LARGE', `This file is ${formatBytes(bytes.length)}; the limit is ${formatBytes(limits.maxBytes)}.`);
+/**
+ * The size check alone, from a stat or File.size, so that an oversized file is
+ * refused before a single byte is read (issue 11, item 4: a 1.5 GB file used
+ * to take 8 s and 1.6 GB of memory to be refused, a 3 GB one failed to read).
+ */
+export function checkFileSize(size: number, limits: Pick<Limits, 'maxBytes'>): void {
+  if (size === 0) throw new WmError('E_EMPTY_FILE', 'This file is empty.');
+  if (size > limits.maxBytes) {
+    throw new WmError('E_FILE_TOO_LARGE', `This file is ${formatBytes(size)}; the limit is ${formatBytes(limits.maxBytes)}.`);
   }
+}
+
+export function validateInput(bytes: Uint8Array, limits: Limits): ImageHeader {
+  checkFileSize(bytes.length, limits);
   const format = sniffFormat(bytes);
   const accepted = joinNames(limits.formats.map((f) => FORMAT_NAMES[f]));
   if (!format) throw new WmError('E_UNSUPPORTED_FORMAT', `This file is not a ${accepted} image.`);
@@ -60,6 +79,12 @@ export function validateInput(bytes: Uint8Array, limits: Limits): ImageHeader {
   const complete = format === 'jpeg' ? jpegHasEnd(bytes) : format === 'png' ? pngHasEnd(bytes) : webpIsComplete(bytes);
   if (!complete) {
     throw new WmError('E_TRUNCATED', `This ${FORMAT_NAMES[format]} file is incomplete: it ends before the image does. Was the download or copy interrupted?`);
+  }
+  if (header.frames > 1) {
+    throw new WmError(
+      'E_ANIMATED',
+      `This is an animated ${FORMAT_NAMES[format]} (${header.frames} frames). Only still images can be edited; export the frame you want as a still image first.`,
+    );
   }
   const { width: w, height: h } = header;
   if (w <= 0 || h <= 0) {
@@ -83,138 +108,6 @@ export function validateInput(bytes: Uint8Array, limits: Limits): ImageHeader {
   return header;
 }
 
-interface RawHeader {
-  width: number;
-  height: number;
-  orientation: number;
-  hasAlpha: boolean | null;
-}
-
-function truncated(format: ImageFormat): WmError {
-  return new WmError('E_TRUNCATED', `This ${FORMAT_NAMES[format]} file ends inside its header.`);
-}
-
-function corrupt(format: ImageFormat, why: string): WmError {
-  return new WmError('E_UNSUPPORTED_FORMAT', `This ${FORMAT_NAMES[format]} file is damaged: ${why}.`);
-}
-
-// ---- JPEG -----------------------------------------------------------------
-
-/** Markers with no length field: TEM, RST0-7, SOI, EOI. */
-function isStandalone(m: number): boolean {
-  return m === 0x01 || (m >= 0xd0 && m <= 0xd9);
-}
-
-/** SOF0-SOF15 except DHT (C4), JPG (C8) and DAC (CC). */
-function isSof(m: number): boolean {
-  return m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc;
-}
-
-function readJpeg(b: Uint8Array): RawHeader {
-  let pos = 2;
-  let orientation = 1;
-  let size: { width: number; height: number } | null = null;
-  while (pos < b.length) {
-    if (b[pos] !== 0xff) {
-      if (size) break;
-      throw corrupt('jpeg', `expected a marker at byte ${pos}`);
-    }
-    // Any number of 0xFF fill bytes may precede a marker.
-    while (pos < b.length && b[pos] === 0xff) pos++;
-    if (pos >= b.length) break;
-    const marker = b[pos++];
-    if (isStandalone(marker)) {
-      if (marker === 0xd9 && !size) throw corrupt('jpeg', 'it ends before its frame header');
-      if (marker === 0xd9) break;
-      continue;
-    }
-    if (pos + 2 > b.length) break;
-    const len = (b[pos] << 8) | b[pos + 1];
-    if (len < 2) throw corrupt('jpeg', 'a segment has an impossible length');
-    const start = pos + 2;
-    const end = pos + len;
-    if (marker === 0xda) {
-      // Start of scan: the headers are over.
-      if (!size) throw corrupt('jpeg', 'the image data starts before the frame header');
-      break;
-    }
-    if (end > b.length) break;
-    if (marker === 0xe1 && orientation === 1 && len >= 8 && ascii(b, start, 4) === 'Exif' && b[start + 4] === 0 && b[start + 5] === 0) {
-      orientation = exifOrientation(b, start + 6, end);
-    } else if (isSof(marker) && !size) {
-      if (len < 8) throw corrupt('jpeg', 'the frame header is too short');
-      size = { height: (b[start + 1] << 8) | b[start + 2], width: (b[start + 3] << 8) | b[start + 4] };
-    }
-    pos = end;
-  }
-  if (!size) throw truncated('jpeg');
-  return { ...size, orientation, hasAlpha: false };
-}
-
-/**
- * Orientation (tag 0x0112) from IFD0 of a TIFF structure in b[base, end). Broken
- * EXIF is common and harmless for us, so any inconsistency yields 1, not an error.
- */
-function exifOrientation(b: Uint8Array, base: number, end: number): number {
-  if (base + 8 > end) return 1;
-  const order = ascii(b, base, 2);
-  if (order !== 'II' && order !== 'MM') return 1;
-  const le = order === 'II';
-  const u16 = (o: number): number => (le ? b[o] | (b[o + 1] << 8) : (b[o] << 8) | b[o + 1]);
-  const u32 = (o: number): number => (le ? (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16)) + b[o + 3] * 0x1000000 : b[o] * 0x1000000 + ((b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]));
-  if (u16(base + 2) !== 42) return 1;
-  const ifd = base + u32(base + 4);
-  if (ifd + 2 > end) return 1;
-  const count = u16(ifd);
-  for (let i = 0; i < count; i++) {
-    const e = ifd + 2 + i * 12;
-    if (e + 12 > end) return 1;
-    if (u16(e) !== 0x0112) continue;
-    // SHORT (3) is the spec; some writers use LONG (4).
-    const type = u16(e + 2);
-    const v = type === 3 ? u16(e + 8) : type === 4 ? u32(e + 8) : 0;
-    return v >= 1 && v <= 8 ? v : 1;
-  }
-  return 1;
-}
-
-/**
- * True when the JPEG has its EOI. Fast path: FF D9 at the end, after any zero
- * padding. Otherwise walk the segments and entropy-coded data to find EOI, so
- * data appended after it (motion photos, vendor trailers) is not mistaken for
- * truncation.
- */
-function jpegHasEnd(b: Uint8Array): boolean {
-  let e = b.length;
-  while (e > 0 && b[e - 1] === 0x00) e--;
-  if (e >= 4 && b[e - 2] === 0xff && b[e - 1] === 0xd9) return true;
-  let pos = 2;
-  while (pos < b.length) {
-    if (b[pos] !== 0xff) return false;
-    while (pos < b.length && b[pos] === 0xff) pos++;
-    if (pos >= b.length) return false;
-    const marker = b[pos++];
-    if (marker === 0xd9) return true;
-    if (isStandalone(marker)) continue;
-    if (pos + 2 > b.length) return false;
-    pos += (b[pos] << 8) | b[pos + 1];
-    if (pos > b.length) return false;
-    if (marker !== 0xda) continue;
-    // Entropy-coded data: FF 00 is a stuffed byte and FF D0-D7 a restart marker.
-    while (pos < b.length) {
-      if (b[pos] !== 0xff) {
-        pos++;
-        continue;
-      }
-      const next = b[pos + 1];
-      if (next === 0x00 || (next >= 0xd0 && next <= 0xd7)) pos += 2;
-      else if (next === 0xff) pos++;
-      else break;
-    }
-  }
-  return false;
-}
-
 // ---- PNG ------------------------------------------------------------------
 
 function readPng(b: Uint8Array): RawHeader {
@@ -226,16 +119,19 @@ function readPng(b: Uint8Array): RawHeader {
   // Colour types 4 and 6 carry alpha; the others only via a tRNS chunk before IDAT.
   let hasAlpha = colourType === 4 || colourType === 6;
   let orientation = 1;
+  let frames = 1;
   let pos = 33;
   while (pos + 8 <= b.length) {
     const len = u32be(b, pos);
     const type = ascii(b, pos + 4, 4);
     if (type === 'IDAT' || type === 'IEND') break;
     if (type === 'tRNS') hasAlpha = true;
+    // APNG: acTL before the first IDAT announces the frame count.
+    if (type === 'acTL' && len >= 8 && pos + 16 <= b.length) frames = Math.max(1, u32be(b, pos + 8));
     if (type === 'eXIf' && pos + 8 + len <= b.length) orientation = exifOrientation(b, pos + 8, pos + 8 + len);
     pos += 12 + len;
   }
-  return { width, height, orientation, hasAlpha };
+  return { width, height, orientation, hasAlpha, frames };
 }
 
 /** Walks the chunk lengths to IEND; a file cut short runs out of bytes first. */
@@ -277,6 +173,9 @@ function readWebp(b: Uint8Array): RawHeader {
       height: u24le(b, d + 7) + 1,
       orientation: (b[d] & 0x08) !== 0 ? webpExifOrientation(b) : 1,
       hasAlpha: (b[d] & 0x10) !== 0,
+      hasIcc: (b[d] & 0x20) !== 0,
+      // The animation flag; the frames are ANMF chunks, counted for the message.
+      frames: (b[d] & 0x02) !== 0 ? Math.max(2, countChunks(b, 'ANMF')) : 1,
     };
   }
   throw corrupt('webp', `the first chunk is '${ascii(b, 12, 4)}', not VP8, VP8L or VP8X`);
@@ -303,34 +202,20 @@ function webpExifOrientation(b: Uint8Array): number {
   return 1;
 }
 
+function countChunks(b: Uint8Array, type: string): number {
+  let n = 0;
+  for (let pos = 12; pos + 8 <= b.length; ) {
+    const len = u32le(b, pos + 4);
+    if (ascii(b, pos, 4) === type) n++;
+    pos += 8 + len + (len & 1);
+  }
+  return n;
+}
+
 function webpIsComplete(b: Uint8Array): boolean {
   // RIFF size counts from byte 8; writers pad odd sizes, so one byte short is tolerated.
   const riffEnd = 8 + u32le(b, 4);
   return riffEnd <= b.length + ((riffEnd & 1) === 1 ? 1 : 0);
-}
-
-// ---- helpers --------------------------------------------------------------
-
-function ascii(b: Uint8Array, at: number, n: number): string {
-  let s = '';
-  for (let i = 0; i < n && at + i < b.length; i++) s += String.fromCharCode(b[at + i]);
-  return s;
-}
-
-function u32be(b: Uint8Array, o: number): number {
-  return b[o] * 0x1000000 + ((b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]);
-}
-
-function u32le(b: Uint8Array, o: number): number {
-  return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16)) + b[o + 3] * 0x1000000;
-}
-
-function u24le(b: Uint8Array, o: number): number {
-  return b[o] | (b[o + 1] << 8) | (b[o + 2] << 16);
-}
-
-function u16le(b: Uint8Array, o: number): number {
-  return b[o] | (b[o + 1] << 8);
 }
 
 /** "12.3 MB" with binary megabytes, matching how the limits are written (10 × 1024²). */

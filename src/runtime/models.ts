@@ -21,12 +21,18 @@ export interface ModelProgress {
   phase: 'download' | 'verify' | 'session' | 'ready';
 }
 
+/** Why one model of the manifest cannot be used. */
+export interface ModelLoadError extends SerializedError {
+  modelId?: string;
+  role?: ModelEntry['role'];
+}
+
 export interface LoadedModels {
   manifest: Manifest;
   detectors: OrtRunner[];
   removers: OrtRunner[];
   /** Models that could not be used, with the reason. The rest still work. */
-  errors: SerializedError[];
+  errors: ModelLoadError[];
 }
 
 export async function loadModels(
@@ -44,7 +50,7 @@ export async function loadModels(
   }
   const detectors: OrtRunner[] = [];
   const removers: OrtRunner[] = [];
-  const errors: SerializedError[] = [];
+  const errors: ModelLoadError[] = [];
   const ordered = [...manifest.models].sort((a, b) => b.priority - a.priority);
   // Sequential: one big download at a time keeps progress meaningful and memory flat.
   for (const entry of ordered) {
@@ -61,7 +67,7 @@ export async function loadModels(
       report('ready', bytes.byteLength);
       (entry.role === 'detector' ? detectors : removers).push(runner);
     } catch (e) {
-      errors.push(toSerializedError(e));
+      errors.push({ ...toSerializedError(e), modelId: entry.id, role: entry.role });
     }
   }
   return { manifest, detectors, removers, errors };

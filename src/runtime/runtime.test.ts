@@ -60,8 +60,13 @@ describe('verifyModelBytes', () => {
   });
 });
 
-/** A fake ORT whose WebGPU sessions fail to run, to exercise the fallback. */
-function fakeOrt(log: string[], failWebGpuAt: 'create' | 'run' | 'never'): (b: Backend) => Promise<OrtModule> {
+/**
+ * A fake ORT whose WebGPU sessions fail to run, to exercise the fallback.
+ * `failWebGpuAt: number` loses the device at that WebGPU run (1-based) and
+ * every one after it, as a real device loss does.
+ */
+function fakeOrt(log: string[], failWebGpuAt: 'create' | 'run' | 'never' | number): (b: Backend) => Promise<OrtModule> {
+  let webGpuRuns = 0;
   return async (backend: Backend) =>
     ({
       Tensor: class {
@@ -80,6 +85,9 @@ function fakeOrt(log: string[], failWebGpuAt: 'create' | 'run' | 'never'): (b: B
             run: async (feeds: Record<string, { data: Float32Array; dims: number[] }>) => {
               log.push(`run:${ep}`);
               if (ep === 'webgpu' && failWebGpuAt === 'run') throw new Error('device lost');
+              if (ep === 'webgpu' && typeof failWebGpuAt === 'number' && ++webGpuRuns >= failWebGpuAt) {
+                throw new Error('GPUDevice was lost: the device was destroyed');
+              }
               const x = Object.values(feeds)[0];
               return { alpha: { location: 'cpu', type: 'float32', data: x.data.map((v) => v * 2), dims: x.dims, dispose() {} } };
             },
@@ -116,6 +124,24 @@ describe('loadModels', () => {
     expect(log).toEqual(['create:webgpu:webgpu', 'run:webgpu', 'create:wasm:wasm', 'run:wasm']);
     expect(fallbacks).toEqual(['det']);
     expect(models.detectors[0].backend).toBe('wasm');
+  });
+
+  it('fault: the WebGPU device lost in the middle of a run of tiles: that tile and the rest run on WASM, none lost', async () => {
+    const e = await entryFor('rem', 'remover', bytes);
+    const log: string[] = [];
+    const fallbacks: string[] = [];
+    const models = await loadModels(
+      source([e], { 'rem.onnx': bytes }),
+      { loadOrt: fakeOrt(log, 3), queue: new RunQueue(), onFallback: (id) => fallbacks.push(id) },
+      'webgpu',
+    );
+    const runner = models.removers[0];
+    // Five tiles queued at once, as removeMarks does; the device goes at the third.
+    const outs = await Promise.all([1, 2, 3, 4, 5].map((v) => runner.run({ image: { data: new Float32Array([v]), dims: [1, 1, 1, 1] } })));
+    expect(outs.map((o) => o.alpha.data[0])).toEqual([2, 4, 6, 8, 10]);
+    expect(log).toEqual(['create:webgpu:webgpu', 'run:webgpu', 'run:webgpu', 'run:webgpu', 'create:wasm:wasm', 'run:wasm', 'run:wasm', 'run:wasm']);
+    expect(fallbacks).toEqual(['rem']);
+    expect(runner.backend).toBe('wasm');
   });
 
   it('falls back when the WebGPU session cannot be created', async () => {

@@ -8,10 +8,10 @@ import { detect, detectionToMask, type Detection } from '../engine/detect';
 import { toSerializedError, WmError } from '../engine/errors';
 import { resolveLimits, type Limits } from '../engine/limits';
 import { applyMaskOp, type MaskOp } from '../engine/mask';
+import type { MemoryBudget } from '../engine/memory';
 import { removeMarks } from '../engine/remove';
 import type { ImageFormat, Mask, RgbaImage } from '../engine/types';
-import { validateInput } from '../engine/validate';
-import { decodeToRgba, encodeRgba, rgbaToBitmap } from '../platform/browser/codec';
+import { decodeFile, encodeRgba, rgbaToBitmap } from '../platform/browser/codec';
 import { httpModelSource } from '../platform/browser/fetch-model';
 import { loadModels, type LoadedModels } from '../runtime/models';
 import { RunQueue, type Backend as OrtBackend, type OrtModule } from '../runtime/ort-runner';
@@ -85,7 +85,15 @@ async function startRuntime(opts: InitOptions, onProgress?: (p: LoadProgress) =>
     }
     return p;
   };
-  const info: RuntimeInfo = { backend, threads, detectors: [], removers: [], removalMethods: ['telea'], defaultMethod: 'telea' };
+  const info: RuntimeInfo = {
+    backend,
+    threads,
+    detectors: [],
+    removers: [],
+    unavailable: [],
+    removalMethods: ['telea'],
+    defaultMethod: 'telea',
+  };
   const models = await loadModels(
     httpModelSource(opts.modelsUrl),
     {
@@ -100,6 +108,7 @@ async function startRuntime(opts: InitOptions, onProgress?: (p: LoadProgress) =>
     onProgress,
   );
   info.detectors = models.detectors.map((d) => d.entry.id);
+  info.unavailable = models.errors.map((e) => ({ modelId: e.modelId ?? '?', role: e.role ?? 'detector', code: e.code, message: e.message }));
   info.removers = models.removers.map((r) => r.entry.id);
   info.removalMethods = models.removers.length > 0 ? ['model', 'telea'] : ['telea'];
   info.defaultMethod = models.removers[0]?.entry.recommended ? 'model' : 'telea';
@@ -152,11 +161,10 @@ const api = {
     infoListener = listener;
   },
 
-  async decode(file: Blob, limits?: Partial<Limits>): Promise<DecodedInfo> {
+  /** `budget`: the app's memory guard; an image that would pass it is refused before decoding. */
+  async decode(file: Blob, limits?: Partial<Limits>, budget?: MemoryBudget): Promise<DecodedInfo> {
     return job(undefined, async () => {
-      const bytes = new Uint8Array(await file.arrayBuffer());
-      const header = validateInput(bytes, resolveLimits(limits));
-      const { image, bitmap } = await decodeToRgba(file);
+      const { image, header, bitmap } = await decodeFile(file, resolveLimits(limits), budget);
       const docId = newId('doc');
       docs.set(docId, { image, format: header.format });
       const info: DecodedInfo = {

@@ -18,10 +18,22 @@ export interface RuntimeInfo {
   /** Model ids by role, as loaded from the manifest. */
   detectors: string[];
   removers: string[];
+  /**
+   * Models of the manifest that failed to download, verify or start, while
+   * the others work. The UI must show them (issue 11, item 2).
+   */
+  unavailable: UnavailableModel[];
   /** 'telea' is always available as a classical fallback. */
   removalMethods: RemovalMethod[];
   /** The method the app should preselect: the learned remover if the manifest recommends it. */
   defaultMethod: RemovalMethod;
+}
+
+export interface UnavailableModel {
+  modelId: string;
+  role: 'detector' | 'remover';
+  code: SerializedError['code'];
+  message: string;
 }
 
 export interface LoadProgress {

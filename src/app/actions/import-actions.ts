@@ -2,7 +2,7 @@
 import { engine } from '../engine';
 import { addDocData, getDocData, removeDocData } from '../documents';
 import { reportError } from '../errors';
-import { limitsFromUrl } from '../limits';
+import { limitsFromUrl, memoryBudgetFromUrl } from '../limits';
 import { getUi, setStatus, update, type DocMeta } from '../store';
 import { cancelTaskFor } from './task';
 
@@ -23,7 +23,9 @@ export async function importFiles(files: readonly File[]): Promise<void> {
   for (const file of files) {
     let decodedId: string | null = null;
     try {
-      const info = await engine().decode(file, limitsFromUrl());
+      // Files are opened one after the other, so each sees the ones before it in the budget.
+      const openPixels = getUi().docs.reduce((sum, d) => sum + d.width * d.height, 0);
+      const info = await engine().decode(file, limitsFromUrl(), { openPixels, maxBytes: memoryBudgetFromUrl() });
       decodedId = info.docId;
       const { base, ext } = splitName(file.name || 'pasted-image');
       addDocData(info.docId, info.bitmap, ext);

@@ -44,7 +44,10 @@ export function startRuntime(): () => void {
       .then((info) => {
         applyInfo(info);
         update('ui', { modelsReady: true, modelProgress: null });
-        if (getUi().statusText === 'Loading models…') setStatus('idle', 'Ready. Models are cached for offline use.');
+        if (getUi().statusText === 'Loading models…') {
+          const n = info.unavailable.length;
+          setStatus('idle', n === 0 ? 'Ready.' : `Ready, but ${n === 1 ? 'one model is' : `${n} models are`} not usable (see above).`);
+        }
       })
       .catch((e: unknown) => {
         update('ui', { modelProgress: null });

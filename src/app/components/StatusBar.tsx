@@ -1,15 +1,28 @@
 /** One line of status; data-state is what the end-to-end tests wait on. */
 import { useUi } from '../store';
 
+const OFFLINE_TEXT = {
+  pending: 'Preparing offline use…',
+  ready: 'Works offline',
+  unavailable: 'Offline use unavailable: the browser did not let us store the app (storage full?)',
+  none: '',
+} as const;
+
 export function StatusBar() {
   const status = useUi((s) => s.status);
   const text = useUi((s) => s.statusText);
+  const offline = useUi((s) => s.offline);
   return (
     <footer className="status-bar">
       <span className={`status-dot status-${status}`} aria-hidden="true" />
       <span data-testid="status" data-state={status} role="status">
         {text}
       </span>
+      {offline !== 'none' && (
+        <span className="offline-state" data-testid="offline-state" data-state={offline}>
+          {OFFLINE_TEXT[offline]}
+        </span>
+      )}
     </footer>
   );
 }

@@ -22,7 +22,14 @@ export function httpModelSource(baseUrl: string): ModelSource {
       let loaded = 0;
       const reader = res.body.getReader();
       for (;;) {
-        const { done, value } = await reader.read();
+        let chunk: ReadableStreamReadResult<Uint8Array>;
+        try {
+          chunk = await reader.read();
+        } catch (e) {
+          // The connection dropped mid-body: say so, with how far it got, under the download's code.
+          throw new WmError('E_MODEL_FETCH', `The download of ${entry.file} was interrupted after ${loaded} of ${entry.bytes} bytes. Reload to try again.`, { cause: e });
+        }
+        const { done, value } = chunk;
         if (done) break;
         if (loaded + value.byteLength > out.byteLength) {
           // Larger than the manifest says: keep reading into a growable copy so the size check reports it.

@@ -1,41 +1,61 @@
 /**
  * Decoding and encoding in Node with sharp (libvips). The counterpart of
- * platform/browser/codec.ts: bytes are validated by the engine first (magic
- * bytes, header, limits: the same rules as the browser), then decoded with the
- * EXIF orientation applied, as createImageBitmap's imageOrientation does.
+ * platform/browser/codec.ts: both go through the engine's decodeValidated
+ * (magic bytes, header, limits, JPEG scan check, then the decoded size against
+ * the header, and EXIF orientation applied by the engine), so both platforms
+ * accept and refuse the same files.
  */
 import sharp from 'sharp';
+import { cmykToRgba } from '../../engine/colour';
+import { decodeValidated, type PixelDecoder, type ValidatedImage } from '../../engine/decode';
 import { WmError } from '../../engine/errors';
 import type { Limits } from '../../engine/limits';
 import type { ImageFormat, Mask, RgbaImage } from '../../engine/types';
-import { validateInput } from '../../engine/validate';
 
-export type InputHeader = ReturnType<typeof validateInput>;
-
-export interface DecodedImage {
-  image: RgbaImage;
-  header: InputHeader;
-}
+export type DecodedImage = ValidatedImage;
 
 // libvips caches operations for repeated pipelines; a CLI decodes each file once.
 sharp.cache(false);
 
-/** Validate with the engine's rules, then decode to RGBA at full resolution. */
+/** Validate with the engine's rules, then decode to RGBA at full resolution, as stored (the engine orients). */
 export async function decodeImage(bytes: Uint8Array, limits: Limits): Promise<DecodedImage> {
-  const header = validateInput(bytes, limits);
-  const image = await decodeRgba(bytes, limits.maxPixels);
-  if (image.width * image.height > limits.maxPixels || image.width > limits.maxWidth || image.height > limits.maxHeight) {
-    // The header said otherwise (e.g. an EXIF rotation swapped the sides past a limit).
-    throw new WmError('E_DIMENSIONS_TOO_LARGE', `The image is ${image.width}×${image.height}, above the limits.`);
-  }
-  return { image, header };
+  const decoder: PixelDecoder = async (_, header) => ({
+    // A CMYK JPEG without a profile: the engine's formula, the browser's (engine/colour.ts).
+    image:
+      header.cmyk && !header.hasIcc
+        ? await decodeCmyk(bytes, limits.maxPixels)
+        : await decodeRgba(bytes, limits.maxPixels, { orient: false, ignoreIcc: !header.hasIcc }),
+    oriented: false,
+  });
+  return decodeValidated(bytes, limits, decoder);
 }
 
-/** Any image sharp reads → interleaved 8-bit sRGB RGBA. */
-export async function decodeRgba(bytes: Uint8Array, maxPixels: number): Promise<RgbaImage> {
+/** A CMYK image's stored ink values (libvips un-inverts Adobe CMYK), then cmykToRgba. */
+async function decodeCmyk(bytes: Uint8Array, maxPixels: number): Promise<RgbaImage> {
   try {
     const { data, info } = await sharp(bytes, { limitInputPixels: maxPixels })
-      .rotate() // EXIF orientation
+      .pipelineColourspace('cmyk')
+      .toColourspace('cmyk')
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 4) throw new Error(`expected 4 CMYK channels, got ${info.channels}`);
+    return cmykToRgba(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), info.width, info.height);
+  } catch (e) {
+    throw new WmError('E_DECODE_FAILED', `Could not decode the CMYK image: ${(e as Error).message}. The file may be damaged.`, { cause: e });
+  }
+}
+
+/**
+ * Any image sharp reads → interleaved 8-bit sRGB RGBA; an embedded ICC profile
+ * converts to sRGB through it unless `ignoreIcc` (engine/colour.ts has the
+ * policy: the engine's header says which profiles count). `orient: false` keeps the stored orientation (the engine applies
+ * it); tests use the default, sharp's own rotation, as an independent check.
+ */
+export async function decodeRgba(bytes: Uint8Array, maxPixels: number, opts: { orient?: boolean; ignoreIcc?: boolean } = {}): Promise<RgbaImage> {
+  try {
+    let pipe = sharp(bytes, { limitInputPixels: maxPixels, ignoreIcc: opts.ignoreIcc ?? false });
+    if (opts.orient !== false) pipe = pipe.rotate(); // EXIF orientation
+    const { data, info } = await pipe
       .toColourspace('srgb') // greyscale / CMYK / 16-bit → 3 × 8-bit channels
       .ensureAlpha()
       .raw({ depth: 'uchar' })
