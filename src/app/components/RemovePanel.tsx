@@ -5,6 +5,7 @@ import { cancelTask } from '../actions/task';
 import { activeDocMeta, useUi } from '../store';
 import type { RemovalMethod } from '../../worker/protocol';
 import { Icon } from './icons';
+import { RegionMethods } from './RegionMethods';
 
 export function RemovePanel() {
   const meta = useUi((s) => activeDocMeta(s));
@@ -69,6 +70,7 @@ export function RemovePanel() {
           {stale ? ' The mask changed since: press Remove again to update.' : ''}
         </p>
       )}
+      {meta?.result?.regions && !removing && <RegionMethods regions={meta.result.regions} />}
     </section>
   );
 }
