@@ -8,7 +8,8 @@
 import { expect, test, type Page } from '@playwright/test';
 import sharp from 'sharp';
 import { readFile, writeFile } from 'node:fs/promises';
-import { composite, logoShape, noisePhoto, tiledAlpha } from '../src/engine/mark/testing';
+import type { RgbaImage } from '../src/engine/types';
+import { composite, coverage, logoShape, noisePhoto, tiledAlpha } from '../src/engine/mark/testing';
 import {
   afterMaskChange,
   byTestId,
@@ -34,6 +35,31 @@ function tiledFixture() {
   return { photo, image, alpha };
 }
 
+async function writePng(path: string, image: RgbaImage): Promise<string> {
+  await writeFile(path, await sharp(Buffer.from(image.data.buffer), { raw: { width: image.width, height: image.height, channels: 4 } }).png().toBuffer());
+  return path;
+}
+
+/** One logo (120×60 box) at 50 % white, placed at each spot: a mark shared by a batch, or scattered copies in one image. */
+function placedFixture(seed: number, spots: [number, number][], size = 120) {
+  const photo = noisePhoto(W, H, seed);
+  const shape = logoShape(size, size / 2);
+  return { photo, ...composite(photo, (x, y) => Math.max(...spots.map(([sx, sy]) => coverage(shape, x - sx, y - sy))) * 0.5, [1, 1, 1]) };
+}
+
+/** Share of the true mark's pixels (α > 0.05) that a mask PNG covers. */
+async function recall(page: Page, alpha: Float32Array): Promise<number> {
+  const mask = await greyOf((await download(page, 'download-mask-button')).bytes);
+  let truth = 0;
+  let covered = 0;
+  for (let p = 0; p < alpha.length; p++) {
+    if (alpha[p] <= 0.05) continue;
+    truth++;
+    if (mask[p] > 0) covered++;
+  }
+  return covered / truth;
+}
+
 async function rgbaOf(bytes: Buffer): Promise<{ data: Buffer; width: number; height: number }> {
   const { data, info } = await sharp(bytes).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height };
@@ -49,8 +75,7 @@ const learn = (page: Page) => page.getByRole('button', { name: 'Learn this mark 
 
 test('Find all like this masks a tiled mark; removal inverts it and leaves the rest bit-identical', async ({ page }, info) => {
   const { photo, image, alpha } = tiledFixture();
-  const marked = info.outputPath('tiled-mark.png');
-  await writeFile(marked, await sharp(Buffer.from(image.data.buffer), { raw: { width: W, height: H, channels: 4 } }).png().toBuffer());
+  const marked = await writePng(info.outputPath('tiled-mark.png'), image);
 
   await openApp(page);
   await byTestId(page, 'file-input').setInputFiles(marked);
@@ -143,4 +168,77 @@ test('Learn this mark from one open image fails with E_MARK_TOO_FEW and keeps th
   await expect.poll(() => maskCount(page)).toBe(0);
   await byTestId(page, 'redo-button').click();
   await expect.poll(() => maskCount(page)).toBe(boxed);
+});
+
+test('Find all like this from a drawn box finds scattered copies; removal fits each one', async ({ page }, info) => {
+  const { photo, image, alpha } = placedFixture(21, [[40, 30], [420, 60], [150, 260], [480, 370]], 100);
+  const file = await writePng(info.outputPath('scattered.png'), image);
+  await openApp(page);
+  await byTestId(page, 'file-input').setInputFiles(file);
+  await expect(byTestId(page, 'doc-item')).toHaveCount(1, { timeout: WORK_TIMEOUT });
+  await byTestId(page, 'tool-box').click();
+  const at = await imageToPage(page, { width: W, height: H });
+  const boxed = await afterMaskChange(page, () => drag(page, [at(34, 24), at(146, 84)]));
+
+  const count = await afterMaskChange(page, () => findLike(page).click());
+  await expectNoErrorToast(page);
+  await expect(byTestId(page, 'mark-preview')).toHaveAttribute('data-source', 'selection');
+  expect(count).toBeGreaterThan(boxed);
+  expect(await recall(page, alpha)).toBeGreaterThan(0.9);
+
+  await removeWith(page, 'telea');
+  await expect(byTestId(page, 'region-methods').locator('[data-method="one-colour"]')).toBeVisible();
+  const out = await rgbaOf((await download(page, 'download-button')).bytes);
+  let errIn = 0;
+  let errOut = 0;
+  for (let p = 0; p < W * H; p++) {
+    if (alpha[p] <= 0.05 || p % W < 160) continue; // the copies found by matching, not the one in the box
+    for (let c = 0; c < 3; c++) {
+      errIn += Math.abs(image.data[p * 4 + c] - photo.data[p * 4 + c]);
+      errOut += Math.abs(out.data[p * 4 + c] - photo.data[p * 4 + c]);
+    }
+  }
+  expect(errOut).toBeLessThan(errIn / 2);
+});
+
+test('Learn this mark from all images learns one mark over three; saved, exported, imported and found in a new image', async ({ page }, info) => {
+  const spots: [number, number][] = [[200, 150], [230, 170], [180, 140]];
+  const batch = spots.map((spot, k) => placedFixture(30 + k, [spot]));
+  const files = await Promise.all(batch.map((b, k) => writePng(info.outputPath(`batch-${k}.png`), b.image)));
+  await openApp(page);
+  await byTestId(page, 'file-input').setInputFiles(files);
+  await expect(byTestId(page, 'doc-item')).toHaveCount(3, { timeout: WORK_TIMEOUT });
+  await expect(byTestId(page, 'status')).toHaveAttribute('data-state', /^(idle|done)$/, { timeout: WORK_TIMEOUT });
+
+  await afterMaskChange(page, () => learn(page).click());
+  await expectNoErrorToast(page);
+  await expect(byTestId(page, 'mark-preview')).toHaveAttribute('data-source', 'shared');
+  // The active document is the last one opened.
+  expect(await recall(page, batch[2].alpha)).toBeGreaterThan(0.9);
+  await removeWith(page, 'telea');
+  await expect(byTestId(page, 'region-methods').locator('[data-method="shared"]')).toBeVisible();
+
+  await byTestId(page, 'save-mark-button').click();
+  await expect(byTestId(page, 'saved-mark')).toHaveCount(1);
+  const [png, json] = await Promise.all([
+    page.waitForEvent('download', { predicate: (d) => d.suggestedFilename().endsWith('.png') }),
+    page.waitForEvent('download', { predicate: (d) => d.suggestedFilename().endsWith('.json') }),
+    page.getByRole('button', { name: /^Export / }).click(),
+  ]);
+  const pngPath = info.outputPath('mark.png');
+  const jsonPath = info.outputPath('mark.json');
+  await png.saveAs(pngPath);
+  await json.saveAs(jsonPath);
+  await byTestId(page, 'mark-file-input').setInputFiles([pngPath, jsonPath]);
+  await expect(byTestId(page, 'saved-mark')).toHaveCount(2);
+  await expectNoErrorToast(page);
+
+  // A new image with the mark somewhere else: the imported mark is found there by matching.
+  const other = placedFixture(99, [[400, 300]]);
+  await byTestId(page, 'file-input').setInputFiles(await writePng(info.outputPath('other.png'), other.image));
+  await expect(byTestId(page, 'doc-item')).toHaveCount(4, { timeout: WORK_TIMEOUT });
+  await afterMaskChange(page, () => page.getByRole('button', { name: 'Use saved mark mark' }).click());
+  await expectNoErrorToast(page);
+  await expect(byTestId(page, 'mark-preview')).toHaveAttribute('data-source', 'saved');
+  expect(await recall(page, other.alpha)).toBeGreaterThan(0.9);
 });
