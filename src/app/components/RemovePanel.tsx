@@ -65,7 +65,7 @@ export function RemovePanel() {
       )}
       {meta?.result && !removing && (
         <p className="hint">
-          Done with {meta.result.method === 'model' ? 'the model' : 'Telea'} in {(meta.result.ms / 1000).toFixed(1)} s on{' '}
+          Done {meta.result.regions ? 'with the known marks first' : `with ${meta.result.method === 'model' ? 'the model' : 'Telea'}`} in {(meta.result.ms / 1000).toFixed(1)} s on{' '}
           {meta.result.backend === 'webgpu' ? 'WebGPU' : meta.result.backend === 'wasm' ? 'WASM' : 'the CPU'}.
           {stale ? ' The mask changed since: press Remove again to update.' : ''}
         </p>
