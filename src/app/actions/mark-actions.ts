@@ -36,7 +36,10 @@ export function applyMarkMask(docId: string, version: number, mask: Mask, label:
   return replaceMask(doc, mask, label);
 }
 
-const percent = (text: string) => (p: MarkProgress) => setStatus('detecting', `${text} ${Math.round(p.share * 100)} %`);
+/** Progress in the status line, only while the task still runs (a late message must not revive it). */
+const percent = (text: string) => (p: MarkProgress) => {
+  if (getUi().status === 'detecting') setStatus('detecting', `${text} ${Math.round(p.share * 100)} %`);
+};
 
 export function describeFound(f: MarkFound): string {
   const m = f.mark;

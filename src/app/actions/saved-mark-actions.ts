@@ -110,7 +110,7 @@ export async function importMarkFiles(files: readonly File[]): Promise<void> {
 }
 
 /** "Use saved mark": find it in the active image, add it to the mask, and let removal invert it. */
-export async function useSavedMark(id: string): Promise<void> {
+export async function applySavedMark(id: string): Promise<void> {
   const meta = activeDocMeta();
   const base = meta ? maskCopy(meta.id) : null;
   if (!meta || !base || getDocData(meta.id)?.history.inGesture) return;

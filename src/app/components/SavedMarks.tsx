@@ -1,6 +1,6 @@
 /** The user's saved marks (IndexedDB): use on this image, export as PNG + JSON, delete; import. */
 import { useEffect, useRef } from 'react';
-import { exportSavedMark, importMarkFiles, refreshSavedMarks, removeSavedMark, useSavedMark } from '../actions/saved-mark-actions';
+import { exportSavedMark, importMarkFiles, refreshSavedMarks, removeSavedMark, applySavedMark } from '../actions/saved-mark-actions';
 import { useMarks } from '../marks-store';
 
 export function SavedMarks({ canUse }: { canUse: boolean }) {
@@ -25,7 +25,7 @@ export function SavedMarks({ canUse }: { canUse: boolean }) {
                 {m.sidecar.width}×{m.sidecar.height}, {Math.round(m.sidecar.opacity * 100)} %
               </span>
               <span className="button-row">
-                <button type="button" className="button small" disabled={!canUse} aria-label={`Use saved mark ${m.name}`} onClick={() => void useSavedMark(m.id)}>
+                <button type="button" className="button small" disabled={!canUse} aria-label={`Use saved mark ${m.name}`} onClick={() => void applySavedMark(m.id)}>
                   Use saved mark
                 </button>
                 <button type="button" className="button small" aria-label={`Export ${m.name}`} onClick={() => void exportSavedMark(m.id)}>
