@@ -121,3 +121,15 @@ export function forgetMarks(docId: string): void {
   clearDocMarks(docId);
   setStatus('idle', 'Marks forgotten; the mask is unchanged');
 }
+
+/**
+ * The worker forgets its marks when it is restarted (a cancel that had to kill
+ * it). If a removal came back without per-region records although the UI still
+ * lists marks for the document, say so and drop them, so the panel does not
+ * claim what the engine no longer has.
+ */
+export function checkMarksUsed(docId: string, usedMarks: boolean): void {
+  if (usedMarks || !getMarks().byDoc[docId]?.length) return;
+  clearDocMarks(docId);
+  pushToast('info', 'MARKS_LOST', 'The engine restarted since the mark was found, so this removal used the plain fill. Find the mark again to invert it.');
+}

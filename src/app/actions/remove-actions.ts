@@ -6,6 +6,7 @@ import { activeDocMeta, getUi, setStatus, update, updateDoc } from '../store';
 import { requestRender } from '../viewport/render-loop';
 import { beginTask, endTask } from './task';
 import { methodSummary } from './region-methods';
+import { checkMarksUsed } from './mark-actions';
 
 export async function removeActive(): Promise<void> {
   const meta = activeDocMeta();
@@ -39,6 +40,7 @@ export async function removeActive(): Promise<void> {
         ...(result.regions ? { regions: result.regions } : {}),
       },
     });
+    checkMarksUsed(meta.id, result.regions !== undefined);
     update('view', { compareSplit: 0.5, compareEnabled: true });
     // The result is what the user wants to see now; painting turns the overlay back on.
     update('ui', { showOverlay: false });

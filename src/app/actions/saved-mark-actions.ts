@@ -16,12 +16,13 @@ import { beginTask, endTask } from './task';
 
 const storageError = (e: unknown) => ({ code: 'E_PROCESSING', message: `the browser's storage refused it (${e instanceof Error ? e.message : String(e)})` });
 
-export async function refreshSavedMarks(): Promise<void> {
+/** Reloads the list. `quiet` (on first show): a browser without storage just shows none, until the user acts. */
+export async function refreshSavedMarks(quiet = false): Promise<void> {
   try {
     const all = await listSavedMarks();
     updateMarks('ui', { saved: all.map(({ id, name, created, sidecar }) => ({ id, name, created, sidecar })) });
   } catch (e) {
-    reportError(storageError(e), 'Saved marks');
+    if (!quiet) reportError(storageError(e), 'Saved marks');
   }
 }
 

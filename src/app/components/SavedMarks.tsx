@@ -7,7 +7,7 @@ export function SavedMarks({ canUse }: { canUse: boolean }) {
   const saved = useMarks((s) => s.saved);
   const input = useRef<HTMLInputElement>(null);
   useEffect(() => {
-    void refreshSavedMarks();
+    void refreshSavedMarks(true);
   }, []);
   return (
     <div className="saved-marks">
