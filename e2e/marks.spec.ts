@@ -242,3 +242,34 @@ test('Learn this mark from all images learns one mark over three; saved, exporte
   await expect(byTestId(page, 'mark-preview')).toHaveAttribute('data-source', 'saved');
   expect(await recall(page, other.alpha)).toBeGreaterThan(0.9);
 });
+
+test('cancelling Find all like this keeps the mask and its history; the restarted engine finds the mark', async ({ page }, info) => {
+  const photo = noisePhoto(1280, 960, 5);
+  const { image } = composite(photo, tiledAlpha(logoShape(140, 80), [256, 0], [74, 168], 0.45), [1, 1, 1]);
+  const file = await writePng(info.outputPath('big-tiled.png'), image);
+  await openApp(page);
+  await byTestId(page, 'file-input').setInputFiles(file);
+  await expect(byTestId(page, 'doc-item')).toHaveCount(1, { timeout: WORK_TIMEOUT });
+  await byTestId(page, 'tool-box').click();
+  const at = await imageToPage(page, { width: 1280, height: 960 });
+  const boxed = await afterMaskChange(page, () => drag(page, [at(20, 20), at(200, 120)]));
+  const version = await maskVersion(page);
+
+  await findLike(page).click();
+  await byTestId(page, 'cancel-button').click();
+  await expect(byTestId(page, 'info-toast').and(page.locator('[data-code="E_CANCELLED"]'))).toBeVisible({ timeout: WORK_TIMEOUT });
+  await expect(byTestId(page, 'status')).toHaveAttribute('data-state', 'idle');
+  expect(await maskCount(page)).toBe(boxed);
+  expect(await maskVersion(page)).toBe(version);
+  await expect(byTestId(page, 'mark-preview')).toHaveCount(0);
+  await byTestId(page, 'undo-button').click();
+  await expect.poll(() => maskCount(page)).toBe(0);
+  await byTestId(page, 'redo-button').click();
+  await expect.poll(() => maskCount(page)).toBe(boxed);
+
+  // The engine may have been restarted to stop it: the image is sent again and the mark is found.
+  const count = await afterMaskChange(page, () => findLike(page).click());
+  await expectNoErrorToast(page);
+  await expect(byTestId(page, 'mark-preview')).toHaveAttribute('data-source', 'repeats');
+  expect(count).toBeGreaterThan(boxed);
+});
