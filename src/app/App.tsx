@@ -8,6 +8,7 @@ import { EmptyState } from './components/EmptyState';
 import { ExportPanel } from './components/ExportPanel';
 import { FileInput } from './components/FileInput';
 import { Header } from './components/Header';
+import { MarksPanel } from './components/MarksPanel';
 import { MaskPanel } from './components/MaskPanel';
 import { ModelWarning } from './components/ModelWarning';
 import { RemovePanel } from './components/RemovePanel';
@@ -45,6 +46,7 @@ export function App() {
           <aside className="side">
             <DetectPanel />
             <MaskPanel />
+            <MarksPanel />
             <RemovePanel />
             <ExportPanel />
           </aside>

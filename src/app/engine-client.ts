@@ -28,6 +28,8 @@ import type {
   RemoveResult,
   RuntimeInfo,
 } from '../worker/protocol';
+import type { ExportedMark, MarkFound, MarkProgress, MarkSidecar, MarkSummary, RepeatsFound, SharedFound } from '../worker/mark-protocol';
+import type { Rect } from '../engine/types';
 import type { EngineClient } from './engine-client.types';
 
 const CANCEL_GRACE_MS = 1500;
@@ -256,6 +258,57 @@ class WorkerEngineClient implements EngineClient {
       return this.withJob(null, undefined, () => this.api.encode({ docId: wid }, opts));
     }
     return this.withJob(null, undefined, () => this.api.encode(id, opts));
+  }
+
+  async findRepeats(docId: string, base: Mask, signal?: AbortSignal, onProgress?: (p: MarkProgress) => void): Promise<RepeatsFound> {
+    const progress = onProgress ? proxy(onProgress) : undefined;
+    return this.withJob(docId, signal, (jobId, wid) => this.api.findRepeats(jobId, wid, base, progress));
+  }
+
+  async findAllLike(docId: string, base: Mask, box: Rect | null, signal?: AbortSignal, onProgress?: (p: MarkProgress) => void): Promise<MarkFound> {
+    const progress = onProgress ? proxy(onProgress) : undefined;
+    return this.withJob(docId, signal, (jobId, wid) => this.api.findAllLike(jobId, wid, base, box, progress));
+  }
+
+  async learnSharedMark(docIds: string[], bases: Mask[], signal?: AbortSignal, onProgress?: (p: MarkProgress) => void): Promise<SharedFound> {
+    const progress = onProgress ? proxy(onProgress) : undefined;
+    const [first, ...rest] = docIds;
+    if (!first) throw new WmError('E_MARK_TOO_FEW', 'Learning a mark needs at least two images that carry it.');
+    // withJob re-sends the first document if the worker lost it; the others are re-sent here.
+    const result = await this.withJob(first, signal, async (jobId, wid) => {
+      const wids = [wid, ...(await Promise.all(rest.map((id) => this.workerDocOrRedecode(id))))];
+      return this.api.learnSharedMark(jobId, wids, bases, progress);
+    });
+    const byWorker = new Map(docIds.map((id) => [this.files.get(id)?.workerDocId, id] as const));
+    return { ...result, docs: result.docs.map((d) => ({ ...d, docId: byWorker.get(d.docId) ?? d.docId })) };
+  }
+
+  async importMark(png: Uint8Array, sidecar?: Pick<MarkSidecar, 'opacity'>): Promise<MarkSummary> {
+    return this.withJob(null, undefined, () => this.api.importMark(png, sidecar));
+  }
+
+  async locateSavedMark(docId: string, markId: string, base: Mask, signal?: AbortSignal): Promise<MarkFound> {
+    return this.withJob(docId, signal, (jobId, wid) => this.api.locateSavedMark(jobId, wid, markId, base));
+  }
+
+  async exportMark(markId: string): Promise<ExportedMark> {
+    return this.withJob(null, undefined, () => this.api.exportMark(markId));
+  }
+
+  async markPreview(markId: string): Promise<ImageBitmap> {
+    return this.withJob(null, undefined, () => this.api.markPreview(markId));
+  }
+
+  forgetMarks(docId: string): void {
+    const entry = this.files.get(docId);
+    if (entry) void this.api.forgetMarks(entry.workerDocId);
+  }
+
+  /** A worker id that the worker still holds (a restart loses them all). */
+  private async workerDocOrRedecode(docId: string): Promise<string> {
+    const wid = await this.workerDoc(docId);
+    const held = await this.api.holds(wid);
+    return held ? wid : this.redecode(docId);
   }
 
   release(docId: string): void {

@@ -21,6 +21,8 @@ import type {
   RemoveResult,
   RuntimeInfo,
 } from '../worker/protocol';
+import type { ExportedMark, MarkFound, MarkProgress, MarkSidecar, MarkSummary, RepeatsFound, SharedFound } from '../worker/mark-protocol';
+import type { Rect } from '../engine/types';
 
 export interface EngineClient {
   /** Loads the manifest and the models (progress per file) and picks the backend. Idempotent. */
@@ -41,6 +43,25 @@ export interface EngineClient {
   ): Promise<RemoveResult>;
   /** Encodes a removal result (or the original doc) at full resolution. */
   encode(id: { resultId: string } | { docId: string }, opts: EncodeOptions): Promise<Blob>;
+  /**
+   * Marks (worker/marks.ts). Each returns the given mask with the mark's support
+   * added, never changing the caller's copy; the worker remembers the mark for
+   * the document, so a later remove() inverts it before it fills.
+   */
+  findRepeats(docId: string, base: Mask, signal?: AbortSignal, onProgress?: (p: MarkProgress) => void): Promise<RepeatsFound>;
+  /** Every instance like the selection (`box`, else the largest piece of `base`). */
+  findAllLike(docId: string, base: Mask, box: Rect | null, signal?: AbortSignal, onProgress?: (p: MarkProgress) => void): Promise<MarkFound>;
+  /** One mark learned from ≥ 2 same-size documents; `bases` are their masks, in order. */
+  learnSharedMark(docIds: string[], bases: Mask[], signal?: AbortSignal, onProgress?: (p: MarkProgress) => void): Promise<SharedFound>;
+  /** Loads a saved mark PNG (RGB = W, A = α) into the engine. */
+  importMark(png: Uint8Array, sidecar?: Pick<MarkSidecar, 'opacity'>): Promise<MarkSummary>;
+  /** Finds a loaded mark in a document by matching. */
+  locateSavedMark(docId: string, markId: string, base: Mask, signal?: AbortSignal): Promise<MarkFound>;
+  exportMark(markId: string): Promise<ExportedMark>;
+  /** α as a grey bitmap (largest α white). */
+  markPreview(markId: string): Promise<ImageBitmap>;
+  /** Removal of this document goes back to the plain fill. */
+  forgetMarks(docId: string): void;
   /** Frees the worker's copy of a document and its results. */
   release(docId: string): void;
   /** Current runtime info (backend may change after a WebGPU failure fell back to WASM). */

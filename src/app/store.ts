@@ -13,6 +13,7 @@ import { create } from 'zustand';
 import type { Backend, LoadProgress, RemovalMethod, RuntimeInfo } from '../worker/protocol';
 import type { ImageFormat, Region } from '../engine/types';
 import type { OfflineState } from './offline';
+import type { RegionMethodRecord } from '../worker/mark-protocol';
 import type { View } from './viewport/view-math';
 
 export type Capture = 'history' | 'view' | 'ui';
@@ -35,6 +36,8 @@ export interface DocResult {
   backend: Backend | 'cpu';
   /** maskVersion when the result was made, to tell the user it is out of date. */
   maskVersion: number;
+  /** How each region was made, when the document had a known mark. */
+  regions?: RegionMethodRecord[];
 }
 
 export interface DocMeta {

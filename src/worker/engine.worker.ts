@@ -10,11 +10,13 @@ import { resolveLimits, type Limits } from '../engine/limits';
 import { applyMaskOp, type MaskOp } from '../engine/mask';
 import type { MemoryBudget } from '../engine/memory';
 import { removeMarks } from '../engine/remove';
+import { removeWithMarks } from '../engine/mark/remove';
 import type { ImageFormat, Mask, RgbaImage } from '../engine/types';
 import { decodeFile, encodeRgba, rgbaToBitmap } from '../platform/browser/codec';
 import { httpModelSource } from '../platform/browser/fetch-model';
 import { loadModels, type LoadedModels } from '../runtime/models';
 import { RunQueue, type Backend as OrtBackend, type OrtModule } from '../runtime/ort-runner';
+import { createMarkApi, marksFor, releaseMarks } from './marks';
 import type {
   Backend,
   DecodedInfo,
@@ -238,13 +240,13 @@ const api = {
       } else {
         remover = { kind: 'telea' };
       }
-      const out = await removeMarks(
-        doc.image,
-        mask,
-        remover,
-        { marginPx: opts.marginPx, onProgress: (done, total) => onProgress?.({ done, total }) },
-        signal,
-      );
+      const progress = (done: number, total: number) => onProgress?.({ done, total });
+      // Known marks (repeats, shared, saved) are inverted first; the fill takes what is left.
+      const marks = marksFor(docId);
+      const out = marks.aware
+        ? await removeWithMarks(doc.image, mask, marks.known, remover, { onProgress: progress }, signal)
+        : await removeMarks(doc.image, mask, remover, { marginPx: opts.marginPx, onProgress: progress }, signal);
+      const regions = 'regions' in out ? out.regions.map(({ box, pixels, method }) => ({ box, pixels, method })) : undefined;
       const resultId = newId('res');
       // One result per document is enough: a new run replaces the previous one.
       for (const [id, r] of results) if (r.docId === docId) results.delete(id);
@@ -253,11 +255,12 @@ const api = {
       const result: RemoveResult = {
         resultId,
         bitmap,
-        tiles: out.tiles.length,
+        tiles: typeof out.tiles === 'number' ? out.tiles : out.tiles.length,
         ms: performance.now() - t0,
         backend: out.backend === 'webgpu' ? 'webgpu' : out.backend === 'cpu' ? 'cpu' : 'wasm',
         method: opts.method,
-        crops: out.tiles.map((t) => t.input),
+        crops: typeof out.tiles === 'number' ? (regions ?? []).map((r) => r.box) : out.tiles.map((t) => t.input),
+        ...(regions ? { regions } : {}),
       };
       return transfer(result, [bitmap]);
     });
@@ -274,9 +277,16 @@ const api = {
     });
   },
 
+  ...createMarkApi({ image: (docId) => getDoc(docId).image, job, newId }),
+
   release(docId: string): void {
+    releaseMarks(docId);
     docs.delete(docId);
     for (const [id, r] of results) if (r.docId === docId) results.delete(id);
+  },
+
+  holds(docId: string): boolean {
+    return docs.has(docId);
   },
 
   cancel(jobId: number): void {

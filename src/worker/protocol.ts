@@ -7,6 +7,7 @@ import type { SerializedError } from '../engine/errors';
 import type { FloatMap, ImageFormat, Mask, Rect, Region } from '../engine/types';
 import type { Limits } from '../engine/limits';
 import type { MaskOp } from '../engine/mask';
+import type { RegionMethodRecord } from './mark-protocol';
 
 export type Backend = 'webgpu' | 'wasm';
 
@@ -97,6 +98,8 @@ export interface RemoveResult {
   method: RemovalMethod;
   /** Union of the crops that were processed, for debugging overlays. */
   crops: Rect[];
+  /** How each region was made, when the document had a known mark (mark-protocol.ts). */
+  regions?: RegionMethodRecord[];
 }
 
 export interface EncodeOptions {

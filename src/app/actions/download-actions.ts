@@ -9,7 +9,7 @@ import { activeDocMeta, getUi, setStatus } from '../store';
 const defaultExt: Record<ImageFormat, string> = { png: 'png', jpeg: 'jpg', webp: 'webp' };
 const extFormat: Record<string, ImageFormat> = { png: 'png', jpg: 'jpeg', jpeg: 'jpeg', jfif: 'jpeg', webp: 'webp' };
 
-function saveBlob(blob: Blob, fileName: string): void {
+export function saveBlob(blob: Blob, fileName: string): void {
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;

@@ -5,6 +5,8 @@ import { reportError } from '../errors';
 import { activeDocMeta, getUi, setStatus, update, updateDoc } from '../store';
 import { requestRender } from '../viewport/render-loop';
 import { beginTask, endTask } from './task';
+import { methodSummary } from './region-methods';
+import { checkMarksUsed } from './mark-actions';
 
 export async function removeActive(): Promise<void> {
   const meta = activeDocMeta();
@@ -35,12 +37,15 @@ export async function removeActive(): Promise<void> {
         ms: result.ms,
         backend: result.backend,
         maskVersion: version,
+        ...(result.regions ? { regions: result.regions } : {}),
       },
     });
+    checkMarksUsed(meta.id, result.regions !== undefined);
     update('view', { compareSplit: 0.5, compareEnabled: true });
     // The result is what the user wants to see now; painting turns the overlay back on.
     update('ui', { showOverlay: false });
-    setStatus('done', `Removed in ${(result.ms / 1000).toFixed(1)} s (${result.tiles} tile${result.tiles === 1 ? '' : 's'}, ${result.method === 'model' ? 'model' : 'Telea'})`);
+    const how = result.regions ? methodSummary(result.regions) : result.method === 'model' ? 'model' : 'Telea';
+    setStatus('done', `Removed in ${(result.ms / 1000).toFixed(1)} s (${result.tiles} tile${result.tiles === 1 ? '' : 's'}, ${how})`);
     requestRender();
   } catch (e) {
     reportError(e, 'Removal');

@@ -5,6 +5,7 @@ import { cancelTask } from '../actions/task';
 import { activeDocMeta, useUi } from '../store';
 import type { RemovalMethod } from '../../worker/protocol';
 import { Icon } from './icons';
+import { RegionMethods } from './RegionMethods';
 
 export function RemovePanel() {
   const meta = useUi((s) => activeDocMeta(s));
@@ -64,11 +65,12 @@ export function RemovePanel() {
       )}
       {meta?.result && !removing && (
         <p className="hint">
-          Done with {meta.result.method === 'model' ? 'the model' : 'Telea'} in {(meta.result.ms / 1000).toFixed(1)} s on{' '}
+          Done {meta.result.regions ? 'with the known marks first' : `with ${meta.result.method === 'model' ? 'the model' : 'Telea'}`} in {(meta.result.ms / 1000).toFixed(1)} s on{' '}
           {meta.result.backend === 'webgpu' ? 'WebGPU' : meta.result.backend === 'wasm' ? 'WASM' : 'the CPU'}.
           {stale ? ' The mask changed since: press Remove again to update.' : ''}
         </p>
       )}
+      {meta?.result?.regions && !removing && <RegionMethods regions={meta.result.regions} />}
     </section>
   );
 }

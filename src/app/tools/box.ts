@@ -1,6 +1,7 @@
 /** R: drag a rectangle to add it to the mask; hold Alt at pointer-down to subtract it. */
 import { fillRect } from '../../engine/mask';
 import { commitGesture } from '../actions/mask-actions';
+import { setLastBox } from '../marks-store';
 import { rectFromPoints } from '../rect';
 import type { GestureEnd, PointerSample, ToolContext, ToolModule } from './types';
 
@@ -47,5 +48,7 @@ export const boxTool: ToolModule<BoxGesture> = {
     const dirty = fillRect(doc.mask, rect, g.subtract ? 0 : 255);
     doc.overlay.update(doc.mask, dirty);
     commitGesture(doc, g.subtract ? 'Box subtract' : 'Box', dirty);
+    // The selection "Find all like this" starts from.
+    if (!g.subtract && dirty) setLastBox(doc.id, dirty);
   },
 };

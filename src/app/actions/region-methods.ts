@@ -1,0 +1,28 @@
+/** Words for how the regions of a result were made (engine/mark/remove.ts RemovalMethod). */
+import type { RegionMethodRecord } from '../../worker/mark-protocol';
+
+export const METHOD_WORDS: Record<RegionMethodRecord['method'], string> = {
+  repeats: 'inverted (tiled mark)',
+  shared: 'inverted (learned mark)',
+  saved: 'inverted (saved mark)',
+  'one-colour': 'inverted (one-colour fit)',
+  model: 'filled (model)',
+  inpaint: 'filled (Telea)',
+};
+
+/** Regions per method, most first: "12 inverted (tiled mark), 1 filled (Telea)". */
+export function methodCounts(regions: readonly RegionMethodRecord[]): { method: RegionMethodRecord['method']; count: number; pixels: number }[] {
+  const by = new Map<RegionMethodRecord['method'], { count: number; pixels: number }>();
+  for (const r of regions) {
+    const e = by.get(r.method) ?? { count: 0, pixels: 0 };
+    e.count++;
+    e.pixels += r.pixels;
+    by.set(r.method, e);
+  }
+  return [...by.entries()].map(([method, e]) => ({ method, ...e })).sort((a, b) => b.pixels - a.pixels);
+}
+
+export function methodSummary(regions: readonly RegionMethodRecord[]): string {
+  const parts = methodCounts(regions).map((m) => `${m.count} ${METHOD_WORDS[m.method]}`);
+  return parts.length ? parts.join(', ') : 'nothing changed';
+}

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { fillRect } from '../mask';
+import type { Mask } from '../types';
+import { templateField } from './field';
+import { alphaPreviewRgba, fieldInstance, fieldMask, findAllLike, unionMask } from './instances';
+import { findRepeats } from './repeats';
+import { composite, coverage, logoShape, noisePhoto, tiledAlpha } from './testing';
+
+const W = 640;
+const H = 480;
+
+/** Share of the true mark's pixels (α > 0.05) that the mask covers, and how many masked pixels hold no mark. */
+function score(mask: Mask, alpha: Float32Array): { recall: number; spill: number } {
+  let hit = 0;
+  let truth = 0;
+  let spill = 0;
+  for (let p = 0; p < alpha.length; p++) {
+    if (alpha[p] > 0.05) {
+      truth++;
+      if (mask.data[p]) hit++;
+    } else if (mask.data[p] && alpha[p] === 0) spill++;
+  }
+  return { recall: hit / truth, spill };
+}
+
+describe('mark instances for the app', () => {
+  it('fieldMask and unionMask: the support of a placed template, added to a mask', () => {
+    const alphaHw = new Float32Array(4 * 3).fill(0.5);
+    alphaHw[0] = 0;
+    const field = templateField({ width: 4, height: 3, alphaHw, colour: [1, 1, 1] }, { x: 10, y: 5, scale: 1, gain: 1 }, { width: 32, height: 16 });
+    const m = fieldMask(field, 32, 16);
+    expect(m.data[5 * 32 + 11]).toBe(255);
+    expect(m.data[5 * 32 + 10]).toBe(0);
+    expect(m.data[0]).toBe(0);
+    const base: Mask = { width: 32, height: 16, data: new Uint8Array(32 * 16) };
+    base.data[0] = 255;
+    base.data[6 * 32 + 11] = 128;
+    const { mask, added } = unionMask(base, m);
+    expect(mask.data[0]).toBe(255);
+    expect(mask.data[6 * 32 + 11]).toBe(255);
+    expect(added).toBe(m.data.filter((v) => v > 0).length - 1);
+    expect(base.data[6 * 32 + 11]).toBe(128);
+  });
+
+  it('alphaPreviewRgba: the largest α is white, zero is black, opaque', () => {
+    const img = alphaPreviewRgba({ width: 2, height: 1, alphaHw: Float32Array.from([0, 0.4]) });
+    expect(Array.from(img.data)).toEqual([0, 0, 0, 255, 255, 255, 255, 255]);
+  });
+
+  it('fieldInstance cuts one whole instance of a lattice, all its parts joined', () => {
+    const photo = noisePhoto(W, H, 7);
+    const { image } = composite(photo, tiledAlpha(logoShape(70, 40), [128, 0], [37, 84], 0.5), [1, 1, 1]);
+    const r = findRepeats(image);
+    expect(r.accepted).toBe(true);
+    const one = fieldInstance(r.field!, W, H, 128 * 84);
+    expect(one).not.toBeNull();
+    // The logo's box is 70×40; its ink spans about 62×32.
+    expect(one!.box.width).toBeGreaterThan(55);
+    expect(one!.box.width).toBeLessThan(80);
+    expect(one!.box.height).toBeGreaterThan(25);
+    expect(one!.box.height).toBeLessThan(50);
+    expect(Math.max(...one!.template.alphaHw)).toBeGreaterThan(0.4);
+  });
+
+  it('findAllLike finds scattered copies of the mark in a box (no lattice) and masks them', () => {
+    const photo = noisePhoto(W, H, 21);
+    const shape = logoShape(80, 44);
+    const spots: [number, number][] = [
+      [40, 30],
+      [420, 60],
+      [150, 260],
+      [500, 380],
+    ];
+    const alphaAt = (x: number, y: number) => Math.max(...spots.map(([sx, sy]) => coverage(shape, x - sx, y - sy))) * 0.45;
+    const { image, alpha } = composite(photo, alphaAt, [1, 1, 1]);
+    const selection: Mask = { width: W, height: H, data: new Uint8Array(W * H) };
+    const box = { x: 34, y: 24, width: 92, height: 56 };
+    fillRect(selection, box, 255);
+    const like = findAllLike(image, selection, box);
+    expect(like.placements.length).toBeGreaterThanOrEqual(4);
+    const found = like.placements.slice(1).map((p) => spots.findIndex(([sx, sy]) => Math.hypot(p.x - sx, p.y - sy) < 12));
+    expect(new Set(found.filter((i) => i > 0)).size).toBe(3);
+    const s = score(like.mask, alpha);
+    expect(s.recall).toBeGreaterThan(0.9);
+    // A one-pixel rim and some faint α around each copy, not the picture.
+    expect(s.spill).toBeLessThan(1.5 * alpha.filter((a) => a > 0.05).length);
+  });
+
+  it('findAllLike refuses a selection that holds no blend, with E_MARK_NOT_FOUND', () => {
+    const photo = noisePhoto(W, H, 3);
+    const selection: Mask = { width: W, height: H, data: new Uint8Array(W * H) };
+    const box = { x: 200, y: 200, width: 60, height: 40 };
+    fillRect(selection, box, 255);
+    expect(() => findAllLike(photo, selection, box)).toThrow(expect.objectContaining({ code: 'E_MARK_NOT_FOUND' }));
+  });
+});

@@ -1,0 +1,244 @@
+/**
+ * The worker's mark calls: estimate a mark (repeats, a selection, a batch, a
+ * saved file), remember it per document so that removal inverts it, and hand
+ * back masks, previews and the saved-mark files. Thin over engine/mark; the
+ * engine's loops are synchronous, so a cancel that does not land between them
+ * is finished by the client restarting the worker.
+ */
+import { transfer } from 'comlink';
+import { WmError } from '../engine/errors';
+import { connectedComponents, fillRect } from '../engine/mask';
+import { findRepeats, type RepeatsResult } from '../engine/mark/repeats';
+import { learnSharedMark } from '../engine/mark/batch';
+import { templateField, type MarkField } from '../engine/mark/field';
+import { alphaPreviewRgba, fieldInstance, fieldMask, findAllLike, unionMask } from '../engine/mark/instances';
+import { locateMark } from '../engine/mark/locate';
+import type { KnownMark } from '../engine/mark/remove';
+import { decodeMarkPng, encodeMarkPng, markSidecar, type MarkSidecar, type MarkTemplate } from '../engine/mark/template';
+import type { Mask, Rect, RgbaImage } from '../engine/types';
+import { rgbaToBitmap } from '../platform/browser/codec';
+import type { ExportedMark, MarkFound, MarkProgress, MarkSource, MarkSummary, RepeatsFound, SharedFound } from './mark-protocol';
+
+export interface MarkDeps {
+  image(docId: string): RgbaImage;
+  job<T>(jobId: number | undefined, work: (signal: AbortSignal) => Promise<T>): Promise<T>;
+  newId(prefix: string): string;
+}
+
+interface MarkRecord {
+  template: MarkTemplate;
+  opacity: number;
+  source: MarkSource;
+  instances: number;
+}
+
+/** A mark placed on one document. `field` is null for a selection's template: removal then fits each region itself. */
+interface DocMark {
+  markId: string;
+  method: KnownMark['method'] | null;
+  field: MarkField | null;
+}
+
+const marks = new Map<string, MarkRecord>();
+const docMarks = new Map<string, DocMark[]>();
+const repeatsCache = new Map<string, RepeatsResult>();
+
+/** The marks removal should invert for a document, and whether the mark-aware removal applies at all. */
+export function marksFor(docId: string): { aware: boolean; known: KnownMark[] } {
+  const list = docMarks.get(docId) ?? [];
+  const known: KnownMark[] = [];
+  for (const m of list) if (m.field && m.method) known.push({ field: m.field, method: m.method });
+  return { aware: list.length > 0, known };
+}
+
+export function releaseMarks(docId: string): void {
+  docMarks.delete(docId);
+  repeatsCache.delete(docId);
+}
+
+/** One mark per source per document: a new lattice replaces the old one, a saved mark the same saved mark. */
+function placeMark(docId: string, mark: DocMark): void {
+  const list = (docMarks.get(docId) ?? []).filter((m) => m.markId !== mark.markId && !(m.method === 'repeats' && mark.method === 'repeats'));
+  docMarks.set(docId, [...list, mark]);
+}
+
+function summary(markId: string, r: MarkRecord): MarkSummary {
+  return {
+    markId,
+    source: r.source,
+    opacity: r.opacity,
+    colour: r.template.colour,
+    width: r.template.width,
+    height: r.template.height,
+    instances: r.instances,
+  };
+}
+
+function found(markId: string, record: MarkRecord, base: Mask, add: Mask, mode: MarkFound['mode']): MarkFound {
+  const { mask, added } = unionMask(base, add);
+  return transfer({ mark: summary(markId, record), mask, added, mode }, [mask.data.buffer]);
+}
+
+function getMark(markId: string): MarkRecord {
+  const r = marks.get(markId);
+  if (!r) throw new WmError('E_MARK_INVALID', 'That mark is no longer loaded in the engine; learn or import it again.');
+  return r;
+}
+
+function repeatsOf(docId: string, image: RgbaImage, signal: AbortSignal, onProgress?: (p: MarkProgress) => void): RepeatsResult {
+  let r = repeatsCache.get(docId);
+  if (!r) {
+    r = findRepeats(image, {}, signal, (share) => void onProgress?.({ share }));
+    repeatsCache.set(docId, r);
+  }
+  return r;
+}
+
+/** Registers an accepted lattice as a mark of the document; returns its id and record. */
+function latticeMark(deps: MarkDeps, docId: string, image: RgbaImage, r: RepeatsResult): { markId: string; record: MarkRecord; field: MarkField } {
+  const field = r.field;
+  const lattice = r.search.lattice;
+  if (!field || !r.estimate || !lattice) throw new WmError('E_MARK_NOT_FOUND', `No tiled mark: ${r.reason}.`);
+  const cellArea = Math.abs(lattice.v1[0] * lattice.v2[1] - lattice.v1[1] * lattice.v2[0]);
+  const existing = (docMarks.get(docId) ?? []).find((m) => m.method === 'repeats');
+  if (existing?.field === field) return { markId: existing.markId, record: getMark(existing.markId), field };
+  const one = fieldInstance(field, image.width, image.height, cellArea);
+  const e = r.estimate;
+  const template: MarkTemplate = one?.template ?? { width: e.width, height: e.height, alphaHw: e.alphaHw, colour: e.colour };
+  const record: MarkRecord = { template, opacity: e.opacity, source: 'repeats', instances: Math.round((image.width * image.height) / Math.max(1, cellArea)) };
+  const markId = deps.newId('mark');
+  marks.set(markId, record);
+  placeMark(docId, { markId, method: 'repeats', field });
+  return { markId, record, field };
+}
+
+/** The user's selection: the box if one was drawn, else the largest piece of the mask. */
+function selectionOf(base: Mask, box: Rect | null): { mask: Mask; box: Rect } | null {
+  if (box) {
+    const mask: Mask = { width: base.width, height: base.height, data: new Uint8Array(base.data.length) };
+    const clipped = fillRect(mask, box, 255);
+    return clipped ? { mask, box: clipped } : null;
+  }
+  const { labels, components } = connectedComponents(base);
+  const top = components.sort((a, b) => b.area - a.area)[0];
+  if (!top) return null;
+  const mask: Mask = { width: base.width, height: base.height, data: Uint8Array.from(labels, (l) => (l === top.id ? 255 : 0)) };
+  return { mask, box: top.box };
+}
+
+const touches = (field: MarkField, box: Rect): boolean => {
+  for (let y = box.y; y < box.y + box.height; y += 2) for (let x = box.x; x < box.x + box.width; x += 2) if (field.alphaAt(x, y) >= 0.05) return true;
+  return false;
+};
+
+export function createMarkApi(deps: MarkDeps) {
+  return {
+    /** Tiled marks inside one image. A refused lattice is an answer (with its reason), not an error. */
+    async findRepeats(jobId: number, docId: string, base: Mask, onProgress?: (p: MarkProgress) => void): Promise<RepeatsFound> {
+      return deps.job(jobId, async (signal) => {
+        const image = deps.image(docId);
+        const r = repeatsOf(docId, image, signal, onProgress);
+        if (!r.accepted) return { accepted: false, reason: r.reason, found: null };
+        const { markId, record, field } = latticeMark(deps, docId, image, r);
+        return { accepted: true, reason: r.reason, found: found(markId, record, base, fieldMask(field, image.width, image.height), 'lattice') };
+      });
+    },
+
+    /**
+     * Every instance like the selection: all repeats of an accepted lattice that
+     * reaches into the selection; otherwise the selection's one-colour fit as a
+     * template, found again and again (engine/mark/instances.ts).
+     */
+    async findAllLike(jobId: number, docId: string, base: Mask, box: Rect | null, onProgress?: (p: MarkProgress) => void): Promise<MarkFound> {
+      return deps.job(jobId, async (signal) => {
+        const image = deps.image(docId);
+        const sel = selectionOf(base, box);
+        const r = repeatsOf(docId, image, signal, (p) => onProgress?.({ share: 0.7 * p.share }));
+        if (r.accepted && r.field && (!sel || touches(r.field, sel.box))) {
+          const { markId, record, field } = latticeMark(deps, docId, image, r);
+          return found(markId, record, base, fieldMask(field, image.width, image.height), 'lattice');
+        }
+        if (!sel) throw new WmError('E_MARK_NOT_FOUND', `No tiled mark (${r.reason}). Draw a box around one mark, then press "Find all like this".`);
+        const like = findAllLike(image, sel.mask, sel.box, {}, signal);
+        onProgress?.({ share: 1 });
+        const record: MarkRecord = { template: like.template, opacity: like.opacity, source: 'selection', instances: like.placements.length };
+        const markId = deps.newId('mark');
+        marks.set(markId, record);
+        placeMark(docId, { markId, method: null, field: null });
+        return found(markId, record, base, like.mask, 'matches');
+      });
+    },
+
+    /** One mark from K ≥ 2 same-size documents; each document gets its placement and its mask. */
+    async learnSharedMark(jobId: number, docIds: string[], bases: Mask[], onProgress?: (p: MarkProgress) => void): Promise<SharedFound> {
+      return deps.job(jobId, async (signal) => {
+        const images = docIds.map((id) => deps.image(id));
+        const shared = learnSharedMark(images, signal, (share) => void onProgress?.({ share }));
+        const sidecar = markSidecar(shared.template);
+        const record: MarkRecord = { template: shared.template, opacity: sidecar.opacity, source: 'shared', instances: images.length };
+        const markId = deps.newId('mark');
+        marks.set(markId, record);
+        const docs = docIds.map((docId, k) => {
+          const at = shared.placements[k];
+          // Not found in this image: its mask stays as it was.
+          if (!at) return { docId, mask: bases[k], added: 0 };
+          const field = templateField(shared.template, at, images[k]);
+          placeMark(docId, { markId, method: 'shared', field });
+          const { mask, added } = unionMask(bases[k], fieldMask(field, images[k].width, images[k].height));
+          return { docId, mask, added };
+        });
+        return transfer({ mark: summary(markId, record), docs }, docs.map((d) => d.mask.data.buffer));
+      });
+    },
+
+    /** Reads a saved mark PNG (RGB = W, A = α); the sidecar, when given, only names where it came from. */
+    async importMark(png: Uint8Array, sidecar?: Pick<MarkSidecar, 'opacity'>): Promise<MarkSummary> {
+      return deps.job(undefined, async () => {
+        const template = decodeMarkPng(png);
+        const opacity = sidecar?.opacity ?? markSidecar(template).opacity;
+        const record: MarkRecord = { template, opacity, source: 'saved', instances: 1 };
+        const markId = deps.newId('mark');
+        marks.set(markId, record);
+        return summary(markId, record);
+      });
+    },
+
+    /** Finds a loaded mark in a document by matching (scale ±20 %) and adds its support to the mask. */
+    async locateSavedMark(jobId: number, docId: string, markId: string, base: Mask): Promise<MarkFound> {
+      return deps.job(jobId, async (signal) => {
+        const image = deps.image(docId);
+        const record = getMark(markId);
+        const at = locateMark(image, record.template, signal);
+        if (!at) throw new WmError('E_MARK_NOT_FOUND', 'The saved mark was not found in this image.');
+        const field = templateField(record.template, at.placement, image);
+        placeMark(docId, { markId, method: 'saved', field });
+        return found(markId, record, base, fieldMask(field, image.width, image.height), 'saved');
+      });
+    },
+
+    async exportMark(markId: string): Promise<ExportedMark> {
+      return deps.job(undefined, async () => {
+        const r = getMark(markId);
+        // A copy whose buffer is exactly the file, so it can be transferred.
+        const png = encodeMarkPng(r.template).slice();
+        const source: MarkSidecar['source'] =
+          r.source === 'saved' ? undefined : { method: r.source === 'selection' ? 'fit' : r.source, images: r.source === 'shared' ? r.instances : 1 };
+        const sidecar = { ...markSidecar(r.template, source), opacity: Math.round(r.opacity * 1e4) / 1e4 };
+        return transfer({ png, sidecar }, [png.buffer]);
+      });
+    },
+
+    /** α as a grey bitmap (largest α white), for the mark panel. */
+    async markPreview(markId: string): Promise<ImageBitmap> {
+      return deps.job(undefined, async () => {
+        const bitmap = await rgbaToBitmap(alphaPreviewRgba(getMark(markId).template));
+        return transfer(bitmap, [bitmap]);
+      });
+    },
+
+    /** Removal goes back to the plain fill for this document. */
+    forgetMarks(docId: string): void {
+      docMarks.delete(docId);
+    },
+  };
+}
