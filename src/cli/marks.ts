@@ -4,7 +4,7 @@
  * `unmark learn`. All estimation is engine/mark; this file reads files and
  * keeps what the --json records say about each mark.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { WmError } from '../engine/errors';
 import type { Limits } from '../engine/limits';
 import {
@@ -19,6 +19,7 @@ import {
   type SharedMark,
 } from '../engine/mark';
 import type { RgbaImage } from '../engine/types';
+import { checkFileSize } from '../engine/validate';
 import { decodeImage } from '../platform/node/codec';
 
 /** What a --json record says about a mark it looked for. */
@@ -97,7 +98,10 @@ export async function learnFromFiles(files: readonly string[], limits: Limits, s
   if (files.length < 2) throw new WmError('E_MARK_TOO_FEW', `Learning a mark needs at least two images that carry it; ${files.length} given.`);
   const sample = learnSample(files.length);
   const images: RgbaImage[] = [];
-  for (const i of sample) images.push((await decodeImage(await readFile(files[i]), limits)).image);
+  for (const i of sample) {
+    checkFileSize((await stat(files[i])).size, limits); // before reading, as for every input
+    images.push((await decodeImage(await readFile(files[i]), limits)).image);
+  }
   return { mark: learnSharedMark(images, signal), sample };
 }
 

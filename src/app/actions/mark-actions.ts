@@ -5,6 +5,7 @@
  * succeeded and the mask did not change meanwhile. A failure leaves every mask
  * and every history exactly as it was.
  */
+import { throwIfAborted } from '../../engine/errors';
 import type { Mask } from '../../engine/types';
 import type { MarkFound, MarkProgress } from '../../worker/mark-protocol';
 import { engine } from '../engine';
@@ -65,6 +66,8 @@ export async function findAllLikeActive(): Promise<void> {
   try {
     const box = getMarks().lastBox[meta.id] ?? null;
     const found = await engine().findAllLike(meta.id, base, box, task.signal, percent('Finding every mark like this…'));
+    // Cancel means nothing changes, even when the answer was already on its way.
+    throwIfAborted(task.signal);
     addDocMark(meta.id, { ...found.mark, mode: found.mode });
     applyMarkMask(meta.id, version, found.mask, 'Find all like this');
     setStatus('idle', describeFound(found));
@@ -101,6 +104,7 @@ export async function learnFromAllImages(): Promise<void> {
       task.signal,
       percent('Learning the mark…'),
     );
+    throwIfAborted(task.signal);
     let added = 0;
     for (const d of shared.docs) {
       if (!getDocData(d.docId)) continue;

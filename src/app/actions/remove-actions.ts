@@ -1,4 +1,5 @@
 /** Removal: send the mask to the worker, show tile progress, keep everything as it was on failure. */
+import { throwIfAborted } from '../../engine/errors';
 import { engine } from '../engine';
 import { getDocData } from '../documents';
 import { reportError } from '../errors';
@@ -22,8 +23,10 @@ export async function removeActive(): Promise<void> {
     const result = await engine().remove(meta.id, mask, { method }, task.signal, (p) =>
       update('ui', { removeProgress: { done: p.done, total: p.total } }),
     );
-    if (!getDocData(meta.id)) {
+    if (!getDocData(meta.id) || task.signal.aborted) {
+      // Closed, or cancelled while the result was on its way: cancel means nothing changes.
       result.bitmap.close();
+      throwIfAborted(task.signal);
       return;
     }
     doc.result?.close();
