@@ -242,7 +242,7 @@ function refineAtFullResolution(image: RgbaImage, v1: Vec2, v2: Vec2): { v1: Vec
     let cur: Vec2 = v;
     for (let n = 1; Math.abs(n * cur[0]) <= image.width * 0.7 && Math.abs(n * cur[1]) <= image.height * 0.7; n = n < 4 ? n * 2 : n + 2) {
       const c: Vec2 = [n * cur[0], n * cur[1]];
-      const score = (sx: number, sy: number) => correlation(image, pts, c[0] + sx, c[1] + sy, gradHw);
+      const score = (sx: number, sy: number) => correlation(gradHw, image.width, image.height, pts, c[0] + sx, c[1] + sy);
       let best = { sx: 0, sy: 0, s: -Infinity };
       for (let sy = -1; sy <= 1; sy += 0.5) for (let sx = -1; sx <= 1; sx += 0.5) {
         const s = score(sx, sy);
@@ -257,7 +257,8 @@ function refineAtFullResolution(image: RgbaImage, v1: Vec2, v2: Vec2): { v1: Vec
   return { v1: refine(v1), v2: refine(v2) };
 }
 
-function correlationOnMap(g: Float32Array, w: number, h: number, pts: Points, ux: number, uy: number): number {
+/** Σ over the points of their weight × the map bilinearly sampled at point + (ux, uy). */
+function correlation(g: Float32Array, w: number, h: number, pts: Points, ux: number, uy: number): number {
   let s = 0;
   const n = pts.g.length;
   const fx = Math.floor(ux);
@@ -304,7 +305,7 @@ export function gradientMagnitude(image: RgbaImage): Float32Array {
 }
 
 /** Up to `max` points on a 2-px grid with the largest gradient magnitude. */
-export function strongPoints(image: RgbaImage, max: number): Points {
+function strongPoints(image: RgbaImage, max: number): Points {
   const step = Math.max(2, Math.round(Math.sqrt((image.width * image.height) / (max * 8))));
   const cand: number[] = [];
   const hist = new Uint32Array(512);
@@ -341,24 +342,4 @@ export function strongPoints(image: RgbaImage, max: number): Points {
     g[k++] = cand[i * 3 + 2];
   }
   return { xy: xy.subarray(0, k * 2), g: g.subarray(0, k) };
-}
-
-export function correlation(image: RgbaImage, pts: Points, ux: number, uy: number, gradHw?: Float32Array): number {
-  if (gradHw) return correlationOnMap(gradHw, image.width, image.height, pts, ux, uy);
-  let s = 0;
-  const n = pts.g.length;
-  const fx = Math.floor(ux);
-  const fy = Math.floor(uy);
-  const ax = ux - fx;
-  const ay = uy - fy;
-  for (let k = 0; k < n; k++) {
-    const x = pts.xy[k * 2] + fx;
-    const y = pts.xy[k * 2 + 1] + fy;
-    if (x < 1 || y < 1 || x >= image.width - 2 || y >= image.height - 2) continue;
-    const g =
-      (1 - ay) * ((1 - ax) * gradMag(image, x, y) + ax * gradMag(image, x + 1, y)) +
-      ay * ((1 - ax) * gradMag(image, x, y + 1) + ax * gradMag(image, x + 1, y + 1));
-    s += pts.g[k] * g;
-  }
-  return s;
 }

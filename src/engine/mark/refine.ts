@@ -9,7 +9,7 @@
  */
 import { throwIfAborted } from '../errors';
 import type { InstanceStack } from './estimate';
-import type { Neighbours } from './support';
+import { forEachRowPair, type Neighbours } from './support';
 
 const ALPHA_CAP = 0.98;
 
@@ -31,20 +31,11 @@ export function refineAlpha(
   const aD = new Float64Array(n);
   const cD = new Float64Array(n);
   const dotD = new Float64Array(n);
-  // Stream rows: row y and the row below it for every instance.
-  const first = Array.from({ length: K }, () => new Float32Array(w * 3));
-  let cur = Array.from({ length: K }, () => new Float32Array(w * 3));
-  let next = Array.from({ length: K }, () => new Float32Array(w * 3));
-  for (let k = 0; k < K; k++) {
-    stack.row(k, 0, cur[k]);
-    first[k].set(cur[k]);
-  }
-  for (let y = 0; y < h; y++) {
-    if ((y & 31) === 0) throwIfAborted(signal);
-    const last = y === h - 1;
-    for (let k = 0; k < K; k++) {
-      if (last) next[k].set(first[k]);
-      else stack.row(k, y + 1, next[k]);
+  let y0 = 0;
+  forEachRowPair(stack, (y, cur, next, last) => {
+    if (y - y0 >= 32) {
+      throwIfAborted(signal);
+      y0 = y;
     }
     for (let x = 0; x < w; x++) {
       const i = y * w + x;
@@ -83,8 +74,7 @@ export function refineAlpha(
       cD[i] = cd;
       dotD[i] = sd;
     }
-    [cur, next] = [next, cur];
-  }
+  });
 
   const beta = new Float64Array(n).fill(1);
   const prior = new Float64Array(n);

@@ -187,20 +187,8 @@ export function consistentEdges(
   }
   const tau = Math.max(3 / 255, 2 * quantile(mag, 0.5));
   const out = new Uint8Array(n);
-  const first = Array.from({ length: K }, () => new Float32Array(w * 3));
-  let cur = Array.from({ length: K }, () => new Float32Array(w * 3));
-  let next = Array.from({ length: K }, () => new Float32Array(w * 3));
-  for (let k = 0; k < K; k++) {
-    stack.row(k, 0, cur[k]);
-    first[k].set(cur[k]);
-  }
   const proj = new Float32Array(K);
-  for (let y = 0; y < h; y++) {
-    const last = y === h - 1;
-    for (let k = 0; k < K; k++) {
-      if (last) next[k].set(first[k]);
-      else stack.row(k, y + 1, next[k]);
-    }
+  forEachRowPair(stack, (y, cur, next, last) => {
     for (let x = 0; x < w; x++) {
       const i = y * w + x;
       if (mag[i] <= tau) continue;
@@ -216,8 +204,7 @@ export function consistentEdges(
       }
       if (valid >= 2 && quantile(proj.subarray(0, valid), 0.25) > tau) out[i] = 1;
     }
-    [cur, next] = [next, cur];
-  }
+  });
   return out;
 }
 
@@ -254,5 +241,33 @@ export function dropIslands(alpha: Float32Array, nb: Neighbours, share = 0.1): v
   const top = Math.max(0, ...mass);
   for (let i = 0; i < n; i++) {
     if (alpha[i] > 0.02 ? mass[label[i]] < share * top : alpha[i] > 0) alpha[i] = 0;
+  }
+}
+
+/**
+ * Streams a stack's rows in pairs: for each grid row y, every instance's row y and
+ * the row below it (on a torus the last row's "below" is row 0, which the caller
+ * maps with its neighbour table). Holds three rows per instance, never the stack.
+ */
+export function forEachRowPair(
+  stack: { width: number; height: number; count: number; row(k: number, y: number, out: Float32Array): void },
+  visit: (y: number, cur: Float32Array[], next: Float32Array[], last: boolean) => void,
+): void {
+  const { width: w, height: h, count: K } = stack;
+  const first = Array.from({ length: K }, () => new Float32Array(w * 3));
+  let cur = Array.from({ length: K }, () => new Float32Array(w * 3));
+  let next = Array.from({ length: K }, () => new Float32Array(w * 3));
+  for (let k = 0; k < K; k++) {
+    stack.row(k, 0, cur[k]);
+    first[k].set(cur[k]);
+  }
+  for (let y = 0; y < h; y++) {
+    const last = y === h - 1;
+    for (let k = 0; k < K; k++) {
+      if (last) next[k].set(first[k]);
+      else stack.row(k, y + 1, next[k]);
+    }
+    visit(y, cur, next, last);
+    [cur, next] = [next, cur];
   }
 }
