@@ -12,7 +12,7 @@ import { estimateMark, type InstanceStack, type MarkDiagnostics } from './estima
 import { nextPow2 } from './fft';
 import type { Placement } from './field';
 import { fitGain, inversionFlattens } from './gain';
-import { sampleRgb, quantile, type Vec2 } from './sample';
+import { quantile, quantileInPlace, sampleRgb, type Vec2 } from './sample';
 import { judgeRepeats } from './repeats';
 import type { MarkTemplate } from './template';
 
@@ -65,7 +65,7 @@ export function learnSharedMark(images: readonly RgbaImage[], signal?: AbortSign
         const sy = Math.round(y + shifts[k].d[1]);
         vals[n++] = sx >= 0 && sy >= 0 && sx < w && sy < h ? maps[k].map[sy * w + sx] : 0;
       }
-      med[y * w + x] = quantile(vals.subarray(0, n), 0.5);
+      med[y * w + x] = quantileInPlace(vals, n, 0.5);
     }
   }
   const box = consistentBox(med, w, h);

@@ -89,3 +89,11 @@ describe('lattice helpers', () => {
     expect(supportWraps(column, w, h, 2)).toBe(false);
   });
 });
+
+describe('quantileInPlace', () => {
+  it('gives the same value as the sorting quantile', async () => {
+    const { quantile, quantileInPlace } = await import('./sample');
+    const values = Float32Array.from({ length: 37 }, (_, i) => Math.sin(i * 12.9898) * 43758.5453 % 1);
+    for (const q of [0, 0.25, 0.5, 0.9, 1]) expect(quantileInPlace(values.slice(), values.length, q)).toBe(quantile(values, q));
+  });
+});

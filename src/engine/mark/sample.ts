@@ -87,6 +87,12 @@ function select(a: Float32Array, left: number, right: number, k: number): number
   return a[k];
 }
 
+/** The q-quantile (0–1) of values[0..n), reordering them: the same value as `quantile`, without a copy or a sort (for per-pixel loops). */
+export function quantileInPlace(values: Float32Array, n: number, q: number): number {
+  if (n === 0) return NaN;
+  return select(values, 0, n - 1, Math.min(n - 1, Math.max(0, Math.round(q * (n - 1)))));
+}
+
 /** The q-quantile (0–1) of a copy of `values`. */
 export function quantile(values: ArrayLike<number>, q: number): number {
   const a = Float32Array.from(values);

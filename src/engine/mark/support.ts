@@ -1,6 +1,6 @@
 /** Grid topology and the mark's support for the estimator (estimate.ts). */
 import { solvePoissonPeriodic } from './fft';
-import { quantile } from './sample';
+import { quantile, quantileInPlace } from './sample';
 
 export type Topology = { kind: 'clamp' } | { kind: 'torus'; twist: number };
 
@@ -202,7 +202,7 @@ export function consistentEdges(
         const p = (luma(cur[k], r) - here) * ux + (luma(next[k], d) - here) * uy;
         if (p === p) proj[valid++] = p;
       }
-      if (valid >= 2 && quantile(proj.subarray(0, valid), 0.25) > tau) out[i] = 1;
+      if (valid >= 2 && quantileInPlace(proj, valid, 0.25) > tau) out[i] = 1;
     }
   });
   return out;
