@@ -3,7 +3,7 @@
  * a mark whose position may vary): phase-correlate the images to find each one's
  * shift, take the consistent gradients' bounding box as the mark's crop, estimate
  * α and W from the aligned crops, refine each image's shift to a fraction of a
- * pixel and estimate again, then fit each image's own opacity gain.
+ * pixel and estimate again. Every image keeps the mark's one opacity.
  */
 import { throwIfAborted, WmError } from '../errors';
 import type { RgbaImage } from '../types';
@@ -11,7 +11,7 @@ import { gradientMap, phaseShifts, refineShift } from './align';
 import { estimateMark, type InstanceStack, type MarkDiagnostics } from './estimate';
 import { nextPow2 } from './fft';
 import type { Placement } from './field';
-import { fitGain, inversionFlattens } from './gain';
+import { inversionFlattens } from './gain';
 import { quantile, quantileInPlace, sampleRgb, type Vec2 } from './sample';
 import { judgeRepeats } from './repeats';
 import type { MarkTemplate } from './template';
@@ -126,8 +126,9 @@ export function learnSharedMark(images: readonly RgbaImage[], signal?: AbortSign
       return inversionFlattens(images[k], template, at) ? at : null;
     }
     const snap = (v: number) => (Math.abs(v - Math.round(v)) < 0.2 ? Math.round(v) : v);
-    const at = { x: cx0 + trim.x0 + snap(dx), y: cy0 + trim.y0 + snap(dy), scale: 1, gain: 1 };
-    return { ...at, gain: fitGain(images[k], template, at) };
+    // One opacity for every image: a mark exported with one preset has one, and a gain
+    // fitted per image on JPEG pixels was measured to hurt (bench batches, K = 8).
+    return { x: cx0 + trim.x0 + snap(dx), y: cy0 + trim.y0 + snap(dy), scale: 1, gain: 1 };
   });
   onProgress?.(1);
   return { template, placements, diagnostics: estimate.diagnostics };

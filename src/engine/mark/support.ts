@@ -106,8 +106,13 @@ export function poissonSupport(medJ: Float32Array, w: number, h: number, periodi
     const offset = quantile(u, 0.5);
     for (let i = 0; i < n; i++) m0[i] += (u[i] - offset) ** 2;
   }
+  const integrated = new Uint8Array(n);
+  for (let i = 0; i < n; i++) if (Math.sqrt(m0[i]) > 0.03) integrated[i] = 1;
+  // A crop is cut around the mark with a margin, so a region the integration
+  // spreads to that reaches the crop's edge is the pictures' shared content.
+  if (!periodic) dropTouchingBorder(integrated, w, h);
   const raw = new Uint8Array(n);
-  for (let i = 0; i < n; i++) if (Math.sqrt(m0[i]) > 0.03 || magS[i] > tauS * 2 || magT[i] > tauT * 2 || (keep && keep[i])) raw[i] = 1;
+  for (let i = 0; i < n; i++) if (integrated[i] || magS[i] > tauS * 2 || magT[i] > tauT * 2 || (keep && keep[i])) raw[i] = 1;
   return growMask(raw, nb, 2);
 }
 
@@ -269,5 +274,33 @@ export function forEachRowPair(
     }
     visit(y, cur, next, last);
     [cur, next] = [next, cur];
+  }
+}
+
+/** Clears the 4-connected components of `set` that touch the grid's edge. */
+function dropTouchingBorder(set: Uint8Array, w: number, h: number): void {
+  const queue = new Int32Array(w * h);
+  let tail = 0;
+  const push = (i: number) => {
+    if (set[i]) {
+      set[i] = 0;
+      queue[tail++] = i;
+    }
+  };
+  for (let x = 0; x < w; x++) {
+    push(x);
+    push((h - 1) * w + x);
+  }
+  for (let y = 0; y < h; y++) {
+    push(y * w);
+    push(y * w + w - 1);
+  }
+  for (let head = 0; head < tail; head++) {
+    const i = queue[head];
+    const x = i % w;
+    if (x > 0) push(i - 1);
+    if (x < w - 1) push(i + 1);
+    if (i >= w) push(i - w);
+    if (i < (h - 1) * w) push(i + w);
   }
 }
