@@ -3,6 +3,7 @@
  *   [--data DIR] [--threshold 0.5] [--threads 2] [--limit N] [--out bench-out]
  *   [--models DIR]`   (DIR: a folder with manifest.json, to score candidate models before they ship)
  *   [--marks-only | --no-marks] [--tiled 12] [--batches 4] [--periodic-photos 60]
+ *   [--triage-only] [--photos 40]   (triage of detected regions, quality-triage.ts)
  *   (the mark-estimation families of quality-marks.ts; their tables go to docs/quality.md)
  *
  * On a fixed-seed synthetic set (training/data.py --make-benchmark, photos from
@@ -27,6 +28,7 @@ import { loadNodeModels } from '../platform/node/ort-host';
 import { REPO_ROOT } from '../platform/node/paths';
 import { describeMachine, fmt, machineMarkdown, parseFlags, table, writeSection } from './common';
 import { generateCases, listCases, readCase, type BenchCase } from './quality-data';
+import { runTriageBench } from './quality-triage';
 import { runMarkBench } from './quality-marks';
 
 const METHODS = ['auto', 'model@truth', 'telea@truth', 'input'] as const;
@@ -61,8 +63,9 @@ interface CaseResult {
 }
 
 async function main(): Promise<void> {
-  const flags = parseFlags(process.argv.slice(2), ['marks-only', 'no-marks']);
+  const flags = parseFlags(process.argv.slice(2), ['marks-only', 'no-marks', 'triage-only']);
   if (flags.has('marks-only')) return marksSection(flags);
+  if (flags.has('triage-only')) return triageSection(flags);
   const outDir = path.resolve(REPO_ROOT, flags.get('out') ?? 'bench-out');
   const threshold = Number(flags.get('threshold') ?? 0.5);
   const threads = Number(flags.get('threads') ?? 2);
@@ -111,6 +114,25 @@ async function main(): Promise<void> {
   process.stdout.write(`${md}\n`);
   process.stderr.write(`wrote ${path.join(outDir, 'quality.json')}, quality.md${modelsDir ? '' : ' and docs/performance.md'}\n`);
   if (!flags.has('no-marks')) await marksSection(flags);
+}
+
+/** Triage of detected regions (quality-triage.ts): bench-out/quality-triage.{json,md} and docs/quality.md. */
+async function triageSection(flags: Map<string, string>): Promise<void> {
+  const outDir = path.resolve(REPO_ROOT, flags.get('out') ?? 'bench-out');
+  mkdirSync(outDir, { recursive: true });
+  const threshold = Number(flags.get('threshold') ?? 0.5);
+  const models = await loadNodeModels({ backend: 'wasm', threads: Number(flags.get('threads') ?? 2) });
+  const seed = Number(flags.get('seed') ?? 1234);
+  const n = Number(flags.get('n') ?? 10);
+  const photos = Number(flags.get('photos') ?? 40);
+  const gen = generateCases(outDir, { n, seed, split: 'test' });
+  const { md, json } = await runTriageBench({ detectors: models.detectors, threshold, photos, casesDir: gen.dir, log: (s) => process.stderr.write(`${s}\n`) });
+  const command = `npm run bench:quality -- --triage-only --n ${n} --seed ${seed} --photos ${photos}`;
+  const body = `${md}\n\nCommand: \`${command}\` (cases: \`${gen.command}\`).`;
+  writeFileSync(path.join(outDir, 'quality-triage.json'), JSON.stringify(json, null, 1));
+  writeFileSync(path.join(outDir, 'quality-triage.md'), `${body}\n`);
+  writeSection(path.join(REPO_ROOT, 'docs/quality.md'), 'bench:triage', body);
+  process.stdout.write(`${body}\n`);
 }
 
 /** The mark-estimation families (quality-marks.ts): bench-out/quality-marks.{json,md} and docs/quality.md. */

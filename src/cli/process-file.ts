@@ -12,7 +12,7 @@ import type { Limits } from '../engine/limits';
 import { countMasked, createMask, dilateMask } from '../engine/mask';
 import { removeWithMarks, type RegionRecord } from '../engine/mark';
 import type { Remover } from '../engine/remove';
-import type { Mask, Rect, RegionKind } from '../engine/types';
+import type { Mask, Rect, RegionKind, RegionVerdict } from '../engine/types';
 import { checkFileSize } from '../engine/validate';
 import { decodeImage, decodeMask, encodeImage, encodeMaskPng } from '../platform/node/codec';
 import type { LoadedModels, ModelLoadError } from '../runtime/models';
@@ -27,6 +27,10 @@ export interface DetectionRecord {
   kind: RegionKind;
   confidence: number;
   box: Rect;
+  /** Triage's verdict; "content" regions are left out of the mask (used: false). */
+  verdict?: RegionVerdict;
+  reason?: string;
+  used?: boolean;
 }
 
 /** One line of `--json` output. */
@@ -115,8 +119,13 @@ async function detectMask(
   return timer.time('detect', async () => {
     const det = await detect(image, models.detectors, { threshold: ctx.threshold }, signal);
     record.backend = det.backend;
-    record.detections = det.regions.map((r) => ({ kind: r.kind, confidence: Math.round(r.confidence * 1000) / 1000, box: r.box }));
-    return detectionToMask(det, { threshold: ctx.threshold, disabledRegionIds: [], dilatePx: ctx.dilatePx });
+    record.detections = det.regions.map((r) => ({
+      kind: r.kind,
+      confidence: Math.round(r.confidence * 1000) / 1000,
+      box: r.box,
+      ...(r.verdict ? { verdict: r.verdict, reason: r.reason, used: r.enabled } : {}),
+    }));
+    return detectionToMask(det, { threshold: ctx.threshold, dilatePx: ctx.dilatePx });
   });
 }
 

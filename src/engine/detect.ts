@@ -9,6 +9,7 @@ import { throwIfAborted, WmError } from './errors';
 import { connectedComponents, createMask, dilateMask, upsampleThreshold } from './mask';
 import type { ModelRunner, TensorF32 } from './runner';
 import { detectorSize, resizeRgbaArea, rgbaToNchw, roundUp } from './tensor';
+import { triageRegions } from './triage/triage';
 import type { FloatMap, Mask, Rect, Region, RegionKind, RgbaImage } from './types';
 
 export interface Detection {
@@ -37,6 +38,13 @@ export interface DetectOptions {
   mapSide?: number;
   /** Components smaller than this share of the map are ignored as noise. */
   minAreaShare?: number;
+  /**
+   * Triage each region (triage/): a verdict, and "probably content" switched off.
+   * Default true; false gives the raw detector (benchmarks compare the two).
+   */
+  triage?: boolean;
+  /** Accepted repeats (a mask of the lattice's marks), evidence for triage. */
+  repeats?: Mask | null;
 }
 
 function outputOf(outputs: Record<string, TensorF32>, name: string, model: string): TensorF32 {
@@ -178,7 +186,12 @@ export async function detect(
     opts.threshold,
     opts.minAreaShare ?? 2e-5,
   );
-  return { probability: probabilityMap, kindIndex, sourceIndex, unclips, width: image.width, height: image.height, regions, cores, backend };
+  const det: Detection = { probability: probabilityMap, kindIndex, sourceIndex, unclips, width: image.width, height: image.height, regions, cores, backend };
+  if (opts.triage !== false && regions.length > 0) {
+    throwIfAborted(signal);
+    triageRegions(image, regions, detectionToMask(det, { threshold: opts.threshold, disabledRegionIds: [], dilatePx: 0 }), opts.repeats);
+  }
+  return det;
 }
 
 /**
@@ -256,7 +269,8 @@ function clampRect(r: Rect, width: number, height: number): Rect {
 
 export interface DetectionMaskOptions {
   threshold: number;
-  disabledRegionIds: number[];
+  /** Regions left out of the mask; by default those switched off (triage's "probably content"). */
+  disabledRegionIds?: number[];
   dilatePx: number;
 }
 
@@ -268,8 +282,9 @@ export interface DetectionMaskOptions {
  */
 export function detectionToMask(det: Detection, opts: DetectionMaskOptions): Mask {
   const { probability } = det;
+  const off = opts.disabledRegionIds ?? det.regions.filter((r) => !r.enabled).map((r) => r.id);
   let map = probability;
-  const disabled = det.regions.filter((r) => opts.disabledRegionIds.includes(r.id));
+  const disabled = det.regions.filter((r) => off.includes(r.id));
   if (disabled.length > 0) {
     const data = probability.data.slice();
     const sx = probability.width / det.width;
@@ -287,7 +302,7 @@ export function detectionToMask(det: Detection, opts: DetectionMaskOptions): Mas
   const out = createMask(det.width, det.height);
   const extra = Math.max(0, Math.round(opts.dilatePx));
   for (const r of det.regions) {
-    if (opts.disabledRegionIds.includes(r.id)) continue;
+    if (off.includes(r.id)) continue;
     const info = det.cores.get(r.id);
     if (!info) continue;
     const grow = info.grow + extra;

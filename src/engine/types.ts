@@ -33,6 +33,9 @@ export interface FloatMap extends Size {
 
 export type RegionKind = 'text' | 'logo' | 'pattern';
 
+/** What triage (triage/) made of a detected region: a mark, or the picture's own content (off by default). */
+export type RegionVerdict = 'overlay' | 'opaque-mark' | 'content';
+
 export interface Region {
   id: number;
   kind: RegionKind;
@@ -41,7 +44,11 @@ export interface Region {
   box: Rect;
   /** Number of mask pixels in the region. */
   area: number;
+  /** On by default unless triage says the region is probably content. */
   enabled: boolean;
+  verdict?: RegionVerdict;
+  /** Triage's reason, in words. */
+  reason?: string;
 }
 
 export type ImageFormat = 'jpeg' | 'png' | 'webp';

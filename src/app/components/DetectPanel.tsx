@@ -2,6 +2,7 @@
 import { detectActive, setDetectDilate, setThreshold, toggleRegion } from '../actions/detect-actions';
 import { activeDocMeta, useUi } from '../store';
 import { Icon } from './icons';
+import type { RegionVerdict } from '../../engine/types';
 
 export function DetectPanel() {
   const meta = useUi((s) => activeDocMeta(s));
@@ -62,6 +63,7 @@ export function DetectPanel() {
                   key={r.id}
                   data-testid="region-item"
                   data-kind={r.kind}
+                  data-verdict={r.verdict ?? ''}
                   data-confidence={r.confidence.toFixed(3)}
                   data-box={`${r.box.x},${r.box.y},${r.box.width},${r.box.height}`}
                   className={below ? 'region below' : 'region'}
@@ -74,6 +76,11 @@ export function DetectPanel() {
                       aria-label={`Use ${r.kind} region ${r.id}`}
                     />
                     <span className={`kind kind-${r.kind}`}>{r.kind}</span>
+                    {r.verdict && (
+                      <span className={`verdict verdict-${r.verdict}`} title={r.reason}>
+                        {VERDICT_LABEL[r.verdict]}
+                      </span>
+                    )}
                     <span className="conf">{Math.round(r.confidence * 100)}%</span>
                     <span className="box-dims">
                       {r.box.width}×{r.box.height} at {r.box.x},{r.box.y}
@@ -88,3 +95,10 @@ export function DetectPanel() {
     </section>
   );
 }
+
+/** How triage's verdicts read in the region list; "probably content" regions start unchecked. */
+const VERDICT_LABEL: Record<RegionVerdict, string> = {
+  overlay: 'overlay',
+  'opaque-mark': 'opaque mark',
+  content: 'probably content',
+};

@@ -106,7 +106,7 @@ export function fitOneColour(image: RgbaImage, mask: Mask, box: Rect): OneColour
 }
 
 /** Harmonic fill of (h, w, 3) values over `hole` from the pixels around it (SOR from row-wise interpolation). */
-function harmonicFill(J: Float32Array, hole: Uint8Array, w: number, h: number): Float32Array {
+export function harmonicFill(J: Float32Array, hole: Uint8Array, w: number, h: number): Float32Array {
   const B = J.slice();
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {

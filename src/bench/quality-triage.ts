@@ -1,0 +1,116 @@
+/**
+ * The triage part of `npm run bench:quality -- --triage-only [--photos 40] [--n 10]`
+ * (issue: detection you can trust). Runs the detector as the app does, once as
+ * it was (every region on) and once with triage (probably-content regions off),
+ * and reports:
+ *   - on clean held-out photos, split into text-rich ones (synthetic documents and
+ *     screenshots, licence plates) and the rest: the share of the image the mask
+ *     covers, i.e. the content pixels one click would change;
+ *   - on the synthetic marked set (training/data.py --make-benchmark): IoU, F1
+ *     and recall per family, to show what triage costs in missed marks;
+ *   - detect time with and without triage, in Node.
+ */
+import { detect, detectionToMask, type Detection } from '../engine/detect';
+import { countMasked } from '../engine/mask';
+import { maskF1, maskIoU } from '../engine/metrics';
+import type { ModelRunner } from '../engine/runner';
+import type { Mask, RgbaImage } from '../engine/types';
+import { fmt, table } from './common';
+import { heldOutPhotos, loadPhoto } from './mark-cases';
+import { listCases, readCase } from './quality-data';
+
+export interface TriageBenchOptions {
+  detectors: ModelRunner[];
+  threshold: number;
+  photos: number;
+  /** Folder of synthetic marked cases (quality-data.ts), or null to skip them. */
+  casesDir: string | null;
+  log: (s: string) => void;
+}
+
+const TEXT_RICH = /^(synthetic-docs|openimages-lp)__/;
+const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
+
+async function both(image: RgbaImage, o: TriageBenchOptions): Promise<{ raw: Mask; triaged: Mask; det: Detection; rawMs: number; triageMs: number }> {
+  let t = performance.now();
+  const plain = await detect(image, o.detectors, { threshold: o.threshold, triage: false });
+  const rawMs = performance.now() - t;
+  const raw = detectionToMask(plain, { threshold: o.threshold, dilatePx: 0 });
+  t = performance.now();
+  const det = await detect(image, o.detectors, { threshold: o.threshold });
+  const triageMs = performance.now() - t;
+  return { raw, triaged: detectionToMask(det, { threshold: o.threshold, dilatePx: 0 }), det, rawMs, triageMs };
+}
+
+export async function runTriageBench(o: TriageBenchOptions): Promise<{ md: string; json: unknown }> {
+  const names = heldOutPhotos();
+  const rich = names.filter((n) => TEXT_RICH.test(n));
+  const rest = names.filter((n) => !TEXT_RICH.test(n));
+  const picks = Array.from({ length: Math.min(o.photos, rest.length) }, (_, i) => rest[Math.floor((i * rest.length) / Math.min(o.photos, rest.length))]);
+  const groups: [string, string[]][] = [
+    ['text-rich clean photos', rich],
+    ['other clean photos', picks],
+  ];
+  const cleanRows: string[][] = [];
+  const verdicts: Record<string, number> = {};
+  const ms = { raw: [] as number[], triage: [] as number[] };
+  const json: Record<string, unknown> = {};
+  for (const [label, list] of groups) {
+    const raw: number[] = [];
+    const tri: number[] = [];
+    for (const name of list) {
+      const img = await loadPhoto(name);
+      const r = await both(img, o);
+      const n = img.width * img.height;
+      raw.push(countMasked(r.raw) / n);
+      tri.push(countMasked(r.triaged) / n);
+      ms.raw.push(r.rawMs);
+      ms.triage.push(r.triageMs);
+      for (const reg of r.det.regions) verdicts[reg.verdict ?? 'none'] = (verdicts[reg.verdict ?? 'none'] ?? 0) + 1;
+    }
+    o.log(`triage: ${label}: ${list.length} photos`);
+    cleanRows.push([label, String(list.length), `${fmt(mean(raw) * 100, 3)} %`, `${fmt(mean(tri) * 100, 3)} %`, `${fmt(Math.max(0, ...raw) * 100, 2)} %`, `${fmt(Math.max(0, ...tri) * 100, 2)} %`]);
+    json[label] = { n: list.length, raw, triaged: tri };
+  }
+
+  const famRows: string[][] = [];
+  if (o.casesDir) {
+    const byFamily = new Map<string, { iouR: number[]; iouT: number[]; f1R: number[]; f1T: number[]; recR: number[]; recT: number[] }>();
+    for (const id of listCases(o.casesDir)) {
+      const c = await readCase(o.casesDir, id);
+      const truthArea = countMasked(c.truth);
+      if (truthArea === 0) continue;
+      const r = await both(c.watermarked, o);
+      const f = byFamily.get(c.family) ?? { iouR: [], iouT: [], f1R: [], f1T: [], recR: [], recT: [] };
+      const recall = (m: Mask) => {
+        let hit = 0;
+        for (let i = 0; i < m.data.length; i++) if (m.data[i] && c.truth.data[i]) hit++;
+        return hit / truthArea;
+      };
+      f.iouR.push(maskIoU(r.raw, c.truth));
+      f.iouT.push(maskIoU(r.triaged, c.truth));
+      f.f1R.push(maskF1(r.raw, c.truth));
+      f.f1T.push(maskF1(r.triaged, c.truth));
+      f.recR.push(recall(r.raw));
+      f.recT.push(recall(r.triaged));
+      byFamily.set(c.family, f);
+    }
+    for (const [fam, f] of [...byFamily.entries()].sort()) {
+      famRows.push([fam, String(f.iouR.length), fmt(mean(f.iouR), 3), fmt(mean(f.iouT), 3), fmt(mean(f.f1R), 3), fmt(mean(f.f1T), 3), fmt(mean(f.recR), 3), fmt(mean(f.recT), 3)]);
+    }
+    json.families = Object.fromEntries(byFamily);
+  }
+  const md = [
+    `### Triage of detected regions (threshold ${o.threshold})`,
+    '',
+    'Clean held-out photos: the share of the image the one-click mask covers, which is what removal would change (every pixel of it is the picture\'s own). "before" = every detected region on; "triage" = the default now, probably-content regions off. Text-rich = the held-out synthetic documents and screenshots and licence-plate photos.',
+    '',
+    table(['clean set', 'n', 'mean before', 'mean triage', 'worst before', 'worst triage'], cleanRows),
+    '',
+    `Verdicts on those photos' regions: ${Object.entries(verdicts).map(([k, v]) => `${k} ${v}`).join(', ')}. Detect time per photo in Node (WASM, incl. triage): ${fmt(mean(ms.raw), 0)} ms before, ${fmt(mean(ms.triage), 0)} ms with triage.`,
+    ...(famRows.length
+      ? ['', 'Marked synthetic cases (same data as the Quality table): what triage costs in marks.', '', table(['family', 'n', 'IoU before', 'IoU triage', 'F1 before', 'F1 triage', 'recall before', 'recall triage'], famRows)]
+      : []),
+  ].join('\n');
+  return { md, json };
+}

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { detectionToMask, type Detection } from '../detect';
+import { composite, coverage, logoShape, noisePhoto } from '../mark/testing';
+import type { Mask, RgbaImage } from '../types';
+import { decide, placementOf, triageRegion } from './triage';
+
+const W = 480;
+const H = 360;
+const shape = logoShape(120, 60);
+
+function boxMask(x: number, y: number, w: number, h: number): Mask {
+  const m: Mask = { width: W, height: H, data: new Uint8Array(W * H) };
+  for (let yy = y; yy < y + h; yy++) m.data.fill(255, yy * W + x, yy * W + x + w);
+  return m;
+}
+
+/** Black "print" (the logo shape, opaque) on white paper with a little sensor noise, like a scanned page. */
+function printOnPaper(x0: number, y0: number): RgbaImage {
+  const img: RgbaImage = { width: W, height: H, data: new Uint8ClampedArray(W * H * 4) };
+  let s = 7;
+  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
+    s = (s * 1103515245 + 12345) >>> 0;
+    const a = coverage(shape, x - x0, y - y0);
+    const paper = 246 + ((s >>> 16) % 5) - 2;
+    const v = Math.round((1 - a) * paper + a * 12);
+    img.data.set([v, v, v, 255], (y * W + x) * 4);
+  }
+  return img;
+}
+
+describe('triage of detected regions', () => {
+  it('calls a semi-transparent one-colour mark over a photo an overlay', () => {
+    const photo = noisePhoto(W, H, 11);
+    const { image } = composite(photo, (x, y) => 0.4 * coverage(shape, x - 180, y - 150), [1, 1, 1]);
+    const t = triageRegion(image, boxMask(172, 142, 136, 76), { x: 172, y: 142, width: 136, height: 76 });
+    expect(t.evidence.blend).toBe('overlay');
+    expect(t.verdict).toBe('overlay');
+  });
+
+  it('calls opaque black print on white paper probably content, in the middle of the page and off-centre', () => {
+    for (const [x, y] of [[180, 150], [60, 140]] as const) {
+      const image = printOnPaper(x, y);
+      const t = triageRegion(image, boxMask(x - 8, y - 8, 136, 76), { x: x - 8, y: y - 8, width: 136, height: 76 });
+      expect(t.evidence.ringTexture).toBeLessThan(3);
+      expect(t.verdict).toBe('content');
+    }
+  });
+
+  it('calls the picture\'s own multi-coloured texture not a blend', () => {
+    const photo = noisePhoto(W, H, 12);
+    const t = triageRegion(photo, boxMask(100, 100, 120, 80), { x: 100, y: 100, width: 120, height: 80 });
+    expect(t.verdict).toBe('content');
+  });
+
+  it('weighs position: an opaque one-colour stamp over the picture is a mark in a corner, content inside', () => {
+    const base = { blend: 'opaque' as const, opacity: 1, explained: 0.9, ringTexture: 12, repeated: false };
+    expect(decide({ ...base, placement: 'corner' }).verdict).toBe('opaque-mark');
+    expect(decide({ ...base, placement: 'interior' }).verdict).toBe('content');
+    expect(decide({ ...base, placement: 'interior', repeated: true }).verdict).toBe('opaque-mark');
+    expect(placementOf({ x: 10, y: 330, width: 80, height: 20 }, W, H)).toBe('corner');
+    expect(placementOf({ x: 200, y: 160, width: 80, height: 40 }, W, H)).toBe('centre');
+  });
+});
+
+describe('regions switched off', () => {
+  it('never reach the mask, whether switched off by triage or by the user', () => {
+    // Two regions on a hand-made detection map: triage switched the second off.
+    const pw = 120;
+    const ph = 90;
+    const prob = new Float32Array(pw * ph);
+    for (let y = 10; y < 20; y++) for (let x = 10; x < 30; x++) prob[y * pw + x] = 0.9;
+    for (let y = 50; y < 60; y++) for (let x = 60; x < 90; x++) prob[y * pw + x] = 0.9;
+    const det: Detection = {
+      probability: { width: pw, height: ph, data: prob },
+      kindIndex: new Uint8Array(pw * ph),
+      sourceIndex: new Uint8Array(pw * ph),
+      unclips: [0],
+      width: W,
+      height: H,
+      regions: [
+        { id: 1, kind: 'text', confidence: 0.9, box: { x: 40, y: 40, width: 80, height: 40 }, area: 3200, enabled: true, verdict: 'overlay' },
+        { id: 2, kind: 'text', confidence: 0.9, box: { x: 240, y: 200, width: 120, height: 40 }, area: 4800, enabled: false, verdict: 'content' },
+      ],
+      cores: new Map([
+        [1, { core: { x: 40, y: 40, width: 80, height: 40 }, grow: 0 }],
+        [2, { core: { x: 240, y: 200, width: 120, height: 40 }, grow: 0 }],
+      ]),
+      backend: 'test',
+    };
+    const inBox = (m: Mask, x0: number, y0: number, w: number, h: number) => {
+      let n = 0;
+      for (let y = y0; y < y0 + h; y++) for (let x = x0; x < x0 + w; x++) if (m.data[y * W + x]) n++;
+      return n;
+    };
+    const byDefault = detectionToMask(det, { threshold: 0.5, dilatePx: 4 });
+    expect(inBox(byDefault, 40, 40, 80, 40)).toBeGreaterThan(2000);
+    expect(inBox(byDefault, 230, 190, 140, 60)).toBe(0);
+    const userOff = detectionToMask(det, { threshold: 0.5, dilatePx: 4, disabledRegionIds: [1] });
+    expect(inBox(userOff, 30, 30, 100, 60)).toBe(0);
+    expect(inBox(userOff, 240, 200, 120, 40)).toBeGreaterThan(2000);
+  });
+});

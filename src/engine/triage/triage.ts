@@ -1,0 +1,215 @@
+/**
+ * Triage of detected regions (../README.md): before a region reaches the mask,
+ * decide whether it is a mark or the picture's own content, from evidence that
+ * separates them (../../../../shared/notes/mark-estimation.md):
+ *   - the one-colour blend fit (mark/single.ts): a semi-transparent blend of one
+ *     colour over the picture is almost surely a mark; several colours, or the
+ *     picture's own texture, is not a blend at all;
+ *   - repetition: a region on an accepted lattice of repeats is a mark;
+ *   - the ring around the region: content text sits on its own flat background
+ *     (paper, a sign, a plate), while a mark is laid over the photo's texture;
+ *   - position: marks sit in corners, header and footer bands, or the centre.
+ * "content" regions are kept in the list but switched off, so one click never
+ * wipes a document.
+ */
+import { resizeRgbaArea } from '../tensor';
+import type { Mask, Rect, RegionVerdict, RgbaImage } from '../types';
+import { fitOneColour, harmonicFill, type BlendVerdict } from '../mark/single';
+
+export type Placement = 'corner' | 'header' | 'footer' | 'centre' | 'interior';
+
+export interface TriageEvidence {
+  blend: BlendVerdict;
+  /** Opacity of the fitted one-colour blend (0 when it is not a blend). */
+  opacity: number;
+  /** Share of the region's deviation from its background that one colour explains. */
+  explained: number;
+  /** Mean luma gradient (0–255 per pixel) in the ring around the region: low = a flat background of its own. */
+  ringTexture: number;
+  placement: Placement;
+  /** The region lies on an accepted lattice of repeats. */
+  repeated: boolean;
+}
+
+export interface Triage {
+  verdict: RegionVerdict;
+  evidence: TriageEvidence;
+  /** Why, in words, for the region list and --json. */
+  reason: string;
+}
+
+/** Below this mean ring gradient (0–255 luma per pixel) the background counts as flat: paper, a sign, a sky. */
+export const FLAT_RING = 3;
+/** The fit runs on the region's crop shrunk to this side at most: it decides a verdict, it does not invert. */
+const FIT_SIDE = 128;
+const RING = 8;
+
+export function placementOf(box: Rect, width: number, height: number): Placement {
+  const cx = (box.x + box.width / 2) / width;
+  const cy = (box.y + box.height / 2) / height;
+  const nearX = box.x < 0.2 * width || box.x + box.width > 0.8 * width;
+  const top = box.y < 0.15 * height;
+  const bottom = box.y + box.height > 0.85 * height;
+  const smallish = box.width < 0.5 * width;
+  if (smallish && nearX && (top || bottom) && (cx < 0.3 || cx > 0.7)) return 'corner';
+  if (bottom && cy > 0.8) return 'footer';
+  if (top && cy < 0.2) return 'header';
+  if (Math.abs(cx - 0.5) < 0.15 && Math.abs(cy - 0.5) < 0.2) return 'centre';
+  return 'interior';
+}
+
+/**
+ * Triage one region: `mask` is the detector's full-resolution mask (the region's
+ * pixels are those inside `box`), `repeats` an optional mask of accepted repeats.
+ */
+export function triageRegion(image: RgbaImage, mask: Mask, box: Rect, repeats?: Mask | null): Triage {
+  const crop = shrinkCrop(image, mask, box);
+  const fit = fitOneColour(crop.image, markPixels(crop.image, crop.mask), crop.box);
+  const evidence: TriageEvidence = {
+    blend: fit.verdict,
+    opacity: fit.verdict === 'not-a-blend' ? 0 : fit.opacity,
+    explained: fit.explained,
+    ringTexture: ringTexture(crop.image, crop.mask, crop.box, crop.scale),
+    placement: placementOf(box, image.width, image.height),
+    repeated: repeats ? overlapShare(repeats, box) > 0.2 : false,
+  };
+  return decide(evidence);
+}
+
+export function decide(e: TriageEvidence): Triage {
+  const markPlace = e.placement !== 'interior';
+  const flat = e.ringTexture < FLAT_RING;
+  if (e.repeated) return { verdict: e.blend === 'opaque' ? 'opaque-mark' : 'overlay', evidence: e, reason: 'repeats on a lattice' };
+  if (e.blend === 'not-a-blend') return { verdict: 'content', evidence: e, reason: 'not one colour blended over the picture' };
+  if (e.blend === 'overlay') {
+    // On a flat background a grey print and a see-through mark look the same: position decides.
+    if (!flat || markPlace) return { verdict: 'overlay', evidence: e, reason: flat ? `one-colour overlay in the ${e.placement}` : 'one-colour overlay over the picture' };
+    return { verdict: 'content', evidence: e, reason: 'one colour on a flat background of its own, away from where marks go' };
+  }
+  // Opaque and one colour: a stamp laid over the photo where marks go, or print on its own background.
+  if (!flat && markPlace) return { verdict: 'opaque-mark', evidence: e, reason: `opaque, one colour, over the picture in the ${e.placement}` };
+  if (flat && (e.placement === 'corner' || e.placement === 'footer' || e.placement === 'header')) {
+    return { verdict: 'opaque-mark', evidence: e, reason: `opaque, one colour, in the ${e.placement}` };
+  }
+  return { verdict: 'content', evidence: e, reason: flat ? 'opaque print on a flat background of its own' : 'opaque, inside the picture, away from where marks go' };
+}
+
+/** The region's crop with a ring around it, shrunk so its long side is at most FIT_SIDE. */
+function shrinkCrop(image: RgbaImage, mask: Mask, box: Rect): { image: RgbaImage; mask: Mask; box: Rect; scale: number } {
+  const side = Math.max(box.width, box.height) + 2 * RING;
+  const scale = Math.min(1, FIT_SIDE / side);
+  const pad = Math.ceil(RING / scale);
+  const x0 = Math.max(0, box.x - pad);
+  const y0 = Math.max(0, box.y - pad);
+  const x1 = Math.min(image.width, box.x + box.width + pad);
+  const y1 = Math.min(image.height, box.y + box.height + pad);
+  const cw = x1 - x0;
+  const ch = y1 - y0;
+  const full: RgbaImage = { width: cw, height: ch, data: new Uint8ClampedArray(cw * ch * 4) };
+  const fullMask = new Uint8Array(cw * ch);
+  for (let y = 0; y < ch; y++) {
+    full.data.set(image.data.subarray(((y0 + y) * image.width + x0) * 4, ((y0 + y) * image.width + x1) * 4), y * cw * 4);
+    for (let x = 0; x < cw; x++) {
+      const X = x0 + x;
+      const Y = y0 + y;
+      const inBox = X >= box.x && Y >= box.y && X < box.x + box.width && Y < box.y + box.height;
+      fullMask[y * cw + x] = inBox && mask.data[Y * image.width + X] > 0 ? 255 : 0;
+    }
+  }
+  const sw = Math.max(1, Math.round(cw * scale));
+  const sh = Math.max(1, Math.round(ch * scale));
+  const small = scale < 1 ? resizeRgbaArea(full, sw, sh) : full;
+  const smallMask: Mask = { width: sw, height: sh, data: new Uint8Array(sw * sh) };
+  for (let y = 0; y < sh; y++) for (let x = 0; x < sw; x++) {
+    const fx = Math.min(cw - 1, Math.floor((x + 0.5) / scale));
+    const fy = Math.min(ch - 1, Math.floor((y + 0.5) / scale));
+    smallMask.data[y * sw + x] = fullMask[fy * cw + fx];
+  }
+  const b: Rect = {
+    x: Math.floor((box.x - x0) * scale),
+    y: Math.floor((box.y - y0) * scale),
+    width: Math.max(1, Math.ceil(box.width * scale)),
+    height: Math.max(1, Math.ceil(box.height * scale)),
+  };
+  return { image: small, mask: smallMask, box: b, scale };
+}
+
+/** Mean luma gradient in the ring around the box (outside it), per full-resolution pixel. */
+function ringTexture(image: RgbaImage, mask: Mask, box: Rect, scale: number): number {
+  const { width: w, height: h, data } = image;
+  const luma = (x: number, y: number) => {
+    const o = (y * w + x) * 4;
+    return 0.299 * data[o] + 0.587 * data[o + 1] + 0.114 * data[o + 2];
+  };
+  let sum = 0;
+  let n = 0;
+  for (let y = 0; y < h - 1; y++) {
+    for (let x = 0; x < w - 1; x++) {
+      const inBox = x >= box.x - 1 && y >= box.y - 1 && x <= box.x + box.width && y <= box.y + box.height;
+      if (inBox || mask.data[y * w + x] > 0) continue;
+      sum += Math.abs(luma(x + 1, y) - luma(x, y)) + Math.abs(luma(x, y + 1) - luma(x, y));
+      n++;
+    }
+  }
+  // A shrunk crop's steps span 1/scale pixels: per pixel, the gradient is that much smaller.
+  return n > 0 ? (sum / n / 2) * scale : 0;
+}
+
+function overlapShare(m: Mask, box: Rect): number {
+  let hit = 0;
+  for (let y = box.y; y < box.y + box.height; y++) for (let x = box.x; x < box.x + box.width; x++) if (m.data[y * m.width + x]) hit++;
+  return hit / Math.max(1, box.width * box.height);
+}
+
+/**
+ * Triage every region of a detection in place: each gets a verdict and a reason,
+ * and "content" regions are switched off (enabled = false). `mask` is the
+ * detection's mask with every region on.
+ */
+export function triageRegions(image: RgbaImage, regions: { box: Rect; enabled: boolean; verdict?: RegionVerdict; reason?: string }[], mask: Mask, repeats?: Mask | null): void {
+  for (const r of regions) {
+    if (r.box.width < 2 || r.box.height < 2) continue;
+    const t = triageRegion(image, mask, r.box, repeats);
+    r.verdict = t.verdict;
+    r.reason = t.reason;
+    r.enabled = t.verdict !== 'content';
+  }
+}
+
+/**
+ * The pixels of a detector's blob that stand out from the background filled in
+ * from around it (one pixel grown): a detector marks a box around a mark, and a
+ * blend is fitted to the mark's own pixels, with the rest of the box as its
+ * background.
+ */
+function markPixels(image: RgbaImage, blob: Mask): Mask {
+  const { width: w, height: h } = image;
+  const n = w * h;
+  const J = new Float32Array(n * 3);
+  const hole = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < 3; c++) J[i * 3 + c] = image.data[i * 4 + c] / 255;
+    hole[i] = blob.data[i] > 0 ? 1 : 0;
+  }
+  const B = harmonicFill(J, hole, w, h);
+  const dev = new Float32Array(n);
+  const inside: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (!hole[i]) continue;
+    dev[i] = Math.hypot(J[i * 3] - B[i * 3], J[i * 3 + 1] - B[i * 3 + 1], J[i * 3 + 2] - B[i * 3 + 2]);
+    inside.push(dev[i]);
+  }
+  inside.sort((a, b) => a - b);
+  const tau = Math.max(0.05, inside[Math.floor(inside.length * 0.5)] ?? 0);
+  const out: Mask = { width: w, height: h, data: new Uint8Array(n) };
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+    const i = y * w + x;
+    if (!hole[i] || dev[i] <= tau) continue;
+    for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
+      const xx = x + dx;
+      const yy = y + dy;
+      if (xx >= 0 && yy >= 0 && xx < w && yy < h && hole[yy * w + xx]) out.data[yy * w + xx] = 255;
+    }
+  }
+  return out;
+}
