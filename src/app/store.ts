@@ -114,7 +114,7 @@ const initial: UiState = {
   showOverlay: true,
   maskOpPx: 4,
   detectDilatePx: 4,
-  method: 'telea',
+  method: 'auto',
   exportFormat: 'png',
   status: 'idle',
   statusText: 'Ready',

@@ -24,9 +24,9 @@ export interface RuntimeInfo {
    * the others work. The UI must show them (issue 11, item 2).
    */
   unavailable: UnavailableModel[];
-  /** 'telea' is always available as a classical fallback. */
+  /** 'auto', 'patch' and 'telea' are always available: they need no model. */
   removalMethods: RemovalMethod[];
-  /** The method the app should preselect: the learned remover if the manifest recommends it. */
+  /** The method the app should preselect: the learned remover if the manifest recommends it, else 'auto'. */
   defaultMethod: RemovalMethod;
 }
 
@@ -76,7 +76,8 @@ export interface DetectionMaskOptions {
   dilatePx: number;
 }
 
-export type RemovalMethod = 'model' | 'telea';
+/** 'auto': each region gets Telea or the patch fill (engine/fill/route.ts). */
+export type RemovalMethod = 'model' | 'telea' | 'patch' | 'auto';
 
 export interface RemoveOptions {
   method: RemovalMethod;
