@@ -4,6 +4,8 @@
  *   [--models DIR]`   (DIR: a folder with manifest.json, to score candidate models before they ship)
  *   [--marks-only | --no-marks] [--tiled 12] [--batches 4] [--periodic-photos 60]
  *   (the mark-estimation families of quality-marks.ts; their tables go to docs/quality.md)
+ *   [--fill-only | --no-fill] [--fill-n 12] [--fill-split test|val] [--no-speed]
+ *   (the fill families of quality-fill.ts: Telea, patch, auto, model with the true mask, the routing table; docs/quality.md)
  *
  * On a fixed-seed synthetic set (training/data.py --make-benchmark, photos from
  * the held-out split) it runs the engine exactly as the app does and scores, per
@@ -28,6 +30,7 @@ import { REPO_ROOT } from '../platform/node/paths';
 import { describeMachine, fmt, machineMarkdown, parseFlags, table, writeSection } from './common';
 import { generateCases, listCases, readCase, type BenchCase } from './quality-data';
 import { runMarkBench } from './quality-marks';
+import { fillSpeed, runFillBench } from './quality-fill';
 
 const METHODS = ['auto', 'model@truth', 'telea@truth', 'input'] as const;
 type Method = (typeof METHODS)[number];
@@ -61,8 +64,9 @@ interface CaseResult {
 }
 
 async function main(): Promise<void> {
-  const flags = parseFlags(process.argv.slice(2), ['marks-only', 'no-marks']);
+  const flags = parseFlags(process.argv.slice(2), ['marks-only', 'no-marks', 'fill-only', 'no-fill', 'no-speed']);
   if (flags.has('marks-only')) return marksSection(flags);
+  if (flags.has('fill-only')) return fillSection(flags);
   const outDir = path.resolve(REPO_ROOT, flags.get('out') ?? 'bench-out');
   const threshold = Number(flags.get('threshold') ?? 0.5);
   const threads = Number(flags.get('threads') ?? 2);
@@ -111,6 +115,30 @@ async function main(): Promise<void> {
   process.stdout.write(`${md}\n`);
   process.stderr.write(`wrote ${path.join(outDir, 'quality.json')}, quality.md${modelsDir ? '' : ' and docs/performance.md'}\n`);
   if (!flags.has('no-marks')) await marksSection(flags);
+  if (!flags.has('no-fill')) await fillSection(flags);
+}
+
+/** The fill families (quality-fill.ts): bench-out/quality-fill.{json,md} and docs/quality.md (test split only). */
+async function fillSection(flags: Map<string, string>): Promise<void> {
+  const outDir = path.resolve(REPO_ROOT, flags.get('out') ?? 'bench-out');
+  mkdirSync(outDir, { recursive: true });
+  const modelsDir = flags.has('models') ? path.resolve(flags.get('models') as string) : undefined;
+  const models = await loadNodeModels({ backend: 'wasm', threads: Number(flags.get('threads') ?? 2), modelsDir, roles: ['remover'] });
+  const remover: Remover | null = models.removers[0] ? { kind: 'model', runner: models.removers[0] } : null;
+  const seed = Number(flags.get('seed') ?? 1234);
+  const n = Number(flags.get('fill-n') ?? 12);
+  const split = (flags.get('fill-split') ?? 'test') as 'val' | 'test';
+  const command = `npm run bench:quality -- --fill-only --seed ${seed} --fill-n ${n} --fill-split ${split}${flags.has('no-speed') ? ' --no-speed' : ''}`;
+  const t0 = performance.now();
+  const log = (s: string) => process.stderr.write(`${s}\n`);
+  const { md, json } = await runFillBench({ seed, n, split, remover, log });
+  const speed = flags.has('no-speed') ? '' : `\n\n**Speed** (Node ${process.version}, one thread, this machine; not a test assertion):\n\n${await fillSpeed(log)}`;
+  const machine = describeMachine();
+  const body = `${md}${speed}\n\nReproduce: \`${command}\` (${fmt((performance.now() - t0) / 1000, 0)} s on the machine below). Learned remover: ${remover && remover.kind === 'model' ? remover.runner.entry.id : 'none'}.\n\n${machineMarkdown(machine)}`;
+  writeFileSync(path.join(outDir, `quality-fill-${split}.json`), JSON.stringify({ machine, command, ...(json as object) }, null, 1));
+  writeFileSync(path.join(outDir, `quality-fill-${split}.md`), `${body}\n`);
+  if (!modelsDir) writeSection(path.join(REPO_ROOT, 'docs/quality.md'), `bench:fill-${split}`, body);
+  process.stdout.write(`${body}\n`);
 }
 
 /** The mark-estimation families (quality-marks.ts): bench-out/quality-marks.{json,md} and docs/quality.md. */

