@@ -268,6 +268,7 @@ const api = {
         method: opts.method,
         crops: typeof out.tiles === 'number' ? (regions ?? []).map((r) => r.box) : out.tiles.map((t) => t.input),
         ...(regions ? { regions } : {}),
+        marksUsed: marks.aware,
       };
       return transfer(result, [bitmap]);
     });

@@ -99,8 +99,10 @@ export interface RemoveResult {
   method: RemovalMethod;
   /** Union of the crops that were processed, for debugging overlays. */
   crops: Rect[];
-  /** How each region was made, when the document had a known mark (mark-protocol.ts). */
+  /** How each region was made, when the document had a known mark or the fill was routed ('auto') (mark-protocol.ts). */
   regions?: RegionMethodRecord[];
+  /** The document's known marks were inverted first (mark-aware removal). */
+  marksUsed: boolean;
 }
 
 export interface EncodeOptions {

@@ -41,9 +41,10 @@ export async function removeActive(): Promise<void> {
         backend: result.backend,
         maskVersion: version,
         ...(result.regions ? { regions: result.regions } : {}),
+        marksUsed: result.marksUsed,
       },
     });
-    checkMarksUsed(meta.id, result.regions !== undefined);
+    checkMarksUsed(meta.id, result.marksUsed);
     update('view', { compareSplit: 0.5, compareEnabled: true });
     // The result is what the user wants to see now; painting turns the overlay back on.
     update('ui', { showOverlay: false });

@@ -68,7 +68,7 @@ export function RemovePanel() {
       )}
       {meta?.result && !removing && (
         <p className="hint">
-          Done {meta.result.regions ? 'with the known marks first' : `with ${METHOD_NAMES[meta.result.method]}`} in {(meta.result.ms / 1000).toFixed(1)} s on{' '}
+          Done {meta.result.marksUsed ? 'with the known marks first' : `with ${METHOD_NAMES[meta.result.method]}`} in {(meta.result.ms / 1000).toFixed(1)} s on{' '}
           {meta.result.backend === 'webgpu' ? 'WebGPU' : meta.result.backend === 'wasm' ? 'WASM' : 'the CPU'}.
           {stale ? ' The mask changed since: press Remove again to update.' : ''}
         </p>
