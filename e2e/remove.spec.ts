@@ -53,10 +53,10 @@ async function removeAndCheck(page: Page, name: string, method: string): Promise
   expect(stats.outsideChanged, `pixels outside the mask changed, first: ${JSON.stringify(stats.firstOutsideChange)}`).toBe(0);
   // Quality claims hold for Telea and for a learned remover the manifest recommends;
   // an experimental one only has to keep the invariant above.
-  const judged = method === 'telea' || learnedRemoverRecommended();
+  const judged = method === 'telea' || method === 'patch' || method === 'auto' || learnedRemoverRecommended();
   if (judged) expect(stats.insideChanged).toBeGreaterThan(0);
 
-  if (method === 'telea') {
+  if (method === 'telea' || method === 'patch' || method === 'auto') {
     // Inpainting replaces every fully masked pixel: nearly all of them differ.
     expect(stats.fullChanged / stats.full).toBeGreaterThan(0.5);
     expect(stats.insideMeanDelta).toBeGreaterThan(2);
@@ -87,6 +87,18 @@ test.describe('remove', () => {
     await paintOverText(page, name);
     expect(await methodOptions(page)).toContain('telea');
     await removeAndCheck(page, name, 'telea');
+  });
+
+  test('Automatic is preselected; it and the patch fill keep unmasked pixels bit-identical and say how each region was filled', async ({ page }) => {
+    const name = 'photo-text.png';
+    await openApp(page);
+    await loadFixture(page, name);
+    await paintOverText(page, name);
+    await expect(byTestId(page, 'method-select')).toHaveValue(learnedRemoverRecommended() ? 'model' : 'auto');
+    expect(await methodOptions(page)).toEqual(expect.arrayContaining(['auto', 'patch', 'telea']));
+    await removeAndCheck(page, name, 'auto');
+    await expect(byTestId(page, 'region-methods').locator('[data-method]').first()).toHaveAttribute('data-method', /^(patch|inpaint)$/);
+    await removeAndCheck(page, name, 'patch');
   });
 
   test('telea on a detected mask (JPEG): unmasked pixels equal the browser-decoded JPEG', async ({ page }) => {

@@ -36,8 +36,10 @@ export interface DocResult {
   backend: Backend | 'cpu';
   /** maskVersion when the result was made, to tell the user it is out of date. */
   maskVersion: number;
-  /** How each region was made, when the document had a known mark. */
+  /** How each region was made, when the document had a known mark or the fill was routed. */
   regions?: RegionMethodRecord[];
+  /** Known marks were inverted first. */
+  marksUsed?: boolean;
 }
 
 export interface DocMeta {
@@ -114,7 +116,7 @@ const initial: UiState = {
   showOverlay: true,
   maskOpPx: 4,
   detectDilatePx: 4,
-  method: 'telea',
+  method: 'auto',
   exportFormat: 'png',
   status: 'idle',
   statusText: 'Ready',

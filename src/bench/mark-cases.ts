@@ -35,7 +35,7 @@ export function heldOutPhotos(): string[] {
   return readFileSync(path.join(REPO_ROOT, 'training/splits/test-photos.txt'), 'utf8').split('\n').filter(Boolean);
 }
 
-async function photo(name: string, width: number, height: number): Promise<Float32Array> {
+export async function photo(name: string, width: number, height: number): Promise<Float32Array> {
   const { data } = await sharp(path.join(PHOTOS_DIR, name)).removeAlpha().resize(width, height, { fit: 'cover' }).raw().toBuffer({ resolveWithObject: true });
   return Float32Array.from(data);
 }

@@ -5,6 +5,8 @@
  *   [--marks-only | --no-marks] [--tiled 12] [--batches 4] [--periodic-photos 60]
  *   [--triage-only] [--photos 40]   (triage of detected regions, quality-triage.ts)
  *   (the mark-estimation families of quality-marks.ts; their tables go to docs/quality.md)
+ *   [--fill-only | --no-fill] [--fill-n 12] [--fill-split test|val] [--no-speed]
+ *   (the fill families of quality-fill.ts: Telea, patch, auto, model with the true mask, the routing table; docs/quality.md)
  *
  * On a fixed-seed synthetic set (training/data.py --make-benchmark, photos from
  * the held-out split) it runs the engine exactly as the app does and scores, per
@@ -30,6 +32,7 @@ import { describeMachine, fmt, machineMarkdown, parseFlags, table, writeSection 
 import { generateCases, listCases, readCase, type BenchCase } from './quality-data';
 import { runTriageBench } from './quality-triage';
 import { runMarkBench } from './quality-marks';
+import { fillSpeed, runFillBench } from './quality-fill';
 
 const METHODS = ['auto', 'model@truth', 'telea@truth', 'input'] as const;
 type Method = (typeof METHODS)[number];
@@ -63,8 +66,9 @@ interface CaseResult {
 }
 
 async function main(): Promise<void> {
-  const flags = parseFlags(process.argv.slice(2), ['marks-only', 'no-marks', 'triage-only']);
+  const flags = parseFlags(process.argv.slice(2), ['marks-only', 'no-marks', 'fill-only', 'no-fill', 'no-speed', 'triage-only']);
   if (flags.has('marks-only')) return marksSection(flags);
+  if (flags.has('fill-only')) return fillSection(flags);
   if (flags.has('triage-only')) return triageSection(flags);
   const outDir = path.resolve(REPO_ROOT, flags.get('out') ?? 'bench-out');
   const threshold = Number(flags.get('threshold') ?? 0.5);
@@ -114,6 +118,30 @@ async function main(): Promise<void> {
   process.stdout.write(`${md}\n`);
   process.stderr.write(`wrote ${path.join(outDir, 'quality.json')}, quality.md${modelsDir ? '' : ' and docs/performance.md'}\n`);
   if (!flags.has('no-marks')) await marksSection(flags);
+  if (!flags.has('no-fill')) await fillSection(flags);
+}
+
+/** The fill families (quality-fill.ts): bench-out/quality-fill.{json,md} and docs/quality.md (test split only). */
+async function fillSection(flags: Map<string, string>): Promise<void> {
+  const outDir = path.resolve(REPO_ROOT, flags.get('out') ?? 'bench-out');
+  mkdirSync(outDir, { recursive: true });
+  const modelsDir = flags.has('models') ? path.resolve(flags.get('models') as string) : undefined;
+  const models = await loadNodeModels({ backend: 'wasm', threads: Number(flags.get('threads') ?? 2), modelsDir, roles: ['remover'] });
+  const remover: Remover | null = models.removers[0] ? { kind: 'model', runner: models.removers[0] } : null;
+  const seed = Number(flags.get('seed') ?? 1234);
+  const n = Number(flags.get('fill-n') ?? 12);
+  const split = (flags.get('fill-split') ?? 'test') as 'val' | 'test';
+  const command = `npm run bench:quality -- --fill-only --seed ${seed} --fill-n ${n} --fill-split ${split}${flags.has('no-speed') ? ' --no-speed' : ''}`;
+  const t0 = performance.now();
+  const log = (s: string) => process.stderr.write(`${s}\n`);
+  const { md, json } = await runFillBench({ seed, n, split, remover, log });
+  const speed = flags.has('no-speed') ? '' : `\n\n**Speed** (Node ${process.version}, one thread, this machine; not a test assertion):\n\n${await fillSpeed(log)}`;
+  const machine = describeMachine();
+  const body = `${md}${speed}\n\nReproduce: \`${command}\` (${fmt((performance.now() - t0) / 1000, 0)} s on the machine below). Learned remover: ${remover && remover.kind === 'model' ? remover.runner.entry.id : 'none'}.\n\n${machineMarkdown(machine)}`;
+  writeFileSync(path.join(outDir, `quality-fill-${split}.json`), JSON.stringify({ machine, command, ...(json as object) }, null, 1));
+  writeFileSync(path.join(outDir, `quality-fill-${split}.md`), `${body}\n`);
+  if (!modelsDir) writeSection(path.join(REPO_ROOT, 'docs/quality.md'), `bench:fill-${split}`, body);
+  process.stdout.write(`${body}\n`);
 }
 
 /** Triage of detected regions (quality-triage.ts): bench-out/quality-triage.{json,md} and docs/quality.md. */

@@ -55,9 +55,9 @@ export const RemoveOptionsSchema = CommonSchema.extend({
   mask: z.string().min(1).optional().describe('Mask file for every input, or a folder of masks (<relative path stem>.png)'),
   maskOut: z.boolean().default(false).describe('Also write the mask that was used, as {stem}-mask.png next to the output'),
   method: z
-    .enum(['auto', 'model', 'telea'])
+    .enum(['auto', 'model', 'telea', 'patch'])
     .default('auto')
-    .describe('auto: invert where one colour fits, then the recommended fill; model / telea: that remover for every masked region'),
+    .describe('auto: invert where one colour fits, then the recommended fill (the model if recommended, else Telea or the patch fill per region); model / telea / patch: that fill for every masked region'),
   sharedMark: z.boolean().default(false).describe('Estimate one mark from all inputs, then remove it from each'),
   mark: z.string().min(1).optional().describe('A saved mark (PNG from "unmark learn") to find and remove in every input'),
   noRepeats: z.boolean().default(false).describe('Do not look for a tiled mark repeated inside each image'),
@@ -195,8 +195,10 @@ Options:
   --method M           auto (default): invert each masked region where one
                        colour fits it, fill the rest with the recommended
                        remover (model if the manifest recommends it, else
-                       telea); model | telea: that remover for every masked
-                       region. Known marks (below) are inverted either way.
+                       per region: telea for thin strokes on smooth ground,
+                       patch for wide marks and textured ground); model |
+                       telea | patch: that fill for every masked region.
+                       Known marks (below) are inverted either way.
   --shared-mark        estimate one mark from all inputs (same size, the mark
                        may move), then invert it in each
   --mark FILE          a saved mark (from "unmark learn"): found in each input
@@ -221,7 +223,7 @@ Options:
 Semi-transparent marks are removed by inverting the blend where the mark is
 known (repeats, --shared-mark, --mark) or where one colour fits a region;
 opaque parts are filled. --json records name the method of each region:
-repeats, shared, saved, one-colour, model or inpaint.
+repeats, shared, saved, one-colour, model, inpaint (Telea) or patch.
 
 Pixels outside the mask are bit-identical to the decoded input in PNG and
 lossless WebP output; JPEG re-encodes the whole image.`,

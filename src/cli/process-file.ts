@@ -44,8 +44,8 @@ export interface FileRecord {
   /** Milliseconds per stage; a stage that did not run is absent. */
   timings: Partial<Record<Stage | 'total', number>>;
   backend?: string;
-  /** The fill used for what inversion could not undo. */
-  method?: 'model' | 'telea';
+  /** The fill used for what inversion could not undo; 'auto' = routed per region (see `regions`). */
+  method?: FillChoice;
   tiles?: number;
   maskedPixels?: number;
   /** Pixels that removal changed (the mask written by --mask-out). */
@@ -74,8 +74,11 @@ export interface PipelineContext {
   display(p: string): string;
 }
 
+/** The fills a run can use: one for every region, or 'auto' (engine/fill/route.ts chooses per region). */
+export type FillChoice = 'model' | 'telea' | 'patch' | 'auto';
+
 export interface RemoveContext extends PipelineContext {
-  method: 'model' | 'telea';
+  method: FillChoice;
   /** Known marks for each image; none when absent. */
   markSource?: MarkSource;
   /** Fit one colour per masked region and invert overlays before the fill (--method auto). */
@@ -196,7 +199,7 @@ export async function removeFile(job: PlannedFile, ctx: RemoveContext, signal?: 
       record.timings = timer.finish();
       return record;
     }
-    const remover = ctx.method === 'telea' ? ({ kind: 'telea' } as const) : await timer.time('models', () => resolveRemover(ctx, record));
+    const remover: Remover = ctx.method === 'model' ? await timer.time('models', () => resolveRemover(ctx, record)) : { kind: ctx.method };
     record.method = remover.kind;
     const result = await timer.time('remove', () =>
       removeWithMarks(image, record.maskedPixels ? mask : null, marks.known, remover, { limitMarksToMask: Boolean(job.maskInput), oneColour: ctx.oneColour, onProgress: ctx.onTiles }, signal),

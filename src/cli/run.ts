@@ -10,7 +10,7 @@ import { parseManifest } from '../runtime/verify';
 import type { ParsedArgs } from './args';
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from './exit-codes';
 import type { PlannedFile } from './outputs';
-import { detectFile, removeFile, type FileRecord, type PipelineContext } from './process-file';
+import { detectFile, removeFile, type FileRecord, type FillChoice, type PipelineContext } from './process-file';
 import { learnFromFiles, repeatsSource, savedMarkSource, sharedMarkSource, type MarkSource } from './marks';
 import { createReporter } from './report';
 
@@ -38,11 +38,11 @@ export async function runBatch(args: BatchArgs, plan: readonly PlannedFile[]): P
   const roles = new Set<ModelRole>();
   if (args.command === 'detect' || plan.some((p) => !p.maskInput)) roles.add('detector');
 
-  let method: 'model' | 'telea' = 'telea';
+  let method: FillChoice = 'auto';
   if (args.command === 'remove') {
     method = args.options.method === 'auto' ? await autoMethod(opts.models) : args.options.method;
-    if (args.options.method === 'auto' && method === 'telea') {
-      reporter.note('note: no recommended learned remover in the model manifest; using the classical method (telea). Pass --method model to try it.');
+    if (args.options.method === 'auto' && method === 'auto') {
+      reporter.note('note: no recommended learned remover in the model manifest; each region gets Telea or the patch fill (see "method" in --json regions). Pass --method model to try the learned one.');
     }
     if (method === 'model') roles.add('remover');
     const lossy = plan.find((p) => isLossy({ format: p.format, quality: args.options.quality }));
@@ -128,13 +128,13 @@ export async function runBatch(args: BatchArgs, plan: readonly PlannedFile[]): P
   return unusable.size > 0 && !opts.allowMissingModels ? EXIT_FAILED : EXIT_OK;
 }
 
-/** 'model' when the manifest lists a remover it recommends (as the app preselects), else 'telea'. Reads only the manifest. */
-async function autoMethod(modelsDir: string | undefined): Promise<'model' | 'telea'> {
+/** 'model' when the manifest lists a remover it recommends (as the app preselects), else the routed classical fills. Reads only the manifest. */
+async function autoMethod(modelsDir: string | undefined): Promise<FillChoice> {
   try {
     const manifest = parseManifest(await fsModelSource({ dir: modelsDir ? path.resolve(modelsDir) : undefined }).manifest());
-    return manifest.models.some((m) => m.role === 'remover' && m.recommended) ? 'model' : 'telea';
+    return manifest.models.some((m) => m.role === 'remover' && m.recommended) ? 'model' : 'auto';
   } catch {
     // A broken manifest is reported per file by the detector; removal itself can still be classical.
-    return 'telea';
+    return 'auto';
   }
 }

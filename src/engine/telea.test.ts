@@ -45,10 +45,11 @@ describe('inpaintTelea', () => {
     for (let i = 0; i < fill.length; i++) if (fill[i]) src.fill(0, i * 4, i * 4 + 3);
     const out = inpaintTelea(src, W, H, fill);
     expect(out).not.toBe(src);
-    const mae = check(src, truth, out, fill);
-    // A weighted average of the ring around a 9-px disc on a ramp, plus OpenCV's
-    // bounded gradient term (≤ √2 levels): close to the ramp, never exact.
-    expect(mae).toBeLessThan(4);
+    // A weighted average of the ring around a 9-px disc on a steep ramp (2-3 levels
+    // per pixel): close to the ramp, never exact. OpenCV's bounded first-order term
+    // gets closer here, but adds colour streaks on JPEG'd skies (fill/streaks.test.ts).
+    expect(check(src, truth, out, fill)).toBeLessThan(5.5);
+    expect(check(src, truth, inpaintTelea(src, W, H, fill, 5, true), fill)).toBeLessThan(4);
     // src itself is not modified.
     expect(src[(22 * W + 30) * 4]).toBe(0);
   });

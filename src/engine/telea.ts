@@ -6,9 +6,15 @@
  * first-order extrapolation of the known pixels within `radius`, weighted by
  * direction (along the level-set normal), distance and level-set proximity.
  *
- * As in OpenCV, the first-order term is normalised to at most ±√2 levels: the
- * paper's unbounded I(q) + ∇I(q)·(p − q) overshoots next to strong edges. The
- * distance weight is the paper's 1/|q − p|², and channels share the weights. Cost is O(hole · radius²), so the
+ * The first-order term is off by default (issue 13, "rainbow streaks"). OpenCV
+ * normalises it per channel to ±√2 levels whatever the gradient's size, so on a
+ * smooth sky the JPEG noise of each channel gives an independent ±1.4 kick per
+ * pixel; filled pixels then feed the next ring, and the kicks add up along the
+ * marching front into coloured streaks. Unnormalised, or only from the original
+ * pixels, it still doubles the chroma variance of the fill on a JPEG'd sky
+ * (fill/streaks.test.ts); the zeroth-order weighted mean does not. `firstOrder`
+ * brings OpenCV's bounded term back. The distance weight is the paper's
+ * 1/|q − p|², and channels share the weights. Cost is O(hole · radius²), so the
  * pipeline calls this on tiles, never on a whole 48 MP image.
  */
 import { WmError } from './errors';
@@ -95,6 +101,7 @@ export function inpaintTelea(
   height: number,
   fill: Uint8Array /* >0 = pixel to fill */,
   radius = 5,
+  firstOrder = false,
 ): Uint8ClampedArray {
   const n = width * height;
   if (rgba.length !== n * 4 || fill.length !== n) {
@@ -164,7 +171,7 @@ export function inpaintTelea(
         gx /= gl;
         gy /= gl;
       }
-      fillPixel(out, flags, t, width, height, x, y, gx, gy, R);
+      fillPixel(out, flags, t, width, height, x, y, gx, gy, R, firstOrder);
       flags[q] = BAND;
       heap.push(q, dist);
     }
@@ -184,6 +191,7 @@ function fillPixel(
   gx: number,
   gy: number,
   R: number,
+  firstOrder: boolean,
 ): void {
   const q = y * width + x;
   const tq = t[q];
@@ -231,7 +239,7 @@ function fillPixel(
     // OpenCV's bounded first-order term (at most ±√2 levels). The paper's unbounded
     // I + ∇I·r extrapolates strong edges (text outlines next to the hole) by up to
     // R pixels and overshoots into saturated colour speckles; bounded, it cannot.
-    const grad = (jx[c] + jy[c]) / (Math.sqrt(jx[c] * jx[c] + jy[c] * jy[c]) + 1e-20);
+    const grad = firstOrder ? (jx[c] + jy[c]) / (Math.sqrt(jx[c] * jx[c] + jy[c] * jy[c]) + 1e-20) : 0;
     // Uint8ClampedArray clamps to 0..255; round here to avoid its half-to-even rule.
     out[o + c] = Math.round(ia[c] / sw + grad);
   }

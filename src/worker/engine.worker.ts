@@ -9,6 +9,7 @@ import { toSerializedError, WmError } from '../engine/errors';
 import { resolveLimits, type Limits } from '../engine/limits';
 import { applyMaskOp, type MaskOp } from '../engine/mask';
 import type { MemoryBudget } from '../engine/memory';
+import { filledRegions } from '../engine/fill/route';
 import { removeMarks } from '../engine/remove';
 import { removeWithMarks } from '../engine/mark/remove';
 import type { ImageFormat, Mask, RgbaImage } from '../engine/types';
@@ -93,8 +94,8 @@ async function startRuntime(opts: InitOptions, onProgress?: (p: LoadProgress) =>
     detectors: [],
     removers: [],
     unavailable: [],
-    removalMethods: ['telea'],
-    defaultMethod: 'telea',
+    removalMethods: ['auto', 'patch', 'telea'],
+    defaultMethod: 'auto',
   };
   const models = await loadModels(
     httpModelSource(opts.modelsUrl),
@@ -112,8 +113,8 @@ async function startRuntime(opts: InitOptions, onProgress?: (p: LoadProgress) =>
   info.detectors = models.detectors.map((d) => d.entry.id);
   info.unavailable = models.errors.map((e) => ({ modelId: e.modelId ?? '?', role: e.role ?? 'detector', code: e.code, message: e.message }));
   info.removers = models.removers.map((r) => r.entry.id);
-  info.removalMethods = models.removers.length > 0 ? ['model', 'telea'] : ['telea'];
-  info.defaultMethod = models.removers[0]?.entry.recommended ? 'model' : 'telea';
+  info.removalMethods = models.removers.length > 0 ? ['auto', 'model', 'patch', 'telea'] : ['auto', 'patch', 'telea'];
+  info.defaultMethod = models.removers[0]?.entry.recommended ? 'model' : 'auto';
   const used = [...models.detectors, ...models.removers].map((r) => r.backend);
   if (used.length > 0 && used.every((b) => b === 'wasm')) info.backend = 'wasm';
   return { models, info };
@@ -238,7 +239,7 @@ const api = {
         if (!runner) throw new WmError('E_MODEL_MISSING', 'No learned remover is installed; use the classical method.');
         remover = { kind: 'model', runner };
       } else {
-        remover = { kind: 'telea' };
+        remover = { kind: opts.method };
       }
       const progress = (done: number, total: number) => onProgress?.({ done, total });
       // Known marks (repeats, shared, saved) are inverted first; the fill takes what is left.
@@ -246,7 +247,13 @@ const api = {
       const out = marks.aware
         ? await removeWithMarks(doc.image, mask, marks.known, remover, { onProgress: progress }, signal)
         : await removeMarks(doc.image, mask, remover, { marginPx: opts.marginPx, onProgress: progress }, signal);
-      const regions = 'regions' in out ? out.regions.map(({ box, pixels, method }) => ({ box, pixels, method })) : undefined;
+      // Routed fills say per region which method made it, as mark-aware removal does.
+      const regions =
+        'regions' in out
+          ? out.regions.map(({ box, pixels, method }) => ({ box, pixels, method }))
+          : opts.method === 'auto'
+            ? filledRegions(out.filledBy, doc.image.width, doc.image.height)
+            : undefined;
       const resultId = newId('res');
       // One result per document is enough: a new run replaces the previous one.
       for (const [id, r] of results) if (r.docId === docId) results.delete(id);
@@ -261,6 +268,7 @@ const api = {
         method: opts.method,
         crops: typeof out.tiles === 'number' ? (regions ?? []).map((r) => r.box) : out.tiles.map((t) => t.input),
         ...(regions ? { regions } : {}),
+        marksUsed: marks.aware,
       };
       return transfer(result, [bitmap]);
     });

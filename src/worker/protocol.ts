@@ -24,9 +24,9 @@ export interface RuntimeInfo {
    * the others work. The UI must show them (issue 11, item 2).
    */
   unavailable: UnavailableModel[];
-  /** 'telea' is always available as a classical fallback. */
+  /** 'auto', 'patch' and 'telea' are always available: they need no model. */
   removalMethods: RemovalMethod[];
-  /** The method the app should preselect: the learned remover if the manifest recommends it. */
+  /** The method the app should preselect: the learned remover if the manifest recommends it, else 'auto'. */
   defaultMethod: RemovalMethod;
 }
 
@@ -76,7 +76,8 @@ export interface DetectionMaskOptions {
   dilatePx: number;
 }
 
-export type RemovalMethod = 'model' | 'telea';
+/** 'auto': each region gets Telea or the patch fill (engine/fill/route.ts). */
+export type RemovalMethod = 'model' | 'telea' | 'patch' | 'auto';
 
 export interface RemoveOptions {
   method: RemovalMethod;
@@ -98,8 +99,10 @@ export interface RemoveResult {
   method: RemovalMethod;
   /** Union of the crops that were processed, for debugging overlays. */
   crops: Rect[];
-  /** How each region was made, when the document had a known mark (mark-protocol.ts). */
+  /** How each region was made, when the document had a known mark or the fill was routed ('auto') (mark-protocol.ts). */
   regions?: RegionMethodRecord[];
+  /** The document's known marks were inverted first (mark-aware removal). */
+  marksUsed: boolean;
 }
 
 export interface EncodeOptions {

@@ -1,5 +1,6 @@
 /** Words for how the regions of a result were made (engine/mark/remove.ts RemovalMethod). */
 import type { RegionMethodRecord } from '../../worker/mark-protocol';
+import type { RemovalMethod } from '../../worker/protocol';
 
 export const METHOD_WORDS: Record<RegionMethodRecord['method'], string> = {
   repeats: 'inverted (tiled mark)',
@@ -8,6 +9,15 @@ export const METHOD_WORDS: Record<RegionMethodRecord['method'], string> = {
   'one-colour': 'inverted (one-colour fit)',
   model: 'filled (model)',
   inpaint: 'filled (Telea)',
+  patch: 'filled (patch)',
+};
+
+/** The fill chosen in the Method menu, in words. */
+export const METHOD_NAMES: Record<RemovalMethod, string> = {
+  auto: 'Telea or the patch fill per region',
+  model: 'the model',
+  patch: 'the patch fill',
+  telea: 'Telea',
 };
 
 /** Regions per method, most first: "12 inverted (tiled mark), 1 filled (Telea)". */

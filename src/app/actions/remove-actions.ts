@@ -6,7 +6,7 @@ import { reportError } from '../errors';
 import { activeDocMeta, getUi, setStatus, update, updateDoc } from '../store';
 import { requestRender } from '../viewport/render-loop';
 import { beginTask, endTask } from './task';
-import { methodSummary } from './region-methods';
+import { METHOD_NAMES, methodSummary } from './region-methods';
 import { checkMarksUsed } from './mark-actions';
 
 export async function removeActive(): Promise<void> {
@@ -41,13 +41,14 @@ export async function removeActive(): Promise<void> {
         backend: result.backend,
         maskVersion: version,
         ...(result.regions ? { regions: result.regions } : {}),
+        marksUsed: result.marksUsed,
       },
     });
-    checkMarksUsed(meta.id, result.regions !== undefined);
+    checkMarksUsed(meta.id, result.marksUsed);
     update('view', { compareSplit: 0.5, compareEnabled: true });
     // The result is what the user wants to see now; painting turns the overlay back on.
     update('ui', { showOverlay: false });
-    const how = result.regions ? methodSummary(result.regions) : result.method === 'model' ? 'model' : 'Telea';
+    const how = result.regions ? methodSummary(result.regions) : METHOD_NAMES[result.method];
     setStatus('done', `Removed in ${(result.ms / 1000).toFixed(1)} s (${result.tiles} tile${result.tiles === 1 ? '' : 's'}, ${how})`);
     requestRender();
   } catch (e) {

@@ -15,7 +15,7 @@ function applyInfo(info: RuntimeInfo): void {
   const s = getUi();
   // The manifest says whether the learned remover is recommended yet; the user's pick wins.
   const method: RemovalMethod =
-    info.removers.length === 0 ? 'telea' : methodChosenByUser ? s.method : info.defaultMethod;
+    methodChosenByUser && info.removalMethods.includes(s.method) ? s.method : info.defaultMethod;
   update('ui', { runtime: info, method });
 }
 

@@ -6,6 +6,7 @@ import { activeDocMeta, useUi } from '../store';
 import type { RemovalMethod } from '../../worker/protocol';
 import { Icon } from './icons';
 import { RegionMethods } from './RegionMethods';
+import { METHOD_NAMES } from '../actions/region-methods';
 
 export function RemovePanel() {
   const meta = useUi((s) => activeDocMeta(s));
@@ -33,6 +34,8 @@ export function RemovePanel() {
               {runtime?.defaultMethod === 'model' ? 'Learned remover (inverts the blend)' : 'Learned remover (experimental)'}
             </option>
           )}
+          <option value="auto">Automatic (Telea or patch fill per region)</option>
+          <option value="patch">Patch fill (keeps texture)</option>
           <option value="telea">Classical (Telea)</option>
         </select>
       </label>
@@ -65,7 +68,7 @@ export function RemovePanel() {
       )}
       {meta?.result && !removing && (
         <p className="hint">
-          Done {meta.result.regions ? 'with the known marks first' : `with ${meta.result.method === 'model' ? 'the model' : 'Telea'}`} in {(meta.result.ms / 1000).toFixed(1)} s on{' '}
+          Done {meta.result.marksUsed ? 'with the known marks first' : `with ${METHOD_NAMES[meta.result.method]}`} in {(meta.result.ms / 1000).toFixed(1)} s on{' '}
           {meta.result.backend === 'webgpu' ? 'WebGPU' : meta.result.backend === 'wasm' ? 'WASM' : 'the CPU'}.
           {stale ? ' The mask changed since: press Remove again to update.' : ''}
         </p>

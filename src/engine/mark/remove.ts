@@ -5,19 +5,19 @@
  *  2. each remaining region of the mask gets a one-colour fit, and is inverted
  *     where the fit says "semi-transparent overlay";
  *  3. what is left (opaque cores, regions that are no blend) goes to the fill:
- *     the learned remover or Telea (../remove.ts).
+ *     the learned remover, Telea or the patch fill, routed per region (../remove.ts).
  * Pixels outside the returned mask are bit-identical to the input.
  */
 import { throwIfAborted } from '../errors';
 import { connectedComponents, countMasked } from '../mask';
-import { checkMask, removeMarks, type Remover } from '../remove';
+import { checkMask, FILL_METHODS, removeMarks, type Remover } from '../remove';
 import type { Mask, Rect, RgbaImage } from '../types';
 import type { MarkField } from './field';
 import { invertMarks } from './invert';
 import { fitOneColour, type BlendVerdict } from './single';
 
 /** How a region was removed; the CLI's --json records and the app show it. */
-export type RemovalMethod = 'repeats' | 'shared' | 'saved' | 'one-colour' | 'model' | 'inpaint';
+export type RemovalMethod = 'repeats' | 'shared' | 'saved' | 'one-colour' | 'model' | 'inpaint' | 'patch';
 
 export interface KnownMark {
   field: MarkField;
@@ -60,7 +60,7 @@ export async function removeWithMarks(
   const { width, height } = image;
   const n = width * height;
   const method = new Uint8Array(n); // index into METHODS, 0 = untouched
-  const METHODS: (RemovalMethod | null)[] = [null, 'repeats', 'shared', 'saved', 'one-colour', 'model', 'inpaint'];
+  const METHODS: (RemovalMethod | null)[] = [null, 'repeats', 'shared', 'saved', 'one-colour', 'model', 'inpaint', 'patch'];
   let current = image;
   const toFill = new Uint8Array(n);
   const verdicts: { box: Rect; verdict: BlendVerdict }[] = [];
@@ -118,8 +118,9 @@ export async function removeWithMarks(
     current = filled.image;
     tiles = filled.tiles.length;
     backend = filled.backend;
-    const code = fill.kind === 'model' ? 5 : 6;
-    for (let p = 0; p < n; p++) if (toFill[p]) method[p] = code;
+    // The fill says per pixel which method wrote it (auto routes each region): FILL_METHODS → METHODS.
+    const code = FILL_METHODS.map((m) => (m === 'telea' ? 6 : METHODS.indexOf(m)));
+    for (let p = 0; p < n; p++) if (toFill[p]) method[p] = code[filled.filledBy[p]];
   }
 
   const used: Mask = { width, height, data: Uint8Array.from(method, (m) => (m ? 255 : 0)) };

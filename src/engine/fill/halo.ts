@@ -1,0 +1,141 @@
+/**
+ * The mark's halo, measured per mark: how many rings of pixels just outside a
+ * masked region still carry the mark (anti-aliased edges, JPEG ringing around a
+ * sharp edge, up to one 8×8 block). A fill that takes its boundary from those
+ * rings drags the mark's colour and the ringing's chroma into the hole (issue 13:
+ * streaks). The classical fills therefore treat the halo as unknown and take
+ * their boundary from beyond it; only the mask itself is ever written, so the
+ * halo pixels stay as they are, bit-identical.
+ */
+import { connectedComponents, type Component } from '../mask-components';
+
+export interface Halo {
+  /** The mask grown by each region's halo, 0/1, (H, W). */
+  grownHw: Uint8Array;
+  /** Rings added per region, in connectedComponents order. */
+  grow: number[];
+}
+
+/** Rings 1..8 may be halo (one JPEG block); rings 10..13 are the reference background. */
+export const MAX_HALO = 8;
+export const REF_FROM = 10;
+const REF_TO = 13;
+/**
+ * A ring is halo while its mean squared gradient exceeds twice the reference
+ * rings' plus this floor (sum over RGB, levels²): about the gradient energy of
+ * quality-90 JPEG noise on a flat sky, so a clean flat ring never counts.
+ */
+const FLOOR = 8;
+
+/** Mean squared gradient (RGB sum, levels²) per region and chessboard ring 1..13 around it. */
+export interface RingEnergy {
+  labels: Int32Array;
+  components: Component[];
+  /** (components + 1) × RINGS: sums and pixel counts, indexed id · RINGS + ring. */
+  sum: Float64Array;
+  count: Float64Array;
+  /** Ring of each pixel (0 = masked, 255 = farther than the last ring) and the region that owns it. */
+  ringHw: Uint8Array;
+  ownerHw: Int32Array;
+}
+
+export const RINGS = REF_TO + 1;
+
+export function ringEnergy(rgba: Uint8ClampedArray, width: number, height: number, fill: Uint8Array): RingEnergy {
+  const n = width * height;
+  const { labels, components } = connectedComponents({ width, height, data: fill });
+  // Chessboard rings around each region, each pixel owned by the region it reaches first (BFS from every region at once).
+  const ringHw = new Uint8Array(n).fill(255);
+  const ownerHw = new Int32Array(n);
+  let queue: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (!fill[i]) continue;
+    ringHw[i] = 0;
+    ownerHw[i] = labels[i];
+    queue.push(i);
+  }
+  for (let d = 1; d <= REF_TO && queue.length > 0; d++) {
+    const next: number[] = [];
+    for (const i of queue) {
+      const x = i % width;
+      const y = (i - x) / width;
+      for (let dy = -1; dy <= 1; dy++) {
+        for (let dx = -1; dx <= 1; dx++) {
+          const nx = x + dx;
+          const ny = y + dy;
+          if (nx < 0 || ny < 0 || nx >= width || ny >= height) continue;
+          const j = ny * width + nx;
+          if (ringHw[j] !== 255) continue;
+          ringHw[j] = d;
+          ownerHw[j] = ownerHw[i];
+          next.push(j);
+        }
+      }
+    }
+    queue = next;
+  }
+  // Differences never reach into the mask itself, so the mark's own edge is not counted.
+  const sum = new Float64Array((components.length + 1) * RINGS);
+  const count = new Float64Array((components.length + 1) * RINGS);
+  for (let i = 0; i < n; i++) {
+    const d = ringHw[i];
+    if (d === 0 || d === 255) continue;
+    const x = i % width;
+    const y = (i - x) / width;
+    const e = axisEnergy(rgba, fill, i, x > 0 ? i - 1 : -1, x + 1 < width ? i + 1 : -1) + axisEnergy(rgba, fill, i, y > 0 ? i - width : -1, y + 1 < height ? i + width : -1);
+    const k = ownerHw[i] * RINGS + d;
+    sum[k] += e;
+    count[k]++;
+  }
+  return { labels, components, sum, count, ringHw, ownerHw };
+}
+
+/** Mean energy of rings [from, to] of region `id`; NaN when they hold no pixel. */
+export function meanEnergy(r: RingEnergy, id: number, from: number, to: number): number {
+  let s = 0;
+  let c = 0;
+  for (let d = from; d <= to; d++) {
+    s += r.sum[id * RINGS + d];
+    c += r.count[id * RINGS + d];
+  }
+  return c > 0 ? s / c : NaN;
+}
+
+export function measureHalo(rgba: Uint8ClampedArray, width: number, height: number, fill: Uint8Array, maxGrow = MAX_HALO): Halo {
+  const grownHw = Uint8Array.from(fill, (v) => (v ? 1 : 0));
+  if (maxGrow <= 0) return { grownHw, grow: [] };
+  const r = ringEnergy(rgba, width, height, fill);
+  const grow = r.components.map((comp) => {
+    const ref = meanEnergy(r, comp.id, REF_FROM, REF_TO);
+    if (Number.isNaN(ref)) return 0;
+    const limit = 2 * ref + FLOOR;
+    let g = 0;
+    for (let d = 1; d <= Math.min(maxGrow, REF_FROM - 1); d++) {
+      const e = meanEnergy(r, comp.id, d, d);
+      if (!(e > limit)) break;
+      g = d;
+    }
+    return g;
+  });
+  for (let i = 0; i < grownHw.length; i++) {
+    const d = r.ringHw[i];
+    if (d > 0 && d !== 255 && d <= grow[r.ownerHw[i] - 1]) grownHw[i] = 1;
+  }
+  return { grownHw, grow };
+}
+
+/** Squared RGB difference along one axis: central where both neighbours are outside the mask, one-sided where one is, else 0. */
+function axisEnergy(rgba: Uint8ClampedArray, fill: Uint8Array, i: number, a: number, b: number): number {
+  const okA = a >= 0 && !fill[a];
+  const okB = b >= 0 && !fill[b];
+  if (!okA && !okB) return 0;
+  const p = okA ? a : i;
+  const q = okB ? b : i;
+  const scale = okA && okB ? 0.25 : 1;
+  let e = 0;
+  for (let c = 0; c < 3; c++) {
+    const d = rgba[q * 4 + c] - rgba[p * 4 + c];
+    e += d * d;
+  }
+  return e * scale;
+}

@@ -1,0 +1,171 @@
+/**
+ * One pyramid level of the patch fill: an RGB float image, its hole, and the
+ * pixels where a source patch may sit. Layouts: `rgbHw3` is interleaved (H, W, 3)
+ * float 0..255, `holeHw` and `sourceHw` are (H, W) 0/1.
+ */
+
+export interface Level {
+  width: number;
+  height: number;
+  rgbHw3: Float32Array;
+  holeHw: Uint8Array;
+  /** 1 where a whole patch centred here lies in the crop and touches no hole pixel. */
+  sourceHw: Uint8Array;
+  /** Indices of the source centres, for uniform random picks. */
+  sources: Int32Array;
+}
+
+/** A seeded PRNG (mulberry32): the fill is deterministic for a seed. */
+export function seededRandom(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function makeLevel(width: number, height: number, rgbHw3: Float32Array, holeHw: Uint8Array, radius: number): Level {
+  const sourceHw = new Uint8Array(width * height);
+  // A centre is a source when no hole pixel lies within `radius` per axis: a
+  // separable box dilation of the hole (rows, then columns) by running counts.
+  const rowHit = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    let count = 0;
+    for (let x = 0; x < Math.min(width, radius); x++) count += holeHw[row + x];
+    for (let x = 0; x < width; x++) {
+      if (x + radius < width) count += holeHw[row + x + radius];
+      if (x - radius - 1 >= 0) count -= holeHw[row + x - radius - 1];
+      rowHit[row + x] = count > 0 ? 1 : 0;
+    }
+  }
+  let n = 0;
+  for (let x = radius; x < width - radius; x++) {
+    let count = 0;
+    for (let y = 0; y < Math.min(height, radius); y++) count += rowHit[y * width + x];
+    for (let y = 0; y < height; y++) {
+      if (y + radius < height) count += rowHit[(y + radius) * width + x];
+      if (y - radius - 1 >= 0) count -= rowHit[(y - radius - 1) * width + x];
+      if (count === 0 && y >= radius && y < height - radius) {
+        sourceHw[y * width + x] = 1;
+        n++;
+      }
+    }
+  }
+  const sources = new Int32Array(n);
+  let k = 0;
+  for (let i = 0; i < width * height; i++) if (sourceHw[i]) sources[k++] = i;
+  return { width, height, rgbHw3, holeHw, sourceHw, sources };
+}
+
+/**
+ * Half-size level: each coarse pixel averages its known fine pixels and is a
+ * hole when any of them is (so no coarse value ever mixes in the mark).
+ */
+export function downsample(fine: Level, radius: number): Level {
+  const w = Math.ceil(fine.width / 2);
+  const h = Math.ceil(fine.height / 2);
+  const rgb = new Float32Array(w * h * 3);
+  const hole = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      let known = 0;
+      let holes = 0;
+      for (let dy = 0; dy < 2; dy++) {
+        const fy = 2 * y + dy;
+        if (fy >= fine.height) continue;
+        for (let dx = 0; dx < 2; dx++) {
+          const fx = 2 * x + dx;
+          if (fx >= fine.width) continue;
+          const f = fy * fine.width + fx;
+          if (fine.holeHw[f]) {
+            holes++;
+            continue;
+          }
+          r += fine.rgbHw3[f * 3];
+          g += fine.rgbHw3[f * 3 + 1];
+          b += fine.rgbHw3[f * 3 + 2];
+          known++;
+        }
+      }
+      const c = y * w + x;
+      if (holes > 0 || known === 0) {
+        hole[c] = 1;
+        continue;
+      }
+      rgb[c * 3] = r / known;
+      rgb[c * 3 + 1] = g / known;
+      rgb[c * 3 + 2] = b / known;
+    }
+  }
+  return makeLevel(w, h, rgb, hole, radius);
+}
+
+/**
+ * A first guess for the coarsest hole: onion peeling, each ring the mean of its
+ * already-known 8-neighbours. PatchMatch only needs a start that is roughly the
+ * right colour; the EM iterations replace it.
+ */
+export function onionFill(level: Level): void {
+  const { width: w, height: h, rgbHw3: rgb } = level;
+  const done = Uint8Array.from(level.holeHw, (v) => (v ? 0 : 1));
+  let front: number[] = [];
+  for (let i = 0; i < w * h; i++) if (!done[i] && hasDoneNeighbour(i)) front.push(i);
+  while (front.length > 0) {
+    const values = new Float32Array(front.length * 3);
+    front.forEach((i, k) => {
+      const x = i % w;
+      const y = (i - x) / w;
+      let n = 0;
+      for (let dy = -1; dy <= 1; dy++) {
+        for (let dx = -1; dx <= 1; dx++) {
+          const nx = x + dx;
+          const ny = y + dy;
+          if (nx < 0 || ny < 0 || nx >= w || ny >= h || !done[ny * w + nx]) continue;
+          const j = (ny * w + nx) * 3;
+          values[k * 3] += rgb[j];
+          values[k * 3 + 1] += rgb[j + 1];
+          values[k * 3 + 2] += rgb[j + 2];
+          n++;
+        }
+      }
+      for (let c = 0; c < 3; c++) values[k * 3 + c] /= Math.max(1, n);
+    });
+    front.forEach((i, k) => {
+      for (let c = 0; c < 3; c++) rgb[i * 3 + c] = values[k * 3 + c];
+      done[i] = 1;
+    });
+    const next = new Set<number>();
+    for (const i of front) {
+      const x = i % w;
+      const y = (i - x) / w;
+      for (let dy = -1; dy <= 1; dy++) {
+        for (let dx = -1; dx <= 1; dx++) {
+          const nx = x + dx;
+          const ny = y + dy;
+          if (nx >= 0 && ny >= 0 && nx < w && ny < h && !done[ny * w + nx]) next.add(ny * w + nx);
+        }
+      }
+    }
+    front = [...next];
+  }
+
+  function hasDoneNeighbour(i: number): boolean {
+    const x = i % w;
+    const y = (i - x) / w;
+    for (let dy = -1; dy <= 1; dy++) {
+      for (let dx = -1; dx <= 1; dx++) {
+        const nx = x + dx;
+        const ny = y + dy;
+        if (nx >= 0 && ny >= 0 && nx < w && ny < h && done[ny * w + nx]) return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * Patch-based completion, coarse to fine (Wexler, Shechtman & Irani, PAMI 2007,
+ * with Barnes et al.'s PatchMatch for the nearest-neighbour search): the hole is
+ * rebuilt from patches of the crop around it, so texture continues instead of
+ * being smeared. Deterministic for a seed; cancellable between EM iterations.
+ */
+import { throwIfAborted, WmError } from '../errors';
+import { inpaintTelea } from '../telea';
+import { downsample, makeLevel, onionFill, seededRandom, type Level } from './level';
+import { measure, patchMatch, randomSources, targetField, upsampleField, vote, type NnField } from './patchmatch';
+
+export interface PatchFillOptions {
+  /** Seed of the random search; the same seed and input give the same bytes. */
+  seed?: number;
+  /** Patch half-size: 3 → 7×7 patches. */
+  patchRadius?: number;
+  signal?: AbortSignal;
+  /** EM iterations done out of the total, over all levels. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export const DEFAULT_PATCH_RADIUS = 3;
+/** A level needs this many source patches, else the pyramid stops one level finer. */
+const MIN_SOURCES = 64;
+
+/**
+ * Fills the pixels where `fill` > 0 and returns a new RGBA buffer; every other
+ * byte (and all of alpha) is copied unchanged. With no source patch at all
+ * (a hole covering nearly the whole crop) it falls back to Telea.
+ */
+export function patchFill(
+  rgba: Uint8ClampedArray,
+  width: number,
+  height: number,
+  fill: Uint8Array /* >0 = pixel to fill */,
+  opts: PatchFillOptions = {},
+): Uint8ClampedArray {
+  const n = width * height;
+  if (rgba.length !== n * 4 || fill.length !== n) {
+    throw new WmError('E_MASK_MISMATCH', `The patch fill needs ${n * 4} RGBA bytes and ${n} mask bytes for ${width}×${height}; got ${rgba.length} and ${fill.length}.`);
+  }
+  const radius = Math.max(1, Math.round(opts.patchRadius ?? DEFAULT_PATCH_RADIUS));
+  const random = seededRandom(opts.seed ?? 1);
+  const out = rgba.slice();
+  const holeHw = new Uint8Array(n);
+  let holes = 0;
+  for (let i = 0; i < n; i++) {
+    if (fill[i] !== 0) {
+      holeHw[i] = 1;
+      holes++;
+    }
+  }
+  if (holes === 0) return out;
+  const rgbHw3 = new Float32Array(n * 3);
+  for (let i = 0; i < n; i++) {
+    rgbHw3[i * 3] = rgba[i * 4];
+    rgbHw3[i * 3 + 1] = rgba[i * 4 + 1];
+    rgbHw3[i * 3 + 2] = rgba[i * 4 + 2];
+  }
+  const finest = makeLevel(width, height, rgbHw3, holeHw, radius);
+  if (width < 2 * radius + 1 || height < 2 * radius + 1 || finest.sources.length < MIN_SOURCES) {
+    return inpaintTelea(rgba, width, height, fill, 5);
+  }
+
+  // Coarse enough that the hole is about a patch thick, so the coarsest
+  // nearest-neighbour field sees whole structures around it.
+  const thickness = holeThickness(holeHw, width, height);
+  const levels: Level[] = [finest];
+  while (2 ** (levels.length - 1) * 2 * radius < thickness) {
+    const coarser = downsample(levels[levels.length - 1], radius);
+    if (coarser.width < 4 * radius + 2 || coarser.height < 4 * radius + 2 || coarser.sources.length < MIN_SOURCES) break;
+    levels.push(coarser);
+  }
+
+  // More EM iterations where they are cheap (coarse), two at full resolution.
+  const emAt = (l: number) => (l === levels.length - 1 ? 6 : l === 0 ? 2 : 3);
+  const total = levels.reduce((s, _, l) => s + emAt(l), 0);
+  let done = 0;
+  opts.onProgress?.(0, total);
+  let field: NnField | null = null;
+  for (let l = levels.length - 1; l >= 0; l--) {
+    const level = levels[l];
+    const next = targetField(level, radius);
+    if (field === null) {
+      onionFill(level);
+      randomSources(level, next, random);
+    } else {
+      upsampleField(levels[l + 1], field, level, next, random);
+      vote(level, next, radius, true);
+    }
+    field = next;
+    measure(level, field, radius);
+    for (let it = 0; it < emAt(l); it++) {
+      throwIfAborted(opts.signal);
+      patchMatch(level, field, radius, it === 0 ? 3 : 2, random);
+      vote(level, field, radius, false);
+      opts.onProgress?.(++done, total);
+    }
+  }
+
+  for (let i = 0; i < n; i++) {
+    if (!holeHw[i]) continue;
+    // Round here: Uint8ClampedArray would round half to even.
+    out[i * 4] = Math.round(rgbHw3[i * 3]);
+    out[i * 4 + 1] = Math.round(rgbHw3[i * 3 + 1]);
+    out[i * 4 + 2] = Math.round(rgbHw3[i * 3 + 2]);
+  }
+  return out;
+}
+
+/** Twice the largest chessboard distance from a hole pixel to the nearest known one (two-pass transform). */
+export function holeThickness(holeHw: Uint8Array, width: number, height: number): number {
+  const d = new Int32Array(width * height);
+  const far = width + height;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      if (!holeHw[i]) continue;
+      let v = far;
+      if (x > 0) v = Math.min(v, d[i - 1] + 1);
+      if (y > 0) {
+        v = Math.min(v, d[i - width] + 1);
+        if (x > 0) v = Math.min(v, d[i - width - 1] + 1);
+        if (x + 1 < width) v = Math.min(v, d[i - width + 1] + 1);
+      }
+      d[i] = v;
+    }
+  }
+  let max = 0;
+  for (let y = height - 1; y >= 0; y--) {
+    for (let x = width - 1; x >= 0; x--) {
+      const i = y * width + x;
+      if (!holeHw[i]) continue;
+      let v = d[i];
+      if (x + 1 < width) v = Math.min(v, d[i + 1] + 1);
+      if (y + 1 < height) {
+        v = Math.min(v, d[i + width] + 1);
+        if (x + 1 < width) v = Math.min(v, d[i + width + 1] + 1);
+        if (x > 0) v = Math.min(v, d[i + width - 1] + 1);
+      }
+      d[i] = v;
+      if (v > max) max = v;
+    }
+  }
+  return 2 * max;
+}
