@@ -75,15 +75,15 @@ export class RateLimits {
       if (!(e instanceof RateLimiterRes)) throw e;
       const refused = { allowed: false as const, limit: bucket.points, retryAfterS: seconds(e.msBeforeNext), banned: false };
       if (this.opts.banAfter === 0) return refused;
-      try {
-        await this.refusals.consume(ip);
-        return refused;
-      } catch (r) {
-        if (!(r instanceof RateLimiterRes)) throw r;
-        await this.refusals.delete(ip);
-        await this.bans.block(ip, this.opts.banFor);
-        return { ...refused, retryAfterS: this.opts.banFor, banned: true };
-      }
+      // The banAfter-th refusal within the window earns the ban (consume only rejects past the points).
+      const counted = await this.refusals.consume(ip).catch((r: unknown) => {
+        if (r instanceof RateLimiterRes) return r;
+        throw r;
+      });
+      if (counted.consumedPoints < this.opts.banAfter) return refused;
+      await this.refusals.delete(ip);
+      await this.bans.block(ip, this.opts.banFor);
+      return { ...refused, retryAfterS: this.opts.banFor, banned: true };
     }
   }
 }
