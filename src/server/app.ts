@@ -72,6 +72,8 @@ export function buildServer(opts: ServeOptions, deps: ServerDeps = {}): UnmarkSe
     // One line per request, written in onResponse with the fields below; fastify's two would repeat it.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
     return503OnClosing: true,
+    // Behind a proxy, the client is whoever it says in X-Forwarded-For, but only when the proxy is one we know.
+    ...(opts.trustProxy ? { trustProxy: opts.trustProxy } : {}),
   });
   const pool = new WorkerPool({
     size: opts.maxConcurrent,
@@ -136,11 +138,9 @@ export function buildServer(opts: ServeOptions, deps: ServerDeps = {}): UnmarkSe
     api.addHook('onRequest', async (request, reply) => {
       const key = apiKeyOf(request);
       let tier: Tier = 'anonymous';
-      if (key !== undefined) {
-        if (!deps.apiKeys?.has(key)) throw new WmError('E_UNAUTHORIZED', 'This API key is not known here.');
-        tier = 'authenticated';
-      }
+      if (key !== undefined && deps.apiKeys?.has(key)) tier = 'authenticated';
       request.unmark.tier = tier;
+      // A wrong key spends an anonymous request first, so guessing keys is as limited (and bannable) as anything else.
       const verdict = await rateLimits.consume(request.ip, tier);
       if (!verdict.allowed) {
         void reply.header('Retry-After', String(verdict.retryAfterS));
@@ -151,6 +151,7 @@ export function buildServer(opts: ServeOptions, deps: ServerDeps = {}): UnmarkSe
             : `Rate limit reached (${verdict.limit} per window for ${tier} clients); retry in ${verdict.retryAfterS} s.`,
         );
       }
+      if (key !== undefined && tier === 'anonymous') throw new WmError('E_UNAUTHORIZED', 'This API key is not known here.');
       void reply.header('X-RateLimit-Limit', String(verdict.limit));
       void reply.header('X-RateLimit-Remaining', String(verdict.remaining));
       void reply.header('X-RateLimit-Reset', String(verdict.resetS));

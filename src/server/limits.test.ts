@@ -49,14 +49,16 @@ describe('serve: rate limits', () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'unmark-keys-'));
     try {
       await writeFile(path.join(dir, 'keys'), `# one per line\n${KEY}\n\n`);
-      const s = await server({ limitAnonymous: '1/60', limitAuthenticated: '3/60', burst: 0, banAfter: 0 }, { apiKeys: readApiKeys(path.join(dir, 'keys')) });
+      const s = await server({ limitAnonymous: '2/60', limitAuthenticated: '3/60', burst: 0, banAfter: 0 }, { apiKeys: readApiKeys(path.join(dir, 'keys')) });
       expect((await hit(s)).status).toBe(415);
+      // A wrong key is refused, and spends an anonymous request: guessing keys is limited like anything else.
+      const unknown = await hit(s, { 'x-api-key': 'not-a-key-of-this-server' });
+      expect([unknown.status, unknown.json.error?.code]).toEqual([401, 'E_UNAUTHORIZED']);
       expect((await hit(s)).status).toBe(429);
+      expect((await hit(s, { 'x-api-key': 'not-a-key-of-this-server' })).status).toBe(429);
       const authed = [];
       for (let i = 0; i < 4; i++) authed.push((await hit(s, { authorization: `Bearer ${KEY}` })).status);
       expect(authed).toEqual([415, 415, 415, 429]);
-      const unknown = await hit(s, { 'x-api-key': 'not-a-key-of-this-server' });
-      expect([unknown.status, unknown.json.error?.code]).toEqual([401, 'E_UNAUTHORIZED']);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

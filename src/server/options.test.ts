@@ -38,6 +38,7 @@ describe('unmark serve options', () => {
     [['--timeout', 'soon'], /--timeout/],
     [['--redis', 'localhost:6379'], /--redis.*redis:\/\//],
     [['--backend', 'gpu'], /--backend/],
+    [['--trust-proxy', 'my proxy'], /--trust-proxy/],
     [['--nope', '1'], /Unknown option "--nope"/],
     [['photo.jpg'], /takes no inputs/],
   ])('refuses %j with a message that names the flag', (argv, message) => {

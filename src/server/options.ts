@@ -49,6 +49,11 @@ export const ServeOptionsSchema = z
     maxMb: z.coerce.number().positive().max(1024).optional().describe('Largest upload in MB (default 64)'),
     maxMegapixels: z.coerce.number().positive().max(1000).optional().describe('Largest image in megapixels (default 48)'),
     maxSide: int(1, 100_000).optional().describe('Largest width or height in pixels (default 12000)'),
+    trustProxy: z
+      .string()
+      .regex(/^[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*$/, 'must be addresses or CIDR ranges, comma-separated, e.g. 10.0.0.0/8,127.0.0.1')
+      .optional()
+      .describe('Proxies whose X-Forwarded-For names the client (limits count per client IP)'),
     redis: z
       .string()
       .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')
