@@ -1,6 +1,6 @@
 /**
  * Load benchmark of `unmark serve`: `npm run bench:server -- [--requests 500]
- *   [--connections 10] [--max-concurrent 10] [--side 320]`
+ *   [--connections 10] [--max-concurrent 10] [--side 320] [--rounds 1]`
  *
  * Starts the real server as a child process (bin/unmark.mjs serve) on a free
  * loopback port with a temporary API key, waits for /readyz, then drives
@@ -8,7 +8,9 @@
  * `--connections` connections (a --side-px JPEG made from the test fixture),
  * then 150 anonymous ones, which must meet the default anonymous limit
  * (100 + 10 % burst, then 429s). Reports requests/s, p50/p99 latency, the
- * server's peak RSS (VmHWM) and its RSS once idle workers have exited.
+ * server's peak RSS (VmHWM) and its RSS once idle workers have exited;
+ * `--rounds N` repeats the authenticated run on the same server (its limit
+ * raised to fit) and reports RSS after each, which is how a leak would show.
  * Exits 1 on any error other than the intended 429s.
  */
 import { spawn } from 'node:child_process';
@@ -27,6 +29,7 @@ const requests = Number(flags.get('requests') ?? 500);
 const connections = Number(flags.get('connections') ?? 10);
 const maxConcurrent = Number(flags.get('max-concurrent') ?? 10);
 const side = Number(flags.get('side') ?? 320);
+const rounds = Number(flags.get('rounds') ?? 1);
 const IDLE_S = 3;
 const ANONYMOUS = 150;
 
@@ -71,7 +74,7 @@ async function main(): Promise<number> {
   const image = await sharp(path.join(REPO_ROOT, 'e2e/fixtures/photo-text.jpg')).resize({ width: side }).jpeg({ quality: 90 }).toBuffer();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const args = ['bin/unmark.mjs', 'serve', '--port', String(port), '--api-keys', path.join(dir, 'keys'), '--max-concurrent', String(maxConcurrent), '--queue', String(connections * 2), '--idle', String(IDLE_S), '--log-level', 'warn'];
+  const args = ['bin/unmark.mjs', 'serve', '--port', String(port), '--api-keys', path.join(dir, 'keys'), '--max-concurrent', String(maxConcurrent), '--limit-authenticated', `${Math.max(1000, requests * rounds)}/3600`, '--queue', String(connections * 2), '--idle', String(IDLE_S), '--log-level', 'warn'];
   const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   const pid = child.pid as number;
   try {
@@ -81,13 +84,23 @@ async function main(): Promise<number> {
     const { body, type } = multipart(image);
     const run = (n: number, headers: Record<string, string>) =>
       autocannon({ url: `${url}/v1/detect`, method: 'POST', headers: { 'content-type': type, ...headers }, body, amount: n, connections, timeout: 120 });
+    const idleRss = async () => {
+      await until('idle workers to exit', async () => /^api_pool_workers 0$/m.test(await (await fetch(`${url}/metrics`)).text()), (IDLE_S + 30) * 1000);
+      await new Promise((r) => setTimeout(r, 1000));
+      return (await rss(pid)).now;
+    };
     const main = await run(requests, { authorization: `Bearer ${key}` });
-    const anonymous = await run(ANONYMOUS, {});
     const peak = (await rss(pid)).peak;
-    await until('idle workers to exit', async () => /^api_pool_workers 0$/m.test(await (await fetch(`${url}/metrics`)).text()), (IDLE_S + 30) * 1000);
-    await new Promise((r) => setTimeout(r, 1000));
-    const after = (await rss(pid)).now;
-
+    const after = await idleRss();
+    const later: string[] = [];
+    const problems: string[] = [];
+    for (let r = 2; r <= rounds; r++) {
+      const again = await run(requests, { authorization: `Bearer ${key}` });
+      if (again.errors || again.timeouts || again.non2xx) problems.push(`round ${r}: ${JSON.stringify(codes(again))}, ${again.errors} errors, ${again.timeouts} timeouts`);
+      later.push(`round ${r}: ${fmt(again.requests.average)} req/s, p99 ${fmt(again.latency.p99, 0)} ms, peak ${fmt((await rss(pid)).peak)} MB, after ${fmt(await idleRss())} MB`);
+    }
+    // Last: its refusals earn the address an (anonymous-tier) ban.
+    const anonymous = await run(ANONYMOUS, {});
     const mainCodes = codes(main);
     const anonCodes = codes(anonymous);
     process.stdout.write(
@@ -97,9 +110,8 @@ async function main(): Promise<number> {
           ['authenticated', String(requests), fmt(main.requests.average), fmt(main.latency.p50, 0), fmt(main.latency.p99, 0), JSON.stringify(mainCodes), String(main.errors), String(main.timeouts)],
           ['anonymous (limit 100/h + 10 %)', String(ANONYMOUS), fmt(anonymous.requests.average), fmt(anonymous.latency.p50, 0), fmt(anonymous.latency.p99, 0), JSON.stringify(anonCodes), String(anonymous.errors), String(anonymous.timeouts)],
         ],
-      )}\n\nserver RSS: ${fmt(idle0.now)} MB ready, ${fmt(peak)} MB peak, ${fmt(after)} MB after the run (idle workers exited)\n`,
+      )}\n\nserver RSS: ${fmt(idle0.now)} MB ready, ${fmt(peak)} MB peak, ${fmt(after)} MB after the run (idle workers exited)\n${later.map((l) => `${l}\n`).join('')}`,
     );
-    const problems: string[] = [];
     if (main.errors || main.timeouts || main.non2xx || main['2xx'] !== requests) problems.push(`authenticated run: ${JSON.stringify(mainCodes)}, ${main.errors} errors, ${main.timeouts} timeouts`);
     if (anonymous.errors || anonymous.timeouts || anonCodes['200'] !== 110 || anonCodes['429'] !== ANONYMOUS - 110) problems.push(`anonymous run: ${JSON.stringify(anonCodes)} (want 110 × 200, ${ANONYMOUS - 110} × 429)`);
     for (const p of problems) log(`FAIL ${p}`);

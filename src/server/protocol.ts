@@ -41,3 +41,12 @@ export interface WorkerConfig {
   /** Test entries read their own settings from here. */
   test?: Record<string, number>;
 }
+
+/**
+ * These bytes in an ArrayBuffer of their own, so that transferring it moves
+ * exactly them (a Node Buffer may be a view into a shared pool, which a
+ * transfer would detach from under everyone else).
+ */
+export function ownBuffer(bytes: Uint8Array): Uint8Array {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer ? bytes : bytes.slice();
+}

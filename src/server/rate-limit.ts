@@ -3,7 +3,7 @@
  * requests per SECONDS plus a burst allowance (BurstyRateLimiter: a second
  * bucket of burst % of N that only refused requests draw on), and bans: every
  * refusal is counted, and `banAfter` refusals within `banWindow` seconds block
- * the IP for `banFor` seconds. In memory by default; with a Redis client the
+ * the IP (in that tier) for `banFor` seconds. In memory by default; with a Redis client the
  * counters and bans live in Redis, so every instance sees the same ones, and
  * an in-memory limiter stands in while Redis is unreachable (insuranceLimiter).
  */
@@ -63,26 +63,28 @@ export class RateLimits {
   /** Spends one request of `ip`'s allowance in `tier`. Refusals count towards a ban. */
   async consume(ip: string, tier: Tier): Promise<LimitVerdict> {
     const bucket = this.tiers[tier];
-    const ban = await this.bans.get(ip);
+    // Bans are per tier too: a key holder behind the same address (a NAT, an office) is not banned for anonymous abuse.
+    const who = `${tier}:${ip}`;
+    const ban = await this.bans.get(who);
     // A ban is a record above the points; get() may still return one whose time ran out.
     if (ban && ban.consumedPoints > this.bans.points && ban.msBeforeNext > 0) {
       return { allowed: false, limit: bucket.points, retryAfterS: seconds(ban.msBeforeNext), banned: true };
     }
     try {
-      const res = await bucket.limiter.consume(`${tier}:${ip}`);
+      const res = await bucket.limiter.consume(who);
       return { allowed: true, limit: bucket.points, remaining: res.remainingPoints, resetS: seconds(res.msBeforeNext) };
     } catch (e) {
       if (!(e instanceof RateLimiterRes)) throw e;
       const refused = { allowed: false as const, limit: bucket.points, retryAfterS: seconds(e.msBeforeNext), banned: false };
       if (this.opts.banAfter === 0) return refused;
       // The banAfter-th refusal within the window earns the ban (consume only rejects past the points).
-      const counted = await this.refusals.consume(ip).catch((r: unknown) => {
+      const counted = await this.refusals.consume(who).catch((r: unknown) => {
         if (r instanceof RateLimiterRes) return r;
         throw r;
       });
       if (counted.consumedPoints < this.opts.banAfter) return refused;
-      await this.refusals.delete(ip);
-      await this.bans.block(ip, this.opts.banFor);
+      await this.refusals.delete(who);
+      await this.bans.block(who, this.opts.banFor);
       return { ...refused, retryAfterS: this.opts.banFor, banned: true };
     }
   }

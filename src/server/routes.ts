@@ -9,7 +9,7 @@ import { WmError } from '../engine/errors';
 import type { Limits } from '../engine/limits';
 import type { ImageRecord } from '../cli/pipeline';
 import type { WorkerPool } from './pool';
-import type { Job, JobResult, OutputFormat, RemoveMethod } from './protocol';
+import { ownBuffer, type Job, type JobResult, type OutputFormat, type RemoveMethod } from './protocol';
 import type { ServerMetrics } from './metrics';
 
 /** What one request's log line says; never the bytes. */
@@ -84,11 +84,6 @@ function oneOf<T extends string>(name: string, value: string | undefined, allowe
   throw new WmError('E_BAD_OPTION', `${name} must be one of ${allowed.join(', ')}; got "${value}".`);
 }
 
-/** A fresh ArrayBuffer for exactly these bytes (a Buffer may be a view into a shared pool). */
-function own(bytes: Uint8Array): Uint8Array {
-  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer ? bytes : bytes.slice();
-}
-
 /** Aborts when the client goes away before the answer is written: the job stops and frees its worker. */
 function clientGone(reply: FastifyReply): AbortSignal {
   const ac = new AbortController();
@@ -115,7 +110,7 @@ export function registerRoutes(app: FastifyInstance, deps: { pool: WorkerPool; m
   app.post('/v1/detect', async (request, reply) => {
     const upload = await readUpload(request, 'detect', limits);
     request.unmark.imageBytes = upload.image.byteLength;
-    const image = own(upload.image);
+    const image = ownBuffer(upload.image);
     const result = await runJob(request, reply, { kind: 'detect', image, threshold: threshold(upload.fields) }, [image.buffer as ArrayBuffer]);
     if (result.kind !== 'detect') throw new WmError('E_PROCESSING', 'The worker answered another job.');
     const { record } = result;
@@ -135,8 +130,8 @@ export function registerRoutes(app: FastifyInstance, deps: { pool: WorkerPool; m
     const upload = await readUpload(request, 'remove', limits);
     request.unmark.imageBytes = upload.image.byteLength;
     if (upload.mask) request.unmark.maskBytes = upload.mask.byteLength;
-    const image = own(upload.image);
-    const mask = upload.mask ? own(upload.mask) : null;
+    const image = ownBuffer(upload.image);
+    const mask = upload.mask ? ownBuffer(upload.mask) : null;
     const job: Job = {
       kind: 'remove',
       image,

@@ -10,7 +10,7 @@ import { checkFileSize, sniffFormat } from '../engine/validate';
 import { decodeImage, decodeMask, encodeImage, encodeMaskPng } from '../platform/node/codec';
 import { repeatsSource } from '../cli/marks';
 import { autoMethod, detectMask, modelsLoader, NOTHING_DETECTED, removeFromImage, Timer, type ImageRecord, type PipelineContext } from '../cli/pipeline';
-import type { FromWorker, Job, JobResult, ToWorker, WorkerConfig } from './protocol';
+import { ownBuffer, type FromWorker, type Job, type JobResult, type ToWorker, type WorkerConfig } from './protocol';
 
 const config = workerData as WorkerConfig;
 const port = parentPort;
@@ -20,11 +20,6 @@ const models = modelsLoader({ backend: config.backend, threads: config.threads, 
 let method: Promise<'model' | 'telea'> | null = null;
 
 const context = (threshold: number): PipelineContext => ({ limits: config.limits, threshold, dilatePx: 0, models, verdicts: true });
-
-/** A fresh ArrayBuffer holding exactly these bytes, so transferring it never detaches a shared pool. */
-function owned(bytes: Uint8Array): Uint8Array {
-  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer ? bytes : bytes.slice();
-}
 
 async function run(job: Job): Promise<JobResult> {
   if (job.kind === 'warm') {
@@ -45,7 +40,7 @@ async function run(job: Job): Promise<JobResult> {
     const mask = await detectMask(context(job.threshold), image, record, timer);
     const maskPng = await timer.time('encode', () => encodeMaskPng(mask));
     record.timings = timer.finish();
-    return { kind: 'detect', record, maskPng: owned(maskPng) };
+    return { kind: 'detect', record, maskPng: ownBuffer(maskPng) };
   }
   const supplied = job.mask ? await timer.time('decode', () => readMask(job.mask as Uint8Array)) : null;
   method ??= autoMethod(config.modelsDir);
@@ -61,7 +56,7 @@ async function run(job: Job): Promise<JobResult> {
   const format = job.format === 'same' ? header.format : job.format;
   const output = await timer.time('encode', () => encodeImage(result.image, { format }));
   record.timings = timer.finish();
-  return { kind: 'remove', record, output: owned(output), format };
+  return { kind: 'remove', record, output: ownBuffer(output), format };
 }
 
 /** The optional mask: a PNG (any other format is a clear refusal, not a guess), under the same size limit. */
