@@ -87,8 +87,13 @@ async function main(): Promise<number> {
     const idleRss = async () => {
       await until('idle workers to exit', async () => /^api_pool_workers 0$/m.test(await (await fetch(`${url}/metrics`)).text()), (IDLE_S + 30) * 1000);
       await new Promise((r) => setTimeout(r, 1000));
+      // The main thread's JS heap and external memory from /metrics: a creep there is ours, not the allocator's.
+      const metrics = await (await fetch(`${url}/metrics`)).text();
+      const mb = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1] ?? NaN) / 1024 / 1024;
+      heaps.push(`heap ${fmt(mb('nodejs_heap_size_used_bytes'))} MB, external ${fmt(mb('nodejs_external_memory_bytes'))} MB`);
       return (await rss(pid)).now;
     };
+    const heaps: string[] = [];
     const main = await run(requests, { authorization: `Bearer ${key}` });
     const peak = (await rss(pid)).peak;
     const after = await idleRss();
@@ -97,7 +102,7 @@ async function main(): Promise<number> {
     for (let r = 2; r <= rounds; r++) {
       const again = await run(requests, { authorization: `Bearer ${key}` });
       if (again.errors || again.timeouts || again.non2xx) problems.push(`round ${r}: ${JSON.stringify(codes(again))}, ${again.errors} errors, ${again.timeouts} timeouts`);
-      later.push(`round ${r}: ${fmt(again.requests.average)} req/s, p99 ${fmt(again.latency.p99, 0)} ms, peak ${fmt((await rss(pid)).peak)} MB, after ${fmt(await idleRss())} MB`);
+      later.push(`round ${r}: ${fmt(again.requests.average)} req/s, p99 ${fmt(again.latency.p99, 0)} ms, peak ${fmt((await rss(pid)).peak)} MB, after ${fmt(await idleRss())} MB (${heaps.at(-1)})`);
     }
     // Last: its refusals earn the address an (anonymous-tier) ban.
     const anonymous = await run(ANONYMOUS, {});
@@ -110,7 +115,7 @@ async function main(): Promise<number> {
           ['authenticated', String(requests), fmt(main.requests.average), fmt(main.latency.p50, 0), fmt(main.latency.p99, 0), JSON.stringify(mainCodes), String(main.errors), String(main.timeouts)],
           ['anonymous (limit 100/h + 10 %)', String(ANONYMOUS), fmt(anonymous.requests.average), fmt(anonymous.latency.p50, 0), fmt(anonymous.latency.p99, 0), JSON.stringify(anonCodes), String(anonymous.errors), String(anonymous.timeouts)],
         ],
-      )}\n\nserver RSS: ${fmt(idle0.now)} MB ready, ${fmt(peak)} MB peak, ${fmt(after)} MB after the run (idle workers exited)\n${later.map((l) => `${l}\n`).join('')}`,
+      )}\n\nserver RSS: ${fmt(idle0.now)} MB ready, ${fmt(peak)} MB peak, ${fmt(after)} MB after the run (idle workers exited; ${heaps[0]})\n${later.map((l) => `${l}\n`).join('')}`,
     );
     if (main.errors || main.timeouts || main.non2xx || main['2xx'] !== requests) problems.push(`authenticated run: ${JSON.stringify(mainCodes)}, ${main.errors} errors, ${main.timeouts} timeouts`);
     if (anonymous.errors || anonymous.timeouts || anonCodes['200'] !== 110 || anonCodes['429'] !== ANONYMOUS - 110) problems.push(`anonymous run: ${JSON.stringify(anonCodes)} (want 110 × 200, ${ANONYMOUS - 110} × 429)`);

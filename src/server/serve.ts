@@ -33,15 +33,24 @@ export async function runServe(argv: readonly string[]): Promise<number> {
   if (opts.redis) {
     const { Redis: RedisClient } = await import('ioredis');
     redis = new RedisClient(opts.redis, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+    let lastError = '';
+    redis.on('error', (e: Error) => (lastError = e.message));
     try {
       await redis.connect();
     } catch (e) {
-      process.stderr.write(`unmark serve: cannot reach Redis at --redis ${opts.redis}: ${(e as Error).message}\n`);
+      process.stderr.write(`unmark serve: cannot reach Redis at --redis ${opts.redis}: ${lastError || (e as Error).message}\n`);
       redis.disconnect();
       return EXIT_USAGE;
     }
   }
   const server = buildServer(opts, { apiKeys, redis });
+  // Once running, a lost Redis is logged (at most every 30 s); the limits fall back to this instance's memory meanwhile.
+  let warned = 0;
+  redis?.on('error', (e: Error) => {
+    if (Date.now() - warned < 30_000) return;
+    warned = Date.now();
+    server.app.log.warn({ err: e.message }, 'Redis unreachable: limits and bans are per instance until it is back');
+  });
   try {
     await server.app.listen({ port: opts.port, host: opts.host });
   } catch (e) {
