@@ -156,10 +156,8 @@ export function buildServer(opts: ServeOptions, deps: ServerDeps = {}): UnmarkSe
       void reply.header('X-RateLimit-Remaining', String(verdict.remaining));
       void reply.header('X-RateLimit-Reset', String(verdict.resetS));
       metrics.concurrent.inc();
-      request.unmark.counted = true;
-    });
-    api.addHook('onResponse', async (request) => {
-      if (request.unmark.counted) metrics.concurrent.dec();
+      // 'close' fires however the exchange ends, a client that hung up included (onResponse would not).
+      reply.raw.once('close', () => metrics.concurrent.dec());
     });
     registerRoutes(api, { pool, metrics, limits });
   });

@@ -50,6 +50,21 @@ describe('serve: the worker pool', () => {
     expect(metrics).toMatch(/^api_concurrent_requests 0$/m);
   });
 
+  it('stops the work of a client that hangs up, and frees its slot', async () => {
+    running = await start({ maxConcurrent: 1, timeout: 60 }, { workerEntry: SLOW_WORKER, workerTest: { slowMs: 60_000 } });
+    const form = new FormData();
+    form.append('image', new Blob([IMAGE.image]));
+    form.append('threshold', '1');
+    const hangUp = new AbortController();
+    const request = fetch(`${running.url}/v1/detect`, { method: 'POST', body: form, signal: hangUp.signal }).catch((e: unknown) => e);
+    await until(() => running!.server.pool.stats.busy === 1);
+    hangUp.abort();
+    await request;
+    await until(() => running!.server.pool.stats.workers === 0);
+    expect((await post(`${running.url}/v1/detect`, IMAGE, FAST)).status).toBe(200);
+    expect(await (await fetch(`${running.url}/metrics`)).text()).toMatch(/^api_concurrent_requests 0$/m);
+  });
+
   it('retires idle workers after --idle, so their memory is given back', async () => {
     running = await start({ maxConcurrent: 2, idle: 1 }, { workerEntry: SLOW_WORKER });
     await Promise.all([post(`${running.url}/v1/detect`, IMAGE, FAST), post(`${running.url}/v1/detect`, IMAGE, FAST)]);

@@ -20,8 +20,6 @@ export interface RequestInfo {
   queueMs?: number;
   tier?: string;
   errorCode?: string;
-  /** Counted in api_concurrent_requests (passed the limits). */
-  counted?: boolean;
 }
 
 declare module 'fastify' {
