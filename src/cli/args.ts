@@ -92,7 +92,7 @@ const FLAGS: Record<Command, Set<string>> = {
 };
 
 const camel = (flag: string) => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+export const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   const [first, ...rest] = argv;
@@ -101,8 +101,29 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     return { command: 'help', topic: isCommand(topic) ? topic : undefined };
   }
   if (first === '--version' || first === '-v') return { command: 'version' };
-  if (!isCommand(first)) throw new UsageError(`Unknown command "${first}". Use "detect", "remove" or "learn".`);
+  if (!isCommand(first)) throw new UsageError(`Unknown command "${first}". Use "detect", "remove", "learn" or "serve".`);
 
+  const { inputs, raw, help } = collectFlags(first, rest, FLAGS[first], BOOLEAN_FLAGS);
+  if (help) return { command: 'help', topic: first };
+  if (inputs.length === 0) throw new UsageError(`No inputs. Usage: unmark ${first} <files|dirs|globs…> --out DIR`);
+
+  if (first === 'detect') return { command: 'detect', inputs, options: validate(DetectOptionsSchema, raw) };
+  if (first === 'learn') return { command: 'learn', inputs, options: validate(LearnOptionsSchema, raw) };
+  const options = validate(RemoveOptionsSchema, raw);
+  if (options.sharedMark && options.mark) throw new UsageError('Use either --shared-mark (learn the mark from these inputs) or --mark FILE (a saved mark), not both.');
+  return { command: 'remove', inputs, options };
+}
+
+/**
+ * The raw flags of one command: `--flag value`, `--flag=value`, booleans, `--`
+ * and positional inputs. Shared by the batch commands and `unmark serve`.
+ */
+export function collectFlags(
+  command: string,
+  rest: readonly string[],
+  known: ReadonlySet<string>,
+  booleans: ReadonlySet<string>,
+): { inputs: string[]; raw: Record<string, string | boolean>; help: boolean } {
   const inputs: string[] = [];
   const raw: Record<string, string | boolean> = {};
   let onlyInputs = false;
@@ -116,14 +137,14 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       onlyInputs = true;
       continue;
     }
-    if (arg === '-h') return { command: 'help', topic: first };
+    if (arg === '-h') return { inputs, raw, help: true };
     if (!arg.startsWith('--')) throw new UsageError(`Unknown option "${arg}".`);
     const eq = arg.indexOf('=');
     const key = camel(arg.slice(2, eq < 0 ? undefined : eq));
-    if (!FLAGS[first].has(key)) throw new UsageError(`Unknown option "${arg}" for "${first}". See: unmark ${first} --help`);
-    if (key === 'help') return { command: 'help', topic: first };
+    if (!known.has(key)) throw new UsageError(`Unknown option "${arg}" for "${command}". See: unmark ${command} --help`);
+    if (key === 'help') return { inputs, raw, help: true };
     if (key in raw) throw new UsageError(`Option --${kebab(key)} is given twice.`);
-    if (BOOLEAN_FLAGS.has(key)) {
+    if (booleans.has(key)) {
       if (eq >= 0) throw new UsageError(`Option --${kebab(key)} takes no value.`);
       raw[key] = true;
       continue;
@@ -132,16 +153,10 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     if (value === undefined || (eq < 0 && value.startsWith('--'))) throw new UsageError(`Option --${kebab(key)} needs a value.`);
     raw[key] = value;
   }
-  if (inputs.length === 0) throw new UsageError(`No inputs. Usage: unmark ${first} <files|dirs|globs…> --out DIR`);
-
-  if (first === 'detect') return { command: 'detect', inputs, options: validate(DetectOptionsSchema, raw) };
-  if (first === 'learn') return { command: 'learn', inputs, options: validate(LearnOptionsSchema, raw) };
-  const options = validate(RemoveOptionsSchema, raw);
-  if (options.sharedMark && options.mark) throw new UsageError('Use either --shared-mark (learn the mark from these inputs) or --mark FILE (a saved mark), not both.');
-  return { command: 'remove', inputs, options };
+  return { inputs, raw, help: false };
 }
 
-function validate<S extends z.ZodType>(schema: S, raw: Record<string, unknown>): z.infer<S> {
+export function validate<S extends z.ZodType>(schema: S, raw: Record<string, unknown>): z.infer<S> {
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
@@ -161,6 +176,7 @@ Usage:
   unmark detect <inputs…> --out DIR [options]   write masks (PNG, white = mark)
   unmark remove <inputs…> --out DIR [options]   write cleaned images
   unmark learn <inputs…> --out mark.png         learn one mark shared by the inputs
+  unmark serve [--port 8080] [--host 127.0.0.1]  an HTTP API on the same engine
   unmark <command> --help                        options of a command
 
 Inputs are files, folders (recursive; .jpg .jpeg .png .webp) or quoted globs

@@ -12,6 +12,8 @@ import { planDetect, planRemove, type PlannedFile } from './outputs';
 
 
 export async function main(argv: readonly string[]): Promise<number> {
+  // The server has its own options (flags and environment); it shares the engine, not the batch plan.
+  if (argv[0] === 'serve') return (await import('../server/serve')).runServe(argv.slice(1));
   let parsed: ParsedArgs;
   let plan: PlannedFile[];
   try {

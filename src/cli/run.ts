@@ -4,13 +4,12 @@ import { toSerializedError } from '../engine/errors';
 import { markSidecar } from '../engine/mark';
 import { resolveLimits, type Limits } from '../engine/limits';
 import { isLossy } from '../platform/node/codec';
-import { fsModelSource, type ModelRole } from '../platform/node/model-source';
-import type { LoadedModels } from '../runtime/models';
-import { parseManifest } from '../runtime/verify';
+import type { ModelRole } from '../platform/node/model-source';
 import type { ParsedArgs } from './args';
 import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from './exit-codes';
 import type { PlannedFile } from './outputs';
-import { detectFile, removeFile, type FileRecord, type FillChoice, type PipelineContext } from './process-file';
+import { autoMethod, modelsLoader, type FillChoice } from './pipeline';
+import { detectFile, removeFile, type FileContext, type FileRecord } from './process-file';
 import { learnFromFiles, repeatsSource, savedMarkSource, sharedMarkSource, type MarkSource } from './marks';
 import { createReporter } from './report';
 
@@ -53,8 +52,7 @@ export async function runBatch(args: BatchArgs, plan: readonly PlannedFile[]): P
     }
   }
 
-  let models: Promise<LoadedModels> | null = null;
-  const ctx: PipelineContext = {
+  const ctx: FileContext = {
     limits: resolveLimits({
       ...(opts.maxMb !== undefined ? { maxBytes: Math.round(opts.maxMb * 1024 * 1024) } : {}),
       ...(opts.maxMegapixels !== undefined ? { maxPixels: Math.round(opts.maxMegapixels * 1e6) } : {}),
@@ -62,17 +60,7 @@ export async function runBatch(args: BatchArgs, plan: readonly PlannedFile[]): P
     }),
     threshold: opts.threshold,
     dilatePx: opts.dilate,
-    models: () => {
-      models ??= import('../platform/node/ort-host').then((m) =>
-        m.loadNodeModels({
-          backend: opts.backend === 'node-cpu' ? 'cpu' : 'wasm',
-          threads: opts.threads,
-          roles: [...roles],
-          modelsDir: opts.models ? path.resolve(opts.models) : undefined,
-        }),
-      );
-      return models;
-    },
+    models: modelsLoader({ backend: opts.backend, threads: opts.threads, roles: [...roles], modelsDir: opts.models }),
     display: (p) => {
       const rel = path.relative(process.cwd(), p);
       return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : p;
@@ -126,15 +114,4 @@ export async function runBatch(args: BatchArgs, plan: readonly PlannedFile[]): P
   if (records.some((r) => r.status === 'failed')) return EXIT_FAILED;
   // A corrupt model must not pass silently (issue 11, item 2): opt out explicitly.
   return unusable.size > 0 && !opts.allowMissingModels ? EXIT_FAILED : EXIT_OK;
-}
-
-/** 'model' when the manifest lists a remover it recommends (as the app preselects), else the routed classical fills. Reads only the manifest. */
-async function autoMethod(modelsDir: string | undefined): Promise<FillChoice> {
-  try {
-    const manifest = parseManifest(await fsModelSource({ dir: modelsDir ? path.resolve(modelsDir) : undefined }).manifest());
-    return manifest.models.some((m) => m.role === 'remover' && m.recommended) ? 'model' : 'auto';
-  } catch {
-    // A broken manifest is reported per file by the detector; removal itself can still be classical.
-    return 'auto';
-  }
 }

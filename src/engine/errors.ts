@@ -40,6 +40,17 @@ export const ErrorCodes = {
   E_ENCODE_FAILED: 'processing',
   // The user stopped it.
   E_CANCELLED: 'cancelled',
+  // The HTTP server (src/server): who may ask, how often, and how much at once.
+  /** Too many requests from this client, or banned for a while after repeated excess: retry after Retry-After. */
+  E_RATE_LIMITED: 'rate-limit',
+  /** An API key that is not in the server's key file. */
+  E_UNAUTHORIZED: 'validation',
+  /** A path or method the server does not have. */
+  E_NOT_FOUND: 'validation',
+  /** Every worker is busy and the queue is full (or the wait in it ran out). */
+  E_BUSY: 'concurrency',
+  /** The work ran past the server's time limit and was stopped. */
+  E_TIMEOUT: 'concurrency',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;
