@@ -187,11 +187,21 @@ export async function detect(
     opts.minAreaShare ?? 2e-5,
   );
   const det: Detection = { probability: probabilityMap, kindIndex, sourceIndex, unclips, width: image.width, height: image.height, regions, cores, backend };
-  if (opts.triage !== false && regions.length > 0) {
+  if (opts.triage !== false) {
     throwIfAborted(signal);
-    triageRegions(image, regions, detectionToMask(det, { threshold: opts.threshold, disabledRegionIds: [], dilatePx: 0 }), opts.repeats);
+    triageDetection(image, det, opts.threshold, opts.repeats);
   }
   return det;
+}
+
+/**
+ * Triage (triage/) every region of a detection in place: a verdict each, and
+ * "probably content" switched off. Each region is judged on its pixels of the
+ * mask with every region on.
+ */
+export function triageDetection(image: RgbaImage, det: Detection, threshold: number, repeats?: Mask | null): void {
+  if (det.regions.length === 0) return;
+  triageRegions(image, det.regions, detectionToMask(det, { threshold, disabledRegionIds: [], dilatePx: 0 }), repeats);
 }
 
 /**

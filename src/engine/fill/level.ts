@@ -15,18 +15,6 @@ export interface Level {
   sources: Int32Array;
 }
 
-/** A seeded PRNG (mulberry32): the fill is deterministic for a seed. */
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function makeLevel(width: number, height: number, rgbHw3: Float32Array, holeHw: Uint8Array, radius: number): Level {
   const sourceHw = new Uint8Array(width * height);
   // A centre is a source when no hole pixel lies within `radius` per axis: a

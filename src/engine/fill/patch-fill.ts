@@ -6,7 +6,8 @@
  */
 import { throwIfAborted, WmError } from '../errors';
 import { inpaintTelea } from '../telea';
-import { downsample, makeLevel, onionFill, seededRandom, type Level } from './level';
+import { seededRandom } from '../random';
+import { downsample, makeLevel, onionFill, type Level } from './level';
 import { measure, patchMatch, randomSources, targetField, upsampleField, vote, type NnField } from './patchmatch';
 
 export interface PatchFillOptions {

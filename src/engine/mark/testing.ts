@@ -1,18 +1,10 @@
 /** Synthetic photos and marks for the mark solvers' tests and benchmarks: seeded, analytic, no files. */
+import { seededRandom } from '../random';
 import type { RgbaImage } from '../types';
 import type { Vec2 } from './sample';
 
-/** A seeded PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG (mulberry32), the engine's own. */
+export const rng = seededRandom;
 
 /** A photo-like, non-periodic RGB image: value noise over four octaves, with colour. */
 export function noisePhoto(width: number, height: number, seed = 1): RgbaImage {
