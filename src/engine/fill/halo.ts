@@ -21,11 +21,20 @@ export const MAX_HALO = 8;
 export const REF_FROM = 10;
 const REF_TO = 13;
 /**
- * A ring is halo while its mean squared gradient exceeds twice the reference
- * rings' plus this floor (sum over RGB, levels²): about the gradient energy of
- * quality-90 JPEG noise on a flat sky, so a clean flat ring never counts.
+ * A ring is halo while its mean squared gradient exceeds HALO_RATIO times the
+ * reference rings' plus this floor (sum over RGB, levels²): about the gradient
+ * energy of quality-90 JPEG noise on a flat sky, so a clean flat ring never counts.
  */
 const FLOOR = 8;
+/**
+ * Every ring taken as halo moves Telea's boundary a pixel further out, which
+ * costs detail on a textured photo. At 2 the photo's own texture next to thin
+ * glyphs passed for halo: Telea with the true mask lost 3.3 dB on the tiled marks
+ * (bench:marks, seed 1234) and 0.2–1.0 dB per family on the fill val split; at 8
+ * those come back to −0.7 dB and +0.25–0.96 dB, and the JPEG ringing of the streaks
+ * test still counts (fill/streaks.test.ts passes up to 16).
+ */
+const HALO_RATIO = 8;
 
 /** Mean squared gradient (RGB sum, levels²) per region and chessboard ring 1..13 around it. */
 export interface RingEnergy {
@@ -108,7 +117,7 @@ export function measureHalo(rgba: Uint8ClampedArray, width: number, height: numb
   const grow = r.components.map((comp) => {
     const ref = meanEnergy(r, comp.id, REF_FROM, REF_TO);
     if (Number.isNaN(ref)) return 0;
-    const limit = 2 * ref + FLOOR;
+    const limit = HALO_RATIO * ref + FLOOR;
     let g = 0;
     for (let d = 1; d <= Math.min(maxGrow, REF_FROM - 1); d++) {
       const e = meanEnergy(r, comp.id, d, d);
