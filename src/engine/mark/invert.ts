@@ -7,6 +7,7 @@
  */
 import { throwIfAborted } from '../errors';
 import type { Mask, RgbaImage } from '../types';
+import { denoiseInverted } from './denoise';
 import type { MarkField } from './field';
 
 export interface InvertOptions {
@@ -16,6 +17,8 @@ export interface InvertOptions {
   alphaMax?: number;
   /** When given, only pixels with limit > 0 may change (the user's mask). */
   limit?: Mask;
+  /** Pull inverted pixels towards an edge-preserving local mean, by how much the inversion amplified their noise (denoise.ts). Default true. */
+  denoise?: boolean;
 }
 
 export interface InvertResult {
@@ -40,6 +43,8 @@ export function invertMarks(image: RgbaImage, fields: readonly MarkField[], opts
   const opaque = new Uint8Array(width * height);
   let changedCount = 0;
   let opaqueCount = 0;
+  const denoise = opts.denoise !== false;
+  const alpha255 = denoise ? new Uint8Array(width * height) : null;
   for (const field of fields) {
     const b = field.bounds;
     const [wr, wg, wb] = field.colour.map((c) => c * 255);
@@ -63,11 +68,14 @@ export function invertMarks(image: RgbaImage, fields: readonly MarkField[], opts
         out[o + 2] = (image.data[o + 2] - a * wb) * k;
         changed[p] = 255;
         changedCount++;
+        if (alpha255) alpha255[p] = Math.max(1, Math.round(a * 255));
       }
     }
   }
+  const result: RgbaImage = { width, height, data: out };
+  if (alpha255 && changedCount > 0) denoiseInverted(result, alpha255);
   return {
-    image: { width, height, data: out },
+    image: result,
     changed: { width, height, data: changed },
     opaque: { width, height, data: opaque },
     changedCount,

@@ -1,0 +1,73 @@
+/**
+ * After inversion, I = (J − α·W)/(1 − α) carries J's compression error times
+ * 1/(1 − α) (../../../../shared/notes/blend-inversion.md): at α = 0.5 a JPEG's
+ * ±2 levels become ±4. Each inverted pixel is pulled towards an edge-preserving
+ * (bilateral) mean of its 5×5 neighbourhood, by 1 − (1 − α)² (the share of its
+ * variance that the inversion added), with a range scale that grows with the
+ * same amplification, so strong edges of the picture survive; one range weight
+ * (from the mean channel difference) serves all three channels. Measured on the
+ * batch bench's JPEG cases (3 × 8 images) with the true α and W: 32.5 → 35.4 dB
+ * inside the mark (range 16 levels, spatial σ 1.5); about 0.2 µs per inverted
+ * pixel in Node. On noiseless input it costs a little (the integer-lattice tiled
+ * cases, half of them PNG: 31.5 → 31.4 dB).
+ */
+import type { RgbaImage } from '../types';
+
+const RADIUS = 2;
+const SPATIAL_SIGMA = 1.5;
+/** Range σ in levels at α = 0; it is multiplied by 1/(1 − α). */
+const RANGE_SIGMA = 16;
+
+/**
+ * Denoises `out` in place at the pixels with alpha255[p] > 0 (α quantised to
+ * 1/255), reading neighbours from a copy so the order does not matter.
+ */
+export function denoiseInverted(out: RgbaImage, alpha255: Uint8Array): void {
+  const { width: w, height: h } = out;
+  const src = out.data.slice();
+  const spatial = new Float32Array((2 * RADIUS + 1) ** 2);
+  for (let dy = -RADIUS; dy <= RADIUS; dy++) for (let dx = -RADIUS; dx <= RADIUS; dx++) spatial[(dy + RADIUS) * (2 * RADIUS + 1) + dx + RADIUS] = Math.exp(-(dx * dx + dy * dy) / (2 * SPATIAL_SIGMA ** 2));
+  // Range weight by the difference divided by the amplification k: exp(−(d/k)² / 2σ²), d/k in steps of 1/4 level.
+  const range = new Float32Array(1024);
+  for (let j = 0; j < range.length; j++) range[j] = Math.exp(-((j / 4) ** 2) / (2 * RANGE_SIGMA ** 2));
+  const side = 2 * RADIUS + 1;
+  const sum = [0, 0, 0];
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const p = y * w + x;
+      const a = alpha255[p] / 255;
+      if (a <= 0) continue;
+      const o = p * 4;
+      const r0 = src[o];
+      const g0 = src[o + 1];
+      const b0 = src[o + 2];
+      // One range weight per neighbour for all three channels, from the mean channel difference.
+      const scale = (4 / 3) * (1 - a);
+      let ws = 0;
+      sum[0] = sum[1] = sum[2] = 0;
+      const y0 = Math.max(0, y - RADIUS);
+      const y1 = Math.min(h - 1, y + RADIUS);
+      const x0 = Math.max(0, x - RADIUS);
+      const x1 = Math.min(w - 1, x + RADIUS);
+      for (let yy = y0; yy <= y1; yy++) {
+        const srow = (yy - y + RADIUS) * side - x + RADIUS;
+        for (let xx = x0; xx <= x1; xx++) {
+          const q = (yy * w + xx) * 4;
+          const r = src[q];
+          const g = src[q + 1];
+          const b = src[q + 2];
+          const d = Math.abs(r - r0) + Math.abs(g - g0) + Math.abs(b - b0);
+          const wt = spatial[srow + xx] * range[Math.min(1023, (d * scale + 0.5) | 0)];
+          sum[0] += wt * r;
+          sum[1] += wt * g;
+          sum[2] += wt * b;
+          ws += wt;
+        }
+      }
+      const mix = (1 - (1 - a) * (1 - a)) / ws;
+      out.data[o] = r0 + mix * (sum[0] - ws * r0);
+      out.data[o + 1] = g0 + mix * (sum[1] - ws * g0);
+      out.data[o + 2] = b0 + mix * (sum[2] - ws * b0);
+    }
+  }
+}
