@@ -53,14 +53,16 @@ describe('triage of detected regions', () => {
   });
 
   it('weighs position: an opaque one-colour stamp over the picture is a mark in a corner, content inside', () => {
-    const base = { blend: 'opaque' as const, opacity: 1, explained: 0.9, ringTexture: 12, repeated: false, crispText: false };
+    const base = { blend: 'opaque' as const, opacity: 1, explained: 0.9, ringTexture: 12, repeated: false, crispText: false, boxShare: 0.05 };
     expect(decide({ ...base, placement: 'corner' }).verdict).toBe('opaque-mark');
     expect(decide({ ...base, placement: 'interior' }).verdict).toBe('content');
     expect(decide({ ...base, placement: 'interior', repeated: true }).verdict).toBe('opaque-mark');
     expect(placementOf({ x: 10, y: 330, width: 80, height: 20 }, W, H)).toBe('corner');
     // Crisp text the detector is sure of is print, even where it looks like a see-through overlay…
-    expect(decide({ ...base, blend: 'overlay', opacity: 0.5, placement: 'centre', crispText: true }).verdict).toBe('content');
-    // …except an opaque stamp over the picture at an edge.
+    expect(decide({ ...base, blend: 'overlay', opacity: 0.5, placement: 'interior', crispText: true }).verdict).toBe('content');
+    // …except an opaque stamp over the picture at an edge, or an overlay across the picture's centre.
+    expect(decide({ ...base, blend: 'overlay', opacity: 0.5, placement: 'centre', crispText: true, ringTexture: 1 }).verdict).toBe('overlay');
+    expect(decide({ ...base, blend: 'overlay', opacity: 0.5, placement: 'centre', crispText: true, boxShare: 0.4 }).verdict).toBe('content');
     expect(decide({ ...base, placement: 'corner', crispText: true }).verdict).toBe('opaque-mark');
     expect(decide({ ...base, placement: 'corner', crispText: true, ringTexture: 1 }).verdict).toBe('content');
     expect(placementOf({ x: 200, y: 160, width: 80, height: 40 }, W, H)).toBe('centre');

@@ -31,6 +31,8 @@ export interface TriageEvidence {
   repeated: boolean;
   /** A text detection the detector is sure of (confidence > CRISP_TEXT): crisp, opaque print. */
   crispText: boolean;
+  /** The region's box over the image's area. */
+  boxShare: number;
 }
 
 export interface Triage {
@@ -46,6 +48,8 @@ export interface Triage {
  * scored above it, and such regions were 88 % of the clean photos' flagged area.
  */
 export const CRISP_TEXT = 0.95;
+/** The largest box (share of the image) a centred line of mark text takes; chosen on the val split. */
+export const CENTRE_LINE_SHARE = 0.1;
 /** Below this mean ring gradient (0–255 luma per pixel) the background counts as flat: paper, a sign, a sky. */
 export const FLAT_RING = 3;
 /** The fit runs on the region's crop shrunk to this side at most: it decides a verdict, it does not invert. */
@@ -81,6 +85,7 @@ export function triageRegion(image: RgbaImage, mask: Mask, box: Rect, repeats?: 
     placement: placementOf(box, image.width, image.height),
     repeated: repeats ? overlapShare(repeats, box) > 0.2 : false,
     crispText: detection ? detection.kind === 'text' && detection.confidence > CRISP_TEXT : false,
+    boxShare: (box.width * box.height) / (image.width * image.height),
   };
   return decide(evidence);
 }
@@ -90,9 +95,13 @@ export function decide(e: TriageEvidence): Triage {
   const flat = e.ringTexture < FLAT_RING;
   if (e.repeated) return { verdict: e.blend === 'opaque' ? 'opaque-mark' : 'overlay', evidence: e, reason: 'repeats on a lattice' };
   if (e.crispText) {
-    // Crisp print is content, except an opaque one-colour stamp over the picture at an edge.
+    // Crisp print is content, except the two shapes stock marks take: an opaque
+    // one-colour stamp over the picture at an edge, and a one-colour overlay line
+    // across the centre ("© SAMPLE STOCK"), not a region that covers a tenth of the
+    // picture (on the val split those were objects read as text).
     const edge = e.placement === 'corner' || e.placement === 'footer' || e.placement === 'header';
     if (e.blend === 'opaque' && edge && !flat) return { verdict: 'opaque-mark', evidence: e, reason: `crisp opaque text over the picture in the ${e.placement}` };
+    if (e.blend === 'overlay' && e.placement === 'centre' && e.boxShare <= CENTRE_LINE_SHARE) return { verdict: 'overlay', evidence: e, reason: 'crisp one-colour overlay across the centre of the picture' };
     return { verdict: 'content', evidence: e, reason: 'crisp text the detector is sure of: print, not a see-through mark' };
   }
   if (e.blend === 'not-a-blend') return { verdict: 'content', evidence: e, reason: 'not one colour blended over the picture' };
