@@ -43,6 +43,8 @@ const MAX_GRID = 1024;
 const SUPPORT_GRID = 512;
 /** Grid points per pixel along each lattice vector, for lattices that are not integer (resized previews). */
 const OVERSAMPLE = 2;
+/** Grid points of one resampled cell at most (a power of two). */
+const GRID_BUDGET = 1 << 18;
 /** Instances × cell pixels read by one estimate: bounds time and memory on 12 MP images. */
 const PIXEL_BUDGET = 8_000_000;
 
@@ -66,8 +68,14 @@ export function latticeStack(image: RgbaImage, lattice: Lattice, oversample = OV
       if (inside(x, y) && inside(x + ax, y + ay) && inside(x + bx, y + by) && inside(x + ax + bx, y + ay + by)) bases.push([x, y]);
     }
   }
-  const width = Math.min(MAX_GRID, nextPow2(Math.ceil(oversample * Math.hypot(ax, ay))));
-  const height = Math.min(MAX_GRID, nextPow2(Math.ceil(oversample * Math.hypot(bx, by))));
+  let width = Math.min(MAX_GRID, nextPow2(Math.ceil(oversample * Math.hypot(ax, ay))));
+  let height = Math.min(MAX_GRID, nextPow2(Math.ceil(oversample * Math.hypot(bx, by))));
+  // A large cell (a big mark on a wide lattice) is sampled more coarsely: the
+  // estimate's cost grows with grid points, and 2M of them took 20 s on 12 MP.
+  while (width * height > GRID_BUDGET) {
+    if (width >= height) width /= 2;
+    else height /= 2;
+  }
   const cap = Math.max(5, Math.min(MAX_INSTANCES, Math.floor(PIXEL_BUDGET / (width * height))));
   if (bases.length > cap) {
     const step = bases.length / cap;
