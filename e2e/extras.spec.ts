@@ -122,6 +122,24 @@ test('compare slider and holding O show the original under the mask', async ({ p
   await expect.poll(async () => (await probe(inside)).equals(resultIn)).toBe(true);
 });
 
+test('hiding the mask overlay after a removal is for that image only; the next image shows its mask', async ({ page }) => {
+  await loadFixtures(page, ['photo-text.png', 'photo-text.jpg']);
+  const items = byTestId(page, 'doc-item');
+  await expect(items).toHaveCount(2);
+  const overlay = page.getByRole('checkbox', { name: 'Mask overlay', exact: true });
+  const jpg = fixtures['photo-text.jpg'];
+  const toPage = await imageToPage(page, { width: jpg.width!, height: jpg.height! });
+  await afterMaskChange(page, () => drag(page, [toPage(200, 200), toPage(800, 300)]));
+  await expect(overlay).toBeChecked();
+  await removeWith(page, 'telea');
+  await expect(overlay).not.toBeChecked();
+  await items.nth(0).click();
+  await expect(items.nth(0)).toHaveAttribute('data-active', 'true');
+  await expect(overlay).toBeChecked();
+  await items.nth(1).click();
+  await expect(overlay).not.toBeChecked();
+});
+
 test('cancelling a removal keeps the mask and its history', async ({ page }) => {
   const name = 'photo-text.jpg';
   await loadFixture(page, name);

@@ -57,6 +57,8 @@ export interface DocMeta {
   threshold: number;
   disabledRegionIds: number[];
   result: DocResult | null;
+  /** The mask overlay, per image: hidden over a fresh result, shown again for editing; never carried to another image. */
+  showOverlay: boolean;
 }
 
 export interface Toast {
@@ -82,7 +84,6 @@ export interface UiState {
   brushSize: number;
   overlayOpacity: number;
   overlayColor: string;
-  showOverlay: boolean;
   maskOpPx: number;
   detectDilatePx: number;
   method: RemovalMethod;
@@ -113,7 +114,6 @@ const initial: UiState = {
   brushSize: 40,
   overlayOpacity: 0.55,
   overlayColor: '#ff2d6f',
-  showOverlay: true,
   maskOpPx: 4,
   detectDilatePx: 4,
   method: 'auto',

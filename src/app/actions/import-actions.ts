@@ -44,6 +44,7 @@ export async function importFiles(files: readonly File[]): Promise<void> {
         threshold: 0.5,
         disabledRegionIds: [],
         result: null,
+        showOverlay: true,
       };
       update('ui', (s) => ({ docs: [...s.docs, meta], activeId: meta.id }));
       opened++;

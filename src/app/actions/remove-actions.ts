@@ -47,7 +47,8 @@ export async function removeActive(): Promise<void> {
     checkMarksUsed(meta.id, result.marksUsed);
     update('view', { compareSplit: 0.5, compareEnabled: true });
     // The result is what the user wants to see now; painting turns the overlay back on.
-    update('ui', { showOverlay: false });
+    // Only for this image: the next one opens with its mask shown.
+    updateDoc('ui', meta.id, { showOverlay: false });
     const how = result.regions ? methodSummary(result.regions) : METHOD_NAMES[result.method];
     setStatus('done', `Removed in ${(result.ms / 1000).toFixed(1)} s (${result.tiles} tile${result.tiles === 1 ? '' : 's'}, ${how})`);
     requestRender();

@@ -1,11 +1,10 @@
 /** Under the viewport: hold to see the original, compare on/off, overlay on/off. */
-import { activeDocMeta, update, useUi } from '../store';
+import { activeDocMeta, update, updateDoc, useUi } from '../store';
 import { Icon } from './icons';
 
 export function CompareBar() {
   const meta = useUi((s) => activeDocMeta(s));
   const compare = useUi((s) => s.compareEnabled);
-  const showOverlay = useUi((s) => s.showOverlay);
   const hold = useUi((s) => s.holdOriginal);
   if (!meta) return null;
   const setHold = (v: boolean) => update('view', { holdOriginal: v });
@@ -46,7 +45,7 @@ export function CompareBar() {
         Before/after slider
       </label>
       <label className="check">
-        <input type="checkbox" checked={showOverlay} onChange={(e) => update('ui', { showOverlay: e.target.checked })} />
+        <input type="checkbox" checked={meta.showOverlay} onChange={(e) => updateDoc('ui', meta.id, { showOverlay: e.target.checked })} />
         Mask overlay
       </label>
       <span className="doc-info">

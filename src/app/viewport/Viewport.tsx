@@ -65,10 +65,10 @@ export function Viewport() {
         doc,
         showResult,
         splitX: showResult && s.compareEnabled ? s.compareSplit * width : null,
-        overlayAlpha: s.showOverlay && !s.holdOriginal ? s.overlayOpacity : 0,
+        overlayAlpha: meta?.showOverlay && !s.holdOriginal ? s.overlayOpacity : 0,
         preview: router.preview,
         regions:
-          s.showOverlay && !s.holdOriginal && meta?.detection && !showResult
+          meta?.showOverlay && !s.holdOriginal && meta.detection && !showResult
             ? meta.detection.regions.map((region) => ({ region, enabled: !meta.disabledRegionIds.includes(region.id) }))
             : [],
         brushCursor:

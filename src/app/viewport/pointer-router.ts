@@ -4,7 +4,7 @@
  * middle button or a held Space pans whatever the tool.
  */
 import { getDocData } from '../documents';
-import { pushToast, getUi, update, type ToolId } from '../store';
+import { activeDocMeta, pushToast, getUi, update, updateDoc, type ToolId } from '../store';
 import { startToolGesture } from '../tools';
 import type { ActiveGesture, PointerSample, ToolPreview } from '../tools/types';
 import { requestRender } from './render-loop';
@@ -70,8 +70,9 @@ export class PointerRouter {
 
     const tool: ToolId = e.button === 1 || s.spacePan ? 'hand' : s.tool;
     if (tool !== 'hand' && doc.history.inGesture) return;
-    if ((tool === 'brush' || tool === 'eraser' || tool === 'box') && !s.showOverlay) {
-      update('ui', { showOverlay: true });
+    const meta = activeDocMeta(s);
+    if ((tool === 'brush' || tool === 'eraser' || tool === 'box') && meta && !meta.showOverlay) {
+      updateDoc('ui', meta.id, { showOverlay: true });
       pushToast('info', 'OVERLAY', 'Mask overlay turned back on while editing.');
     }
     this.gesturePointer = e.pointerId;
