@@ -131,27 +131,27 @@ export function onionFill(level: Level): void {
     });
     const next = new Set<number>();
     for (const i of front) {
-      const x = i % w;
-      const y = (i - x) / w;
-      for (let dy = -1; dy <= 1; dy++) {
-        for (let dx = -1; dx <= 1; dx++) {
-          const nx = x + dx;
-          const ny = y + dy;
-          if (nx >= 0 && ny >= 0 && nx < w && ny < h && !done[ny * w + nx]) next.add(ny * w + nx);
-        }
-      }
+      neighbours8(i, (j) => {
+        if (!done[j]) next.add(j);
+        return false;
+      });
     }
     front = [...next];
   }
 
   function hasDoneNeighbour(i: number): boolean {
+    return neighbours8(i, (j) => done[j] === 1);
+  }
+
+  /** Calls `visit` on the 8-neighbours of i (and i itself) inside the grid; true as soon as a visit returns true. */
+  function neighbours8(i: number, visit: (j: number) => boolean): boolean {
     const x = i % w;
     const y = (i - x) / w;
     for (let dy = -1; dy <= 1; dy++) {
       for (let dx = -1; dx <= 1; dx++) {
         const nx = x + dx;
         const ny = y + dy;
-        if (nx >= 0 && ny >= 0 && nx < w && ny < h && done[ny * w + nx]) return true;
+        if (nx >= 0 && ny >= 0 && nx < w && ny < h && visit(ny * w + nx)) return true;
       }
     }
     return false;
