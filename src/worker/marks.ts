@@ -122,7 +122,8 @@ function selectionOf(base: Mask, box: Rect | null): { mask: Mask; box: Rect } | 
   const { labels, components } = connectedComponents(base);
   const top = components.sort((a, b) => b.area - a.area)[0];
   if (!top) return null;
-  const mask: Mask = { width: base.width, height: base.height, data: Uint8Array.from(labels, (l) => (l === top.id ? 255 : 0)) };
+  const mask: Mask = { width: base.width, height: base.height, data: new Uint8Array(labels.length) };
+  for (let p = 0; p < labels.length; p++) if (labels[p] === top.id) mask.data[p] = 255;
   return { mask, box: top.box };
 }
 

@@ -111,7 +111,8 @@ export function meanEnergy(r: RingEnergy, id: number, from: number, to: number):
 }
 
 export function measureHalo(rgba: Uint8ClampedArray, width: number, height: number, fill: Uint8Array, maxGrow = MAX_HALO): Halo {
-  const grownHw = Uint8Array.from(fill, (v) => (v ? 1 : 0));
+  const grownHw = new Uint8Array(fill.length);
+  for (let i = 0; i < fill.length; i++) grownHw[i] = fill[i] ? 1 : 0;
   if (maxGrow <= 0) return { grownHw, grow: [] };
   const r = ringEnergy(rgba, width, height, fill);
   const grow = r.components.map((comp) => {

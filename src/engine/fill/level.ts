@@ -102,7 +102,8 @@ export function downsample(fine: Level, radius: number): Level {
  */
 export function onionFill(level: Level): void {
   const { width: w, height: h, rgbHw3: rgb } = level;
-  const done = Uint8Array.from(level.holeHw, (v) => (v ? 0 : 1));
+  const done = new Uint8Array(level.holeHw.length);
+  for (let i = 0; i < done.length; i++) done[i] = level.holeHw[i] ? 0 : 1;
   let front: number[] = [];
   for (let i = 0; i < w * h; i++) if (!done[i] && hasDoneNeighbour(i)) front.push(i);
   while (front.length > 0) {

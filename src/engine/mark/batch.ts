@@ -105,7 +105,9 @@ export function learnSharedMark(images: readonly RgbaImage[], signal?: AbortSign
   }
   throwIfAborted(signal);
   const verdict = judgeRepeats(estimate.diagnostics, 0, false, 'batch');
-  const trim = supportBox(Uint8Array.from(estimate.alphaHw, (a) => (a > 0.01 ? 1 : 0)), cw, ch);
+  const support = new Uint8Array(estimate.alphaHw.length);
+  for (let i = 0; i < support.length; i++) support[i] = estimate.alphaHw[i] > 0.01 ? 1 : 0;
+  const trim = supportBox(support, cw, ch);
   if (verdict !== 'ok' || !trim || estimate.opacity <= 0) {
     throw new WmError('E_MARK_NOT_FOUND', `These images share no mark that could be found${verdict !== 'ok' ? `: ${verdict}` : ''}.`);
   }

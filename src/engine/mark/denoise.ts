@@ -13,7 +13,9 @@
  */
 import type { RgbaImage } from '../types';
 
-const RADIUS = 2;
+/** Half-size of the bilateral window, px: the denoise reads this far around every inverted pixel. */
+export const DENOISE_RADIUS = 2;
+const RADIUS = DENOISE_RADIUS;
 const SPATIAL_SIGMA = 1.5;
 /** Range σ in levels at α = 0; it is multiplied by 1/(1 − α). */
 const RANGE_SIGMA = 16;

@@ -11,10 +11,12 @@
 import { throwIfAborted } from '../errors';
 import { connectedComponents, countMasked } from '../mask';
 import { checkMask, FILL_METHODS, removeMarks, type Remover } from '../remove';
+import { cropRect } from '../tensor';
 import type { Mask, Rect, RgbaImage } from '../types';
 import type { MarkField } from './field';
 import { invertMarks } from './invert';
-import { fitOneColour, type BlendVerdict } from './single';
+import { DENOISE_RADIUS } from './denoise';
+import { FIT_MARGIN, fitOneColour, type BlendVerdict } from './single';
 
 /** How a region was removed; the CLI's --json records and the app show it. */
 export type RemovalMethod = 'repeats' | 'shared' | 'saved' | 'one-colour' | 'model' | 'inpaint' | 'patch';
@@ -82,29 +84,33 @@ export async function removeWithMarks(
     const { labels, components } = connectedComponents(rest);
     for (const comp of components) {
       throwIfAborted(signal);
-      const one: Mask = { width, height, data: new Uint8Array(n) };
-      for (let y = comp.box.y; y < comp.box.y + comp.box.height; y++) {
-        for (let x = comp.box.x; x < comp.box.x + comp.box.width; x++) if (labels[y * width + x] === comp.id) one.data[y * width + x] = 255;
-      }
       // A region the known marks already inverted (a detector box around a tiled mark) is done: the rest of it is picture.
       let inverted = 0;
       for (let y = comp.box.y; y < comp.box.y + comp.box.height; y++) {
         for (let x = comp.box.x; x < comp.box.x + comp.box.width; x++) if (method[y * width + x]) inverted++;
       }
       if (inverted >= 0.1 * comp.area) continue;
-      const fit = opts.oneColour === false ? null : fitOneColour(current, one, comp.box);
+      const own = (p: number) => labels[p] === comp.id;
+      const fit = opts.oneColour === false ? null : fitRegion(current, own, comp.box);
       if (fit) verdicts.push({ box: comp.box, verdict: fit.verdict });
-      if (fit?.field) {
-        const inv = invertMarks(current, [fit.field], { limit: one }, signal);
-        current = inv.image;
-        for (let p = 0; p < n; p++) {
-          if (inv.changed.data[p]) method[p] = 4;
-          if (inv.opaque.data[p]) toFill[p] = 255;
+      if (fit?.inverted) {
+        if (current === image) current = { width, height, data: image.data.slice() };
+        const { rect, inverted: inv } = fit.inverted;
+        for (let y = 0; y < rect.height; y++) {
+          for (let x = 0; x < rect.width; x++) {
+            const i = y * rect.width + x;
+            const p = (rect.y + y) * width + rect.x + x;
+            if (inv.changed.data[i]) {
+              method[p] = 4;
+              current.data.set(inv.image.data.subarray(i * 4, i * 4 + 4), p * 4);
+            }
+            if (inv.opaque.data[i]) toFill[p] = 255;
+          }
         }
         // Pixels of the region whose α was too small to invert are left as they are: the fit says they hold no mark.
       } else {
         for (let y = comp.box.y; y < comp.box.y + comp.box.height; y++) {
-          for (let x = comp.box.x; x < comp.box.x + comp.box.width; x++) if (one.data[y * width + x]) toFill[y * width + x] = 255;
+          for (let x = comp.box.x; x < comp.box.x + comp.box.width; x++) if (own(y * width + x)) toFill[y * width + x] = 255;
         }
       }
     }
@@ -123,7 +129,9 @@ export async function removeWithMarks(
     for (let p = 0; p < n; p++) if (toFill[p]) method[p] = code[filled.filledBy[p]];
   }
 
-  const used: Mask = { width, height, data: Uint8Array.from(method, (m) => (m ? 255 : 0)) };
+  // A plain loop: Uint8Array.from with a map function walks an iterator, 30× slower (3.7 s at 48 MP).
+  const used: Mask = { width, height, data: new Uint8Array(n) };
+  for (let p = 0; p < n; p++) if (method[p]) used.data[p] = 255;
   const { labels, components } = connectedComponents(used);
   const regions = components.map((comp): RegionRecord => {
     const counts = new Map<number, number>();
@@ -139,6 +147,28 @@ export async function removeWithMarks(
     return { box: comp.box, pixels: comp.area, method: METHODS[top] as RemovalMethod, ...(verdict ? { verdict } : {}) };
   });
   return { image: current, mask: used, regions, tiles, backend };
+}
+
+/**
+ * The one-colour fit of one region and its inversion, on a crop around the
+ * region's box (the fit's background ring plus the denoise window), so the
+ * cost follows the region, not the image (a 48 MP photo with 16 regions made
+ * 16 whole-image copies before). Same result as on the whole image: neither
+ * step reads further than the crop.
+ */
+function fitRegion(image: RgbaImage, own: (p: number) => boolean, box: Rect): { verdict: BlendVerdict; inverted: { rect: Rect; inverted: ReturnType<typeof invertMarks> } | null } {
+  const m = FIT_MARGIN + DENOISE_RADIUS;
+  const x0 = Math.max(0, box.x - m);
+  const y0 = Math.max(0, box.y - m);
+  const rect = { x: x0, y: y0, width: Math.min(image.width, box.x + box.width + m) - x0, height: Math.min(image.height, box.y + box.height + m) - y0 };
+  const crop = cropRect(image, rect);
+  const one: Mask = { width: rect.width, height: rect.height, data: new Uint8Array(rect.width * rect.height) };
+  for (let y = 0; y < rect.height; y++) {
+    for (let x = 0; x < rect.width; x++) if (own((rect.y + y) * image.width + rect.x + x)) one.data[y * rect.width + x] = 255;
+  }
+  const fit = fitOneColour(crop, one, { x: box.x - rect.x, y: box.y - rect.y, width: box.width, height: box.height });
+  if (!fit.field) return { verdict: fit.verdict, inverted: null };
+  return { verdict: fit.verdict, inverted: { rect, inverted: invertMarks(crop, [fit.field], { limit: one }) } };
 }
 
 const overlaps = (a: Rect, b: Rect) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;

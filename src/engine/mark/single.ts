@@ -9,6 +9,9 @@
 import type { Mask, Rect, RgbaImage } from '../types';
 import type { MarkField } from './field';
 import { quantile } from './sample';
+import { harmonicFill } from './harmonic';
+
+export { harmonicFill };
 
 export type BlendVerdict = 'overlay' | 'opaque' | 'not-a-blend';
 
@@ -23,7 +26,9 @@ export interface OneColourFit {
   field: MarkField | null;
 }
 
-const MARGIN = 8;
+/** Background ring the fit reads around a region's box, px. */
+export const FIT_MARGIN = 8;
+const MARGIN = FIT_MARGIN;
 
 export function fitOneColour(image: RgbaImage, mask: Mask, box: Rect): OneColourFit {
   const x0 = Math.max(0, box.x - MARGIN);
@@ -103,46 +108,4 @@ export function fitOneColour(image: RgbaImage, mask: Mask, box: Rect): OneColour
     alphaAt: (x, y) => alphaHw[(y - y0) * w + (x - x0)],
   };
   return { verdict, opacity, colour, explained, field };
-}
-
-/** Harmonic fill of (h, w, 3) values over `hole` from the pixels around it (SOR from row-wise interpolation). */
-export function harmonicFill(J: Float32Array, hole: Uint8Array, w: number, h: number): Float32Array {
-  const B = J.slice();
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      if (!hole[y * w + x]) continue;
-      let l = x;
-      while (l >= 0 && hole[y * w + l]) l--;
-      let r = x;
-      while (r < w && hole[y * w + r]) r++;
-      for (let c = 0; c < 3; c++) {
-        const lv = l >= 0 ? J[(y * w + l) * 3 + c] : r < w ? J[(y * w + r) * 3 + c] : 0.5;
-        const rv = r < w ? J[(y * w + r) * 3 + c] : lv;
-        const t = r - l > 0 ? (x - l) / (r - l) : 0.5;
-        B[(y * w + x) * 3 + c] = lv + (rv - lv) * t;
-      }
-    }
-  }
-  const holes: number[] = [];
-  for (let i = 0; i < w * h; i++) if (hole[i]) holes.push(i);
-  for (let it = 0; it < 400; it++) {
-    let change = 0;
-    for (const i of holes) {
-      const x = i % w;
-      const y = (i - x) / w;
-      for (let c = 0; c < 3; c++) {
-        let s = 0;
-        let k = 0;
-        if (x > 0) (s += B[(i - 1) * 3 + c]), k++;
-        if (x < w - 1) (s += B[(i + 1) * 3 + c]), k++;
-        if (y > 0) (s += B[(i - w) * 3 + c]), k++;
-        if (y < h - 1) (s += B[(i + w) * 3 + c]), k++;
-        const d = 1.8 * (s / k - B[i * 3 + c]);
-        B[i * 3 + c] += d;
-        change = Math.max(change, Math.abs(d));
-      }
-    }
-    if (change < 1e-4) break;
-  }
-  return B;
 }
