@@ -73,8 +73,14 @@ export function patchFill(
     levels.push(coarser);
   }
 
-  // More EM iterations where they are cheap (coarse), two at full resolution.
-  const emAt = (l: number) => (l === levels.length - 1 ? 6 : l === 0 ? 2 : 3);
+  // EM iterations: 3 at the coarsest level (from the random field), 3 between,
+  // 1 at full resolution. Each iteration's first PatchMatch has 3 sweeps (2 at
+  // full resolution), the rest 1. Chosen on the val split, 24 cases a family:
+  // against the first version (6 coarsest, 2 at full resolution, 2 sweeps after
+  // the first) pooled fPSNR moved by +0.03 (opaque), +0.03 (thin), −0.02 dB (box)
+  // and the fill took 46 % less time.
+  const emAt = (l: number) => (l === levels.length - 1 ? 3 : l === 0 ? 1 : 3);
+  const sweepsAt = (l: number, it: number) => (it > 0 ? 1 : l === 0 ? 2 : 3);
   const total = levels.reduce((s, _, l) => s + emAt(l), 0);
   let done = 0;
   opts.onProgress?.(0, total);
@@ -93,7 +99,7 @@ export function patchFill(
     measure(level, field, radius);
     for (let it = 0; it < emAt(l); it++) {
       throwIfAborted(opts.signal);
-      patchMatch(level, field, radius, it === 0 ? 3 : 2, random);
+      patchMatch(level, field, radius, sweepsAt(l, it), random);
       vote(level, field, radius, false);
       opts.onProgress?.(++done, total);
     }
