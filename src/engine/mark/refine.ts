@@ -23,14 +23,55 @@ export function refineAlpha(
 ): Float32Array {
   const { width: w, height: h, count: K } = stack;
   const n = w * h;
-  // Per pair (p, right(p)) and (p, down(p)), over the instances valid at both ends:
-  // a = Σ D(p)², c = Σ D(q)², dot = Σ D(p)·D(q). Instances cut by the border count only where they exist.
-  const aR = new Float64Array(n);
-  const cR = new Float64Array(n);
-  const dotR = new Float64Array(n);
-  const aD = new Float64Array(n);
-  const cD = new Float64Array(n);
-  const dotD = new Float64Array(n);
+  const beta = new Float64Array(n).fill(1);
+  const prior = new Float64Array(n);
+  const inside: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (!support[i]) continue;
+    inside.push(i);
+    beta[i] = prior[i] = 1 / (1 - Math.min(ALPHA_CAP, alphaHw[i]));
+  }
+  if (inside.length === 0) return alphaHw;
+  // Iteratively reweighted least squares: round 0 is the plain quadratic problem;
+  // each later round weighs every instance's pair by 1/|its gradient after
+  // inversion|, so the sum approaches Dekel's L1 (sparse-gradient) prior and a
+  // picture's own strong edges stop pulling α.
+  for (let round = 0; round < IRLS_ROUNDS; round++) {
+    const sums = gather(stack, nb, colour, round === 0 ? null : beta, signal);
+    let meanSelf = 0;
+    for (const i of inside) meanSelf += sums.aR[i] + sums.aD[i];
+    const lambda = (0.04 * meanSelf) / inside.length;
+    solve(sums, nb, inside, beta, prior, lambda, signal);
+  }
+  const out = new Float32Array(n);
+  for (const i of inside) out[i] = 1 - 1 / beta[i];
+  return out;
+}
+
+/** IRLS rounds (1 = the plain quadratic problem). */
+const IRLS_ROUNDS = 3;
+/** Gradients below this (0–1, RGB norm) count as this: JPEG noise is not an edge. */
+const IRLS_EPS = 0.02;
+
+interface PairSums {
+  aR: Float64Array;
+  cR: Float64Array;
+  dotR: Float64Array;
+  aD: Float64Array;
+  cD: Float64Array;
+  dotD: Float64Array;
+}
+
+/**
+ * Per pair (p, right(p)) and (p, down(p)), over the instances valid at both ends:
+ * a = Σ w·D(p)², c = Σ w·D(q)², dot = Σ w·D(p)·D(q), D = J − W; w = 1 without
+ * `beta`, else 1/max(ε, |β_p·D(p) − β_q·D(q)|) per instance. Instances cut by the
+ * border count only where they exist.
+ */
+function gather(stack: InstanceStack, nb: Neighbours, colour: readonly number[], beta: Float64Array | null, signal?: AbortSignal): PairSums {
+  const { width: w, height: h, count: K } = stack;
+  const n = w * h;
+  const s: PairSums = { aR: new Float64Array(n), cR: new Float64Array(n), dotR: new Float64Array(n), aD: new Float64Array(n), cD: new Float64Array(n), dotD: new Float64Array(n) };
   let y0 = 0;
   forEachRowPair(stack, (y, cur, next, last) => {
     if (y - y0 >= 32) {
@@ -41,6 +82,9 @@ export function refineAlpha(
       const i = y * w + x;
       const r = nb.right[i] - y * w;
       const d = last ? nb.down[i] : nb.down[i] - (y + 1) * w;
+      const bp = beta ? beta[i] : 1;
+      const br = beta ? beta[nb.right[i]] : 1;
+      const bd = beta ? beta[nb.down[i]] : 1;
       let ar = 0;
       let cr = 0;
       let sr = 0;
@@ -50,44 +94,52 @@ export function refineAlpha(
       for (let k = 0; k < K; k++) {
         const a = cur[k];
         const b = next[k];
+        let kar = 0;
+        let kcr = 0;
+        let ksr = 0;
+        let kad = 0;
+        let kcd = 0;
+        let ksd = 0;
         for (let c = 0; c < 3; c++) {
           const dp = a[x * 3 + c] - colour[c];
           if (dp !== dp) continue; // this instance is outside the image here
           const dr = a[r * 3 + c] - colour[c];
           const dd = b[d * 3 + c] - colour[c];
           if (dr === dr) {
-            ar += dp * dp;
-            cr += dr * dr;
-            sr += dp * dr;
+            kar += dp * dp;
+            kcr += dr * dr;
+            ksr += dp * dr;
           }
           if (dd === dd) {
-            ad += dp * dp;
-            cd += dd * dd;
-            sd += dp * dd;
+            kad += dp * dp;
+            kcd += dd * dd;
+            ksd += dp * dd;
           }
         }
+        // |β_p·D(p) − β_q·D(q)|² = β_p²·a − 2β_pβ_q·dot + β_q²·c, per instance.
+        const wr = beta ? 1 / Math.max(IRLS_EPS, Math.sqrt(Math.max(0, bp * bp * kar - 2 * bp * br * ksr + br * br * kcr))) : 1;
+        const wd = beta ? 1 / Math.max(IRLS_EPS, Math.sqrt(Math.max(0, bp * bp * kad - 2 * bp * bd * ksd + bd * bd * kcd))) : 1;
+        ar += wr * kar;
+        cr += wr * kcr;
+        sr += wr * ksr;
+        ad += wd * kad;
+        cd += wd * kcd;
+        sd += wd * ksd;
       }
-      aR[i] = ar;
-      cR[i] = cr;
-      dotR[i] = sr;
-      aD[i] = ad;
-      cD[i] = cd;
-      dotD[i] = sd;
+      s.aR[i] = ar;
+      s.cR[i] = cr;
+      s.dotR[i] = sr;
+      s.aD[i] = ad;
+      s.cD[i] = cd;
+      s.dotD[i] = sd;
     }
   });
+  return s;
+}
 
-  const beta = new Float64Array(n).fill(1);
-  const prior = new Float64Array(n);
-  const inside: number[] = [];
-  let meanSelf = 0;
-  for (let i = 0; i < n; i++) {
-    if (!support[i]) continue;
-    inside.push(i);
-    beta[i] = prior[i] = 1 / (1 - Math.min(ALPHA_CAP, alphaHw[i]));
-    meanSelf += aR[i] + aD[i];
-  }
-  if (inside.length === 0) return alphaHw;
-  const lambda = (0.04 * meanSelf) / inside.length;
+/** Gauss–Seidel with over-relaxation on β (warm start: `beta` in place), a pull of weight λ towards `prior`. */
+function solve(s: PairSums, nb: Neighbours, inside: readonly number[], beta: Float64Array, prior: Float64Array, lambda: number, signal?: AbortSignal): void {
+  const { aR, cR, dotR, aD, cD, dotD } = s;
   for (let it = 0; it < 200; it++) {
     if ((it & 15) === 0) throwIfAborted(signal);
     let change = 0;
@@ -103,7 +155,4 @@ export function refineAlpha(
     }
     if (change < 1e-5) break;
   }
-  const out = new Float32Array(n);
-  for (const i of inside) out[i] = 1 - 1 / beta[i];
-  return out;
 }
