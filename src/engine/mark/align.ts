@@ -8,8 +8,47 @@ import type { RgbaImage } from '../types';
 import { fft2d, nextPow2 } from './fft';
 import { lumaAt, type Vec2 } from './sample';
 
-/** Luma gradient magnitude at `scale` by area averaging, zero-mean, as (h, w). */
-export function gradientMap(image: RgbaImage, scale: number): { map: Float32Array; w: number; h: number } {
+/** Luma gradient magnitude at `scale` by area averaging, capped at its `clipQuantile` quantile, zero-mean, as (h, w). */
+export function gradientMap(image: RgbaImage, scale: number, clipQuantile = 1): { map: Float32Array; w: number; h: number } {
+  const { lum, w, h } = lumaAtScale(image, scale);
+  const g = new Float32Array(w * h);
+  for (let y = 1; y < h - 1; y++) {
+    for (let x = 1; x < w - 1; x++) {
+      const i = y * w + x;
+      g[i] = Math.hypot(lum[i + 1] - lum[i - 1], lum[i + w] - lum[i - w]);
+    }
+  }
+  if (clipQuantile < 1) {
+    // Strong picture edges (a horizon, a building) outweigh a faint mark's: cap them.
+    const sorted = g.slice().sort();
+    const hi = sorted[Math.floor(clipQuantile * (sorted.length - 1))];
+    for (let i = 0; i < w * h; i++) if (g[i] > hi) g[i] = hi;
+  }
+  // Zero-mean inside, and the 1-px frame (no central difference there) stays 0:
+  // a frame at −mean would be a structure every image shares at shift 0.
+  let mean = 0;
+  for (let y = 1; y < h - 1; y++) for (let x = 1; x < w - 1; x++) mean += g[y * w + x];
+  mean /= Math.max(1, (w - 2) * (h - 2));
+  for (let y = 1; y < h - 1; y++) for (let x = 1; x < w - 1; x++) g[y * w + x] -= mean;
+  return { map: g, w, h };
+}
+
+/** Signed luma gradients (central differences) at `scale` by area averaging, as (h, w) each. */
+export function signedGradients(image: RgbaImage, scale: number): { gx: Float32Array; gy: Float32Array; w: number; h: number } {
+  const { lum, w, h } = lumaAtScale(image, scale);
+  const gx = new Float32Array(w * h);
+  const gy = new Float32Array(w * h);
+  for (let y = 1; y < h - 1; y++) {
+    for (let x = 1; x < w - 1; x++) {
+      const i = y * w + x;
+      gx[i] = lum[i + 1] - lum[i - 1];
+      gy[i] = lum[i + w] - lum[i - w];
+    }
+  }
+  return { gx, gy, w, h };
+}
+
+function lumaAtScale(image: RgbaImage, scale: number): { lum: Float32Array; w: number; h: number } {
   const w = Math.max(4, Math.floor(image.width * scale));
   const h = Math.max(4, Math.floor(image.height * scale));
   const lum = new Float32Array(w * h);
@@ -23,18 +62,7 @@ export function gradientMap(image: RgbaImage, scale: number): { map: Float32Arra
     }
   }
   for (let i = 0; i < w * h; i++) lum[i] /= cnt[i] || 1;
-  const g = new Float32Array(w * h);
-  let mean = 0;
-  for (let y = 1; y < h - 1; y++) {
-    for (let x = 1; x < w - 1; x++) {
-      const i = y * w + x;
-      g[i] = Math.hypot(lum[i + 1] - lum[i - 1], lum[i + w] - lum[i - w]);
-      mean += g[i];
-    }
-  }
-  mean /= w * h;
-  for (let i = 0; i < w * h; i++) g[i] -= mean;
-  return { map: g, w, h };
+  return { lum, w, h };
 }
 
 function spectrum(map: Float32Array, w: number, h: number, pw: number, ph: number): Float64Array {
@@ -51,43 +79,79 @@ export interface Shift {
   distinctness: number;
 }
 
-/** Phase correlation of each map against the first. Maps must share a size. */
-export function phaseShifts(maps: Float32Array[], w: number, h: number): Shift[] {
+/**
+ * Phase correlation of each map against map `ref` (its own shift is 0,
+ * distinctness ∞). Maps must share a size; `spectra` are reused across calls.
+ */
+export function phaseShifts(maps: Float32Array[], w: number, h: number, ref = 0, spectra?: Float64Array[]): Shift[] {
   const pw = nextPow2(w + (w >> 1));
   const ph = nextPow2(h + (h >> 1));
-  const ref = spectrum(maps[0], w, h, pw, ph);
-  return maps.map((map, k) => {
-    if (k === 0) return { d: [0, 0], distinctness: Infinity };
-    const f = spectrum(map, w, h, pw, ph);
+  const spec = spectra ?? maps.map((m) => spectrum(m, w, h, pw, ph));
+  const R = spec[ref];
+  return maps.map((_, k) => {
+    if (k === ref) return { d: [0, 0], distinctness: Infinity };
+    const F = spec[k];
+    const f = new Float64Array(F.length);
     for (let i = 0; i < pw * ph; i++) {
-      // F_k · conj(F_0), whitened: its inverse peaks at the shift of k against 0.
-      const re = f[i * 2] * ref[i * 2] + f[i * 2 + 1] * ref[i * 2 + 1];
-      const im = f[i * 2 + 1] * ref[i * 2] - f[i * 2] * ref[i * 2 + 1];
+      // F_k · conj(F_ref), whitened: its inverse peaks at the shift of k against ref.
+      const re = F[i * 2] * R[i * 2] + F[i * 2 + 1] * R[i * 2 + 1];
+      const im = F[i * 2 + 1] * R[i * 2] - F[i * 2] * R[i * 2 + 1];
       const m = Math.hypot(re, im) + 1e-9;
       f[i * 2] = re / m;
       f[i * 2 + 1] = im / m;
     }
     fft2d(f, pw, ph, true);
-    const at = (dx: number, dy: number) => f[(((dy % ph) + ph) % ph) * pw * 2 + (((dx % pw) + pw) % pw) * 2];
-    let best = { dx: 0, dy: 0, v: -Infinity };
-    const rx = w >> 1;
-    const ry = h >> 1;
-    for (let dy = -ry; dy <= ry; dy++) for (let dx = -rx; dx <= rx; dx++) {
-      const v = at(dx, dy);
-      if (v > best.v) best = { dx, dy, v };
-    }
-    let second = 0;
-    for (let dy = -ry; dy <= ry; dy++) for (let dx = -rx; dx <= rx; dx++) {
-      if (Math.abs(dx - best.dx) <= 2 && Math.abs(dy - best.dy) <= 2) continue;
-      second = Math.max(second, at(dx, dy));
-    }
-    const sub = (m: number, c: number, p: number) => (m - 2 * c + p < 0 ? (0.5 * (m - p)) / (m - 2 * c + p) : 0);
-    const d: Vec2 = [
-      best.dx + sub(at(best.dx - 1, best.dy), best.v, at(best.dx + 1, best.dy)),
-      best.dy + sub(at(best.dx, best.dy - 1), best.v, at(best.dx, best.dy + 1)),
-    ];
-    return { d, distinctness: second > 0 ? best.v / second : Infinity };
+    return peak(f, w, h, pw, ph);
   });
+}
+
+/** The FFT of every map, padded for phaseShifts. */
+export function spectra(maps: Float32Array[], w: number, h: number): Float64Array[] {
+  const pw = nextPow2(w + (w >> 1));
+  const ph = nextPow2(h + (h >> 1));
+  return maps.map((m) => spectrum(m, w, h, pw, ph));
+}
+
+/**
+ * Shifts against the reference that places the most images: the first image
+ * unless another one's correlations stand out for more of the batch (a faint
+ * mark over a busy first picture found no inliers against it). Tries the
+ * references in order and stops at one that places every image.
+ */
+export function bestReferenceShifts(maps: Float32Array[], w: number, h: number, minDistinctness: number): { ref: number; shifts: Shift[] } {
+  const spec = spectra(maps, w, h);
+  let best: { ref: number; shifts: Shift[]; inliers: number; score: number } | null = null;
+  for (let ref = 0; ref < maps.length; ref++) {
+    const shifts = phaseShifts(maps, w, h, ref, spec);
+    const others = shifts.filter((_, k) => k !== ref);
+    const inliers = others.filter((s) => s.distinctness >= minDistinctness).length;
+    const score = others.reduce((t, s) => t + Math.log(Math.min(4, s.distinctness)), 0);
+    if (!best || inliers > best.inliers || (inliers === best.inliers && score > best.score)) best = { ref, shifts, inliers, score };
+    if (inliers === maps.length - 1) break;
+  }
+  return { ref: best!.ref, shifts: best!.shifts };
+}
+
+function peak(f: Float64Array, w: number, h: number, pw: number, ph: number): Shift {
+  const at = (dx: number, dy: number) => f[(((dy % ph) + ph) % ph) * pw * 2 + (((dx % pw) + pw) % pw) * 2];
+  let best = { dx: 0, dy: 0, v: -Infinity };
+  const rx = w >> 1;
+  const ry = h >> 1;
+  for (let dy = -ry; dy <= ry; dy++) for (let dx = -rx; dx <= rx; dx++) {
+    const v = at(dx, dy);
+    if (v > best.v) best = { dx, dy, v };
+  }
+  let second = 0;
+  for (let dy = -ry; dy <= ry; dy++) for (let dx = -rx; dx <= rx; dx++) {
+    if (Math.abs(dx - best.dx) <= 2 && Math.abs(dy - best.dy) <= 2) continue;
+    second = Math.max(second, at(dx, dy));
+  }
+  const sub = (m: number, c: number, p: number) => (m - 2 * c + p < 0 ? (0.5 * (m - p)) / (m - 2 * c + p) : 0);
+  const d: Vec2 = [
+    best.dx + sub(at(best.dx - 1, best.dy), best.v, at(best.dx + 1, best.dy)),
+    best.dy + sub(at(best.dx, best.dy - 1), best.v, at(best.dx, best.dy + 1)),
+  ];
+  return { d, distinctness: second > 0 ? best.v / second : Infinity };
 }
 
 /**
