@@ -157,12 +157,14 @@ interface PageResult {
   crossOriginIsolated: boolean;
   detect: Record<string, { ms: number[]; backend: string; regions: number }>;
   remove: null | { ms: number[]; backend: string; tiles: number };
+  patch: null | { ms: number[]; masked: number };
 }
 
 function toRun(cfg: BrowserConfig, r: PageResult): BrowserRun {
   const runs: BrowserRun['runs'] = {};
   for (const [label, d] of Object.entries(r.detect)) runs[`${label} (all detectors)`] = { ...stats(d.ms), backend: d.backend };
   if (r.remove) runs[`remove 512² (${r.remove.tiles} tile)`] = { ...stats(r.remove.ms), backend: r.remove.backend };
+  if (r.patch) runs[`patch fill 512² (${Math.round(r.patch.masked * 100)} % in strokes)`] = { ...stats(r.patch.ms), backend: 'cpu (JS)' };
   return {
     label: cfg.label,
     requested: { backend: cfg.backend, threads: cfg.threads },

@@ -49,6 +49,8 @@ async function runBench(opts) {
     detect: {},
     /** @type {null | { ms: number[], backend: string, tiles: number }} */
     remove: null,
+    /** @type {null | { ms: number[], masked: number }} */
+    patch: null,
   };
   let job = 0;
   for (const side of opts.sizes) {
@@ -77,6 +79,23 @@ async function runBench(opts) {
       if (i > 0) ms.push(last.ms);
     }
     result.remove = { ms, backend: last.backend, tiles: last.tiles };
+    await api.release(doc.docId);
+  }
+  {
+    // The patch fill (issue 13's budget: 512² with 10 % masked): 6-px strokes every 60 rows, method 'patch'.
+    const side = 512;
+    const doc = await api.decode(await photoBlob(side, side));
+    doc.bitmap.close();
+    const data = new Uint8Array(side * side);
+    for (let y = 0; y < side; y++) if (y % 60 < 6) data.fill(255, y * side + 20, y * side + side - 20);
+    const masked = data.reduce((s, v) => s + (v ? 1 : 0), 0) / data.length;
+    const ms = [];
+    for (let i = 0; i <= reps; i++) {
+      const last = await api.remove(++job, doc.docId, { width: side, height: side, data: data.slice() }, { method: 'patch' });
+      last.bitmap.close();
+      if (i > 0) ms.push(last.ms);
+    }
+    result.patch = { ms, masked };
     await api.release(doc.docId);
   }
   worker.terminate();
