@@ -1,4 +1,5 @@
 /** Whole-mask operations (worker) and overlay display settings. */
+import { formatNumber } from '../format';
 import { runMaskOp } from '../actions/mask-actions';
 import { activeDocMeta, update, useUi } from '../store';
 
@@ -18,7 +19,7 @@ export function MaskPanel() {
         {meta
           ? empty
             ? 'The mask is empty. Detect, or paint with the brush (B) or box (R).'
-            : `${meta.maskCount.toLocaleString()} px masked (${pct < 0.1 ? pct.toFixed(2) : pct.toFixed(1)}% of the image)`
+            : `${formatNumber(meta.maskCount)} px masked (${formatNumber(pct, pct < 0.1 ? 2 : 1)} % of the image)`
           : 'Open an image first.'}
       </p>
       <div className="button-row">

@@ -1,4 +1,5 @@
 /** Removal: method, Remove / Cancel, tile progress. */
+import { formatSeconds } from '../format';
 import { chooseMethod } from '../actions/runtime-actions';
 import { removeActive } from '../actions/remove-actions';
 import { cancelTask } from '../actions/task';
@@ -68,7 +69,7 @@ export function RemovePanel() {
       )}
       {meta?.result && !removing && (
         <p className="hint">
-          Done {meta.result.marksUsed ? 'with the known marks first' : `with ${METHOD_NAMES[meta.result.method]}`} in {(meta.result.ms / 1000).toFixed(1)} s on{' '}
+          Done {meta.result.marksUsed ? 'with the known marks first' : `with ${METHOD_NAMES[meta.result.method]}`} in {formatSeconds(meta.result.ms)} on{' '}
           {meta.result.backend === 'webgpu' ? 'WebGPU' : meta.result.backend === 'wasm' ? 'WASM' : 'the CPU'}.
           {stale ? ' The mask changed since: press Remove again to update.' : ''}
         </p>
