@@ -3,10 +3,20 @@ import { cancelBatch, detectAll, removeAll } from '../batch/batch-actions';
 import { downloadAll, ZIP_NAME } from '../batch/download-all';
 import { summarise } from '../batch/queue';
 import { displayJob } from '../batch/job';
-import { useUi } from '../store';
+import { clearSession } from '../session/session-actions';
+import { useUi, type SessionSave } from '../store';
 import { useShallow } from 'zustand/react/shallow';
 
+const SAVE_TEXT: Record<SessionSave, string> = {
+  off: 'Not kept after a reload: this browser gives no storage',
+  pending: 'Saving the session…',
+  saved: 'Session kept in this browser',
+  full: 'Storage full: changes are no longer kept',
+  error: 'The session could not be saved',
+};
+
 export function BatchBar() {
+  const save = useUi((s) => s.sessionSave);
   const batchKind = useUi((s) => s.batchKind);
   const zipping = useUi((s) => s.zipping);
   const busy = useUi((s) => s.status === 'detecting' || s.status === 'removing');
@@ -40,6 +50,13 @@ export function BatchBar() {
           : `${summary.withResult} of ${summary.total} cleaned; Download all takes only those`}
         {summary.failed > 0 ? ` · ${summary.failed} failed` : ''}
       </p>
+      <p className="hint batch-hint" data-testid="session-state" data-state={save}>
+        {SAVE_TEXT[save]}
+      </p>
+      <button type="button" className="button small subtle" data-testid="clear-session" disabled={running || busy} onClick={() => void clearSession()}
+        title="Close every image and delete the saved session from this browser">
+        Clear session
+      </button>
     </div>
   );
 }
