@@ -71,6 +71,8 @@ test('Detect all, Remove all and Download all: one full-size <name>-clean.png pe
   await expect(states(page, 'waiting').or(states(page, 'detecting')).first()).toBeVisible();
   await settle(page, 'review', CROPS.length);
   await expectNoErrorToast(page);
+  // Issue 10: after Detect, Remove is still on screen at 1440×900.
+  await expect(byTestId(page, 'remove-button')).toBeInViewport({ ratio: 1 });
 
   await page.getByRole('button', { name: 'Remove all' }).click();
   await settle(page, 'done', CROPS.length);

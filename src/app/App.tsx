@@ -48,8 +48,9 @@ export function App() {
           <aside className="side">
             <DetectPanel />
             <MaskPanel />
-            <MarksPanel />
+            {/* Remove right after the mask steps, so a long region list cannot push it below the fold (issue 10). */}
             <RemovePanel />
+            <MarksPanel />
             <ExportPanel />
           </aside>
         </div>
