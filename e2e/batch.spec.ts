@@ -10,7 +10,21 @@ import { expect, test, type Page } from '@playwright/test';
 import sharp from 'sharp';
 import { strFromU8, unzipSync } from 'fflate';
 import { readFile, writeFile } from 'node:fs/promises';
-import { byTestId, download, expectNoErrorToast, fixturePath, MODEL_TIMEOUT, openApp, WORK_TIMEOUT } from './helpers';
+import {
+  afterMaskChange,
+  byTestId,
+  download,
+  drag,
+  expectNoErrorToast,
+  fixturePath,
+  fixtures,
+  imageToPage,
+  loadFixtures,
+  maskCount,
+  MODEL_TIMEOUT,
+  openApp,
+  WORK_TIMEOUT,
+} from './helpers';
 import { outsideMask } from './node-pixels';
 
 /**
@@ -102,4 +116,31 @@ test('Detect all, Remove all and Download all: one full-size <name>-clean.png pe
     expect(single.name).toBe(`${input.name}-clean.png`);
     expect(Buffer.compare(single.bytes, png)).toBe(0);
   }
+});
+
+test('"Use this mask for all images": an exact copy on the same size, nearest-neighbour scaled on another; one undo step each', async ({ page }) => {
+  const png = fixtures['photo-text.png']; // 640×480
+  const jpg = fixtures['photo-text.jpg']; // 1024×768: 1.6× each way
+  await openApp(page);
+  await loadFixtures(page, ['photo-text.png', 'photo-text.jpg']);
+  const item = (i: number) => byTestId(page, 'doc-item').nth(i);
+  await item(0).locator('.doc-select').click();
+  await expect(item(0)).toHaveAttribute('data-active', 'true');
+  // A box of 160×100 image pixels with the box tool.
+  await page.keyboard.press('r');
+  const toPage = await imageToPage(page, { width: png.width!, height: png.height! });
+  const painted = await afterMaskChange(page, () => drag(page, [toPage(40, 200), toPage(200, 300)]));
+  expect(painted).toBeGreaterThan(0.85 * 160 * 100);
+
+  await expect(byTestId(page, 'mask-to-all')).toHaveAttribute('title', /nearest-neighbour/);
+  await byTestId(page, 'mask-to-all').click();
+  await item(1).locator('.doc-select').click();
+  await expect(item(1)).toHaveAttribute('data-active', 'true');
+  const scaled = await maskCount(page);
+  // Nearest-neighbour keeps the share of the image: 1.6² times the pixels, within rounding at the edges.
+  expect(scaled / painted).toBeGreaterThan(2.56 * 0.95);
+  expect(scaled / painted).toBeLessThan(2.56 * 1.05);
+  expect(jpg.width! / png.width!).toBe(1.6);
+  // One undoable step on that image: undo gives its own (empty) mask back.
+  expect(await afterMaskChange(page, () => byTestId(page, 'undo-button').click())).toBe(0);
 });
