@@ -144,3 +144,39 @@ test('"Use this mask for all images": an exact copy on the same size, nearest-ne
   // One undoable step on that image: undo gives its own (empty) mask back.
   expect(await afterMaskChange(page, () => byTestId(page, 'undo-button').click())).toBe(0);
 });
+
+test('a failed image is marked failed with its code, the queue goes on, and its mask stays', async ({ page }) => {
+  test.setTimeout(600_000);
+  const inputs = (await makeInputs((n) => test.info().outputPath(n))).slice(0, 3);
+  await openApp(page);
+  await byTestId(page, 'file-input').setInputFiles(inputs.map((i) => i.path));
+  await expect(byTestId(page, 'doc-item')).toHaveCount(3, { timeout: WORK_TIMEOUT });
+  await byTestId(page, 'batch-bar-detect').click();
+  await settle(page, 'review', 3);
+  const first = byTestId(page, 'doc-item').first();
+  await first.locator('.doc-select').click();
+  const firstMask = await maskCount(page);
+  expect(firstMask).toBeGreaterThan(0);
+
+  // The next call the worker gets (the first image's removal) never answers, and the worker dies (as reliability.spec does).
+  const engineWorker = page.workers().find((w) => w.url().includes('engine'));
+  if (!engineWorker) throw new Error('no engine worker');
+  await engineWorker.evaluate(() => {
+    const scope = self as unknown as { postMessage: (...a: unknown[]) => void };
+    scope.postMessage = () => undefined;
+    self.addEventListener('message', () => setTimeout(() => {
+      throw new Error('injected crash');
+    }, 200), { once: true });
+  });
+  await byTestId(page, 'batch-bar-remove').click();
+  await expect.poll(() => allStates(page), { timeout: 3 * MODEL_TIMEOUT, intervals: [1000] }).toEqual(['failed E_WORKER_CRASHED', 'done', 'done']);
+  await expect(first.getByTestId('doc-status')).toContainText('E_WORKER_CRASHED');
+  // Its mask and history are as they were; the status bar speaks for it.
+  expect(await maskCount(page)).toBe(firstMask);
+  await expect(byTestId(page, 'status')).toHaveAttribute('data-state', 'error');
+  await expect(byTestId(page, 'undo-button')).toBeEnabled();
+
+  // Remove all again takes only the failed one.
+  await byTestId(page, 'batch-bar-remove').click();
+  await settle(page, 'done', 3);
+});

@@ -87,6 +87,36 @@ test('masks on two images and a result survive a reload; Clear session empties i
   await expect(byTestId(page, 'doc-item')).toHaveCount(0);
 });
 
+test('a full disk: a clear E_STORAGE_FULL, everything on screen kept, and the saved session is the last whole one', async ({ page }) => {
+  test.setTimeout(300_000);
+  await openApp(page);
+  await loadFixtures(page, [PNG]);
+  const pngCount = await paintAcrossText(page, PNG);
+  await expect(byTestId(page, 'session-state')).toHaveAttribute('data-state', 'saved', { timeout: WORK_TIMEOUT });
+
+  // From now on every write is refused as a full disk refuses it.
+  await page.evaluate(() => {
+    IDBObjectStore.prototype.put = function put(): IDBRequest {
+      throw new DOMException('injected: quota exceeded', 'QuotaExceededError');
+    };
+  });
+  await loadFixtures(page, [JPG]).catch(() => undefined);
+  await expect(byTestId(page, 'doc-item')).toHaveCount(2);
+  const jpgCount = await paintAcrossText(page, JPG);
+  await expect(byTestId(page, 'error-toast').filter({ hasText: 'storage is full' })).toHaveAttribute('data-code', 'E_STORAGE_FULL', { timeout: WORK_TIMEOUT });
+  await expect(byTestId(page, 'session-state')).toHaveAttribute('data-state', 'full');
+  expect(await maskCount(page)).toBe(jpgCount);
+  await expect(byTestId(page, 'undo-button')).toBeEnabled();
+
+  // Nothing of the second image was half-written: the reload brings back the first, whole.
+  await page.reload();
+  await waitForModels(page);
+  await expect(byTestId(page, 'status')).not.toContainText('Restoring', { timeout: WORK_TIMEOUT });
+  await expect(byTestId(page, 'doc-item')).toHaveCount(1);
+  expect(await maskCount(page)).toBe(pngCount);
+  expect(await storedImages(page)).toBe(1);
+});
+
 /** How many image files the saved session holds (IndexedDB 'unmark-session', store 'images'). */
 function storedImages(page: Page): Promise<number> {
   return page.evaluate(
