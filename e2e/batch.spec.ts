@@ -180,3 +180,31 @@ test('a failed image is marked failed with its code, the queue goes on, and its 
   await byTestId(page, 'batch-bar-remove').click();
   await settle(page, 'done', 3);
 });
+
+test('cancel: one waiting image leaves the queue; Cancel all stops the rest, and nothing is failed or lost', async ({ page }) => {
+  test.setTimeout(600_000);
+  const inputs = await makeInputs((n) => test.info().outputPath(n));
+  await openApp(page);
+  await byTestId(page, 'file-input').setInputFiles(inputs.map((i) => i.path));
+  await expect(byTestId(page, 'doc-item')).toHaveCount(CROPS.length, { timeout: WORK_TIMEOUT });
+
+  // The last image is still waiting when its own Cancel is pressed: it is skipped, the others go on.
+  await byTestId(page, 'batch-bar-detect').click();
+  await page.getByRole('button', { name: `Cancel ${inputs[5].name}` }).click();
+  await expect
+    .poll(async () => (await allStates(page)).filter((s) => /^(waiting|detecting)/.test(s)).length, { timeout: CROPS.length * MODEL_TIMEOUT })
+    .toBe(0);
+  expect(await allStates(page)).toEqual([...Array(5).fill('review'), 'idle']);
+
+  // Cancel all right after Remove all starts: no image waits or runs afterwards, none is
+  // failed, the ones not reached keep their mask for review, and no error is shown.
+  await byTestId(page, 'batch-bar-remove').click();
+  await byTestId(page, 'batch-bar-cancel').click();
+  await expect(byTestId(page, 'batch-bar-cancel')).toBeHidden({ timeout: WORK_TIMEOUT });
+  const after = await allStates(page);
+  expect(after.filter((s) => /^(waiting|detecting|removing|failed)/.test(s))).toEqual([]);
+  expect(after.filter((s) => s === 'review').length).toBeGreaterThanOrEqual(3);
+  expect(after[5]).toBe('idle');
+  await expectNoErrorToast(page);
+  await expect(byTestId(page, 'batch-bar-detect')).toBeEnabled();
+});
