@@ -159,6 +159,8 @@ function startSync(): void {
     lastActive = s.activeId;
     if (activeChanged || saved.size !== s.docs.length || s.docs.some(isDirty)) schedule();
   });
+  // Images opened while the session was being restored.
+  if (getUi().docs.some(isDirty)) schedule();
 }
 
 /** Brings back the last session's images, masks, results and queue states, then starts saving. */
