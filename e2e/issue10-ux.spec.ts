@@ -5,7 +5,8 @@
  * German system) instead of the UI's language.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { afterMaskChange, byTestId, drag, fixtures, imageToPage, loadFixtures, maskCount, openApp, removeWith } from './helpers';
+import { afterMaskChange, byTestId, detect, drag, fixtures, imageToPage, loadFixtures, openApp, removeWith } from './helpers';
+import { uncovered } from './layout';
 
 const PNG = 'photo-text.png';
 
@@ -15,6 +16,19 @@ async function paintAcrossText(page: Page): Promise<number> {
   const box = info.textBox!;
   const cy = box.y + box.height / 2;
   return afterMaskChange(page, () => drag(page, [toPage(box.x, cy), toPage(box.x + box.width, cy)]));
+}
+
+for (const size of [{ width: 1440, height: 900 }, { width: 1280, height: 800 }]) {
+  test(`after Detect, Remove is on screen and uncovered at ${size.width}×${size.height}`, async ({ page }) => {
+    await page.setViewportSize(size);
+    await openApp(page);
+    await loadFixtures(page, ['photo-text.jpg']);
+    await detect(page);
+    // The JPEG's detection lists three regions: the list and its hint are at their tallest here.
+    await expect(byTestId(page, 'region-item')).not.toHaveCount(0);
+    await expect(byTestId(page, 'remove-button')).toBeInViewport({ ratio: 1 });
+    expect(await uncovered(byTestId(page, 'remove-button'))).toBe(true);
+  });
 }
 
 declare global {

@@ -48,10 +48,12 @@ export function App() {
           <aside className="side">
             <DetectPanel />
             <MaskPanel />
-            {/* Remove right after the mask steps, so a long region list cannot push it below the fold (issue 10). */}
-            <RemovePanel />
             <MarksPanel />
-            <ExportPanel />
+            {/* Remove and Download stay pinned at the bottom, so a long region list never pushes Remove below the fold (issue 10). */}
+            <div className="side-dock">
+              <RemovePanel />
+              <ExportPanel />
+            </div>
           </aside>
         </div>
       ) : (

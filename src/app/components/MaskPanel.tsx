@@ -21,7 +21,7 @@ export function MaskPanel() {
         {meta
           ? empty
             ? 'The mask is empty. Detect, or paint with the brush (B) or box (R).'
-            : `${formatNumber(meta.maskCount)} px masked (${formatNumber(pct, pct < 0.1 ? 2 : 1)} % of the image)`
+            : `${formatNumber(meta.maskCount)} px masked (${formatNumber(pct, pct < 0.1 ? 2 : 1)}% of the image)`
           : 'Open an image first.'}
       </p>
       <div className="button-row">
