@@ -81,7 +81,7 @@ async function resultRecord(d: DocMeta): Promise<ResultRecord | null> {
     return null;
   }
   const { method, tiles, ms, backend, regions, marksUsed } = d.result;
-  return { key: d.key, png, method, tiles, ms, backend, ...(regions ? { regions } : {}), ...(marksUsed !== undefined ? { marksUsed } : {}), current: d.result.maskVersion === d.maskVersion };
+  return { key: d.key, png, method, tiles, ms, backend, ...(regions ? { regions } : {}), ...(marksUsed !== undefined ? { marksUsed } : {}) };
 }
 
 async function writeOne(d: DocMeta, keys: Set<string>): Promise<void> {
@@ -91,11 +91,19 @@ async function writeOne(d: DocMeta, keys: Set<string>): Promise<void> {
   const snapshot: Saved = { maskVersion: d.maskVersion, resultId: d.result?.resultId ?? null, jobKey: jobKey(d), threshold: d.threshold, showOverlay: d.showOverlay };
   const write: DocWrite = {
     key: d.key,
-    state: { key: d.key, job: isQueued(d.job) ? settledJob(queueDoc(d)) : d.job, threshold: d.threshold, showOverlay: d.showOverlay, format: d.format },
+    state: {
+      key: d.key,
+      job: isQueued(d.job) ? settledJob(queueDoc(d)) : d.job,
+      threshold: d.threshold,
+      showOverlay: d.showOverlay,
+      format: d.format,
+      resultCurrent: !!d.result && d.result.maskVersion === d.maskVersion,
+    },
   };
   if (!last) write.image = { key: d.key, name: d.name, ext: doc.ext, file: doc.file };
   if (!last || last.maskVersion !== d.maskVersion) write.mask = { key: d.key, ...(await packMask(doc.mask)) };
-  if (!last || last.resultId !== snapshot.resultId || last.maskVersion !== d.maskVersion) write.result = await resultRecord(d);
+  // The result's PNG only when it is a new result: a stroke rewrites the mask and the state, not megabytes of PNG.
+  if (!last || last.resultId !== snapshot.resultId) write.result = await resultRecord(d);
   keys.add(d.key);
   const manifest = manifestOf(keys);
   await writeDoc(write, manifest);
@@ -211,7 +219,8 @@ async function restoreOne({ image, mask, result, state }: NonNullable<Awaited<Re
   if (result) {
     doc.result = await createImageBitmap(result.png, { premultiplyAlpha: 'none', colorSpaceConversion: 'none' });
     doc.resultPng = result.png;
-    const { png: _png, key: _key, current, ...info } = result;
+    const { png: _png, key: _key, ...info } = result;
+    const current = state?.resultCurrent ?? false;
     updateDoc('ui', meta.id, { result: { resultId: `${RESTORED_PREFIX}${image.key}`, ...info, maskVersion: current ? maskVersion : -1 } });
   }
   if (state) updateDoc('ui', meta.id, { job: state.job, threshold: state.threshold, showOverlay: state.showOverlay });

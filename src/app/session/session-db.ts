@@ -32,8 +32,6 @@ export interface ResultRecord {
   backend: Backend | 'cpu';
   regions?: RegionMethodRecord[];
   marksUsed?: boolean;
-  /** The result was made from the mask saved beside it (not out of date). */
-  current: boolean;
 }
 
 export interface StateRecord {
@@ -42,6 +40,8 @@ export interface StateRecord {
   threshold: number;
   showOverlay: boolean;
   format: ImageFormat;
+  /** The result was made from the mask saved beside it (not out of date). Here, so a stroke does not rewrite the result. */
+  resultCurrent: boolean;
 }
 
 export interface Manifest {
