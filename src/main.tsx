@@ -5,6 +5,7 @@ import { offlineUnavailable, watchOffline } from './app/offline';
 import { installTestHooks } from './app/test-hooks';
 import './app/styles.css';
 import './app/workspace.css';
+import './app/batch.css';
 
 installTestHooks();
 

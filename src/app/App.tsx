@@ -1,6 +1,7 @@
 /** Layout: header, document strip, toolbar + viewport, side panels, status line. */
 import { useEffect } from 'react';
 import { startRuntime } from './actions/runtime-actions';
+import { restoreOnce } from './session/session-actions';
 import { CompareBar } from './components/CompareBar';
 import { DetectPanel } from './components/DetectPanel';
 import { DocList } from './components/DocList';
@@ -26,6 +27,7 @@ export function App() {
   const dragging = useGlobalInput();
   useShortcuts();
   useEffect(() => startRuntime(), []);
+  useEffect(() => restoreOnce(), []);
 
   return (
     <div className={dragging ? 'app dragging' : 'app'}>
@@ -47,8 +49,11 @@ export function App() {
             <DetectPanel />
             <MaskPanel />
             <MarksPanel />
-            <RemovePanel />
-            <ExportPanel />
+            {/* Remove and Download stay pinned at the bottom, so a long region list never pushes Remove below the fold (issue 10). */}
+            <div className="side-dock">
+              <RemovePanel />
+              <ExportPanel />
+            </div>
           </aside>
         </div>
       ) : (

@@ -15,13 +15,20 @@ export interface DocData {
   readonly history: MaskHistory;
   readonly overlay: MaskOverlay;
   result: ImageBitmap | null;
+  /**
+   * The result encoded as PNG by the worker (the download path), once asked for:
+   * the ZIP and the saved session reuse it, and after a reload it is the result.
+   */
+  resultPng: Blob | null;
+  /** The file as opened: what the saved session keeps and reopens. */
+  readonly file: Blob;
   /** Original file extension (without dot), reused when exporting in the original format. */
   readonly ext: string;
 }
 
 const registry = new Map<string, DocData>();
 
-export function addDocData(id: string, original: ImageBitmap, ext: string): DocData {
+export function addDocData(id: string, original: ImageBitmap, ext: string, file: Blob): DocData {
   const mask = createMask(original.width, original.height);
   const data: DocData = {
     id,
@@ -31,6 +38,8 @@ export function addDocData(id: string, original: ImageBitmap, ext: string): DocD
     history: new MaskHistory({ maxBytes: 256 * 1024 * 1024, maxEntries: 200 }),
     overlay: new MaskOverlay(original.width, original.height),
     result: null,
+    resultPng: null,
+    file,
     ext,
   };
   registry.set(id, data);

@@ -1,5 +1,5 @@
 /** Turns any rejection from the engine client into an error toast with its code. */
-import { pushToast, setStatus } from './store';
+import { pushToast, setDocStatus, setStatus } from './store';
 
 interface CodedError {
   code: string;
@@ -27,16 +27,20 @@ export function errorMessage(e: unknown): string {
   return String(e);
 }
 
-/** Shows the error and moves the status to 'error' (or 'idle' for a cancel). */
-export function reportError(e: unknown, context: string): void {
+/**
+ * Shows the error and moves the status to 'error' (or 'idle' for a cancel):
+ * the image's own status line when the work was on one (`docId`), else the app's.
+ */
+export function reportError(e: unknown, context: string, docId?: string): void {
   const code = errorCode(e);
   const message = errorMessage(e);
+  const status = (s: 'idle' | 'error', text: string) => (docId ? setDocStatus(docId, s, text) : setStatus(s, text));
   if (code === 'E_CANCELLED') {
     // Stopping a job is the user's choice, not a failure: say so quietly.
     pushToast('info', code, `${context} cancelled. Your image, mask and undo history are unchanged.`);
-    setStatus('idle', `${context} cancelled`);
+    status('idle', `${context} cancelled`);
     return;
   }
   pushToast('error', code, `${context}: ${message}`);
-  setStatus('error', `${context} failed (${code})`);
+  status('error', `${context} failed (${code})`);
 }

@@ -15,11 +15,14 @@ import type { ImageFormat, Region } from '../engine/types';
 import type { OfflineState } from './offline';
 import type { RegionMethodRecord } from '../worker/mark-protocol';
 import type { View } from './viewport/view-math';
+import type { DocJob } from './batch/queue';
 
 export type Capture = 'history' | 'view' | 'ui';
 export type ToolId = 'brush' | 'eraser' | 'box' | 'hand';
 export type AppStatus = 'idle' | 'loading' | 'detecting' | 'removing' | 'done' | 'error';
 export type ExportFormat = 'png' | 'original';
+/** The saved session (session/): 'off' when the browser gives no storage, 'full' after a quota error. */
+export type SessionSave = 'off' | 'pending' | 'saved' | 'full' | 'error';
 
 export interface DocDetection {
   detectionId: string;
@@ -44,6 +47,8 @@ export interface DocResult {
 
 export interface DocMeta {
   id: string;
+  /** Stable across reloads (the worker's id is not): the saved session's key for this image. */
+  key: string;
   name: string;
   width: number;
   height: number;
@@ -59,6 +64,17 @@ export interface DocMeta {
   result: DocResult | null;
   /** The mask overlay, per image: hidden over a fresh result, shown again for editing; never carried to another image. */
   showOverlay: boolean;
+  /** Where the image is in the batch queue (batch/queue.ts). */
+  job: DocJob;
+  /** This image's last status line: the status bar shows the active image's own, never another's. */
+  statusLine: StatusLine | null;
+}
+
+export interface StatusLine {
+  status: AppStatus;
+  text: string;
+  /** Order against the app-wide line (statusSeq), to tell which is newer. */
+  seq: number;
 }
 
 export interface Toast {
@@ -90,6 +106,14 @@ export interface UiState {
   exportFormat: ExportFormat;
   status: AppStatus;
   statusText: string;
+  statusSeq: number;
+  /** The image the running task (detecting / removing) works on. */
+  busyDocId: string | null;
+  /** "Detect all" / "Remove all" while it runs. */
+  batchKind: 'detect' | 'remove' | null;
+  /** "Download all" is packing the ZIP. */
+  zipping: boolean;
+  sessionSave: SessionSave;
   removeProgress: { done: number; total: number } | null;
   runtime: RuntimeInfo | null;
   modelProgress: ModelProgress | null;
@@ -120,6 +144,11 @@ const initial: UiState = {
   exportFormat: 'png',
   status: 'idle',
   statusText: 'Ready',
+  statusSeq: 0,
+  busyDocId: null,
+  batchKind: null,
+  zipping: false,
+  sessionSave: 'off',
   removeProgress: null,
   runtime: null,
   modelProgress: null,
@@ -166,6 +195,28 @@ export function dismissToast(id: number): void {
   update('ui', (s) => ({ toasts: s.toasts.filter((t) => t.id !== id) }));
 }
 
+let statusSeq = 0;
+
+/** The app-wide line (models, opening files) and the busy state the panels read. */
 export function setStatus(status: AppStatus, statusText: string): void {
-  update('ui', { status, statusText });
+  update('ui', { status, statusText, statusSeq: ++statusSeq });
 }
+
+/** One image's line. The busy state stays app-wide: there is one worker. */
+export function setDocStatus(docId: string, status: AppStatus, text: string): void {
+  updateDoc('ui', docId, { statusLine: { status, text, seq: ++statusSeq } });
+}
+
+/**
+ * What the status bar shows: the active image's own line, unless something
+ * app-wide (loading, an error opening a file) happened since. With no line of
+ * its own, an image never shows the status of work running on another.
+ */
+export function visibleStatus(s: UiState): { status: AppStatus; text: string } {
+  const line = activeDocMeta(s)?.statusLine ?? null;
+  const appWins = s.status === 'loading' || s.status === 'error';
+  if (line && !(appWins && s.statusSeq > line.seq)) return { status: line.status, text: line.text };
+  if (s.activeId && (s.status === 'detecting' || s.status === 'removing') && s.busyDocId !== s.activeId) return { status: 'idle', text: 'Ready' };
+  return { status: s.status, text: s.statusText };
+}
+

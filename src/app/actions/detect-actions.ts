@@ -2,34 +2,51 @@
 import { engine } from '../engine';
 import { getDocData } from '../documents';
 import { reportError } from '../errors';
-import { activeDocMeta, getUi, pushToast, setStatus, update, updateDoc } from '../store';
+import { throwIfAborted, WmError } from '../../engine/errors';
+import { formatNumber } from '../format';
+import { recordOutcome } from '../batch/job';
+import { activeDocMeta, getUi, pushToast, setDocStatus, update, updateDoc } from '../store';
 import { replaceMask } from './mask-actions';
-import { beginTask, endTask } from './task';
+import { beginTask, endTask, type Task } from './task';
 
 export async function detectActive(): Promise<void> {
   const meta = activeDocMeta();
-  const doc = getDocData(meta?.id ?? null);
-  if (!meta || !doc) return;
+  if (!meta || !getDocData(meta.id)) return;
   const task = beginTask('detecting', meta.id, 'Detecting watermarks…');
   if (!task) return;
   try {
-    const result = await engine().detect(meta.id, { threshold: meta.threshold }, task.signal);
-    updateDoc('ui', meta.id, {
-      detection: { detectionId: result.detectionId, regions: result.regions, ms: result.ms, backend: result.backend },
-      disabledRegionIds: result.regions.filter((r) => !r.enabled).map((r) => r.id),
-    });
-    const n = result.regions.length;
-    if (n === 0) {
-      setStatus('idle', 'No watermark found. Paint the mask by hand.');
-      pushToast('info', 'NO_REGIONS', 'No watermark found. Paint over it with the brush (B).');
-      return;
-    }
-    if (await applyDetectionMask(meta.id, 'Detect')) setStatus('idle', `Found ${n} region${n === 1 ? '' : 's'} in ${Math.round(result.ms)} ms`);
+    const n = await detectDoc(meta.id, task);
+    recordOutcome('detect', meta.id);
+    if (n === 0) pushToast('info', 'NO_REGIONS', 'No watermark found. Paint over it with the brush (B).');
   } catch (e) {
-    reportError(e, 'Detection');
+    recordOutcome('detect', meta.id, e);
+    reportError(e, 'Detection', meta.id);
   } finally {
     endTask(task);
   }
+}
+
+/**
+ * Detects one image inside a task the caller began, builds its mask (one
+ * undoable "Detect" step) and says so on the image's status line. Returns the
+ * number of regions; rejects with the engine's error, leaving mask and history as they were.
+ */
+export async function detectDoc(docId: string, task: Task): Promise<number> {
+  const meta = getUi().docs.find((d) => d.id === docId);
+  if (!meta || !getDocData(docId)) throw new WmError('E_PROCESSING', 'The image was closed.');
+  const result = await engine().detect(docId, { threshold: meta.threshold }, task.signal);
+  throwIfAborted(task.signal);
+  updateDoc('ui', docId, {
+    detection: { detectionId: result.detectionId, regions: result.regions, ms: result.ms, backend: result.backend },
+    disabledRegionIds: result.regions.filter((r) => !r.enabled).map((r) => r.id),
+  });
+  const n = result.regions.length;
+  if (n === 0) {
+    setDocStatus(docId, 'idle', 'No watermark found. Paint the mask by hand.');
+    return 0;
+  }
+  if (await applyDetectionMask(docId, 'Detect')) setDocStatus(docId, 'idle', `Found ${n} region${n === 1 ? '' : 's'} in ${formatNumber(Math.round(result.ms))} ms`);
+  return n;
 }
 
 let maskSeq = 0;
@@ -51,7 +68,7 @@ export async function applyDetectionMask(docId: string, label: string): Promise<
     replaceMask(doc, mask, label);
     return true;
   } catch (e) {
-    reportError(e, 'Detection mask');
+    reportError(e, 'Detection mask', docId);
     return false;
   }
 }

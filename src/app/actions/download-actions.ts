@@ -1,10 +1,11 @@
 /** Downloads: the cleaned image at full resolution (encoded in the worker) and the mask as a PNG. */
 import { maskToOverlayRgba } from '../../engine/mask';
 import type { ImageFormat, Mask } from '../../engine/types';
+import { WmError } from '../../engine/errors';
 import { engine } from '../engine';
-import { getDocData } from '../documents';
+import { getDocData, type DocData } from '../documents';
 import { reportError } from '../errors';
-import { activeDocMeta, getUi, setStatus } from '../store';
+import { activeDocMeta, getUi, setDocStatus, type DocMeta } from '../store';
 
 const defaultExt: Record<ImageFormat, string> = { png: 'png', jpeg: 'jpg', webp: 'webp' };
 const extFormat: Record<string, ImageFormat> = { png: 'png', jpg: 'jpeg', jpeg: 'jpeg', jfif: 'jpeg', webp: 'webp' };
@@ -21,6 +22,38 @@ export function saveBlob(blob: Blob, fileName: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+const QUALITY = 0.95;
+
+/**
+ * The result as the worker encodes it for a download, at full resolution. The
+ * PNG is kept on the document, so the single download, "Download all" and the
+ * saved session hand out the same bytes. After a reload the kept PNG is all
+ * there is of the result: another format is then encoded from it.
+ */
+export async function encodeResult(meta: DocMeta, doc: DocData, format: ImageFormat): Promise<Blob> {
+  if (!meta.result) throw new WmError('E_PROCESSING', 'This image has no result yet.');
+  if (format === 'png' && doc.resultPng) return doc.resultPng;
+  if (isRestoredResult(meta.result.resultId)) {
+    if (!doc.resultPng) throw new WmError('E_PROCESSING', 'The saved result is missing; press Remove again.');
+    const info = await engine().decode(doc.resultPng);
+    info.bitmap.close();
+    try {
+      return await engine().encode({ docId: info.docId }, { format, quality: QUALITY });
+    } finally {
+      engine().release(info.docId);
+    }
+  }
+  const resultId = meta.result.resultId;
+  const blob = await engine().encode({ resultId }, { format, quality: QUALITY });
+  // Only if it is still the same result: a removal may have finished meanwhile.
+  if (format === 'png' && getUi().docs.find((d) => d.id === meta.id)?.result?.resultId === resultId) doc.resultPng = blob;
+  return blob;
+}
+
+/** A result that came back from the saved session: the worker no longer holds it. */
+export const RESTORED_PREFIX = 'restored:';
+export const isRestoredResult = (resultId: string): boolean => resultId.startsWith(RESTORED_PREFIX);
+
 export async function downloadResult(): Promise<void> {
   const meta = activeDocMeta();
   const doc = getDocData(meta?.id ?? null);
@@ -29,11 +62,10 @@ export async function downloadResult(): Promise<void> {
   // Keep the user's spelling of the extension (.jpeg vs .jpg) when it names the same format.
   const ext = extFormat[doc.ext] === format ? doc.ext : defaultExt[format];
   try {
-    const blob = await engine().encode({ resultId: meta.result.resultId }, { format, quality: 0.95 });
-    saveBlob(blob, `${meta.name}-clean.${ext}`);
-    setStatus(getUi().status === 'error' ? 'idle' : getUi().status, `Saved ${meta.name}-clean.${ext}`);
+    saveBlob(await encodeResult(meta, doc, format), `${meta.name}-clean.${ext}`);
+    setDocStatus(meta.id, meta.statusLine?.status === 'error' ? 'idle' : (meta.statusLine?.status ?? 'idle'), `Saved ${meta.name}-clean.${ext}`);
   } catch (e) {
-    reportError(e, 'Download');
+    reportError(e, 'Download', meta.id);
   }
 }
 
@@ -74,6 +106,6 @@ export async function downloadMask(): Promise<void> {
   try {
     saveBlob(await maskToPng(doc.mask), `${meta.name}-mask.png`);
   } catch (e) {
-    reportError({ code: 'E_ENCODE_FAILED', message: e instanceof Error ? e.message : String(e) }, 'Mask download');
+    reportError({ code: 'E_ENCODE_FAILED', message: e instanceof Error ? e.message : String(e) }, 'Mask download', meta.id);
   }
 }

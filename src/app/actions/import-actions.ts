@@ -5,6 +5,7 @@ import { reportError } from '../errors';
 import { limitsFromUrl, memoryBudgetFromUrl } from '../limits';
 import { getUi, setStatus, update, type DocMeta } from '../store';
 import { cancelTaskFor } from './task';
+import { IDLE_JOB } from '../batch/queue';
 
 function splitName(fileName: string): { base: string; ext: string } {
   const dot = fileName.lastIndexOf('.');
@@ -14,6 +15,51 @@ function splitName(fileName: string): { base: string; ext: string } {
 
 let pending = 0;
 
+const newKey = () => (typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `doc-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`);
+
+/**
+ * Decodes one file in the worker and adds it to the strip (not made active).
+ * `restored` carries the name and key of an image coming back from the saved session.
+ * Rejects with the engine's error; nothing is left half-open.
+ */
+export async function openImage(file: Blob, fileName: string, restored?: { key: string; name: string; ext: string }): Promise<DocMeta> {
+  let decodedId: string | null = null;
+  try {
+    // Files are opened one after the other, so each sees the ones before it in the budget.
+    const openPixels = getUi().docs.reduce((sum, d) => sum + d.width * d.height, 0);
+    const info = await engine().decode(file, limitsFromUrl(), { openPixels, maxBytes: memoryBudgetFromUrl() });
+    decodedId = info.docId;
+    const { base, ext } = restored ? { base: restored.name, ext: restored.ext } : splitName(fileName || 'pasted-image');
+    addDocData(info.docId, info.bitmap, ext, file);
+    const meta: DocMeta = {
+      id: info.docId,
+      key: restored?.key ?? newKey(),
+      name: base,
+      width: info.width,
+      height: info.height,
+      format: info.format,
+      hasAlpha: info.hasAlpha,
+      maskVersion: 0,
+      maskCount: 0,
+      undoLabel: null,
+      redoLabel: null,
+      detection: null,
+      threshold: 0.5,
+      disabledRegionIds: [],
+      result: null,
+      showOverlay: true,
+      job: IDLE_JOB,
+      statusLine: null,
+    };
+    update('ui', (s) => ({ docs: [...s.docs, meta] }));
+    return meta;
+  } catch (e) {
+    // Decoded but not set up here (e.g. no canvas memory): free the worker's copy too.
+    if (decodedId && !getDocData(decodedId)) engine().release(decodedId);
+    throw e;
+  }
+}
+
 export async function importFiles(files: readonly File[]): Promise<void> {
   if (files.length === 0) return;
   pending += files.length;
@@ -21,37 +67,12 @@ export async function importFiles(files: readonly File[]): Promise<void> {
   let opened = 0;
   let failed = false;
   for (const file of files) {
-    let decodedId: string | null = null;
     try {
-      // Files are opened one after the other, so each sees the ones before it in the budget.
-      const openPixels = getUi().docs.reduce((sum, d) => sum + d.width * d.height, 0);
-      const info = await engine().decode(file, limitsFromUrl(), { openPixels, maxBytes: memoryBudgetFromUrl() });
-      decodedId = info.docId;
-      const { base, ext } = splitName(file.name || 'pasted-image');
-      addDocData(info.docId, info.bitmap, ext);
-      const meta: DocMeta = {
-        id: info.docId,
-        name: base,
-        width: info.width,
-        height: info.height,
-        format: info.format,
-        hasAlpha: info.hasAlpha,
-        maskVersion: 0,
-        maskCount: 0,
-        undoLabel: null,
-        redoLabel: null,
-        detection: null,
-        threshold: 0.5,
-        disabledRegionIds: [],
-        result: null,
-        showOverlay: true,
-      };
-      update('ui', (s) => ({ docs: [...s.docs, meta], activeId: meta.id }));
+      const meta = await openImage(file, file.name);
+      update('ui', { activeId: meta.id });
       opened++;
     } catch (e) {
       failed = true;
-      // Decoded but not set up here (e.g. no canvas memory): free the worker's copy too.
-      if (decodedId && !getDocData(decodedId)) engine().release(decodedId);
       reportError(e, `Could not open ${file.name || 'the image'}`);
     } finally {
       pending--;

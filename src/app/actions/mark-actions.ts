@@ -5,6 +5,7 @@
  * succeeded and the mask did not change meanwhile. A failure leaves every mask
  * and every history exactly as it was.
  */
+import { formatNumber } from '../format';
 import { throwIfAborted } from '../../engine/errors';
 import type { Mask } from '../../engine/types';
 import type { MarkFound, MarkProgress } from '../../worker/mark-protocol';
@@ -12,7 +13,7 @@ import { engine } from '../engine';
 import { getDocData } from '../documents';
 import { reportError } from '../errors';
 import { addDocMark, clearDocMarks, getMarks } from '../marks-store';
-import { activeDocMeta, getUi, pushToast, setStatus, type DocMeta } from '../store';
+import { activeDocMeta, getUi, pushToast, setDocStatus, type DocMeta } from '../store';
 import { replaceMask } from './mask-actions';
 import { beginTask, endTask } from './task';
 
@@ -38,8 +39,8 @@ export function applyMarkMask(docId: string, version: number, mask: Mask, label:
 }
 
 /** Progress in the status line, only while the task still runs (a late message must not revive it). */
-const percent = (text: string) => (p: MarkProgress) => {
-  if (getUi().status === 'detecting') setStatus('detecting', `${text} ${Math.round(p.share * 100)} %`);
+const percent = (docId: string, text: string) => (p: MarkProgress) => {
+  if (getUi().status === 'detecting') setDocStatus(docId, 'detecting', `${text} ${Math.round(p.share * 100)} %`);
 };
 
 export function describeFound(f: MarkFound): string {
@@ -52,7 +53,7 @@ export function describeFound(f: MarkFound): string {
         : f.mode === 'saved'
           ? 'the saved mark'
           : 'the shared mark';
-  return `Found ${what}, opacity ${Math.round(m.opacity * 100)} %; ${f.added.toLocaleString()} px added to the mask`;
+  return `Found ${what}, opacity ${Math.round(m.opacity * 100)} %; ${formatNumber(f.added)} px added to the mask`;
 }
 
 /** "Find all like this": the last box drawn (else the largest piece of the mask), or the image's tiled mark. */
@@ -65,14 +66,14 @@ export async function findAllLikeActive(): Promise<void> {
   const version = meta.maskVersion;
   try {
     const box = getMarks().lastBox[meta.id] ?? null;
-    const found = await engine().findAllLike(meta.id, base, box, task.signal, percent('Finding every mark like this…'));
+    const found = await engine().findAllLike(meta.id, base, box, task.signal, percent(meta.id, 'Finding every mark like this…'));
     // Cancel means nothing changes, even when the answer was already on its way.
     throwIfAborted(task.signal);
     addDocMark(meta.id, { ...found.mark, mode: found.mode });
     applyMarkMask(meta.id, version, found.mask, 'Find all like this');
-    setStatus('idle', describeFound(found));
+    setDocStatus(meta.id, 'idle', describeFound(found));
   } catch (e) {
-    reportError(e, 'Find all like this');
+    reportError(e, 'Find all like this', meta.id);
   } finally {
     endTask(task);
   }
@@ -102,7 +103,7 @@ export async function learnFromAllImages(): Promise<void> {
       docs.map((d) => d.id),
       bases as Mask[],
       task.signal,
-      percent('Learning the mark…'),
+      percent(active.id, 'Learning the mark…'),
     );
     throwIfAborted(task.signal);
     let added = 0;
@@ -111,9 +112,9 @@ export async function learnFromAllImages(): Promise<void> {
       addDocMark(d.docId, { ...shared.mark, mode: 'shared' });
       if (applyMarkMask(d.docId, versions.get(d.docId) ?? -1, d.mask, 'Learn mark')) added += d.added;
     }
-    setStatus('idle', `Learned one mark from ${shared.docs.length} images (opacity ${Math.round(shared.mark.opacity * 100)} %); ${added.toLocaleString()} px added to the masks`);
+    setDocStatus(active.id, 'idle', `Learned one mark from ${shared.docs.length} images (opacity ${Math.round(shared.mark.opacity * 100)} %); ${formatNumber(added)} px added to the masks`);
   } catch (e) {
-    reportError(e, 'Learn this mark');
+    reportError(e, 'Learn this mark', active.id);
   } finally {
     endTask(task);
   }
@@ -123,7 +124,7 @@ export async function learnFromAllImages(): Promise<void> {
 export function forgetMarks(docId: string): void {
   engine().forgetMarks(docId);
   clearDocMarks(docId);
-  setStatus('idle', 'Marks forgotten; the mask is unchanged');
+  setDocStatus(docId, 'idle', 'Marks forgotten; the mask is unchanged');
 }
 
 /**

@@ -1,11 +1,13 @@
 /** Removal: send the mask to the worker, show tile progress, keep everything as it was on failure. */
-import { throwIfAborted } from '../../engine/errors';
+import { throwIfAborted, WmError } from '../../engine/errors';
 import { engine } from '../engine';
 import { getDocData } from '../documents';
 import { reportError } from '../errors';
-import { activeDocMeta, getUi, setStatus, update, updateDoc } from '../store';
+import { formatSeconds } from '../format';
+import { recordOutcome } from '../batch/job';
+import { activeDocMeta, getUi, setDocStatus, update, updateDoc } from '../store';
 import { requestRender } from '../viewport/render-loop';
-import { beginTask, endTask } from './task';
+import { beginTask, endTask, type Task } from './task';
 import { METHOD_NAMES, methodSummary } from './region-methods';
 import { checkMarksUsed } from './mark-actions';
 
@@ -15,24 +17,48 @@ export async function removeActive(): Promise<void> {
   if (!meta || !doc || meta.maskCount === 0 || doc.history.inGesture) return;
   const task = beginTask('removing', meta.id, 'Removing…');
   if (!task) return;
+  try {
+    await removeDoc(meta.id, task);
+    recordOutcome('remove', meta.id);
+  } catch (e) {
+    recordOutcome('remove', meta.id, e);
+    reportError(e, 'Removal', meta.id);
+  } finally {
+    endTask(task);
+  }
+}
+
+/**
+ * Removes the marks from one image inside a task the caller began, with the
+ * method chosen in the Remove panel (the app's default unless the user picked
+ * another). On any failure or cancel it rejects and the image keeps its mask,
+ * history and previous result. `onProgress` gets tiles done / total.
+ */
+export async function removeDoc(docId: string, task: Task, onProgress?: (share: number) => void): Promise<void> {
+  const meta = getUi().docs.find((d) => d.id === docId);
+  const doc = getDocData(docId);
+  if (!meta || !doc) throw new WmError('E_PROCESSING', 'The image was closed.');
+  if (doc.history.inGesture) throw new WmError('E_PROCESSING', 'A stroke is in progress on this image.');
   const method = getUi().method;
   update('ui', { removeProgress: { done: 0, total: 0 } });
   try {
     // A copy: the worker may take the buffer, and the mask must stay as it is if this fails.
     const mask = { width: doc.mask.width, height: doc.mask.height, data: doc.mask.data.slice() };
-    const result = await engine().remove(meta.id, mask, { method }, task.signal, (p) =>
-      update('ui', { removeProgress: { done: p.done, total: p.total } }),
-    );
-    if (!getDocData(meta.id) || task.signal.aborted) {
+    const version = meta.maskVersion;
+    const result = await engine().remove(docId, mask, { method }, task.signal, (p) => {
+      update('ui', { removeProgress: { done: p.done, total: p.total } });
+      if (p.total > 0) onProgress?.(p.done / p.total);
+    });
+    if (!getDocData(docId) || task.signal.aborted) {
       // Closed, or cancelled while the result was on its way: cancel means nothing changes.
       result.bitmap.close();
       throwIfAborted(task.signal);
-      return;
+      throw new WmError('E_PROCESSING', 'The image was closed.');
     }
     doc.result?.close();
     doc.result = result.bitmap;
-    const version = getUi().docs.find((d) => d.id === meta.id)?.maskVersion ?? 0;
-    updateDoc('ui', meta.id, {
+    doc.resultPng = null;
+    updateDoc('ui', docId, {
       result: {
         resultId: result.resultId,
         method: result.method,
@@ -43,19 +69,17 @@ export async function removeActive(): Promise<void> {
         ...(result.regions ? { regions: result.regions } : {}),
         marksUsed: result.marksUsed,
       },
+      // The result is what the user wants to see now; painting turns the overlay back on.
+      // Only for this image: the next one opens with its mask shown.
+      showOverlay: false,
     });
-    checkMarksUsed(meta.id, result.marksUsed);
-    update('view', { compareSplit: 0.5, compareEnabled: true });
-    // The result is what the user wants to see now; painting turns the overlay back on.
-    // Only for this image: the next one opens with its mask shown.
-    updateDoc('ui', meta.id, { showOverlay: false });
+    checkMarksUsed(docId, result.marksUsed);
+    // Open on the result (divider at the left edge: all "after"), not a half-finished-looking 50/50 split.
+    update('view', { compareSplit: 0, compareEnabled: true });
     const how = result.regions ? methodSummary(result.regions) : METHOD_NAMES[result.method];
-    setStatus('done', `Removed in ${(result.ms / 1000).toFixed(1)} s (${result.tiles} tile${result.tiles === 1 ? '' : 's'}, ${how})`);
+    setDocStatus(docId, 'done', `Removed in ${formatSeconds(result.ms)} (${result.tiles} tile${result.tiles === 1 ? '' : 's'}, ${how})`);
     requestRender();
-  } catch (e) {
-    reportError(e, 'Removal');
   } finally {
     update('ui', { removeProgress: null });
-    endTask(task);
   }
 }

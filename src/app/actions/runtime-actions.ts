@@ -26,20 +26,36 @@ export function startRuntime(): () => void {
   const unsubscribe = client.onInfo(applyInfo);
   if (!started) {
     started = true;
-    // Progress is per file; the bar shows the sum over the files seen so far.
+    // Progress is per file and the files load one after the other. Summed over
+    // the files seen so far, the bar went backwards each time a new file began
+    // ("Starting 100 %", then "Downloading 58 %", issue 10), so every file of the
+    // manifest counts from the start, and no percentage shows before they are known.
     const files = new Map<string, LoadProgress>();
+    let known = false;
+    let last: LoadProgress | null = null;
+    const publish = () => {
+      let loaded = 0;
+      let total = 0;
+      for (const f of files.values()) {
+        loaded += f.loaded;
+        total += f.total;
+      }
+      update('ui', { modelProgress: { file: last?.file ?? '', loaded: known ? loaded : 0, total: known ? total : 0, phase: last?.phase ?? 'download' } });
+    };
     update('ui', { modelProgress: { file: '', loaded: 0, total: 0, phase: 'download' } });
     if (getUi().status === 'idle') setStatus('loading', 'Loading models…');
+    void manifestSizes().then((sizes) => {
+      for (const { file, bytes } of sizes) {
+        if (!files.has(file)) files.set(file, { modelId: file, file, loaded: 0, total: bytes, phase: 'download' });
+      }
+      known = sizes.length > 0;
+      if (getUi().modelProgress) publish();
+    });
     client
       .init((p) => {
         files.set(p.file, p);
-        let loaded = 0;
-        let total = 0;
-        for (const f of files.values()) {
-          loaded += f.loaded;
-          total += f.total;
-        }
-        update('ui', { modelProgress: { file: p.file, loaded, total, phase: p.phase } });
+        last = p;
+        publish();
       })
       .then((info) => {
         applyInfo(info);
@@ -57,4 +73,19 @@ export function startRuntime(): () => void {
       });
   }
   return unsubscribe;
+}
+
+/** Every model file and its size, from the same manifest the worker loads; none if it cannot be read. */
+async function manifestSizes(): Promise<{ file: string; bytes: number }[]> {
+  try {
+    const res = await fetch(`${import.meta.env.BASE_URL}models/manifest.json`);
+    const json = (await res.json()) as { models?: unknown };
+    if (!Array.isArray(json.models)) return [];
+    return json.models.flatMap((m: unknown) => {
+      const { file, bytes } = (m ?? {}) as { file?: unknown; bytes?: unknown };
+      return typeof file === 'string' && typeof bytes === 'number' && bytes > 0 ? [{ file, bytes }] : [];
+    });
+  } catch {
+    return [];
+  }
 }

@@ -9,7 +9,7 @@ import { getDocData } from '../documents';
 import { reportError } from '../errors';
 import { addDocMark, getMarks, updateMarks } from '../marks-store';
 import { deleteSavedMark, getSavedMark, listSavedMarks, putSavedMark, type SavedMarkRecord } from '../saved-marks-db';
-import { activeDocMeta, pushToast, setStatus } from '../store';
+import { activeDocMeta, pushToast, setDocStatus, setStatus } from '../store';
 import { saveBlob } from './download-actions';
 import { applyMarkMask, describeFound, maskCopy } from './mark-actions';
 import { beginTask, endTask } from './task';
@@ -125,9 +125,9 @@ export async function applySavedMark(id: string): Promise<void> {
     const found = await engine().locateSavedMark(meta.id, summary.markId, base, task.signal);
     addDocMark(meta.id, { ...found.mark, mode: found.mode });
     applyMarkMask(meta.id, version, found.mask, `Use mark ${rec.name}`);
-    setStatus('idle', describeFound(found));
+    setDocStatus(meta.id, 'idle', describeFound(found));
   } catch (e) {
-    reportError(e, 'Use saved mark');
+    reportError(e, 'Use saved mark', meta.id);
   } finally {
     endTask(task);
   }

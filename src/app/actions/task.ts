@@ -1,5 +1,5 @@
 /** The one long-running engine call at a time (detect or remove) and its AbortController. */
-import { getUi, setStatus, type AppStatus } from '../store';
+import { getUi, setDocStatus, setStatus, update, type AppStatus } from '../store';
 
 export interface Task {
   readonly kind: AppStatus;
@@ -14,14 +14,20 @@ export function beginTask(kind: 'detecting' | 'removing', docId: string, text: s
   if (current) return null;
   const controller = new AbortController();
   current = { kind, docId, controller, signal: controller.signal };
+  update('ui', { busyDocId: docId });
   setStatus(kind, text);
+  setDocStatus(docId, kind, text);
   return current;
 }
 
 export function endTask(task: Task): void {
   if (current === task) current = null;
-  const s = getUi().status;
-  if (s === 'detecting' || s === 'removing') setStatus('idle', 'Ready');
+  update('ui', { busyDocId: null });
+  const s = getUi();
+  if (s.status === 'detecting' || s.status === 'removing') setStatus('idle', 'Ready');
+  // The image's own line still says it is busy when the task ended without saying how.
+  const line = s.docs.find((d) => d.id === task.docId)?.statusLine;
+  if (line && (line.status === 'detecting' || line.status === 'removing')) setDocStatus(task.docId, 'idle', 'Ready');
 }
 
 export function cancelTask(): void {

@@ -8,6 +8,7 @@ export function DetectPanel() {
   const meta = useUi((s) => activeDocMeta(s));
   const status = useUi((s) => s.status);
   const dilate = useUi((s) => s.detectDilatePx);
+  const busyDocId = useUi((s) => s.busyDocId);
   const busy = status === 'detecting' || status === 'removing';
   const detection = meta?.detection ?? null;
   return (
@@ -20,7 +21,7 @@ export function DetectPanel() {
         disabled={!meta || busy}
         onClick={() => void detectActive()}
       >
-        <Icon name="detect" /> {status === 'detecting' ? 'Detecting…' : detection ? 'Detect again' : 'Detect watermark'}
+        <Icon name="detect" /> {status === 'detecting' && busyDocId === meta?.id ? 'Detecting…' : detection ? 'Detect again' : 'Detect watermark'}
       </button>
       <label className="field">
         <span>

@@ -1,19 +1,53 @@
-/** The open documents as thumbnails; click to switch, × to close. */
+/** The open documents as thumbnails with their queue state; click to switch, × to close. */
 import { closeDoc, setActiveDoc } from '../actions/import-actions';
-import { useUi } from '../store';
+import { cancelItem } from '../batch/batch-actions';
+import { displayJob } from '../batch/job';
+import { isQueued, JOB_LABEL } from '../batch/queue';
+import { useShallow } from 'zustand/react/shallow';
+import { useUi, type DocMeta } from '../store';
+import { BatchBar } from './BatchBar';
 import { DocThumb } from './DocThumb';
 import { FileButton } from './FileInput';
+
+function DocStatus({ meta }: { meta: DocMeta }) {
+  const job = useUi(useShallow((s) => displayJob(meta, s)));
+  const running = job.state === 'detecting' || job.state === 'removing';
+  return (
+    <div className="doc-status-row">
+      <span
+        className={`doc-status job-${job.state}`}
+        data-testid="doc-status"
+        data-state={job.state}
+        data-code={job.code ?? ''}
+        title={job.state === 'failed' ? `${job.code}: ${job.message}` : undefined}
+      >
+        {JOB_LABEL[job.state]}
+        {job.state === 'failed' && job.code ? <code> {job.code}</code> : null}
+      </span>
+      {running && (
+        <progress className="doc-progress" max={1} value={job.progress ?? undefined} aria-label={`${meta.name} progress`} />
+      )}
+      {(isQueued(job) || running) && (
+        <button type="button" className="doc-cancel" aria-label={`Cancel ${meta.name}`} title="Take this image out of the queue" onClick={() => cancelItem(meta.id)}>
+          Cancel
+        </button>
+      )}
+    </div>
+  );
+}
 
 export function DocList() {
   const docs = useUi((s) => s.docs);
   const activeId = useUi((s) => s.activeId);
   return (
     <nav className="doc-list" aria-label="Open images">
+      <BatchBar />
       <ul data-testid="doc-list">
         {docs.map((d) => (
           <li
             key={d.id}
             data-testid="doc-item"
+            data-name={d.name}
             data-active={d.id === activeId ? 'true' : 'false'}
             className={d.id === activeId ? 'doc-item active' : 'doc-item'}
           >
@@ -28,6 +62,7 @@ export function DocList() {
               <span className="doc-name">{d.name}</span>
               {d.result && <span className="doc-done" title="Cleaned">✓</span>}
             </button>
+            <DocStatus meta={d} />
             <button type="button" className="doc-close" aria-label={`Close ${d.name}`} onClick={() => closeDoc(d.id)}>
               ×
             </button>

@@ -1,5 +1,7 @@
 /** Whole-mask operations (worker) and overlay display settings. */
+import { formatNumber } from '../format';
 import { runMaskOp } from '../actions/mask-actions';
+import { MASK_TO_ALL_RULE, applyMaskToAll } from '../batch/mask-to-all';
 import { activeDocMeta, update, useUi } from '../store';
 
 export function MaskPanel() {
@@ -8,6 +10,7 @@ export function MaskPanel() {
   const opacity = useUi((s) => s.overlayOpacity);
   const color = useUi((s) => s.overlayColor);
   const busy = useUi((s) => s.status === 'removing');
+  const docCount = useUi((s) => s.docs.length);
   const noDoc = !meta || busy;
   const empty = !meta || meta.maskCount === 0;
   const pct = meta ? (meta.maskCount / (meta.width * meta.height)) * 100 : 0;
@@ -18,7 +21,7 @@ export function MaskPanel() {
         {meta
           ? empty
             ? 'The mask is empty. Detect, or paint with the brush (B) or box (R).'
-            : `${meta.maskCount.toLocaleString()} px masked (${pct < 0.1 ? pct.toFixed(2) : pct.toFixed(1)}% of the image)`
+            : `${formatNumber(meta.maskCount)} px masked (${formatNumber(pct, pct < 0.1 ? 2 : 1)}% of the image)`
           : 'Open an image first.'}
       </p>
       <div className="button-row">
@@ -51,6 +54,11 @@ export function MaskPanel() {
         <button type="button" className="button small" data-testid="mask-invert" disabled={noDoc} title="Swap masked and unmasked" onClick={() => void runMaskOp({ op: 'invert' })}>
           Invert
         </button>
+        {docCount > 1 && (
+          <button type="button" className="button small" data-testid="mask-to-all" disabled={noDoc || empty} title={MASK_TO_ALL_RULE} onClick={applyMaskToAll}>
+            Use this mask for all images
+          </button>
+        )}
       </div>
       <div className="overlay-settings">
         <label className="field inline">

@@ -1,4 +1,5 @@
 /** After a mark-aware removal: how many regions were inverted (and by which mark) or filled. */
+import { formatNumber } from '../format';
 import { METHOD_WORDS, methodCounts } from '../actions/region-methods';
 import type { RegionMethodRecord } from '../../worker/mark-protocol';
 
@@ -7,7 +8,7 @@ export function RegionMethods({ regions }: { regions: readonly RegionMethodRecor
     <ul className="region-methods" data-testid="region-methods">
       {methodCounts(regions).map((m) => (
         <li key={m.method} data-method={m.method} data-count={m.count}>
-          {m.count} region{m.count === 1 ? '' : 's'} {METHOD_WORDS[m.method]} · {m.pixels.toLocaleString()} px
+          {m.count} region{m.count === 1 ? '' : 's'} {METHOD_WORDS[m.method]} · {formatNumber(m.pixels)} px
         </li>
       ))}
     </ul>

@@ -1,4 +1,5 @@
 /** Removal: method, Remove / Cancel, tile progress. */
+import { formatSeconds } from '../format';
 import { chooseMethod } from '../actions/runtime-actions';
 import { removeActive } from '../actions/remove-actions';
 import { cancelTask } from '../actions/task';
@@ -14,8 +15,11 @@ export function RemovePanel() {
   const method = useUi((s) => s.method);
   const status = useUi((s) => s.status);
   const progress = useUi((s) => s.removeProgress);
-  const removing = status === 'removing';
-  const detecting = status === 'detecting';
+  // The worker does one thing at a time, for any image; only the image it works on shows it.
+  const busyDocId = useUi((s) => s.busyDocId);
+  const busy = status === 'removing' || status === 'detecting';
+  const mine = busy && !!meta && busyDocId === meta.id;
+  const removing = mine && status === 'removing';
   const hasModel = (runtime?.removers.length ?? 0) > 0;
   const stale = meta?.result && meta.result.maskVersion !== meta.maskVersion;
   return (
@@ -26,7 +30,7 @@ export function RemovePanel() {
         <select
           data-testid="method-select"
           value={method}
-          disabled={removing}
+          disabled={status === 'removing'}
           onChange={(e) => chooseMethod(e.target.value as RemovalMethod)}
         >
           {hasModel && (
@@ -44,13 +48,13 @@ export function RemovePanel() {
           type="button"
           className="button primary grow"
           data-testid="remove-button"
-          disabled={!meta || meta.maskCount === 0 || removing || detecting}
-          title={meta && meta.maskCount === 0 ? 'Mark the watermark first' : 'Remove the masked area'}
+          disabled={!meta || meta.maskCount === 0 || busy}
+          title={meta && meta.maskCount === 0 ? 'Mark the watermark first' : busy && !mine ? 'Busy with another image' : 'Remove the masked area'}
           onClick={() => void removeActive()}
         >
           <Icon name="sparkle" /> {removing ? 'Removing…' : 'Remove'}
         </button>
-        {(removing || detecting) && (
+        {mine && (
           <button type="button" className="button danger" data-testid="cancel-button" onClick={cancelTask}>
             Cancel
           </button>
@@ -68,7 +72,7 @@ export function RemovePanel() {
       )}
       {meta?.result && !removing && (
         <p className="hint">
-          Done {meta.result.marksUsed ? 'with the known marks first' : `with ${METHOD_NAMES[meta.result.method]}`} in {(meta.result.ms / 1000).toFixed(1)} s on{' '}
+          Done {meta.result.marksUsed ? 'with the known marks first' : `with ${METHOD_NAMES[meta.result.method]}`} in {formatSeconds(meta.result.ms)} on{' '}
           {meta.result.backend === 'webgpu' ? 'WebGPU' : meta.result.backend === 'wasm' ? 'WASM' : 'the CPU'}.
           {stale ? ' The mask changed since: press Remove again to update.' : ''}
         </p>

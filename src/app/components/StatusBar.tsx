@@ -1,5 +1,6 @@
 /** One line of status; data-state is what the end-to-end tests wait on. */
-import { useUi } from '../store';
+import { useShallow } from 'zustand/react/shallow';
+import { useUi, visibleStatus } from '../store';
 
 const OFFLINE_TEXT = {
   pending: 'Preparing offline use…',
@@ -9,8 +10,8 @@ const OFFLINE_TEXT = {
 } as const;
 
 export function StatusBar() {
-  const status = useUi((s) => s.status);
-  const text = useUi((s) => s.statusText);
+  // The active image's own line (store.ts visibleStatus), never another image's.
+  const { status, text } = useUi(useShallow(visibleStatus));
   const offline = useUi((s) => s.offline);
   return (
     <footer className="status-bar">

@@ -1,0 +1,105 @@
+/**
+ * "Detect all" and "Remove all": the chosen images one after the other through
+ * the one worker, each as its own task (so the panels' Cancel stops the image
+ * in hand, and "Cancel all" the rest too). A failed image is marked failed with
+ * its code and the queue goes on; its mask, history and earlier result stay.
+ */
+import { detectDoc } from '../actions/detect-actions';
+import { removeDoc } from '../actions/remove-actions';
+import { beginTask, cancelTaskFor, endTask, type Task } from '../actions/task';
+import { errorCode, errorMessage } from '../errors';
+import { formatNumber } from '../format';
+import { getUi, pushToast, setDocStatus, setStatus, update } from '../store';
+import { queueDoc, recordOutcome, setJob } from './job';
+import { pickForBatch, settledJob, type BatchKind } from './queue';
+
+let batch: { kind: BatchKind; controller: AbortController } | null = null;
+
+export function batchRunning(): BatchKind | null {
+  return batch?.kind ?? null;
+}
+
+const WORDS: Record<BatchKind, { run: string; label: string; busy: 'detecting' | 'removing'; text: string }> = {
+  detect: { run: 'Detect all', label: 'Detection', busy: 'detecting', text: 'Detecting watermarks…' },
+  remove: { run: 'Remove all', label: 'Removal', busy: 'removing', text: 'Removing…' },
+};
+
+/** A single-image task may hold the worker between two images: wait for it (or for a cancel). */
+async function nextTask(kind: BatchKind, docId: string, signal: AbortSignal): Promise<Task | null> {
+  for (;;) {
+    if (signal.aborted) return null;
+    const task = beginTask(WORDS[kind].busy, docId, WORDS[kind].text);
+    if (task) return task;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+export async function runBatch(kind: BatchKind): Promise<void> {
+  if (batch) return;
+  const ids = pickForBatch(kind, getUi().docs.map(queueDoc));
+  const w = WORDS[kind];
+  if (ids.length === 0) {
+    pushToast('info', 'NOTHING_TO_DO', kind === 'detect' ? 'Every image already has a mask or a detection.' : 'No image has a mask without an up-to-date result.');
+    return;
+  }
+  const controller = new AbortController();
+  batch = { kind, controller };
+  update('ui', { batchKind: kind });
+  for (const id of ids) setJob(id, { state: 'waiting', progress: null, kind });
+  let done = 0;
+  let failed = 0;
+  try {
+    for (const id of ids) {
+      const meta = getUi().docs.find((d) => d.id === id);
+      // Closed, or taken out of the queue with its own Cancel.
+      if (!meta || meta.job.state !== 'waiting') continue;
+      const task = await nextTask(kind, id, controller.signal);
+      if (!task) break;
+      const stop = () => task.controller.abort();
+      controller.signal.addEventListener('abort', stop, { once: true });
+      setJob(id, { state: w.busy, progress: kind === 'remove' ? 0 : null, kind });
+      try {
+        if (kind === 'detect') await detectDoc(id, task);
+        else await removeDoc(id, task, (share) => setJob(id, { state: 'removing', progress: share, kind }));
+        recordOutcome(kind, id);
+        done++;
+      } catch (e) {
+        recordOutcome(kind, id, e);
+        const code = errorCode(e);
+        if (code === 'E_CANCELLED') {
+          setDocStatus(id, 'idle', `${w.label} cancelled`);
+        } else {
+          failed++;
+          setDocStatus(id, 'error', `${w.label} failed (${code})`);
+          pushToast('error', code, `${meta.name}: ${errorMessage(e)}`);
+        }
+      } finally {
+        controller.signal.removeEventListener('abort', stop);
+        endTask(task);
+      }
+    }
+  } finally {
+    // A cancelled batch: the images it did not reach go back to what they hold.
+    for (const d of getUi().docs) if (d.job.state === 'waiting' && d.job.kind === kind) setJob(d.id, settledJob(queueDoc(d)));
+    batch = null;
+    update('ui', { batchKind: null });
+  }
+  const stopped = controller.signal.aborted ? ' (cancelled)' : '';
+  setStatus(failed > 0 ? 'error' : 'idle', `${w.run}${stopped}: ${formatNumber(done)} of ${formatNumber(ids.length)} done${failed ? `, ${formatNumber(failed)} failed` : ''}`);
+}
+
+export const detectAll = (): Promise<void> => runBatch('detect');
+export const removeAll = (): Promise<void> => runBatch('remove');
+
+/** Stops the image in hand and every image still waiting. */
+export function cancelBatch(): void {
+  batch?.controller.abort();
+}
+
+/** One image: out of the queue if it waits, stopped if the worker is on it. */
+export function cancelItem(docId: string): void {
+  const meta = getUi().docs.find((d) => d.id === docId);
+  if (!meta) return;
+  if (meta.job.state === 'waiting') setJob(docId, settledJob(queueDoc(meta)));
+  else cancelTaskFor(docId);
+}

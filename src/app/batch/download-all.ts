@@ -1,0 +1,65 @@
+/**
+ * "Download all": one ZIP of every image that has a result, each as
+ * `<name>-clean.png` at full resolution. The PNG bytes come from the same
+ * encode as the single Download (encodeResult), and are stored, not deflated
+ * again (PNG is compressed already). fflate streams the archive entry by entry.
+ */
+import { Zip, ZipPassThrough } from 'fflate';
+import { encodeResult, saveBlob } from '../actions/download-actions';
+import { getDocData } from '../documents';
+import { errorCode, errorMessage } from '../errors';
+import { formatNumber } from '../format';
+import { getUi, pushToast, setStatus, update } from '../store';
+import { zipEntryNames } from './queue';
+
+export const ZIP_NAME = 'unmark-clean.zip';
+
+export async function downloadAll(): Promise<void> {
+  const s = getUi();
+  if (s.zipping) return;
+  const docs = s.docs.filter((d) => d.result && getDocData(d.id));
+  if (docs.length === 0) return;
+  update('ui', { zipping: true });
+  setStatus('idle', `Packing ${formatNumber(docs.length)} image${docs.length === 1 ? '' : 's'}…`);
+  try {
+    const chunks: Uint8Array[] = [];
+    let finish: () => void = () => undefined;
+    let fail: (e: unknown) => void = () => undefined;
+    const finished = new Promise<void>((resolve, reject) => {
+      finish = resolve;
+      fail = reject;
+    });
+    const zip = new Zip((err, chunk, final) => {
+      if (err) return fail(err);
+      chunks.push(chunk);
+      if (final) finish();
+    });
+    const names = zipEntryNames(docs.map((d) => d.name));
+    let packed = 0;
+    for (const [i, meta] of docs.entries()) {
+      const doc = getDocData(meta.id);
+      if (!doc) continue;
+      try {
+        const png = new Uint8Array(await (await encodeResult(meta, doc, 'png')).arrayBuffer());
+        const entry = new ZipPassThrough(names[i]);
+        zip.add(entry);
+        entry.push(png, true);
+        packed++;
+      } catch (e) {
+        // One image that cannot be encoded does not cost the others.
+        pushToast('error', errorCode(e), `${meta.name} left out of the ZIP: ${errorMessage(e)}`);
+      }
+    }
+    zip.end();
+    await finished;
+    if (packed === 0) throw new Error('no image could be encoded');
+    saveBlob(new Blob(chunks as BlobPart[], { type: 'application/zip' }), ZIP_NAME);
+    const skipped = getUi().docs.length - packed;
+    setStatus('idle', `Saved ${ZIP_NAME}: ${formatNumber(packed)} image${packed === 1 ? '' : 's'}${skipped > 0 ? `; ${formatNumber(skipped)} without a result left out` : ''}`);
+  } catch (e) {
+    pushToast('error', 'E_ENCODE_FAILED', `Download all: ${errorMessage(e)}`);
+    setStatus('error', 'Download all failed (E_ENCODE_FAILED)');
+  } finally {
+    update('ui', { zipping: false });
+  }
+}

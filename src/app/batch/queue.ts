@@ -1,0 +1,122 @@
+/**
+ * The batch queue as pure data: what each open image is doing, which images a
+ * "Detect all" or "Remove all" takes, and where each one goes when its step
+ * ends. No DOM, no store: batch-actions.ts drives it, queue.test.ts checks it.
+ */
+
+/**
+ * - idle:      nothing to review yet (no mask)
+ * - waiting:   in the queue, its turn has not come
+ * - detecting / removing: the worker is on it
+ * - review:    has a mask to look at before Remove
+ * - done:      has a result for its current mask
+ * - failed:    the last step failed; `code` says why. Mask and history are kept.
+ */
+export type JobState = 'idle' | 'waiting' | 'detecting' | 'review' | 'removing' | 'done' | 'failed';
+export type BatchKind = 'detect' | 'remove';
+
+export interface DocJob {
+  state: JobState;
+  /** 0..1 while removing (tiles done / total); null when unknown. */
+  progress: number | null;
+  /** Error code and message of a failed step. */
+  code?: string;
+  message?: string;
+  /** Which batch put it in the queue (what 'waiting' waits for). */
+  kind?: BatchKind;
+}
+
+/** What the queue needs to know about an image. */
+export interface QueueDoc {
+  id: string;
+  maskCount: number;
+  maskVersion: number;
+  hasDetection: boolean;
+  /** maskVersion of the current result, or null when there is none. */
+  resultMaskVersion: number | null;
+  job: DocJob;
+}
+
+export const IDLE_JOB: DocJob = { state: 'idle', progress: null };
+
+/** The state an image settles in when nothing runs on it, from what it holds. */
+export function settledJob(d: Omit<QueueDoc, 'job'>): DocJob {
+  if (d.resultMaskVersion !== null && d.resultMaskVersion === d.maskVersion) return { state: 'done', progress: null };
+  if (d.maskCount > 0) return { state: 'review', progress: null };
+  return IDLE_JOB;
+}
+
+const RUNNING: ReadonlySet<JobState> = new Set(['waiting', 'detecting', 'removing']);
+
+export function isQueued(job: DocJob): boolean {
+  return RUNNING.has(job.state);
+}
+
+/**
+ * Which images a batch takes, in strip order. The existing state is honoured:
+ * - detect: only images with no detection and an empty mask, so a mask the
+ *   user painted or reviewed is never replaced;
+ * - remove: images with a mask whose result is missing or older than the mask.
+ * Images already queued or running are left alone.
+ */
+export function pickForBatch(kind: BatchKind, docs: readonly QueueDoc[]): string[] {
+  return docs
+    .filter((d) => !isQueued(d.job))
+    .filter((d) =>
+      kind === 'detect'
+        ? !d.hasDetection && d.maskCount === 0
+        : d.maskCount > 0 && (d.resultMaskVersion === null || d.resultMaskVersion !== d.maskVersion),
+    )
+    .map((d) => d.id);
+}
+
+export type StepOutcome = { ok: true } | { ok: false; code: string; message: string };
+
+/**
+ * The job after one step. `settled` is settledJob() of the image as it is now,
+ * after the step: a success shows what it holds (a mask to review, a result),
+ * a cancel goes back to that too, and only a real failure is 'failed'.
+ */
+export function jobAfter(kind: BatchKind, outcome: StepOutcome, settled: DocJob): DocJob {
+  if (outcome.ok || outcome.code === 'E_CANCELLED') return settled;
+  return { state: 'failed', progress: null, code: outcome.code, message: outcome.message, kind };
+}
+
+export const JOB_LABEL: Record<JobState, string> = {
+  idle: 'Not started',
+  waiting: 'Waiting',
+  detecting: 'Detecting',
+  review: 'Ready to review',
+  removing: 'Removing',
+  done: 'Done',
+  failed: 'Failed',
+};
+
+export interface BatchSummary {
+  total: number;
+  queued: number;
+  done: number;
+  failed: number;
+  withResult: number;
+}
+
+export function summarise(docs: readonly { job: DocJob; hasResult: boolean }[]): BatchSummary {
+  return {
+    total: docs.length,
+    queued: docs.filter((d) => isQueued(d.job)).length,
+    done: docs.filter((d) => d.job.state === 'done').length,
+    failed: docs.filter((d) => d.job.state === 'failed').length,
+    withResult: docs.filter((d) => d.hasResult).length,
+  };
+}
+
+/** `<name>-clean.png` for each image, with " (2)", " (3)"… when two images share a name. */
+export function zipEntryNames(names: readonly string[]): string[] {
+  const used = new Set<string>();
+  return names.map((name) => {
+    let candidate = `${name}-clean.png`;
+    for (let n = 2; used.has(candidate.toLowerCase()); n++) candidate = `${name}-clean (${n}).png`;
+    used.add(candidate.toLowerCase());
+    return candidate;
+  });
+}
