@@ -54,9 +54,24 @@ export function latticeField(
       const ry = y - oy;
       const s = (by * rx - bx * ry) / det;
       const t = (-ay * rx + ax * ry) / det;
-      return gridAlpha(cell.alphaHw, cell.width, cell.height, (s - Math.floor(s)) * cell.width, (t - Math.floor(t)) * cell.height, true);
+      return wrappedBilinear(cell.alphaHw, cell.width, cell.height, (s - Math.floor(s)) * cell.width, (t - Math.floor(t)) * cell.height);
     },
   };
+}
+
+/**
+ * gridAlpha(…, wrap = true) for u in [0, w), v in [0, h), without the general
+ * case's modulo and closure: a 12 MP lattice inversion calls it per pixel.
+ */
+function wrappedBilinear(alphaHw: Float32Array, w: number, h: number, u: number, v: number): number {
+  const x0 = Math.min(w - 1, Math.floor(u));
+  const y0 = Math.min(h - 1, Math.floor(v));
+  const ax = u - x0;
+  const ay = v - y0;
+  const x1 = x0 + 1 === w ? 0 : x0 + 1;
+  const r0 = y0 * w;
+  const r1 = y0 + 1 === h ? 0 : r0 + w;
+  return (1 - ay) * ((1 - ax) * alphaHw[r0 + x0] + ax * alphaHw[r0 + x1]) + ay * ((1 - ax) * alphaHw[r1 + x0] + ax * alphaHw[r1 + x1]);
 }
 
 /** The pixel-exact cell of an integer lattice with basis (a, 0), (b, c): pixel (x, y) reads cell (x − ⌊y/c⌋·b mod a, y mod c). */
