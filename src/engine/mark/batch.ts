@@ -37,6 +37,8 @@ const BOX_SIDE = 256;
 const REACH = 6;
 /** A consistent edge is at least this share of the strongest (99.9th percentile) above the median: measured on the bench's K = 8 batches, 0.15 left the box around the whole picture, 0.25 fits the mark. */
 const EDGE_SHARE = 0.25;
+/** Share of the used images in which inverting the estimate must flatten the mark to overrule a content verdict. */
+const FLATTEN_SHARE = 0.75;
 const MARGIN = 12;
 /** Phase-correlation peak over the next best: below this an image is not used to estimate the mark. */
 const MIN_DISTINCTNESS = 1.2;
@@ -134,14 +136,22 @@ export function learnSharedMark(images: readonly RgbaImage[], signal?: AbortSign
   const support = new Uint8Array(estimate.alphaHw.length);
   for (let i = 0; i < support.length; i++) support[i] = estimate.alphaHw[i] > 0.01 ? 1 : 0;
   const trim = supportBox(support, cw, ch);
-  if (verdict !== 'ok' || !trim || estimate.opacity <= 0) {
-    throw new WmError('E_MARK_NOT_FOUND', `These images share no mark that could be found${verdict !== 'ok' ? `: ${verdict}` : ''}.`);
-  }
+  const refuse = (why: string) => new WmError('E_MARK_NOT_FOUND', `These images share no mark that could be found${why ? `: ${why}` : ''}.`);
+  if (!trim || estimate.opacity <= 0) throw refuse(verdict !== 'ok' ? verdict : '');
   const tw = trim.x1 - trim.x0 + 1;
   const th = trim.y1 - trim.y0 + 1;
   const alphaHw = new Float32Array(tw * th);
   for (let y = 0; y < th; y++) for (let x = 0; x < tw; x++) alphaHw[y * tw + x] = estimate.alphaHw[(y + trim.y0) * cw + x + trim.x0];
   const template: MarkTemplate = { width: tw, height: th, alphaHw, colour: estimate.colour };
+  if (verdict !== 'ok') {
+    // With few images the median still holds much of the pictures, so the contrast
+    // looks two-sided or not one colour although the mark is there. Those two
+    // verdicts are overruled when inverting the estimate flattens the mark in
+    // nearly every image on its own pixels; anything else is refused.
+    const overrulable = /two-sided contrast|not one colour/.test(verdict);
+    const flattened = inliers.filter((k) => inversionFlattens(images[k], template, { x: cx0 + trim.x0 + offsets[k][0], y: cy0 + trim.y0 + offsets[k][1], scale: 1, gain: 1 })).length;
+    if (!overrulable || flattened < Math.max(2, Math.ceil(FLATTEN_SHARE * inliers.length))) throw refuse(verdict);
+  }
   const placements = offsets.map(([dx, dy], k): Placement | null => {
     if (!inliers.includes(k)) {
       // Search near where the others have it, and keep it only if inverting it there takes edges away.
