@@ -10,7 +10,7 @@ import { estimateMark, stackMedian, type InstanceStack, type MarkDiagnostics, ty
 import { nextPow2 } from './fft';
 import { latticeField, pixelLatticeField, type MarkField } from './field';
 import { findLattice, type Lattice, type LatticeOptions, type LatticeSearch } from './lattice';
-import { sampleRgb, type Vec2 } from './sample';
+import { cachedStack, sampleRgb, type Vec2 } from './sample';
 import { consistentEdges, growMask, neighbours, poissonSupport, supportWraps } from './support';
 
 /** Thresholds of the verdict; the bench (npm run bench:quality) reports the diagnostics they act on. */
@@ -250,7 +250,7 @@ export function findRepeats(
     estimate = estimateMark(cell, signal, progress, median);
     field = pixelLatticeField(hnf, estimate, image);
   } else {
-    const grid = latticeStack(image, lattice);
+    const grid = cachedStack(latticeStack(image, lattice));
     if (grid.count < 3) return refuse(`only ${grid.count} whole repeats`);
     estimate = estimateMark(grid, signal, progress);
     field = latticeField(lattice, { alphaHw: estimate.alphaHw, width: estimate.width, height: estimate.height, colour: estimate.colour }, image);

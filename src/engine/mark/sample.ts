@@ -100,3 +100,37 @@ export function quantile(values: ArrayLike<number>, q: number): number {
   a.sort();
   return a[Math.min(a.length - 1, Math.max(0, Math.round(q * (a.length - 1))))];
 }
+
+/** Stacks at most this many bytes are read once and kept (16 bits a value). */
+const CACHE_BYTES = 48 * 1024 * 1024;
+
+/**
+ * The same stack, its rows read once and kept as 16-bit values (steps of 1/65535,
+ * far below 8-bit input's): the estimate reads every row 5–6 times (median, edges,
+ * IRLS rounds), and a resampled lattice cell costs a bilinear sample per value.
+ * Stacks with NaN (instances cut by the border) or over CACHE_BYTES pass through.
+ */
+export function cachedStack<S extends { width: number; height: number; count: number; row(k: number, y: number, out: Float32Array): void }>(stack: S): S {
+  const { width: w, height: h, count: K } = stack;
+  if (K * w * h * 3 * 2 > CACHE_BYTES) return stack;
+  const data = new Uint16Array(K * h * w * 3);
+  const row = new Float32Array(w * 3);
+  for (let k = 0; k < K; k++) {
+    for (let y = 0; y < h; y++) {
+      stack.row(k, y, row);
+      const o = (k * h + y) * w * 3;
+      for (let i = 0; i < w * 3; i++) {
+        const v = row[i];
+        if (!(v >= 0 && v <= 1)) return stack; // NaN or out of range: read it live
+        data[o + i] = Math.round(v * 65535);
+      }
+    }
+  }
+  return {
+    ...stack,
+    row(k: number, y: number, out: Float32Array) {
+      const o = (k * h + y) * w * 3;
+      for (let i = 0; i < w * 3; i++) out[i] = data[o + i] / 65535;
+    },
+  };
+}
