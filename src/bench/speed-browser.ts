@@ -31,6 +31,8 @@ export interface BrowserConfig {
   reps?: number;
   /** Overrides the run's per-configuration timeout. */
   timeoutMs?: number;
+  /** Also time the plain-JS steps (patch fill, lattice search, learning a mark): once, in one configuration. */
+  js?: boolean;
 }
 
 export interface BrowserRun {
@@ -47,7 +49,7 @@ export interface BrowserRun {
 export function browserConfigs(webgpu: boolean): BrowserConfig[] {
   const out: BrowserConfig[] = [
     { label: 'Chromium WASM, 1 thread', backend: 'wasm', threads: 1, extraArgs: [], sizes: [1024, 2048] },
-    { label: 'Chromium WASM, 2 threads', backend: 'wasm', threads: 2, extraArgs: [], sizes: [1024, 2048] },
+    { label: 'Chromium WASM, 2 threads', backend: 'wasm', threads: 2, extraArgs: [], sizes: [1024, 2048], js: true },
   ];
   if (webgpu) {
     // On SwiftShader the warm-up run (shader compilation) alone takes a minute or more on a busy 2-core machine.
@@ -116,7 +118,7 @@ export async function runBrowserBench(opts: {
         await page.waitForFunction(() => (window as unknown as { __benchReady?: boolean }).__benchReady === true);
         const bench = page.evaluate(
           (o) => (window as unknown as { __runBench(o: unknown): Promise<unknown> }).__runBench(o),
-          { reps: cfg.reps ?? opts.reps, sizes: cfg.sizes, remove: true },
+          { reps: cfg.reps ?? opts.reps, sizes: cfg.sizes, remove: true, js: cfg.js === true },
         );
         let timer: NodeJS.Timeout | undefined;
         const limit = cfg.timeoutMs ?? opts.timeoutMs;
@@ -158,6 +160,7 @@ interface PageResult {
   detect: Record<string, { ms: number[]; backend: string; regions: number }>;
   remove: null | { ms: number[]; backend: string; tiles: number };
   patch: null | { ms: number[]; masked: number };
+  marks: null | { lattice: { ms: number[]; accepted: boolean; reason: string }; learn: { ms: number[]; placed: number; images: number; error?: string } };
 }
 
 function toRun(cfg: BrowserConfig, r: PageResult): BrowserRun {
@@ -165,6 +168,11 @@ function toRun(cfg: BrowserConfig, r: PageResult): BrowserRun {
   for (const [label, d] of Object.entries(r.detect)) runs[`${label} (all detectors)`] = { ...stats(d.ms), backend: d.backend };
   if (r.remove) runs[`remove 512² (${r.remove.tiles} tile)`] = { ...stats(r.remove.ms), backend: r.remove.backend };
   if (r.patch) runs[`patch fill 512² (${Math.round(r.patch.masked * 100)} % in strokes)`] = { ...stats(r.patch.ms), backend: 'cpu (JS)' };
+  if (r.marks) {
+    runs[`lattice search + estimate, 12 MP tiled (${r.marks.lattice.accepted ? 'accepted' : `refused: ${r.marks.lattice.reason}`})`] = { ...stats(r.marks.lattice.ms), backend: 'cpu (JS)' };
+    const learned = r.marks.learn.error ? `failed: ${r.marks.learn.error}` : `placed in ${r.marks.learn.placed}/${r.marks.learn.images}`;
+    runs[`learn one mark from ${r.marks.learn.images} × 1 MP (${learned})`] = { ...stats(r.marks.learn.ms), backend: 'cpu (JS)' };
+  }
   return {
     label: cfg.label,
     requested: { backend: cfg.backend, threads: cfg.threads },

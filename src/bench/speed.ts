@@ -81,7 +81,7 @@ function browserMarkdown(runs: BrowserRun[]): string {
   return [
     `Served by: ${BROWSER_COMMANDS.map((c) => `\`${c}\``).join(', then ')}; Chromium flags: \`${CHROMIUM_ARGS.join(' ')}\` (+ \`--enable-unsafe-webgpu\` for WebGPU).`,
     '',
-    '`detect` runs every detector in the manifest and combines their maps, as the app does. `remove 512²` is `api.remove` on a 512×512 image with a centred mask: one tile through the learned remover, paste, and the ImageBitmap for display. `patch fill 512²` is `api.remove` with method `patch` on a 512×512 image masked in 6-px strokes every 60 rows (about 10 %): the one-colour fit per region, the patch fill (plain JS, so the backend does not matter) and the bitmap. `init` is loading + verifying the models and starting the sessions.',
+    '`detect` runs every detector in the manifest and combines their maps, as the app does. `remove 512²` is `api.remove` on a 512×512 image with a centred mask: one tile through the learned remover, paste, and the ImageBitmap for display. `patch fill 512²` is `api.remove` with method `patch` on a 512×512 image masked in 6-px strokes every 60 rows (about 10 %): the one-colour fit per region, the patch fill (plain JS, so the backend does not matter) and the bitmap. The mark rows (2-thread configuration only, timed from the page around the worker call, no warm-up): `api.findRepeats` on a 4000×3000 picture with a white mark tiled every 400×250 px, and `api.learnSharedMark` over 16 pictures of 1152×864 sharing one mark moved ±10 px (decode not timed). `init` is loading + verifying the models and starting the sessions.',
     '',
     table(['configuration', 'backend used', 'isolated', 'init', ...labels], rows),
   ].join('\n');

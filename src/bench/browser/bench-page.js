@@ -29,7 +29,99 @@ async function photoBlob(width, height) {
   return canvas.convertToBlob({ type: 'image/png' });
 }
 
-/** @param {{ reps: number, sizes: number[], remove: boolean }} opts */
+/** Seeded PRNG (mulberry32), so every run draws the same pictures. */
+function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * A picture with content (a gradient and 40 random shapes, seeded) and a
+ * semi-transparent white mark: tiled on a whole-pixel lattice, or once at (x, y).
+ * @param {number} width @param {number} height @param {number} seed
+ * @param {'tiled' | { x: number, y: number }} mark
+ */
+async function markedBlob(width, height, seed, mark) {
+  const rand = prng(seed);
+  const canvas = new OffscreenCanvas(width, height);
+  const ctx = /** @type {OffscreenCanvasRenderingContext2D} */ (canvas.getContext('2d'));
+  const hue = () => `hsl(${Math.floor(rand() * 360)} ${30 + Math.floor(rand() * 50)}% ${20 + Math.floor(rand() * 50)}%)`;
+  const g = ctx.createLinearGradient(0, 0, width, height);
+  g.addColorStop(0, hue());
+  g.addColorStop(1, hue());
+  ctx.fillStyle = g;
+  ctx.fillRect(0, 0, width, height);
+  for (let i = 0; i < 40; i++) {
+    ctx.fillStyle = hue();
+    ctx.beginPath();
+    ctx.ellipse(rand() * width, rand() * height, 10 + rand() * width * 0.15, 10 + rand() * height * 0.15, rand() * Math.PI, 0, 2 * Math.PI);
+    ctx.fill();
+  }
+  ctx.fillStyle = 'rgba(255,255,255,0.4)';
+  ctx.textBaseline = 'top';
+  if (mark === 'tiled') {
+    ctx.font = 'bold 56px sans-serif';
+    for (let y = 20; y < height; y += 250) for (let x = 20; x < width; x += 400) ctx.fillText('© PREVIEW', x, y);
+  } else {
+    ctx.font = 'bold 64px sans-serif';
+    ctx.fillText('© NORTHLIGHT', mark.x, mark.y);
+  }
+  return canvas.convertToBlob({ type: 'image/png' });
+}
+
+/**
+ * The mark-estimation steps in the worker (plain JS): the lattice search and
+ * estimate on a 12 MP tiled picture, and learning one mark from 16 pictures of
+ * 1 MP. Each run decodes fresh documents (the worker caches a document's
+ * repeats), and only the engine call is timed, from this page.
+ * @param {any} api @param {number} reps @param {() => number} nextJob
+ */
+async function markBench(api, reps, nextJob) {
+  const empty = (w, h) => ({ width: w, height: h, data: new Uint8Array(w * h) });
+  const lattice = { ms: /** @type {number[]} */ ([]), accepted: false, reason: '' };
+  const tiled = await markedBlob(4000, 3000, 7, 'tiled');
+  for (let i = 0; i < reps; i++) {
+    const doc = await api.decode(tiled);
+    doc.bitmap.close();
+    const t = performance.now();
+    const r = await api.findRepeats(nextJob(), doc.docId, empty(4000, 3000));
+    lattice.ms.push(performance.now() - t);
+    lattice.accepted = r.accepted;
+    lattice.reason = r.reason;
+    await api.release(doc.docId);
+  }
+  const K = 16;
+  const learn = { ms: /** @type {number[]} */ ([]), placed: 0, images: K, error: /** @type {string | undefined} */ (undefined) };
+  const rand = prng(99);
+  const blobs = [];
+  for (let k = 0; k < K; k++) blobs.push(await markedBlob(1152, 864, 100 + k, { x: 380 + Math.round((rand() - 0.5) * 20), y: 700 + Math.round((rand() - 0.5) * 20) }));
+  for (let i = 0; i < Math.min(reps, 2); i++) {
+    const docs = [];
+    for (const b of blobs) {
+      const d = await api.decode(b);
+      d.bitmap.close();
+      docs.push(d.docId);
+    }
+    const t = performance.now();
+    try {
+      const r = await api.learnSharedMark(nextJob(), docs, docs.map(() => empty(1152, 864)));
+      learn.ms.push(performance.now() - t);
+      learn.placed = r.docs.filter((d) => d.added > 0).length;
+    } catch (e) {
+      learn.error = /** @type {any} */ (e)?.code ?? String(e);
+    }
+    for (const d of docs) await api.release(d);
+  }
+  return { lattice, learn };
+}
+
+/** @param {{ reps: number, sizes: number[], remove: boolean, js?: boolean }} opts */
 async function runBench(opts) {
   const reps = opts.reps;
   const worker = new Worker(new URL('../../worker/engine.worker.ts', import.meta.url), { type: 'module', name: 'engine' });
@@ -51,6 +143,8 @@ async function runBench(opts) {
     remove: null,
     /** @type {null | { ms: number[], masked: number }} */
     patch: null,
+    /** @type {null | Awaited<ReturnType<typeof markBench>>} */
+    marks: null,
   };
   let job = 0;
   for (const side of opts.sizes) {
@@ -81,7 +175,7 @@ async function runBench(opts) {
     result.remove = { ms, backend: last.backend, tiles: last.tiles };
     await api.release(doc.docId);
   }
-  {
+  if (opts.js) {
     // The patch fill (issue 13's budget: 512² with 10 % masked): 6-px strokes every 60 rows, method 'patch'.
     const side = 512;
     const doc = await api.decode(await photoBlob(side, side));
@@ -97,6 +191,7 @@ async function runBench(opts) {
     }
     result.patch = { ms, masked };
     await api.release(doc.docId);
+    result.marks = await markBench(api, reps, () => ++job);
   }
   worker.terminate();
   return result;
