@@ -3,11 +3,14 @@ import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
 import { offlineUnavailable, watchOffline } from './app/offline';
 import { installTestHooks } from './app/test-hooks';
+import { initLanguage } from './app/i18n';
 import './app/styles.css';
 import './app/workspace.css';
 import './app/batch.css';
 
 installTestHooks();
+// Before the first render: the words, <html lang> and so the number format agree from the start.
+initLanguage();
 
 // The service worker (src/sw.ts, built by vite-plugin-pwa) only exists in production builds.
 if (import.meta.env.PROD && 'serviceWorker' in navigator) {

@@ -24,6 +24,8 @@ export type MessageKey = { [N in Namespace]: `${N}.${keyof Catalogue[N] & string
 type Text<K extends MessageKey> = K extends `${infer N extends Namespace}.${infer L}` ? (L extends keyof Catalogue[N] ? Catalogue[N][L] : never) : never;
 type Placeholders<S> = S extends `${string}{{${infer P}}}${infer Rest}` ? P | Placeholders<Rest> : never;
 type Params<K extends MessageKey> = [Placeholders<Text<K>>] extends [never] ? [] : [Record<Placeholders<Text<K>>, string | number>];
+/** A key whose text has no placeholder: what tables of labels hold. */
+export type PlainKey = { [K in MessageKey]: [Placeholders<Text<K>>] extends [never] ? K : never }[MessageKey];
 /** A key with `_one` / `_other` forms, named without the suffix. */
 export type PluralKey = MessageKey extends infer K ? (K extends `${infer B}_one` ? B : never) : never;
 type PluralParams<B extends PluralKey> = Omit<Record<Placeholders<Text<`${B}_other` & MessageKey>>, string | number>, 'n'>;
@@ -54,15 +56,23 @@ export function currentLanguage(): Language {
   return useLanguage.getState().lang;
 }
 
+/** Typed loosely on purpose: the catalogues are unit-tested in Node, where there is no page. */
+interface MaybeBrowser {
+  document?: { documentElement: { lang: string } };
+  navigator?: { languages?: readonly string[]; language?: string };
+  localStorage?: { getItem(k: string): string | null; setItem(k: string, v: string): void };
+}
+const page = globalThis as MaybeBrowser;
+
 function apply(lang: Language): void {
   lookup.locale(lang);
-  if (typeof document !== 'undefined') document.documentElement.lang = lang;
+  if (page.document) page.document.documentElement.lang = lang;
   useLanguage.setState({ lang });
 }
 
 function readStored(): string | null {
   try {
-    return localStorage.getItem(STORAGE_KEY);
+    return page.localStorage?.getItem(STORAGE_KEY) ?? null;
   } catch {
     return null; // storage blocked: follow the browser
   }
@@ -70,7 +80,8 @@ function readStored(): string | null {
 
 /** Once, before the first render: the saved choice, else the browser's languages. */
 export function initLanguage(): Language {
-  const preferred = typeof navigator !== 'undefined' ? (navigator.languages ?? [navigator.language]) : [];
+  const nav = page.navigator;
+  const preferred = nav?.languages?.length ? nav.languages : nav?.language ? [nav.language] : [];
   const lang = pickLanguage(preferred, readStored());
   apply(lang);
   return lang;
@@ -79,7 +90,7 @@ export function initLanguage(): Language {
 /** The user's choice in the header: applied at once and kept for the next visit. */
 export function setLanguage(lang: Language): void {
   try {
-    localStorage.setItem(STORAGE_KEY, lang);
+    page.localStorage?.setItem(STORAGE_KEY, lang);
   } catch {
     // Not kept across visits, still applied now.
   }
