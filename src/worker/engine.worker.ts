@@ -17,6 +17,7 @@ import { decodeFile, encodeRgba, rgbaToBitmap } from '../platform/browser/codec'
 import { httpModelSource } from '../platform/browser/fetch-model';
 import { loadModels, type LoadedModels } from '../runtime/models';
 import { RunQueue, type Backend as OrtBackend, type OrtModule } from '../runtime/ort-runner';
+import { requireDoc } from './documents';
 import { createMarkApi, marksFor, releaseMarks } from './marks';
 import type {
   Backend,
@@ -126,9 +127,7 @@ function getRuntime() {
 }
 
 function getDoc(docId: string): Doc {
-  const d = docs.get(docId);
-  if (!d) throw new WmError('E_PROCESSING', `E_DOC_MISSING: the worker no longer holds image ${docId}.`);
-  return d;
+  return requireDoc(docs, docId);
 }
 
 /** Runs a cancellable job and turns every failure into a typed, cloneable error. */
@@ -276,10 +275,7 @@ const api = {
 
   async encode(id: { resultId: string } | { docId: string }, opts: EncodeOptions): Promise<Blob> {
     return job(undefined, async () => {
-      const image =
-        'resultId' in id
-          ? results.get(id.resultId)?.image
-          : docs.get(id.docId)?.image;
+      const image = 'resultId' in id ? results.get(id.resultId)?.image : requireDoc(docs, id.docId).image;
       if (!image) throw new WmError('E_PROCESSING', 'That image is no longer held by the engine; run it again.');
       return encodeRgba(image, opts.format, opts.quality);
     });
