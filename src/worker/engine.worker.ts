@@ -191,17 +191,12 @@ const api = {
       detections.set(detectionId, det);
       // Keep the last few: they are small (detector resolution).
       if (detections.size > 8) detections.delete(detections.keys().next().value as string);
-      const probability = { ...det.probability, data: det.probability.data.slice() };
-      return transfer(
-        {
-          detectionId,
-          regions: det.regions,
-          probability,
-          ms: performance.now() - t0,
-          backend: (det.backend === 'webgpu' ? 'webgpu' : 'wasm') as Backend,
-        },
-        [probability.data.buffer],
-      );
+      return {
+        detectionId,
+        regions: det.regions,
+        ms: performance.now() - t0,
+        backend: (det.backend === 'webgpu' ? 'webgpu' : 'wasm') as Backend,
+      };
     });
   },
 
@@ -265,7 +260,6 @@ const api = {
         ms: performance.now() - t0,
         backend: out.backend === 'webgpu' ? 'webgpu' : out.backend === 'cpu' ? 'cpu' : 'wasm',
         method: opts.method,
-        crops: typeof out.tiles === 'number' ? (regions ?? []).map((r) => r.box) : out.tiles.map((t) => t.input),
         ...(regions ? { regions } : {}),
         marksUsed: marks.aware,
       };
