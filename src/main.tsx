@@ -9,8 +9,6 @@ import './app/workspace.css';
 import './app/batch.css';
 
 installTestHooks();
-// Before the first render: the words, <html lang> and so the number format agree from the start.
-initLanguage();
 
 // The service worker (src/sw.ts, built by vite-plugin-pwa) only exists in production builds.
 if (import.meta.env.PROD && 'serviceWorker' in navigator) {
@@ -25,8 +23,11 @@ if (import.meta.env.PROD && 'serviceWorker' in navigator) {
 
 const root = document.getElementById('root');
 if (!root) throw new Error('#root is missing from index.html');
-createRoot(root).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
+// The first render waits for the language: the words, <html lang> and so the number format agree from the start.
+void initLanguage().then(() =>
+  createRoot(root).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  ),
 );

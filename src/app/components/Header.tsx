@@ -32,7 +32,7 @@ function LanguageSelect() {
       aria-label={t('app.language')}
       title={t('app.language')}
       value={lang}
-      onChange={(e) => isLanguage(e.target.value) && setLanguage(e.target.value)}
+      onChange={(e) => isLanguage(e.target.value) && void setLanguage(e.target.value)}
     >
       {LANGUAGES.map((l) => (
         <option key={l} value={l} lang={l}>

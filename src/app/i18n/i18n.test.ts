@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { en } from './en';
 import { fr } from './fr';
-import { errorText, pickLanguage, setLanguage, t, tn } from './index';
+import { errorText, initLanguage, pickLanguage, setLanguage, t, tn } from './index';
 
 type Tree = { readonly [k: string]: string | Tree };
 
@@ -62,24 +62,30 @@ describe('language choice', () => {
 describe('translate', () => {
   afterEach(() => setLanguage('en'));
 
-  it('fills placeholders and switches language', () => {
+  it('loads French on demand', async () => {
+    expect(await initLanguage()).toBe('en'); // no navigator in Node: English
+    await setLanguage('fr');
+    expect(t('app.language')).toBe(fr.app.language);
+  });
+
+  it('fills placeholders and switches language', async () => {
     expect(t('docs.cancelNamed', { name: 'a.png' })).toBe('Cancel a.png');
-    setLanguage('fr');
+    await setLanguage('fr');
     expect(t('docs.cancelNamed', { name: 'a.png' })).toBe('Annuler a.png');
   });
 
-  it('picks plural forms by the language’s rules', () => {
+  it('picks plural forms by the language’s rules', async () => {
     expect(tn('status.opened', 1)).toBe('Image opened');
     expect(tn('status.opened', 3)).toBe('3 images opened');
-    setLanguage('fr');
+    await setLanguage('fr');
     // French: 0 and 1 are singular.
     expect(tn('detect.regions', 0, { ms: 5 })).toBe('0 zone en 5 ms.');
     expect(tn('detect.regions', 2, { ms: 5 })).toBe('2 zones en 5 ms.');
   });
 
-  it('errors: the engine’s English in English, the catalogue for a known code elsewhere, the engine’s text for an unknown code', () => {
+  it('errors: the engine’s English in English, the catalogue for a known code elsewhere, the engine’s text for an unknown code', async () => {
     expect(errorText('E_FILE_TOO_LARGE', 'File is 60 MB.')).toBe('File is 60 MB.');
-    setLanguage('fr');
+    await setLanguage('fr');
     expect(errorText('E_FILE_TOO_LARGE', 'File is 60 MB.')).toBe('Le fichier est trop gros.');
     expect(errorText('E_SOMETHING_NEW', 'Something new.')).toBe('Something new.');
   });

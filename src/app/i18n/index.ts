@@ -6,11 +6,12 @@
  * The language follows `navigator.languages` unless the user picked one in the
  * header (kept in localStorage), and is written to `<html lang>`, which
  * format.ts reads so numbers follow the words, never the system locale.
+ * English is in the main bundle; another language's catalogue is its own
+ * chunk (~6 kB gzip), loaded before it is shown (the service worker precaches it).
  */
 import rosetta from 'rosetta';
 import { create } from 'zustand';
 import { en } from './en';
-import { fr } from './fr';
 
 export const LANGUAGES = ['en', 'fr'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -33,8 +34,20 @@ type PluralParams<B extends PluralKey> = Omit<Record<Placeholders<Text<`${B}_oth
 /** Another language's catalogue: the same keys, any words. */
 export type CatalogueShape = { [N in Namespace]: { [L in keyof Catalogue[N]]: string } };
 
-const catalogues: Record<Language, CatalogueShape> = { en, fr };
-const lookup = rosetta<CatalogueShape>(catalogues);
+const catalogues: Partial<Record<Language, CatalogueShape>> = { en };
+const lookup = rosetta<CatalogueShape>({ en });
+
+const loaders: Record<Exclude<Language, 'en'>, () => Promise<CatalogueShape>> = {
+  fr: () => import('./fr').then((m) => m.fr),
+};
+
+/** The language's catalogue, fetched once; English is always there. */
+async function loadCatalogue(lang: Language): Promise<void> {
+  if (catalogues[lang]) return;
+  const table = await loaders[lang as Exclude<Language, 'en'>]();
+  catalogues[lang] = table;
+  lookup.set(lang, table);
+}
 
 export function isLanguage(v: unknown): v is Language {
   return typeof v === 'string' && (LANGUAGES as readonly string[]).includes(v);
@@ -78,22 +91,32 @@ function readStored(): string | null {
   }
 }
 
-/** Once, before the first render: the saved choice, else the browser's languages. */
-export function initLanguage(): Language {
+/**
+ * Once, before the first render: the saved choice, else the browser's
+ * languages. A catalogue that cannot be loaded leaves the UI in English.
+ */
+export async function initLanguage(): Promise<Language> {
   const nav = page.navigator;
   const preferred = nav?.languages?.length ? nav.languages : nav?.language ? [nav.language] : [];
   const lang = pickLanguage(preferred, readStored());
-  apply(lang);
-  return lang;
+  try {
+    await loadCatalogue(lang);
+    apply(lang);
+    return lang;
+  } catch {
+    apply('en');
+    return 'en';
+  }
 }
 
-/** The user's choice in the header: applied at once and kept for the next visit. */
-export function setLanguage(lang: Language): void {
+/** The user's choice in the header: kept for the next visit, shown once its catalogue is loaded. */
+export async function setLanguage(lang: Language): Promise<void> {
   try {
     page.localStorage?.setItem(STORAGE_KEY, lang);
   } catch {
     // Not kept across visits, still applied now.
   }
+  await loadCatalogue(lang);
   apply(lang);
 }
 
@@ -133,5 +156,5 @@ export function errorText(code: string, engineMessage: string): string {
   const lang = currentLanguage();
   const known = code in en.errors ? (code as keyof Catalogue['errors']) : null;
   if (lang === 'en' || !known) return engineMessage || (known ? en.errors[known] : code);
-  return catalogues[lang].errors[known];
+  return catalogues[lang]?.errors[known] ?? (engineMessage || en.errors[known]);
 }
