@@ -2,7 +2,7 @@
 import { detectActive, setDetectDilate, setThreshold, toggleRegion } from '../actions/detect-actions';
 import { activeDocMeta, useUi } from '../store';
 import { Icon } from './icons';
-import type { RegionVerdict } from '../../engine/types';
+import type { RegionKind, RegionVerdict } from '../../engine/types';
 import { t, tn, useT, type PlainKey } from '../i18n';
 
 export function DetectPanel() {
@@ -75,9 +75,9 @@ export function DetectPanel() {
                       type="checkbox"
                       checked={enabled}
                       onChange={(e) => meta && toggleRegion(meta.id, r.id, e.target.checked)}
-                      aria-label={t('detect.useRegion', { kind: r.kind, id: r.id })}
+                      aria-label={t('detect.useRegion', { kind: t(KIND_LABEL[r.kind]), id: r.id })}
                     />
-                    <span className={`kind kind-${r.kind}`}>{r.kind}</span>
+                    <span className={`kind kind-${r.kind}`}>{t(KIND_LABEL[r.kind])}</span>
                     {r.verdict && (
                       <span className={`verdict verdict-${r.verdict}`} title={r.reason}>
                         {t(VERDICT_LABEL[r.verdict])}
@@ -97,6 +97,12 @@ export function DetectPanel() {
     </section>
   );
 }
+
+const KIND_LABEL: Record<RegionKind, PlainKey> = {
+  text: 'detect.kindText',
+  logo: 'detect.kindLogo',
+  pattern: 'detect.kindPattern',
+};
 
 /** How triage's verdicts read in the region list; "probably content" regions start unchecked. */
 const VERDICT_LABEL: Record<RegionVerdict, PlainKey> = {

@@ -18,7 +18,7 @@ export function StatusBar() {
     <footer className="status-bar">
       <span className={`status-dot status-${status}`} aria-hidden="true" />
       <span data-testid="status" data-state={status} role="status">
-        {text}
+        {text || t('status.ready')}
       </span>
       {offline !== 'none' && (
         <span className="offline-state" data-testid="offline-state" data-state={offline}>
