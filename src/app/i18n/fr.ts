@@ -178,7 +178,7 @@ export const fr: CatalogueShape = {
     cleaned: '{{done}} sur {{total}} nettoyées',
     cleanedSome: '{{done}} sur {{total}} nettoyées ; Tout télécharger ne prend que celles-ci',
     failed: ' · {{n}} en échec',
-    clear: 'Effacer la session',
+    clear: 'Vider la session',
     clearTitle: 'Fermer toutes les images et supprimer la session enregistrée de ce navigateur',
     saveOff: 'Non gardée après un rechargement : ce navigateur n’offre pas de stockage',
     savePending: 'Enregistrement de la session…',
@@ -328,7 +328,7 @@ export const fr: CatalogueShape = {
     notRestored: '{{name}} n’a pas pu être restaurée : {{message}}',
     sessionCleared: 'Session effacée : aucune image n’est gardée dans ce navigateur',
     storageFull:
-      'Le stockage du navigateur est plein : cette session n’est plus enregistrée pour la prochaine visite. Tout ce qui est à l’écran est gardé : téléchargez vos résultats, ou fermez des images et appuyez sur Effacer la session.',
+      'Le stockage du navigateur est plein : cette session n’est plus enregistrée pour la prochaine visite. Tout ce qui est à l’écran est gardé : téléchargez vos résultats, ou fermez des images et appuyez sur Vider la session.',
     sessionNotSaved: 'La session n’a pas pu être enregistrée : {{message}} ({{code}})',
     sessionNotDeleted: 'La session enregistrée n’a pas pu être supprimée : {{message}}',
   },
