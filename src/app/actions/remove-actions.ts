@@ -16,7 +16,7 @@ export async function removeActive(): Promise<void> {
   const meta = activeDocMeta();
   const doc = getDocData(meta?.id ?? null);
   if (!meta || !doc || meta.maskCount === 0 || doc.history.inGesture) return;
-  const task = beginTask('removing', meta.id, 'Removing…');
+  const task = beginTask('removing', meta.id, t('remove.removing'));
   if (!task) return;
   try {
     await removeDoc(meta.id, task);
