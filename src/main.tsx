@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
 import { offlineUnavailable, watchOffline } from './app/offline';
 import { installTestHooks } from './app/test-hooks';
+import { initLanguage } from './app/i18n';
 import './app/styles.css';
 import './app/workspace.css';
 import './app/batch.css';
@@ -22,8 +23,11 @@ if (import.meta.env.PROD && 'serviceWorker' in navigator) {
 
 const root = document.getElementById('root');
 if (!root) throw new Error('#root is missing from index.html');
-createRoot(root).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
+// The first render waits for the language: the words, <html lang> and so the number format agree from the start.
+void initLanguage().then(() =>
+  createRoot(root).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  ),
 );

@@ -21,11 +21,13 @@ import { useGlobalInput } from './hooks/useGlobalInput';
 import { useShortcuts } from './hooks/useShortcuts';
 import { useUi } from './store';
 import { Viewport } from './viewport/Viewport';
+import { t, useT } from './i18n';
 
 export function App() {
   const hasDocs = useUi((s) => s.docs.length > 0);
   const dragging = useGlobalInput();
   useShortcuts();
+  useT();
   useEffect(() => startRuntime(), []);
   useEffect(() => restoreOnce(), []);
 
@@ -64,7 +66,7 @@ export function App() {
       <ShortcutsHelp />
       {dragging && (
         <div className="drop-veil" aria-hidden="true">
-          <span>Drop images to open them</span>
+          <span>{t('app.dropVeil')}</span>
         </div>
       )}
     </div>

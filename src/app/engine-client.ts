@@ -211,7 +211,7 @@ class WorkerEngineClient implements EngineClient {
         try {
           return await call(jobId, wid);
         } catch (e) {
-          if (docId && isSerializedError(e) && e.message.includes('E_DOC_MISSING')) {
+          if (docId && isSerializedError(e) && e.code === 'E_DOC_MISSING') {
             return call(jobId, await this.redecode(docId));
           }
           throw e;

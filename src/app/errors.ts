@@ -1,5 +1,6 @@
 /** Turns any rejection from the engine client into an error toast with its code. */
 import { pushToast, setDocStatus, setStatus } from './store';
+import { errorText, t } from './i18n';
 
 interface CodedError {
   code: string;
@@ -21,13 +22,15 @@ export function errorCode(e: unknown): string {
   return 'E_PROCESSING';
 }
 
+/** The error's text in the UI's language (i18n errorText): a known code's words, else the engine's English. */
 export function errorMessage(e: unknown): string {
-  if (isCoded(e)) return e.message;
+  if (isCoded(e)) return errorText(e.code, e.message);
   if (e instanceof Error) return e.message;
   return String(e);
 }
 
 /**
+ * `context` is already in the UI's language (a `context.*` text).
  * Shows the error and moves the status to 'error' (or 'idle' for a cancel):
  * the image's own status line when the work was on one (`docId`), else the app's.
  */
@@ -37,10 +40,10 @@ export function reportError(e: unknown, context: string, docId?: string): void {
   const status = (s: 'idle' | 'error', text: string) => (docId ? setDocStatus(docId, s, text) : setStatus(s, text));
   if (code === 'E_CANCELLED') {
     // Stopping a job is the user's choice, not a failure: say so quietly.
-    pushToast('info', code, `${context} cancelled. Your image, mask and undo history are unchanged.`);
-    status('idle', `${context} cancelled`);
+    pushToast('info', code, t('status.cancelledToast', { context }));
+    status('idle', t('status.cancelled', { context }));
     return;
   }
-  pushToast('error', code, `${context}: ${message}`);
-  status('error', `${context} failed (${code})`);
+  pushToast('error', code, t('status.errorToast', { context, message }));
+  status('error', t('status.failed', { context, code }));
 }

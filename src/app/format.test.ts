@@ -6,6 +6,11 @@ describe('format', () => {
     expect(formatNumber(23375, 0, 'en')).toBe('23,375');
     expect(formatNumber(23375, 0, 'de')).toBe('23.375');
   });
+  it('writes French numbers for the French UI', () => {
+    expect(formatNumber(1.25, 1, 'fr')).toBe('1,3');
+    expect(formatSeconds(1234, 'fr')).toBe('1,2 s');
+    expect(formatNumber(23375, 0, 'fr')).toBe('23\u202f375');
+  });
   it('defaults to English outside a page', () => {
     expect(formatNumber(1234567)).toBe('1,234,567');
   });

@@ -1,8 +1,8 @@
 /**
- * Numbers in the UI's language, not the browser's: the words are English, so
+ * Numbers in the UI's language, not the browser's: with English words,
  * "23,375 px" must not read "23.375 px" on a German system (issue 10). The
- * language is the document's `lang` (index.html), so a later translation only
- * changes that attribute.
+ * language is the document's `lang`, which i18n/ sets with the words (English
+ * by default, French when chosen or when the browser prefers it).
  */
 const formats = new Map<string, Intl.NumberFormat>();
 

@@ -143,7 +143,8 @@ const initial: UiState = {
   method: 'auto',
   exportFormat: 'png',
   status: 'idle',
-  statusText: 'Ready',
+  // Empty: the status bar says "Ready" in the UI's language (the store is made before the language is known).
+  statusText: '',
   statusSeq: 0,
   busyDocId: null,
   batchKind: null,
@@ -211,12 +212,13 @@ export function setDocStatus(docId: string, status: AppStatus, text: string): vo
  * What the status bar shows: the active image's own line, unless something
  * app-wide (loading, an error opening a file) happened since. With no line of
  * its own, an image never shows the status of work running on another.
+ * An empty `text` reads "Ready" (StatusBar says it in the UI's language).
  */
 export function visibleStatus(s: UiState): { status: AppStatus; text: string } {
   const line = activeDocMeta(s)?.statusLine ?? null;
   const appWins = s.status === 'loading' || s.status === 'error';
   if (line && !(appWins && s.statusSeq > line.seq)) return { status: line.status, text: line.text };
-  if (s.activeId && (s.status === 'detecting' || s.status === 'removing') && s.busyDocId !== s.activeId) return { status: 'idle', text: 'Ready' };
+  if (s.activeId && (s.status === 'detecting' || s.status === 'removing') && s.busyDocId !== s.activeId) return { status: 'idle', text: '' };
   return { status: s.status, text: s.statusText };
 }
 

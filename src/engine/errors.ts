@@ -37,6 +37,8 @@ export const ErrorCodes = {
   // Processing: our own pipeline failed.
   E_PROCESSING: 'processing',
   E_EMPTY_MASK: 'processing',
+  /** The worker does not hold that document (it restarted, or the image was closed): decode it again. */
+  E_DOC_MISSING: 'processing',
   E_ENCODE_FAILED: 'processing',
   // The user stopped it.
   E_CANCELLED: 'cancelled',

@@ -9,7 +9,6 @@ import { toSerializedError, WmError } from '../engine/errors';
 import { resolveLimits, type Limits } from '../engine/limits';
 import { applyMaskOp, type MaskOp } from '../engine/mask';
 import type { MemoryBudget } from '../engine/memory';
-import { filledRegions } from '../engine/fill/route';
 import { removeMarks } from '../engine/remove';
 import { removeWithMarks } from '../engine/mark/remove';
 import type { ImageFormat, Mask, RgbaImage } from '../engine/types';
@@ -17,6 +16,8 @@ import { decodeFile, encodeRgba, rgbaToBitmap } from '../platform/browser/codec'
 import { httpModelSource } from '../platform/browser/fetch-model';
 import { loadModels, type LoadedModels } from '../runtime/models';
 import { RunQueue, type Backend as OrtBackend, type OrtModule } from '../runtime/ort-runner';
+import { requireDoc } from './documents';
+import { regionRecords, toDetectResult, toRemoveResult } from './results';
 import { createMarkApi, marksFor, releaseMarks } from './marks';
 import type {
   Backend,
@@ -126,9 +127,7 @@ function getRuntime() {
 }
 
 function getDoc(docId: string): Doc {
-  const d = docs.get(docId);
-  if (!d) throw new WmError('E_PROCESSING', `E_DOC_MISSING: the worker no longer holds image ${docId}.`);
-  return d;
+  return requireDoc(docs, docId);
 }
 
 /** Runs a cancellable job and turns every failure into a typed, cloneable error. */
@@ -192,17 +191,7 @@ const api = {
       detections.set(detectionId, det);
       // Keep the last few: they are small (detector resolution).
       if (detections.size > 8) detections.delete(detections.keys().next().value as string);
-      const probability = { ...det.probability, data: det.probability.data.slice() };
-      return transfer(
-        {
-          detectionId,
-          regions: det.regions,
-          probability,
-          ms: performance.now() - t0,
-          backend: (det.backend === 'webgpu' ? 'webgpu' : 'wasm') as Backend,
-        },
-        [probability.data.buffer],
-      );
+      return toDetectResult(detectionId, det, performance.now() - t0);
     });
   },
 
@@ -248,38 +237,20 @@ const api = {
         ? await removeWithMarks(doc.image, mask, marks.known, remover, { onProgress: progress }, signal)
         : await removeMarks(doc.image, mask, remover, { marginPx: opts.marginPx, onProgress: progress }, signal);
       // Routed fills say per region which method made it, as mark-aware removal does.
-      const regions =
-        'regions' in out
-          ? out.regions.map(({ box, pixels, method }) => ({ box, pixels, method }))
-          : opts.method === 'auto'
-            ? filledRegions(out.filledBy, doc.image.width, doc.image.height)
-            : undefined;
+      const regions = regionRecords(out, opts.method, doc.image.width, doc.image.height);
       const resultId = newId('res');
       // One result per document is enough: a new run replaces the previous one.
       for (const [id, r] of results) if (r.docId === docId) results.delete(id);
       results.set(resultId, { docId, image: out.image });
       const bitmap = await rgbaToBitmap(out.image);
-      const result: RemoveResult = {
-        resultId,
-        bitmap,
-        tiles: typeof out.tiles === 'number' ? out.tiles : out.tiles.length,
-        ms: performance.now() - t0,
-        backend: out.backend === 'webgpu' ? 'webgpu' : out.backend === 'cpu' ? 'cpu' : 'wasm',
-        method: opts.method,
-        crops: typeof out.tiles === 'number' ? (regions ?? []).map((r) => r.box) : out.tiles.map((t) => t.input),
-        ...(regions ? { regions } : {}),
-        marksUsed: marks.aware,
-      };
+      const result = toRemoveResult({ resultId, bitmap, out, method: opts.method, regions, ms: performance.now() - t0, marksUsed: marks.aware });
       return transfer(result, [bitmap]);
     });
   },
 
   async encode(id: { resultId: string } | { docId: string }, opts: EncodeOptions): Promise<Blob> {
     return job(undefined, async () => {
-      const image =
-        'resultId' in id
-          ? results.get(id.resultId)?.image
-          : docs.get(id.docId)?.image;
+      const image = 'resultId' in id ? results.get(id.resultId)?.image : requireDoc(docs, id.docId).image;
       if (!image) throw new WmError('E_PROCESSING', 'That image is no longer held by the engine; run it again.');
       return encodeRgba(image, opts.format, opts.quality);
     });

@@ -4,7 +4,7 @@
  * never the worker's implementation.
  */
 import type { SerializedError } from '../engine/errors';
-import type { FloatMap, ImageFormat, Mask, Rect, Region } from '../engine/types';
+import type { ImageFormat, Mask, Region } from '../engine/types';
 import type { Limits } from '../engine/limits';
 import type { MaskOp } from '../engine/mask';
 import type { RegionMethodRecord } from './mark-protocol';
@@ -63,8 +63,6 @@ export interface DetectOptions {
 export interface DetectResult {
   detectionId: string;
   regions: Region[];
-  /** Soft map at detector resolution, for the translucent overlay; scale it to the image to draw. */
-  probability: FloatMap;
   ms: number;
   backend: Backend;
 }
@@ -97,8 +95,6 @@ export interface RemoveResult {
   ms: number;
   backend: Backend | 'cpu';
   method: RemovalMethod;
-  /** Union of the crops that were processed, for debugging overlays. */
-  crops: Rect[];
   /** How each region was made, when the document had a known mark or the fill was routed ('auto') (mark-protocol.ts). */
   regions?: RegionMethodRecord[];
   /** The document's known marks were inverted first (mark-aware removal). */

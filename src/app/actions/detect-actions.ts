@@ -8,19 +8,20 @@ import { recordOutcome } from '../batch/job';
 import { activeDocMeta, getUi, pushToast, setDocStatus, update, updateDoc } from '../store';
 import { replaceMask } from './mask-actions';
 import { beginTask, endTask, type Task } from './task';
+import { t, tn } from '../i18n';
 
 export async function detectActive(): Promise<void> {
   const meta = activeDocMeta();
   if (!meta || !getDocData(meta.id)) return;
-  const task = beginTask('detecting', meta.id, 'Detecting watermarks…');
+  const task = beginTask('detecting', meta.id, t('status.detecting'));
   if (!task) return;
   try {
     const n = await detectDoc(meta.id, task);
     recordOutcome('detect', meta.id);
-    if (n === 0) pushToast('info', 'NO_REGIONS', 'No watermark found. Paint over it with the brush (B).');
+    if (n === 0) pushToast('info', 'NO_REGIONS', t('status.noRegions'));
   } catch (e) {
     recordOutcome('detect', meta.id, e);
-    reportError(e, 'Detection', meta.id);
+    reportError(e, t('context.detection'), meta.id);
   } finally {
     endTask(task);
   }
@@ -42,10 +43,10 @@ export async function detectDoc(docId: string, task: Task): Promise<number> {
   });
   const n = result.regions.length;
   if (n === 0) {
-    setDocStatus(docId, 'idle', 'No watermark found. Paint the mask by hand.');
+    setDocStatus(docId, 'idle', t('status.noRegionsStatus'));
     return 0;
   }
-  if (await applyDetectionMask(docId, 'Detect')) setDocStatus(docId, 'idle', `Found ${n} region${n === 1 ? '' : 's'} in ${formatNumber(Math.round(result.ms))} ms`);
+  if (await applyDetectionMask(docId, t('history.detect'))) setDocStatus(docId, 'idle', tn('status.found', n, { ms: formatNumber(Math.round(result.ms)) }));
   return n;
 }
 
@@ -68,7 +69,7 @@ export async function applyDetectionMask(docId: string, label: string): Promise<
     replaceMask(doc, mask, label);
     return true;
   } catch (e) {
-    reportError(e, 'Detection mask', docId);
+    reportError(e, t('context.detectionMask'), docId);
     return false;
   }
 }
@@ -85,7 +86,7 @@ function scheduleRecompute(docId: string, label: string): void {
 
 export function setThreshold(docId: string, threshold: number): void {
   updateDoc('ui', docId, { threshold });
-  scheduleRecompute(docId, `Detect (threshold ${Math.round(threshold * 100)}%)`);
+  scheduleRecompute(docId, t('history.detectThreshold', { pct: Math.round(threshold * 100) }));
 }
 
 export function toggleRegion(docId: string, regionId: number, enabled: boolean): void {
@@ -93,11 +94,11 @@ export function toggleRegion(docId: string, regionId: number, enabled: boolean):
   if (!meta) return;
   const others = meta.disabledRegionIds.filter((id) => id !== regionId);
   updateDoc('ui', docId, { disabledRegionIds: enabled ? others : [...others, regionId] });
-  scheduleRecompute(docId, enabled ? `Enable region ${regionId}` : `Disable region ${regionId}`);
+  scheduleRecompute(docId, enabled ? t('history.enableRegion', { id: regionId }) : t('history.disableRegion', { id: regionId }));
 }
 
 export function setDetectDilate(px: number): void {
   update('ui', { detectDilatePx: px });
   const meta = activeDocMeta();
-  if (meta?.detection) scheduleRecompute(meta.id, `Detect (grow ${px}px)`);
+  if (meta?.detection) scheduleRecompute(meta.id, t('history.detectGrow', { px }));
 }

@@ -6,6 +6,7 @@ import { engine } from '../engine';
 import { getDocData, type DocData } from '../documents';
 import { reportError } from '../errors';
 import { activeDocMeta, getUi, setDocStatus, type DocMeta } from '../store';
+import { t } from '../i18n';
 
 const defaultExt: Record<ImageFormat, string> = { png: 'png', jpeg: 'jpg', webp: 'webp' };
 const extFormat: Record<string, ImageFormat> = { png: 'png', jpg: 'jpeg', jpeg: 'jpeg', jfif: 'jpeg', webp: 'webp' };
@@ -63,9 +64,9 @@ export async function downloadResult(): Promise<void> {
   const ext = extFormat[doc.ext] === format ? doc.ext : defaultExt[format];
   try {
     saveBlob(await encodeResult(meta, doc, format), `${meta.name}-clean.${ext}`);
-    setDocStatus(meta.id, meta.statusLine?.status === 'error' ? 'idle' : (meta.statusLine?.status ?? 'idle'), `Saved ${meta.name}-clean.${ext}`);
+    setDocStatus(meta.id, meta.statusLine?.status === 'error' ? 'idle' : (meta.statusLine?.status ?? 'idle'), t('status.savedFile', { file: `${meta.name}-clean.${ext}` }));
   } catch (e) {
-    reportError(e, 'Download', meta.id);
+    reportError(e, t('context.download'), meta.id);
   }
 }
 
@@ -106,6 +107,6 @@ export async function downloadMask(): Promise<void> {
   try {
     saveBlob(await maskToPng(doc.mask), `${meta.name}-mask.png`);
   } catch (e) {
-    reportError({ code: 'E_ENCODE_FAILED', message: e instanceof Error ? e.message : String(e) }, 'Mask download', meta.id);
+    reportError({ code: 'E_ENCODE_FAILED', message: e instanceof Error ? e.message : String(e) }, t('context.maskDownload'), meta.id);
   }
 }

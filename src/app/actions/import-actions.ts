@@ -6,6 +6,7 @@ import { limitsFromUrl, memoryBudgetFromUrl } from '../limits';
 import { getUi, setStatus, update, type DocMeta } from '../store';
 import { cancelTaskFor } from './task';
 import { IDLE_JOB } from '../batch/queue';
+import { t, tn } from '../i18n';
 
 function splitName(fileName: string): { base: string; ext: string } {
   const dot = fileName.lastIndexOf('.');
@@ -63,7 +64,7 @@ export async function openImage(file: Blob, fileName: string, restored?: { key: 
 export async function importFiles(files: readonly File[]): Promise<void> {
   if (files.length === 0) return;
   pending += files.length;
-  setStatus('loading', files.length > 1 ? `Opening ${files.length} images…` : `Opening ${files[0].name || 'image'}…`);
+  setStatus('loading', tn('status.opening', files.length, { name: files[0].name || t('status.image') }));
   let opened = 0;
   let failed = false;
   for (const file of files) {
@@ -73,12 +74,12 @@ export async function importFiles(files: readonly File[]): Promise<void> {
       opened++;
     } catch (e) {
       failed = true;
-      reportError(e, `Could not open ${file.name || 'the image'}`);
+      reportError(e, t('status.couldNotOpen', { name: file.name || t('status.theImage') }));
     } finally {
       pending--;
     }
   }
-  if (pending === 0 && !failed) setStatus('idle', opened === 1 ? 'Image opened' : `${opened} images opened`);
+  if (pending === 0 && !failed) setStatus('idle', tn('status.opened', opened));
 }
 
 export function closeDoc(id: string): void {

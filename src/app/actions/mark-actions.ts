@@ -16,6 +16,7 @@ import { addDocMark, clearDocMarks, getMarks } from '../marks-store';
 import { activeDocMeta, getUi, pushToast, setDocStatus, type DocMeta } from '../store';
 import { replaceMask } from './mask-actions';
 import { beginTask, endTask } from './task';
+import { t, tn } from '../i18n';
 
 function maskVersion(docId: string): number {
   return getUi().docs.find((d) => d.id === docId)?.maskVersion ?? -1;
@@ -32,7 +33,7 @@ export function applyMarkMask(docId: string, version: number, mask: Mask, label:
   const doc = getDocData(docId);
   if (!doc) return false;
   if (maskVersion(docId) !== version || doc.history.inGesture) {
-    pushToast('info', 'STALE', `${label}: the mask changed meanwhile, so it was left as it is. Run it again.`);
+    pushToast('info', 'STALE', t('status.markStale', { label }));
     return false;
   }
   return replaceMask(doc, mask, label);
@@ -47,13 +48,13 @@ export function describeFound(f: MarkFound): string {
   const m = f.mark;
   const what =
     f.mode === 'lattice'
-      ? `a tiled mark (about ${m.instances} repeats)`
+      ? t('status.foundTiled', { n: m.instances })
       : f.mode === 'matches'
-        ? `${m.instances} instance${m.instances === 1 ? '' : 's'}`
+        ? tn('status.foundInstances', m.instances)
         : f.mode === 'saved'
-          ? 'the saved mark'
-          : 'the shared mark';
-  return `Found ${what}, opacity ${Math.round(m.opacity * 100)} %; ${formatNumber(f.added)} px added to the mask`;
+          ? t('status.foundSaved')
+          : t('status.foundShared');
+  return t('status.foundMark', { what, opacity: Math.round(m.opacity * 100), px: formatNumber(f.added) });
 }
 
 /** "Find all like this": the last box drawn (else the largest piece of the mask), or the image's tiled mark. */
@@ -61,19 +62,19 @@ export async function findAllLikeActive(): Promise<void> {
   const meta = activeDocMeta();
   const base = meta ? maskCopy(meta.id) : null;
   if (!meta || !base || getDocData(meta.id)?.history.inGesture) return;
-  const task = beginTask('detecting', meta.id, 'Finding every mark like this…');
+  const task = beginTask('detecting', meta.id, t('status.finding'));
   if (!task) return;
   const version = meta.maskVersion;
   try {
     const box = getMarks().lastBox[meta.id] ?? null;
-    const found = await engine().findAllLike(meta.id, base, box, task.signal, percent(meta.id, 'Finding every mark like this…'));
+    const found = await engine().findAllLike(meta.id, base, box, task.signal, percent(meta.id, t('status.finding')));
     // Cancel means nothing changes, even when the answer was already on its way.
     throwIfAborted(task.signal);
     addDocMark(meta.id, { ...found.mark, mode: found.mode });
-    applyMarkMask(meta.id, version, found.mask, 'Find all like this');
+    applyMarkMask(meta.id, version, found.mask, t('context.findLike'));
     setDocStatus(meta.id, 'idle', describeFound(found));
   } catch (e) {
-    reportError(e, 'Find all like this', meta.id);
+    reportError(e, t('context.findLike'), meta.id);
   } finally {
     endTask(task);
   }
@@ -95,7 +96,7 @@ export async function learnFromAllImages(): Promise<void> {
   if (docs.some((d) => getDocData(d.id)?.history.inGesture)) return;
   const bases = docs.map((d) => maskCopy(d.id));
   if (bases.some((b) => !b)) return;
-  const task = beginTask('detecting', active.id, `Learning the mark from ${docs.length} image${docs.length === 1 ? '' : 's'}…`);
+  const task = beginTask('detecting', active.id, tn('status.learningFrom', docs.length));
   if (!task) return;
   const versions = new Map(docs.map((d) => [d.id, d.maskVersion]));
   try {
@@ -103,18 +104,18 @@ export async function learnFromAllImages(): Promise<void> {
       docs.map((d) => d.id),
       bases as Mask[],
       task.signal,
-      percent(active.id, 'Learning the mark…'),
+      percent(active.id, t('status.learning')),
     );
     throwIfAborted(task.signal);
     let added = 0;
     for (const d of shared.docs) {
       if (!getDocData(d.docId)) continue;
       addDocMark(d.docId, { ...shared.mark, mode: 'shared' });
-      if (applyMarkMask(d.docId, versions.get(d.docId) ?? -1, d.mask, 'Learn mark')) added += d.added;
+      if (applyMarkMask(d.docId, versions.get(d.docId) ?? -1, d.mask, t('context.learnMark'))) added += d.added;
     }
-    setDocStatus(active.id, 'idle', `Learned one mark from ${shared.docs.length} images (opacity ${Math.round(shared.mark.opacity * 100)} %); ${formatNumber(added)} px added to the masks`);
+    setDocStatus(active.id, 'idle', t('status.learned', { n: shared.docs.length, opacity: Math.round(shared.mark.opacity * 100), px: formatNumber(added) }));
   } catch (e) {
-    reportError(e, 'Learn this mark', active.id);
+    reportError(e, t('context.learnThisMark'), active.id);
   } finally {
     endTask(task);
   }
@@ -124,7 +125,7 @@ export async function learnFromAllImages(): Promise<void> {
 export function forgetMarks(docId: string): void {
   engine().forgetMarks(docId);
   clearDocMarks(docId);
-  setDocStatus(docId, 'idle', 'Marks forgotten; the mask is unchanged');
+  setDocStatus(docId, 'idle', t('status.forgotten'));
 }
 
 /**
@@ -136,5 +137,5 @@ export function forgetMarks(docId: string): void {
 export function checkMarksUsed(docId: string, usedMarks: boolean): void {
   if (usedMarks || !getMarks().byDoc[docId]?.length) return;
   clearDocMarks(docId);
-  pushToast('info', 'MARKS_LOST', 'The engine restarted since the mark was found, so this removal used the plain fill. Find the mark again to invert it.');
+  pushToast('info', 'MARKS_LOST', t('status.marksLost'));
 }

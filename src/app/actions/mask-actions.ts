@@ -11,6 +11,7 @@ import { reportError } from '../errors';
 import { getUi, pushToast, updateDoc, type DocMeta } from '../store';
 import { fullRect } from '../rect';
 import { requestRender } from '../viewport/render-loop';
+import { t, type PlainKey } from '../i18n';
 
 /** Refreshes the store's view of a document's mask. Capture 'history': the step is already in MaskHistory. */
 export function publishMaskChange(doc: DocData): void {
@@ -49,7 +50,7 @@ export function abortGesture(doc: DocData, dirty: Rect | null): void {
 /** Replaces the whole mask with one computed elsewhere (worker), as one undoable step. */
 export function replaceMask(doc: DocData, next: Mask, label: string): boolean {
   if (next.width !== doc.mask.width || next.height !== doc.mask.height) {
-    pushToast('error', 'E_MASK_MISMATCH', `${label}: the mask does not match the image size.`);
+    pushToast('error', 'E_MASK_MISMATCH', t('mask.mismatch', { label }));
     return false;
   }
   if (doc.history.inGesture) return false;
@@ -86,13 +87,13 @@ export function redo(): void {
   publishMaskChange(doc);
 }
 
-const opLabels: Record<MaskOp['op'], string> = {
-  clear: 'Clear mask',
-  fill: 'Fill mask',
-  invert: 'Invert mask',
-  dilate: 'Dilate',
-  erode: 'Erode',
-  feather: 'Feather',
+const opLabels: Record<MaskOp['op'], PlainKey> = {
+  clear: 'mask.opClear',
+  fill: 'mask.opFill',
+  invert: 'mask.opInvert',
+  dilate: 'mask.opDilate',
+  erode: 'mask.opErode',
+  feather: 'mask.opFeather',
 };
 
 /** Whole-mask operations run in the worker; the result comes back as one undoable step. */
@@ -105,13 +106,13 @@ export async function runMaskOp(op: MaskOp): Promise<void> {
     const next = await engine().maskOp(doc.mask, op);
     // A stroke landed while the worker was busy: applying now would erase it.
     if (currentVersion(doc.id) !== version || doc.history.inGesture) {
-      pushToast('info', 'STALE', `${opLabels[op.op]} skipped: the mask changed meanwhile.`);
+      pushToast('info', 'STALE', t('mask.opSkipped', { op: t(opLabels[op.op]) }));
       return;
     }
-    const label = 'px' in op ? `${opLabels[op.op]} ${op.px}px` : opLabels[op.op];
+    const label = 'px' in op ? t('history.opPx', { op: t(opLabels[op.op]), px: op.px }) : t(opLabels[op.op]);
     replaceMask(doc, next, label);
   } catch (e) {
-    reportError(e, opLabels[op.op]);
+    reportError(e, t(opLabels[op.op]));
   }
 }
 

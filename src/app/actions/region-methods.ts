@@ -1,23 +1,24 @@
 /** Words for how the regions of a result were made (engine/mark/remove.ts RemovalMethod). */
 import type { RegionMethodRecord } from '../../worker/mark-protocol';
 import type { RemovalMethod } from '../../worker/protocol';
+import { t, type PlainKey } from '../i18n';
 
-export const METHOD_WORDS: Record<RegionMethodRecord['method'], string> = {
-  repeats: 'inverted (tiled mark)',
-  shared: 'inverted (learned mark)',
-  saved: 'inverted (saved mark)',
-  'one-colour': 'inverted (one-colour fit)',
-  model: 'filled (model)',
-  inpaint: 'filled (Telea)',
-  patch: 'filled (patch)',
+export const METHOD_WORDS: Record<RegionMethodRecord['method'], PlainKey> = {
+  repeats: 'method.repeats',
+  shared: 'method.shared',
+  saved: 'method.saved',
+  'one-colour': 'method.oneColour',
+  model: 'method.model',
+  inpaint: 'method.inpaint',
+  patch: 'method.patch',
 };
 
 /** The fill chosen in the Method menu, in words. */
-export const METHOD_NAMES: Record<RemovalMethod, string> = {
-  auto: 'Telea or the patch fill per region',
-  model: 'the model',
-  patch: 'the patch fill',
-  telea: 'Telea',
+export const METHOD_NAMES: Record<RemovalMethod, PlainKey> = {
+  auto: 'method.nameAuto',
+  model: 'method.nameModel',
+  patch: 'method.namePatch',
+  telea: 'method.nameTelea',
 };
 
 /** Regions per method, most first: "12 inverted (tiled mark), 1 filled (Telea)". */
@@ -33,6 +34,6 @@ export function methodCounts(regions: readonly RegionMethodRecord[]): { method: 
 }
 
 export function methodSummary(regions: readonly RegionMethodRecord[]): string {
-  const parts = methodCounts(regions).map((m) => `${m.count} ${METHOD_WORDS[m.method]}`);
-  return parts.length ? parts.join(', ') : 'nothing changed';
+  const parts = methodCounts(regions).map((m) => `${m.count} ${t(METHOD_WORDS[m.method])}`);
+  return parts.length ? parts.join(', ') : t('method.nothing');
 }

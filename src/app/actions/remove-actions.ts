@@ -10,19 +10,20 @@ import { requestRender } from '../viewport/render-loop';
 import { beginTask, endTask, type Task } from './task';
 import { METHOD_NAMES, methodSummary } from './region-methods';
 import { checkMarksUsed } from './mark-actions';
+import { t, tn } from '../i18n';
 
 export async function removeActive(): Promise<void> {
   const meta = activeDocMeta();
   const doc = getDocData(meta?.id ?? null);
   if (!meta || !doc || meta.maskCount === 0 || doc.history.inGesture) return;
-  const task = beginTask('removing', meta.id, 'Removing…');
+  const task = beginTask('removing', meta.id, t('remove.removing'));
   if (!task) return;
   try {
     await removeDoc(meta.id, task);
     recordOutcome('remove', meta.id);
   } catch (e) {
     recordOutcome('remove', meta.id, e);
-    reportError(e, 'Removal', meta.id);
+    reportError(e, t('context.removal'), meta.id);
   } finally {
     endTask(task);
   }
@@ -76,8 +77,8 @@ export async function removeDoc(docId: string, task: Task, onProgress?: (share: 
     checkMarksUsed(docId, result.marksUsed);
     // Open on the result (divider at the left edge: all "after"), not a half-finished-looking 50/50 split.
     update('view', { compareSplit: 0, compareEnabled: true });
-    const how = result.regions ? methodSummary(result.regions) : METHOD_NAMES[result.method];
-    setDocStatus(docId, 'done', `Removed in ${formatSeconds(result.ms)} (${result.tiles} tile${result.tiles === 1 ? '' : 's'}, ${how})`);
+    const how = result.regions ? methodSummary(result.regions) : t(METHOD_NAMES[result.method]);
+    setDocStatus(docId, 'done', tn('status.removed', result.tiles, { time: formatSeconds(result.ms), how }));
     requestRender();
   } finally {
     update('ui', { removeProgress: null });

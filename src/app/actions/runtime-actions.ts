@@ -3,6 +3,7 @@ import { engine } from '../engine';
 import { reportError } from '../errors';
 import { getUi, setStatus, update } from '../store';
 import type { LoadProgress, RemovalMethod, RuntimeInfo } from '../../worker/protocol';
+import { t, tn } from '../i18n';
 
 let methodChosenByUser = false;
 
@@ -43,7 +44,7 @@ export function startRuntime(): () => void {
       update('ui', { modelProgress: { file: last?.file ?? '', loaded: known ? loaded : 0, total: known ? total : 0, phase: last?.phase ?? 'download' } });
     };
     update('ui', { modelProgress: { file: '', loaded: 0, total: 0, phase: 'download' } });
-    if (getUi().status === 'idle') setStatus('loading', 'Loading models…');
+    if (getUi().status === 'idle') setStatus('loading', t('status.loadingModels'));
     void manifestSizes().then((sizes) => {
       for (const { file, bytes } of sizes) {
         if (!files.has(file)) files.set(file, { modelId: file, file, loaded: 0, total: bytes, phase: 'download' });
@@ -60,16 +61,16 @@ export function startRuntime(): () => void {
       .then((info) => {
         applyInfo(info);
         update('ui', { modelsReady: true, modelProgress: null });
-        if (getUi().statusText === 'Loading models…') {
+        if (getUi().statusText === t('status.loadingModels')) {
           const n = info.unavailable.length;
-          setStatus('idle', n === 0 ? 'Ready.' : `Ready, but ${n === 1 ? 'one model is' : `${n} models are`} not usable (see above).`);
+          setStatus('idle', n === 0 ? t('status.readyDot') : tn('status.readyUnusable', n));
         }
       })
       .catch((e: unknown) => {
         update('ui', { modelProgress: null });
         const known = client.info();
         if (known) applyInfo(known);
-        reportError(e, 'Loading the models');
+        reportError(e, t('context.loadingModels'));
       });
   }
   return unsubscribe;

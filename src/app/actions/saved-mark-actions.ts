@@ -13,6 +13,7 @@ import { activeDocMeta, pushToast, setDocStatus, setStatus } from '../store';
 import { saveBlob } from './download-actions';
 import { applyMarkMask, describeFound, maskCopy } from './mark-actions';
 import { beginTask, endTask } from './task';
+import { t } from '../i18n';
 
 const storageError = (e: unknown) => ({ code: 'E_PROCESSING', message: `the browser's storage refused it (${e instanceof Error ? e.message : String(e)})` });
 
@@ -22,7 +23,7 @@ export async function refreshSavedMarks(quiet = false): Promise<void> {
     const all = await listSavedMarks();
     updateMarks('ui', { saved: all.map(({ id, name, created, sidecar }) => ({ id, name, created, sidecar })) });
   } catch (e) {
-    if (!quiet) reportError(storageError(e), 'Saved marks');
+    if (!quiet) reportError(storageError(e), t('context.savedMarks'));
   }
 }
 
@@ -38,9 +39,9 @@ export async function saveActiveMark(): Promise<void> {
     const name = `${meta.name} (${mark.source})`;
     await putSavedMark({ id: newSavedId(), name, created: Date.now(), png: new Blob([png as Uint8Array<ArrayBuffer>], { type: 'image/png' }), sidecar });
     await refreshSavedMarks();
-    setStatus('idle', `Saved the mark as “${name}”`);
+    setStatus('idle', t('status.markSaved', { name }));
   } catch (e) {
-    reportError(e, 'Save mark');
+    reportError(e, t('context.saveMark'));
   }
 }
 
@@ -56,7 +57,7 @@ export async function exportSavedMark(id: string): Promise<void> {
     saveBlob(rec.png, `${base}.png`);
     saveBlob(new Blob([JSON.stringify(rec.sidecar, null, 2)], { type: 'application/json' }), `${base}.json`);
   } catch (e) {
-    reportError(e, 'Export mark');
+    reportError(e, t('context.exportMark'));
   }
 }
 
@@ -65,7 +66,7 @@ export async function removeSavedMark(id: string): Promise<void> {
     await deleteSavedMark(id);
     await refreshSavedMarks();
   } catch (e) {
-    reportError(storageError(e), 'Delete mark');
+    reportError(storageError(e), t('context.deleteMark'));
   }
 }
 
@@ -88,7 +89,7 @@ export async function importMarkFiles(files: readonly File[]): Promise<void> {
     try {
       const json = jsons.find((j) => stem(j.name) === stem(file.name)) ?? (pngs.length === 1 && jsons.length === 1 ? jsons[0] : undefined);
       const given = json ? readSidecar(await json.text()) : null;
-      if (json && !given) pushToast('info', 'SIDECAR', `${json.name} is not a mark sidecar; the PNG is imported alone.`);
+      if (json && !given) pushToast('info', 'SIDECAR', t('status.notSidecar', { name: json.name }));
       const bytes = new Uint8Array(await file.arrayBuffer());
       // The engine reads it first: a file that is no mark is refused (E_MARK_INVALID) before it is stored.
       const summary = await engine().importMark(bytes, given ?? undefined);
@@ -102,9 +103,9 @@ export async function importMarkFiles(files: readonly File[]): Promise<void> {
       };
       const record: SavedMarkRecord = { id: newSavedId(), name: stem(file.name) || 'mark', created: Date.now(), png: file, sidecar };
       await putSavedMark(record);
-      setStatus('idle', `Imported the mark “${record.name}”`);
+      setStatus('idle', t('status.markImported', { name: record.name }));
     } catch (e) {
-      reportError(e, `Import ${file.name}`);
+      reportError(e, t('context.importFile', { name: file.name }));
     }
   }
   await refreshSavedMarks();
@@ -115,19 +116,19 @@ export async function applySavedMark(id: string): Promise<void> {
   const meta = activeDocMeta();
   const base = meta ? maskCopy(meta.id) : null;
   if (!meta || !base || getDocData(meta.id)?.history.inGesture) return;
-  const task = beginTask('detecting', meta.id, 'Looking for the saved mark…');
+  const task = beginTask('detecting', meta.id, t('status.lookingSaved'));
   if (!task) return;
   const version = meta.maskVersion;
   try {
     const rec = await getSavedMark(id);
-    if (!rec) throw new Error('That saved mark is no longer stored.');
+    if (!rec) throw new Error(t('status.savedMarkGone'));
     const summary = await engine().importMark(new Uint8Array(await rec.png.arrayBuffer()), rec.sidecar);
     const found = await engine().locateSavedMark(meta.id, summary.markId, base, task.signal);
     addDocMark(meta.id, { ...found.mark, mode: found.mode });
-    applyMarkMask(meta.id, version, found.mask, `Use mark ${rec.name}`);
+    applyMarkMask(meta.id, version, found.mask, t('history.useMark', { name: rec.name }));
     setDocStatus(meta.id, 'idle', describeFound(found));
   } catch (e) {
-    reportError(e, 'Use saved mark', meta.id);
+    reportError(e, t('context.useSavedMark'), meta.id);
   } finally {
     endTask(task);
   }

@@ -1,5 +1,6 @@
 /** The one long-running engine call at a time (detect or remove) and its AbortController. */
 import { getUi, setDocStatus, setStatus, update, type AppStatus } from '../store';
+import { t } from '../i18n';
 
 export interface Task {
   readonly kind: AppStatus;
@@ -24,10 +25,10 @@ export function endTask(task: Task): void {
   if (current === task) current = null;
   update('ui', { busyDocId: null });
   const s = getUi();
-  if (s.status === 'detecting' || s.status === 'removing') setStatus('idle', 'Ready');
+  if (s.status === 'detecting' || s.status === 'removing') setStatus('idle', t('status.ready'));
   // The image's own line still says it is busy when the task ended without saying how.
   const line = s.docs.find((d) => d.id === task.docId)?.statusLine;
-  if (line && (line.status === 'detecting' || line.status === 'removing')) setDocStatus(task.docId, 'idle', 'Ready');
+  if (line && (line.status === 'detecting' || line.status === 'removing')) setDocStatus(task.docId, 'idle', t('status.ready'));
 }
 
 export function cancelTask(): void {

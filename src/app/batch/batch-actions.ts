@@ -12,6 +12,7 @@ import { formatNumber } from '../format';
 import { getUi, pushToast, setDocStatus, setStatus, update } from '../store';
 import { queueDoc, recordOutcome, setJob } from './job';
 import { pickForBatch, settledJob, type BatchKind } from './queue';
+import { t, type PlainKey } from '../i18n';
 
 let batch: { kind: BatchKind; controller: AbortController } | null = null;
 
@@ -19,16 +20,17 @@ export function batchRunning(): BatchKind | null {
   return batch?.kind ?? null;
 }
 
-const WORDS: Record<BatchKind, { run: string; label: string; busy: 'detecting' | 'removing'; text: string }> = {
-  detect: { run: 'Detect all', label: 'Detection', busy: 'detecting', text: 'Detecting watermarks…' },
-  remove: { run: 'Remove all', label: 'Removal', busy: 'removing', text: 'Removing…' },
+/** Catalogue keys (i18n/en.ts), translated when used. */
+const WORDS: Record<BatchKind, { run: PlainKey; label: PlainKey; busy: 'detecting' | 'removing'; text: PlainKey }> = {
+  detect: { run: 'batch.detectAll', label: 'context.detection', busy: 'detecting', text: 'status.detecting' },
+  remove: { run: 'batch.removeAll', label: 'context.removal', busy: 'removing', text: 'remove.removing' },
 };
 
 /** A single-image task may hold the worker between two images: wait for it (or for a cancel). */
 async function nextTask(kind: BatchKind, docId: string, signal: AbortSignal): Promise<Task | null> {
   for (;;) {
     if (signal.aborted) return null;
-    const task = beginTask(WORDS[kind].busy, docId, WORDS[kind].text);
+    const task = beginTask(WORDS[kind].busy, docId, t(WORDS[kind].text));
     if (task) return task;
     await new Promise((r) => setTimeout(r, 150));
   }
@@ -39,7 +41,7 @@ export async function runBatch(kind: BatchKind): Promise<void> {
   const ids = pickForBatch(kind, getUi().docs.map(queueDoc));
   const w = WORDS[kind];
   if (ids.length === 0) {
-    pushToast('info', 'NOTHING_TO_DO', kind === 'detect' ? 'Every image already has a mask or a detection.' : 'No image has a mask without an up-to-date result.');
+    pushToast('info', 'NOTHING_TO_DO', kind === 'detect' ? t('batch.nothingDetect') : t('batch.nothingRemove'));
     return;
   }
   const controller = new AbortController();
@@ -67,11 +69,11 @@ export async function runBatch(kind: BatchKind): Promise<void> {
         recordOutcome(kind, id, e);
         const code = errorCode(e);
         if (code === 'E_CANCELLED') {
-          setDocStatus(id, 'idle', `${w.label} cancelled`);
+          setDocStatus(id, 'idle', t('status.cancelled', { context: t(w.label) }));
         } else {
           failed++;
-          setDocStatus(id, 'error', `${w.label} failed (${code})`);
-          pushToast('error', code, `${meta.name}: ${errorMessage(e)}`);
+          setDocStatus(id, 'error', t('status.failed', { context: t(w.label), code }));
+          pushToast('error', code, t('status.itemError', { name: meta.name, message: errorMessage(e) }));
         }
       } finally {
         controller.signal.removeEventListener('abort', stop);
@@ -84,8 +86,9 @@ export async function runBatch(kind: BatchKind): Promise<void> {
     batch = null;
     update('ui', { batchKind: null });
   }
-  const stopped = controller.signal.aborted ? ' (cancelled)' : '';
-  setStatus(failed > 0 ? 'error' : 'idle', `${w.run}${stopped}: ${formatNumber(done)} of ${formatNumber(ids.length)} done${failed ? `, ${formatNumber(failed)} failed` : ''}`);
+  const stopped = controller.signal.aborted ? t('batch.stopped') : '';
+  const summary = t('batch.summary', { run: t(w.run), stopped, done: formatNumber(done), total: formatNumber(ids.length) });
+  setStatus(failed > 0 ? 'error' : 'idle', `${summary}${failed ? t('batch.summaryFailed', { n: formatNumber(failed) }) : ''}`);
 }
 
 export const detectAll = (): Promise<void> => runBatch('detect');

@@ -11,6 +11,7 @@ import { errorCode, errorMessage } from '../errors';
 import { formatNumber } from '../format';
 import { getUi, pushToast, setStatus, update } from '../store';
 import { zipEntryNames } from './queue';
+import { t, tn } from '../i18n';
 
 export const ZIP_NAME = 'unmark-clean.zip';
 
@@ -20,7 +21,7 @@ export async function downloadAll(): Promise<void> {
   const docs = s.docs.filter((d) => d.result && getDocData(d.id));
   if (docs.length === 0) return;
   update('ui', { zipping: true });
-  setStatus('idle', `Packing ${formatNumber(docs.length)} image${docs.length === 1 ? '' : 's'}…`);
+  setStatus('idle', tn('batch.packing', docs.length));
   try {
     const chunks: Uint8Array[] = [];
     let finish: () => void = () => undefined;
@@ -47,7 +48,7 @@ export async function downloadAll(): Promise<void> {
         packed++;
       } catch (e) {
         // One image that cannot be encoded does not cost the others.
-        pushToast('error', errorCode(e), `${meta.name} left out of the ZIP: ${errorMessage(e)}`);
+        pushToast('error', errorCode(e), t('batch.zipLeftOut', { name: meta.name, message: errorMessage(e) }));
       }
     }
     zip.end();
@@ -55,10 +56,10 @@ export async function downloadAll(): Promise<void> {
     if (packed === 0) throw new Error('no image could be encoded');
     saveBlob(new Blob(chunks as BlobPart[], { type: 'application/zip' }), ZIP_NAME);
     const skipped = getUi().docs.length - packed;
-    setStatus('idle', `Saved ${ZIP_NAME}: ${formatNumber(packed)} image${packed === 1 ? '' : 's'}${skipped > 0 ? `; ${formatNumber(skipped)} without a result left out` : ''}`);
+    setStatus('idle', `${tn('batch.zipSaved', packed, { zip: ZIP_NAME })}${skipped > 0 ? t('batch.zipSkipped', { n: formatNumber(skipped) }) : ''}`);
   } catch (e) {
-    pushToast('error', 'E_ENCODE_FAILED', `Download all: ${errorMessage(e)}`);
-    setStatus('error', 'Download all failed (E_ENCODE_FAILED)');
+    pushToast('error', 'E_ENCODE_FAILED', t('status.errorToast', { context: t('context.downloadAll'), message: errorMessage(e) }));
+    setStatus('error', t('status.failed', { context: t('context.downloadAll'), code: 'E_ENCODE_FAILED' }));
   } finally {
     update('ui', { zipping: false });
   }

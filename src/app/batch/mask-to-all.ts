@@ -9,9 +9,7 @@ import { getDocData } from '../documents';
 import { formatNumber } from '../format';
 import { activeDocMeta, getUi, pushToast, setDocStatus } from '../store';
 import { maskForSize } from './mask-scale';
-
-export const MASK_TO_ALL_RULE =
-  'Copies this mask to every other open image, as one undoable step each. Images of the same size get an exact copy; others get it scaled to their size, nearest-neighbour (each pixel takes the mask pixel at the same relative place).';
+import { t, tn } from '../i18n';
 
 export function applyMaskToAll(): void {
   const active = activeDocMeta();
@@ -29,12 +27,12 @@ export function applyMaskToAll(): void {
       continue;
     }
     const same = d.width === active.width && d.height === active.height;
-    replaceMask(doc, maskForSize(source.mask, d.width, d.height), `Mask from ${active.name}`);
-    setDocStatus(d.id, 'idle', same ? `Mask copied from ${active.name}` : `Mask from ${active.name}, scaled to ${d.width}×${d.height}`);
+    replaceMask(doc, maskForSize(source.mask, d.width, d.height), t('history.maskFrom', { name: active.name }));
+    setDocStatus(d.id, 'idle', same ? t('mask.copied', { name: active.name }) : t('mask.scaled', { name: active.name, w: d.width, h: d.height }));
     if (same) copied++;
     else scaled++;
   }
-  const parts = [copied ? `${formatNumber(copied)} copied` : '', scaled ? `${formatNumber(scaled)} scaled to their size` : '', skipped ? `${formatNumber(skipped)} busy, left as they were` : ''].filter(Boolean);
-  setDocStatus(active.id, 'idle', `This mask is now on the other images: ${parts.join(', ') || 'none open'}`);
-  if (skipped) pushToast('info', 'SKIPPED', `${skipped} image${skipped === 1 ? ' was' : 's were'} busy and kept ${skipped === 1 ? 'its' : 'their'} mask.`);
+  const parts = [copied ? t('mask.partCopied', { n: formatNumber(copied) }) : '', scaled ? t('mask.partScaled', { n: formatNumber(scaled) }) : '', skipped ? t('mask.partBusy', { n: formatNumber(skipped) }) : ''].filter(Boolean);
+  setDocStatus(active.id, 'idle', t('mask.onOthers', { parts: parts.join(', ') || t('mask.noneOpen') }));
+  if (skipped) pushToast('info', 'SKIPPED', tn('mask.skipped', skipped));
 }

@@ -82,15 +82,16 @@ export function jobAfter(kind: BatchKind, outcome: StepOutcome, settled: DocJob)
   return { state: 'failed', progress: null, code: outcome.code, message: outcome.message, kind };
 }
 
-export const JOB_LABEL: Record<JobState, string> = {
-  idle: 'Not started',
-  waiting: 'Waiting',
-  detecting: 'Detecting',
-  review: 'Ready to review',
-  removing: 'Removing',
-  done: 'Done',
-  failed: 'Failed',
-};
+/** Catalogue keys (i18n/en.ts) for each state's label in the strip. */
+export const JOB_LABEL = {
+  idle: 'docs.jobIdle',
+  waiting: 'docs.jobWaiting',
+  detecting: 'docs.jobDetecting',
+  review: 'docs.jobReview',
+  removing: 'docs.jobRemoving',
+  done: 'docs.jobDone',
+  failed: 'docs.jobFailed',
+} as const satisfies Record<JobState, `docs.${string}`>;
 
 export interface BatchSummary {
   total: number;

@@ -1,11 +1,13 @@
 /** Under the viewport: hold to see the original, compare on/off, overlay on/off. */
 import { activeDocMeta, update, updateDoc, useUi } from '../store';
 import { Icon } from './icons';
+import { t, useT } from '../i18n';
 
 export function CompareBar() {
   const meta = useUi((s) => activeDocMeta(s));
   const compare = useUi((s) => s.compareEnabled);
   const hold = useUi((s) => s.holdOriginal);
+  useT();
   if (!meta) return null;
   const setHold = (v: boolean) => update('view', { holdOriginal: v });
   return (
@@ -15,7 +17,7 @@ export function CompareBar() {
         className={hold ? 'button small active' : 'button small'}
         data-testid="hold-original"
         disabled={!meta.result}
-        title="Hold to see the original (O)"
+        title={t('view.holdTitle')}
         onPointerDown={(e) => {
           try {
             e.currentTarget.setPointerCapture(e.pointerId);
@@ -33,7 +35,7 @@ export function CompareBar() {
         onKeyUp={() => setHold(false)}
         onBlur={() => setHold(false)}
       >
-        <Icon name="eye" size={16} /> Hold to see original
+        <Icon name="eye" size={16} /> {t('view.hold')}
       </button>
       <label className="check">
         <input
@@ -42,15 +44,15 @@ export function CompareBar() {
           disabled={!meta.result}
           onChange={(e) => update('view', { compareEnabled: e.target.checked })}
         />
-        Before/after slider
+        {t('view.slider')}
       </label>
       <label className="check">
         <input type="checkbox" checked={meta.showOverlay} onChange={(e) => updateDoc('ui', meta.id, { showOverlay: e.target.checked })} />
-        Mask overlay
+        {t('view.overlay')}
       </label>
       <span className="doc-info">
         {meta.width}×{meta.height} · {meta.format.toUpperCase()}
-        {meta.hasAlpha ? ' · alpha' : ''}
+        {meta.hasAlpha ? t('view.alpha') : ''}
       </span>
     </div>
   );

@@ -2,7 +2,8 @@
 import { detectActive, setDetectDilate, setThreshold, toggleRegion } from '../actions/detect-actions';
 import { activeDocMeta, useUi } from '../store';
 import { Icon } from './icons';
-import type { RegionVerdict } from '../../engine/types';
+import type { RegionKind, RegionVerdict } from '../../engine/types';
+import { t, tn, useT, type PlainKey } from '../i18n';
 
 export function DetectPanel() {
   const meta = useUi((s) => activeDocMeta(s));
@@ -11,9 +12,10 @@ export function DetectPanel() {
   const busyDocId = useUi((s) => s.busyDocId);
   const busy = status === 'detecting' || status === 'removing';
   const detection = meta?.detection ?? null;
+  useT();
   return (
     <section className="panel" aria-labelledby="detect-title">
-      <h2 id="detect-title">1 · Find the watermark</h2>
+      <h2 id="detect-title">{t('detect.title')}</h2>
       <button
         type="button"
         className="button primary wide"
@@ -21,11 +23,11 @@ export function DetectPanel() {
         disabled={!meta || busy}
         onClick={() => void detectActive()}
       >
-        <Icon name="detect" /> {status === 'detecting' && busyDocId === meta?.id ? 'Detecting…' : detection ? 'Detect again' : 'Detect watermark'}
+        <Icon name="detect" /> {status === 'detecting' && busyDocId === meta?.id ? t('detect.detecting') : detection ? t('detect.again') : t('detect.run')}
       </button>
       <label className="field">
         <span>
-          Confidence threshold <output>{Math.round((meta?.threshold ?? 0.5) * 100)}%</output>
+          {t('detect.threshold')} <output>{Math.round((meta?.threshold ?? 0.5) * 100)}%</output>
         </span>
         <input
           data-testid="threshold-slider"
@@ -39,7 +41,7 @@ export function DetectPanel() {
         />
       </label>
       <label className="field inline">
-        <span>Grow detected mask by</span>
+        <span>{t('detect.grow')}</span>
         <input
           type="number"
           min={0}
@@ -52,8 +54,7 @@ export function DetectPanel() {
       {detection && (
         <>
           <p className="hint">
-            {detection.regions.length} region{detection.regions.length === 1 ? '' : 's'} in {Math.round(detection.ms)} ms.
-            The threshold and checkboxes rebuild the mask, replacing manual edits (undo brings them back).
+            {tn('detect.regions', detection.regions.length, { ms: Math.round(detection.ms) })} {t('detect.rebuildHint')}
           </p>
           <ul className="region-list" data-testid="region-list">
             {detection.regions.map((r) => {
@@ -74,17 +75,17 @@ export function DetectPanel() {
                       type="checkbox"
                       checked={enabled}
                       onChange={(e) => meta && toggleRegion(meta.id, r.id, e.target.checked)}
-                      aria-label={`Use ${r.kind} region ${r.id}`}
+                      aria-label={t('detect.useRegion', { kind: t(KIND_LABEL[r.kind]), id: r.id })}
                     />
-                    <span className={`kind kind-${r.kind}`}>{r.kind}</span>
+                    <span className={`kind kind-${r.kind}`}>{t(KIND_LABEL[r.kind])}</span>
                     {r.verdict && (
                       <span className={`verdict verdict-${r.verdict}`} title={r.reason}>
-                        {VERDICT_LABEL[r.verdict]}
+                        {t(VERDICT_LABEL[r.verdict])}
                       </span>
                     )}
                     <span className="conf">{Math.round(r.confidence * 100)}%</span>
                     <span className="box-dims">
-                      {r.box.width}×{r.box.height} at {r.box.x},{r.box.y}
+                      {t('detect.boxAt', { w: r.box.width, h: r.box.height, x: r.box.x, y: r.box.y })}
                     </span>
                   </label>
                 </li>
@@ -97,9 +98,15 @@ export function DetectPanel() {
   );
 }
 
+const KIND_LABEL: Record<RegionKind, PlainKey> = {
+  text: 'detect.kindText',
+  logo: 'detect.kindLogo',
+  pattern: 'detect.kindPattern',
+};
+
 /** How triage's verdicts read in the region list; "probably content" regions start unchecked. */
-const VERDICT_LABEL: Record<RegionVerdict, string> = {
-  overlay: 'overlay',
-  'opaque-mark': 'opaque mark',
-  content: 'probably content',
+const VERDICT_LABEL: Record<RegionVerdict, PlainKey> = {
+  overlay: 'detect.verdictOverlay',
+  'opaque-mark': 'detect.verdictOpaque',
+  content: 'detect.verdictContent',
 };

@@ -8,10 +8,12 @@ import { useUi, type DocMeta } from '../store';
 import { BatchBar } from './BatchBar';
 import { DocThumb } from './DocThumb';
 import { FileButton } from './FileInput';
+import { errorText, t, useT } from '../i18n';
 
 function DocStatus({ meta }: { meta: DocMeta }) {
   const job = useUi(useShallow((s) => displayJob(meta, s)));
   const running = job.state === 'detecting' || job.state === 'removing';
+  useT();
   return (
     <div className="doc-status-row">
       <span
@@ -19,17 +21,17 @@ function DocStatus({ meta }: { meta: DocMeta }) {
         data-testid="doc-status"
         data-state={job.state}
         data-code={job.code ?? ''}
-        title={job.state === 'failed' ? `${job.code}: ${job.message}` : undefined}
+        title={job.state === 'failed' ? `${job.code}: ${errorText(job.code ?? '', job.message ?? '')}` : undefined}
       >
-        {JOB_LABEL[job.state]}
+        {t(JOB_LABEL[job.state])}
         {job.state === 'failed' && job.code ? <code> {job.code}</code> : null}
       </span>
       {running && (
-        <progress className="doc-progress" max={1} value={job.progress ?? undefined} aria-label={`${meta.name} progress`} />
+        <progress className="doc-progress" max={1} value={job.progress ?? undefined} aria-label={t('docs.progress', { name: meta.name })} />
       )}
       {(isQueued(job) || running) && (
-        <button type="button" className="doc-cancel" aria-label={`Cancel ${meta.name}`} title="Take this image out of the queue" onClick={() => cancelItem(meta.id)}>
-          Cancel
+        <button type="button" className="doc-cancel" aria-label={t('docs.cancelNamed', { name: meta.name })} title={t('docs.cancelTitle')} onClick={() => cancelItem(meta.id)}>
+          {t('docs.cancel')}
         </button>
       )}
     </div>
@@ -39,8 +41,9 @@ function DocStatus({ meta }: { meta: DocMeta }) {
 export function DocList() {
   const docs = useUi((s) => s.docs);
   const activeId = useUi((s) => s.activeId);
+  useT();
   return (
-    <nav className="doc-list" aria-label="Open images">
+    <nav className="doc-list" aria-label={t('docs.open')}>
       <BatchBar />
       <ul data-testid="doc-list">
         {docs.map((d) => (
@@ -60,16 +63,16 @@ export function DocList() {
             >
               <DocThumb docId={d.id} hasResult={!!d.result} />
               <span className="doc-name">{d.name}</span>
-              {d.result && <span className="doc-done" title="Cleaned">✓</span>}
+              {d.result && <span className="doc-done" title={t('docs.cleaned')}>✓</span>}
             </button>
             <DocStatus meta={d} />
-            <button type="button" className="doc-close" aria-label={`Close ${d.name}`} onClick={() => closeDoc(d.id)}>
+            <button type="button" className="doc-close" aria-label={t('docs.close', { name: d.name })} onClick={() => closeDoc(d.id)}>
               ×
             </button>
           </li>
         ))}
       </ul>
-      <FileButton label="+ Add images" className="button add-button" />
+      <FileButton label={t('docs.add')} className="button add-button" />
     </nav>
   );
 }

@@ -1,7 +1,9 @@
 /** Shown with no images open: the drop target and the picker button. */
 import { FileButton } from './FileInput';
+import { t, useT } from '../i18n';
 
 export function EmptyState() {
+  useT();
   return (
     <div className="empty-state" data-testid="drop-zone">
       <div className="empty-card">
@@ -10,10 +12,10 @@ export function EmptyState() {
           <circle cx="9" cy="10" r="2" />
           <path d="M21 16l-5-5-9 9" />
         </svg>
-        <h1>Remove a visible watermark</h1>
-        <p>Drop images anywhere, paste with Ctrl/⌘+V, or choose files. JPEG, PNG and WebP.</p>
-        <FileButton label="Choose images" className="button primary" />
-        <p className="fine">Runs on your device. Images never leave it. Works offline once loaded.</p>
+        <h1>{t('empty.title')}</h1>
+        <p>{t('empty.how')}</p>
+        <FileButton label={t('empty.choose')} className="button primary" />
+        <p className="fine">{t('empty.fine')}</p>
       </div>
     </div>
   );

@@ -2,52 +2,54 @@
 import { downloadMask, downloadResult } from '../actions/download-actions';
 import { activeDocMeta, update, useUi, type ExportFormat } from '../store';
 import { Icon } from './icons';
+import { t, useT } from '../i18n';
 
 const formatNames = { png: 'PNG', jpeg: 'JPEG', webp: 'WebP' } as const;
 
 export function ExportPanel() {
   const meta = useUi((s) => activeDocMeta(s));
   const format = useUi((s) => s.exportFormat);
-  const original = meta ? formatNames[meta.format] : 'original';
+  useT();
+  const original = meta ? formatNames[meta.format] : t('exportPanel.originalFormat');
   const lossless = format === 'png' || meta?.format === 'png';
   return (
     <section className="panel export-panel" aria-labelledby="export-title">
-      <h2 id="export-title">4 · Download</h2>
+      <h2 id="export-title">{t('exportPanel.title')}</h2>
       <div className="export-row">
         <select
           data-testid="format-select"
-          aria-label="Download format"
+          aria-label={t('exportPanel.format')}
           value={format}
           onChange={(e) => update('ui', { exportFormat: e.target.value as ExportFormat })}
         >
           <option value="png">PNG</option>
-          <option value="original">{meta ? `${original} (original)` : 'Original format'}</option>
+          <option value="original">{meta ? t('exportPanel.original', { format: original }) : t('exportPanel.originalFormat')}</option>
         </select>
         <button
           type="button"
           className="button primary"
           data-testid="download-button"
           disabled={!meta?.result}
-          title={meta?.result ? 'Download the cleaned image at full resolution' : 'Remove the watermark first'}
+          title={meta?.result ? t('exportPanel.downloadTitle') : t('exportPanel.removeFirst')}
           onClick={() => void downloadResult()}
         >
-          <Icon name="download" /> Download
+          <Icon name="download" /> {t('exportPanel.download')}
         </button>
         <button
           type="button"
           className="button"
           data-testid="download-mask-button"
           disabled={!meta}
-          title="Download the mask as a grayscale PNG"
+          title={t('exportPanel.maskTitle')}
           onClick={() => void downloadMask()}
         >
-          Mask
+          {t('exportPanel.mask')}
         </button>
       </div>
       <p className="hint">
         {lossless
-          ? 'PNG is lossless: pixels outside the mask stay exactly as in your file.'
-          : `${original} re-compresses the whole image, so pixels outside the mask may change slightly. PNG keeps them identical.`}
+          ? t('exportPanel.lossless')
+          : t('exportPanel.lossy', { format: original })}
       </p>
     </section>
   );

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { DocMarkInfo } from '../marks-store';
 import { engine } from '../engine';
 import { errorCode } from '../errors';
+import { t, useT } from '../i18n';
 
 const SIDE = 160;
 
@@ -32,6 +33,7 @@ export function MarkPreview({ mark }: { mark: DocMarkInfo }) {
   }, [mark.markId]);
   const scale = Math.min(SIDE / mark.width, SIDE / mark.height, 4);
   const colour = hex(mark.colour);
+  useT();
   return (
     <figure
       className="mark-preview"
@@ -41,21 +43,21 @@ export function MarkPreview({ mark }: { mark: DocMarkInfo }) {
       data-colour={colour}
     >
       {failed ? (
-        <p className="hint">The preview is not available ({failed}): the engine restarted. Find the mark again.</p>
+        <p className="hint">{t('marks.previewGone', { code: failed })}</p>
       ) : (
         <canvas
           ref={canvas}
           role="img"
-          aria-label={`Estimated mark opacity, ${mark.width}×${mark.height} px`}
+          aria-label={t('marks.previewLabel', { w: mark.width, h: mark.height })}
           style={{ width: Math.round(mark.width * scale), height: Math.round(mark.height * scale) }}
         />
       )}
       <figcaption>
         <span>
-          Opacity <strong>{Math.round(mark.opacity * 100)} %</strong>
+          {t('marks.opacity')} <strong>{Math.round(mark.opacity * 100)} %</strong>
         </span>
         <span className="mark-colour">
-          Colour <i style={{ background: colour }} aria-hidden="true" /> {colour}
+          {t('marks.colour')} <i style={{ background: colour }} aria-hidden="true" /> {colour}
         </span>
         <span>
           {mark.width}×{mark.height} px · {sourceWords(mark)}
@@ -68,12 +70,12 @@ export function MarkPreview({ mark }: { mark: DocMarkInfo }) {
 function sourceWords(m: DocMarkInfo): string {
   switch (m.source) {
     case 'repeats':
-      return `tiled, about ${m.instances} repeats`;
+      return t('marks.sourceRepeats', { n: m.instances });
     case 'shared':
-      return `learned from ${m.instances} images`;
+      return t('marks.sourceShared', { n: m.instances });
     case 'saved':
-      return 'saved mark';
+      return t('marks.sourceSaved');
     case 'selection':
-      return `${m.instances} found like the selection`;
+      return t('marks.sourceSelection', { n: m.instances });
   }
 }

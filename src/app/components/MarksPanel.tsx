@@ -5,6 +5,7 @@ import { useMarks } from '../marks-store';
 import { activeDocMeta, useUi } from '../store';
 import { MarkPreview } from './MarkPreview';
 import { SavedMarks } from './SavedMarks';
+import { t, tn, useT } from '../i18n';
 
 export function MarksPanel() {
   const meta = useUi((s) => activeDocMeta(s));
@@ -14,39 +15,40 @@ export function MarksPanel() {
   const hasBox = useMarks((s) => (meta ? s.lastBox[meta.id] !== undefined : false));
   const busy = status === 'detecting' || status === 'removing';
   const mark = marks?.at(-1);
+  useT();
   return (
     <section className="panel" aria-labelledby="marks-title" data-testid="marks-panel">
-      <h2 id="marks-title">Marks</h2>
+      <h2 id="marks-title">{t('marks.title')}</h2>
       <p className="hint">
         {hasBox
-          ? 'Uses the last box you drew (R). A tiled mark is found over the whole image.'
-          : 'Draw a box (R) around one mark, or use the mask; a tiled mark is found over the whole image.'}
+          ? t('marks.hintBox')
+          : t('marks.hintNoBox')}
       </p>
       <div className="button-row">
         <button type="button" className="button small grow" data-testid="find-like-button" disabled={!meta || busy} onClick={() => void findAllLikeActive()}>
-          Find all like this
+          {t('marks.findLike')}
         </button>
         <button
           type="button"
           className="button small grow"
           data-testid="learn-mark-button"
           disabled={!meta || busy}
-          title={`One mark shared by the ${openCount} open image${openCount === 1 ? '' : 's'} (at least two of the same size)`}
+          title={tn('marks.learnTitle', openCount)}
           onClick={() => void learnFromAllImages()}
         >
-          Learn this mark from all images
+          {t('marks.learn')}
         </button>
       </div>
       {mark && meta && (
         <>
           <MarkPreview mark={mark} />
-          <p className="hint">Remove inverts this mark where it is semi-transparent, and fills the rest.</p>
+          <p className="hint">{t('marks.invertHint')}</p>
           <div className="button-row">
             <button type="button" className="button small" data-testid="save-mark-button" disabled={busy} onClick={() => void saveActiveMark()}>
-              Save this mark
+              {t('marks.save')}
             </button>
             <button type="button" className="button small" disabled={busy} onClick={() => forgetMarks(meta.id)}>
-              Forget marks
+              {t('marks.forget')}
             </button>
           </div>
         </>

@@ -1,8 +1,9 @@
 /** Whole-mask operations (worker) and overlay display settings. */
 import { formatNumber } from '../format';
 import { runMaskOp } from '../actions/mask-actions';
-import { MASK_TO_ALL_RULE, applyMaskToAll } from '../batch/mask-to-all';
+import { applyMaskToAll } from '../batch/mask-to-all';
 import { activeDocMeta, update, useUi } from '../store';
+import { t, useT } from '../i18n';
 
 export function MaskPanel() {
   const meta = useUi((s) => activeDocMeta(s));
@@ -14,28 +15,29 @@ export function MaskPanel() {
   const noDoc = !meta || busy;
   const empty = !meta || meta.maskCount === 0;
   const pct = meta ? (meta.maskCount / (meta.width * meta.height)) * 100 : 0;
+  useT();
   return (
     <section className="panel" aria-labelledby="mask-title">
-      <h2 id="mask-title">2 · Refine the mask</h2>
+      <h2 id="mask-title">{t('mask.title')}</h2>
       <p className="hint">
         {meta
           ? empty
-            ? 'The mask is empty. Detect, or paint with the brush (B) or box (R).'
-            : `${formatNumber(meta.maskCount)} px masked (${formatNumber(pct, pct < 0.1 ? 2 : 1)}% of the image)`
-          : 'Open an image first.'}
+            ? t('mask.empty')
+            : t('mask.masked', { count: formatNumber(meta.maskCount), pct: formatNumber(pct, pct < 0.1 ? 2 : 1) })
+          : t('mask.openFirst')}
       </p>
       <div className="button-row">
-        <button type="button" className="button small" data-testid="mask-dilate" disabled={noDoc} title={`Grow the mask by ${px} px`} onClick={() => void runMaskOp({ op: 'dilate', px })}>
-          Dilate
+        <button type="button" className="button small" data-testid="mask-dilate" disabled={noDoc} title={t('mask.dilateTitle', { px })} onClick={() => void runMaskOp({ op: 'dilate', px })}>
+          {t('mask.dilate')}
         </button>
-        <button type="button" className="button small" data-testid="mask-erode" disabled={noDoc} title={`Shrink the mask by ${px} px`} onClick={() => void runMaskOp({ op: 'erode', px })}>
-          Erode
+        <button type="button" className="button small" data-testid="mask-erode" disabled={noDoc} title={t('mask.erodeTitle', { px })} onClick={() => void runMaskOp({ op: 'erode', px })}>
+          {t('mask.erode')}
         </button>
-        <button type="button" className="button small" data-testid="mask-feather" disabled={noDoc} title={`Soften the mask edge over ${px} px`} onClick={() => void runMaskOp({ op: 'feather', px })}>
-          Feather
+        <button type="button" className="button small" data-testid="mask-feather" disabled={noDoc} title={t('mask.featherTitle', { px })} onClick={() => void runMaskOp({ op: 'feather', px })}>
+          {t('mask.feather')}
         </button>
-        <label className="px-input" title="Pixels for dilate, erode and feather">
-          <span>by</span>
+        <label className="px-input" title={t('mask.pxTitle')}>
+          <span>{t('mask.by')}</span>
           <input
             data-testid="mask-px"
             type="number"
@@ -48,21 +50,21 @@ export function MaskPanel() {
         </label>
       </div>
       <div className="button-row">
-        <button type="button" className="button small" data-testid="mask-clear" disabled={noDoc} title="Empty the mask" onClick={() => void runMaskOp({ op: 'clear' })}>
-          Clear
+        <button type="button" className="button small" data-testid="mask-clear" disabled={noDoc} title={t('mask.clearTitle')} onClick={() => void runMaskOp({ op: 'clear' })}>
+          {t('mask.clear')}
         </button>
-        <button type="button" className="button small" data-testid="mask-invert" disabled={noDoc} title="Swap masked and unmasked" onClick={() => void runMaskOp({ op: 'invert' })}>
-          Invert
+        <button type="button" className="button small" data-testid="mask-invert" disabled={noDoc} title={t('mask.invertTitle')} onClick={() => void runMaskOp({ op: 'invert' })}>
+          {t('mask.invert')}
         </button>
         {docCount > 1 && (
-          <button type="button" className="button small" data-testid="mask-to-all" disabled={noDoc || empty} title={MASK_TO_ALL_RULE} onClick={applyMaskToAll}>
-            Use this mask for all images
+          <button type="button" className="button small" data-testid="mask-to-all" disabled={noDoc || empty} title={t('mask.toAllRule')} onClick={applyMaskToAll}>
+            {t('mask.toAll')}
           </button>
         )}
       </div>
       <div className="overlay-settings">
         <label className="field inline">
-          <span>Overlay</span>
+          <span>{t('mask.overlay')}</span>
           <input
             data-testid="overlay-opacity"
             type="range"
@@ -75,8 +77,8 @@ export function MaskPanel() {
           <input
             type="color"
             value={color}
-            aria-label="Overlay colour"
-            title="Overlay colour"
+            aria-label={t('mask.overlayColour')}
+            title={t('mask.overlayColour')}
             onChange={(e) => update('ui', { overlayColor: e.target.value })}
           />
         </label>

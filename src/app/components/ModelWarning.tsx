@@ -6,6 +6,7 @@
  */
 import type { RuntimeInfo, UnavailableModel } from '../../worker/protocol';
 import { useUi } from '../store';
+import { errorText, t, tn, useT } from '../i18n';
 
 /** What still works, in one sentence, from the models that did load. */
 export function stillWorks(info: RuntimeInfo, failed: readonly UnavailableModel[]): string {
@@ -15,30 +16,31 @@ export function stillWorks(info: RuntimeInfo, failed: readonly UnavailableModel[
   if (detectorFailed) {
     parts.push(
       info.detectors.length > 0
-        ? `Detection uses ${info.detectors.join(', ')} only, so it may find less.`
-        : 'Automatic detection is off; mark watermarks with the brush or box.',
+        ? t('models.detectionOnly', { detectors: info.detectors.join(', ') })
+        : t('models.detectionOff'),
     );
   }
-  if (removerFailed) parts.push('The learned remover is off; the classical method (Telea) still works.');
-  else parts.push('Removal works.');
+  if (removerFailed) parts.push(t('models.removerOff'));
+  else parts.push(t('models.removalWorks'));
   return parts.join(' ');
 }
 
 export function ModelWarning() {
   const runtime = useUi((s) => s.runtime);
   const failed = runtime?.unavailable ?? [];
+  useT();
   if (!runtime || failed.length === 0) return null;
   return (
     <div className="model-warning" role="alert" data-testid="model-warning">
-      <strong>{failed.length === 1 ? 'A model failed its check and is not used.' : `${failed.length} models failed their check and are not used.`}</strong>
+      <strong>{tn('models.failed', failed.length)}</strong>
       <ul>
         {failed.map((m) => (
           <li key={m.modelId} data-testid="model-warning-item" data-model={m.modelId} data-code={m.code}>
-            <code>{m.modelId}</code> ({m.code}): {m.message}
+            <code>{m.modelId}</code> ({m.code}): {errorText(m.code, m.message)}
           </li>
         ))}
       </ul>
-      <span data-testid="model-warning-still-works">{stillWorks(runtime, failed)} Reload to download it again.</span>
+      <span data-testid="model-warning-still-works">{stillWorks(runtime, failed)} {t('models.reload')}</span>
     </div>
   );
 }

@@ -8,6 +8,8 @@ import type { RemovalMethod } from '../../worker/protocol';
 import { Icon } from './icons';
 import { RegionMethods } from './RegionMethods';
 import { METHOD_NAMES } from '../actions/region-methods';
+import { t, useT } from '../i18n';
+import type { DocResult } from '../store';
 
 export function RemovePanel() {
   const meta = useUi((s) => activeDocMeta(s));
@@ -22,11 +24,12 @@ export function RemovePanel() {
   const removing = mine && status === 'removing';
   const hasModel = (runtime?.removers.length ?? 0) > 0;
   const stale = meta?.result && meta.result.maskVersion !== meta.maskVersion;
+  useT();
   return (
     <section className="panel" aria-labelledby="remove-title">
-      <h2 id="remove-title">3 · Remove</h2>
+      <h2 id="remove-title">{t('remove.title')}</h2>
       <label className="field">
-        <span>Method</span>
+        <span>{t('remove.method')}</span>
         <select
           data-testid="method-select"
           value={method}
@@ -35,12 +38,12 @@ export function RemovePanel() {
         >
           {hasModel && (
             <option value="model">
-              {runtime?.defaultMethod === 'model' ? 'Learned remover (inverts the blend)' : 'Learned remover (experimental)'}
+              {runtime?.defaultMethod === 'model' ? t('remove.modelDefault') : t('remove.modelExperimental')}
             </option>
           )}
-          <option value="auto">Automatic (Telea or patch fill per region)</option>
-          <option value="patch">Patch fill (keeps texture)</option>
-          <option value="telea">Classical (Telea)</option>
+          <option value="auto">{t('remove.auto')}</option>
+          <option value="patch">{t('remove.patch')}</option>
+          <option value="telea">{t('remove.telea')}</option>
         </select>
       </label>
       <div className="button-row">
@@ -49,14 +52,14 @@ export function RemovePanel() {
           className="button primary grow"
           data-testid="remove-button"
           disabled={!meta || meta.maskCount === 0 || busy}
-          title={meta && meta.maskCount === 0 ? 'Mark the watermark first' : busy && !mine ? 'Busy with another image' : 'Remove the masked area'}
+          title={meta && meta.maskCount === 0 ? t('remove.markFirst') : busy && !mine ? t('remove.busyOther') : t('remove.removeTitle')}
           onClick={() => void removeActive()}
         >
-          <Icon name="sparkle" /> {removing ? 'Removing…' : 'Remove'}
+          <Icon name="sparkle" /> {removing ? t('remove.removing') : t('remove.remove')}
         </button>
         {mine && (
           <button type="button" className="button danger" data-testid="cancel-button" onClick={cancelTask}>
-            Cancel
+            {t('remove.cancel')}
           </button>
         )}
       </div>
@@ -67,17 +70,22 @@ export function RemovePanel() {
             max={progress && progress.total > 0 ? progress.total : 1}
             value={progress && progress.total > 0 ? progress.done : undefined}
           />
-          <span>{progress && progress.total > 0 ? `${progress.done} / ${progress.total} tiles` : 'Preparing…'}</span>
+          <span>{progress && progress.total > 0 ? t('remove.tiles', { done: progress.done, total: progress.total }) : t('remove.preparing')}</span>
         </div>
       )}
       {meta?.result && !removing && (
         <p className="hint">
-          Done {meta.result.marksUsed ? 'with the known marks first' : `with ${METHOD_NAMES[meta.result.method]}`} in {formatSeconds(meta.result.ms)} on{' '}
-          {meta.result.backend === 'webgpu' ? 'WebGPU' : meta.result.backend === 'wasm' ? 'WASM' : 'the CPU'}.
-          {stale ? ' The mask changed since: press Remove again to update.' : ''}
+          {doneText(meta.result)}
+          {stale ? t('remove.stale') : ''}
         </p>
       )}
       {meta?.result?.regions && !removing && <RegionMethods regions={meta.result.regions} />}
     </section>
   );
+}
+
+function doneText(result: DocResult): string {
+  const time = formatSeconds(result.ms);
+  const backend = result.backend === 'webgpu' ? 'WebGPU' : result.backend === 'wasm' ? 'WASM' : t('remove.cpu');
+  return result.marksUsed ? t('remove.doneMarks', { time, backend }) : t('remove.doneMethod', { method: t(METHOD_NAMES[result.method]), time, backend });
 }

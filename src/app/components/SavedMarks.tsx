@@ -2,18 +2,20 @@
 import { useEffect, useRef } from 'react';
 import { exportSavedMark, importMarkFiles, refreshSavedMarks, removeSavedMark, applySavedMark } from '../actions/saved-mark-actions';
 import { useMarks } from '../marks-store';
+import { t, useT } from '../i18n';
 
 export function SavedMarks({ canUse }: { canUse: boolean }) {
   const saved = useMarks((s) => s.saved);
   const input = useRef<HTMLInputElement>(null);
+  useT();
   useEffect(() => {
     void refreshSavedMarks(true);
   }, []);
   return (
     <div className="saved-marks">
-      <h3>Your saved marks</h3>
+      <h3>{t('marks.savedTitle')}</h3>
       {saved.length === 0 ? (
-        <p className="hint">None yet. Save a learned mark, or import a mark PNG (RGB = colour, alpha = opacity).</p>
+        <p className="hint">{t('marks.savedNone')}</p>
       ) : (
         <ul className="region-list" data-testid="saved-marks">
           {saved.map((m) => (
@@ -25,14 +27,14 @@ export function SavedMarks({ canUse }: { canUse: boolean }) {
                 {m.sidecar.width}×{m.sidecar.height}, {Math.round(m.sidecar.opacity * 100)} %
               </span>
               <span className="button-row">
-                <button type="button" className="button small" disabled={!canUse} aria-label={`Use saved mark ${m.name}`} onClick={() => void applySavedMark(m.id)}>
-                  Use saved mark
+                <button type="button" className="button small" disabled={!canUse} aria-label={t('marks.useNamed', { name: m.name })} onClick={() => void applySavedMark(m.id)}>
+                  {t('marks.use')}
                 </button>
-                <button type="button" className="button small" aria-label={`Export ${m.name}`} onClick={() => void exportSavedMark(m.id)}>
-                  Export
+                <button type="button" className="button small" aria-label={t('marks.exportNamed', { name: m.name })} onClick={() => void exportSavedMark(m.id)}>
+                  {t('marks.export')}
                 </button>
-                <button type="button" className="button small" aria-label={`Delete ${m.name}`} onClick={() => void removeSavedMark(m.id)}>
-                  Delete
+                <button type="button" className="button small" aria-label={t('marks.deleteNamed', { name: m.name })} onClick={() => void removeSavedMark(m.id)}>
+                  {t('marks.delete')}
                 </button>
               </span>
             </li>
@@ -54,7 +56,7 @@ export function SavedMarks({ canUse }: { canUse: boolean }) {
         }}
       />
       <button type="button" className="button small" onClick={() => input.current?.click()}>
-        Import mark…
+        {t('marks.import')}
       </button>
     </div>
   );

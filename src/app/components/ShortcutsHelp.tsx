@@ -1,31 +1,36 @@
 /** The `?` popover listing keyboard shortcuts. */
 import { useEffect, useRef } from 'react';
 import { update, useUi } from '../store';
+import { t, useT, type PlainKey } from '../i18n';
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
 const mod = isMac ? '⌘' : 'Ctrl';
 
-const shortcuts: [string, string][] = [
-  ['B', 'Brush'],
-  ['E', 'Eraser'],
-  ['R', 'Box (hold Alt while dragging to subtract)'],
-  ['H', 'Hand (pan)'],
-  ['[ / ]', 'Smaller / larger brush'],
-  ['Space + drag', 'Pan with any tool (also middle-drag)'],
-  ['Wheel / pinch', 'Zoom around the pointer'],
-  ['F', 'Fit to window'],
-  ['1', 'Actual pixels (100%)'],
-  ['O (hold)', 'Show the original'],
-  [`${mod}+Z`, 'Undo'],
-  [`${mod}+Shift+Z / Ctrl+Y`, 'Redo'],
-  [`${mod}+V`, 'Paste an image'],
-  ['?', 'This help'],
-  ['Esc', 'Cancel the stroke or box being drawn; close this help'],
+/** Keys and what they do; a key that is a word is a catalogue key too. */
+const shortcuts: [string | PlainKey, PlainKey][] = [
+  ['B', 'shortcuts.brush'],
+  ['E', 'shortcuts.eraser'],
+  ['R', 'shortcuts.box'],
+  ['H', 'shortcuts.hand'],
+  ['[ / ]', 'shortcuts.size'],
+  ['shortcuts.spaceKey', 'shortcuts.space'],
+  ['shortcuts.wheelKey', 'shortcuts.wheel'],
+  ['F', 'shortcuts.fit'],
+  ['1', 'shortcuts.actual'],
+  ['shortcuts.holdKey', 'shortcuts.hold'],
+  [`${mod}+Z`, 'shortcuts.undo'],
+  [`${mod}+Shift+Z / Ctrl+Y`, 'shortcuts.redo'],
+  [`${mod}+V`, 'shortcuts.paste'],
+  ['?', 'shortcuts.help'],
+  ['Esc', 'shortcuts.esc'],
 ];
+
+const keyWords = (k: string): string => (k.startsWith('shortcuts.') ? t(k as PlainKey) : k);
 
 export function ShortcutsHelp() {
   const open = useUi((s) => s.showHelp);
   const ref = useRef<HTMLDivElement>(null);
+  useT();
   useEffect(() => {
     if (open) ref.current?.focus();
   }, [open]);
@@ -43,8 +48,8 @@ export function ShortcutsHelp() {
         onClick={(e) => e.stopPropagation()}
       >
         <div className="popover-head">
-          <h2 id="shortcuts-title">Keyboard shortcuts</h2>
-          <button type="button" className="toast-close" aria-label="Close" onClick={close}>
+          <h2 id="shortcuts-title">{t('shortcuts.title')}</h2>
+          <button type="button" className="toast-close" aria-label={t('shortcuts.close')} onClick={close}>
             ×
           </button>
         </div>
@@ -52,9 +57,9 @@ export function ShortcutsHelp() {
           {shortcuts.map(([k, v]) => (
             <div key={k}>
               <dt>
-                <kbd>{k}</kbd>
+                <kbd>{keyWords(k)}</kbd>
               </dt>
-              <dd>{v}</dd>
+              <dd>{t(v)}</dd>
             </div>
           ))}
         </dl>

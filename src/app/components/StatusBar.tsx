@@ -1,27 +1,28 @@
 /** One line of status; data-state is what the end-to-end tests wait on. */
 import { useShallow } from 'zustand/react/shallow';
 import { useUi, visibleStatus } from '../store';
+import { t, useT } from '../i18n';
 
 const OFFLINE_TEXT = {
-  pending: 'Preparing offline use…',
-  ready: 'Works offline',
-  unavailable: 'Offline use unavailable: the browser did not let us store the app (storage full?)',
-  none: '',
+  pending: 'status.offlinePending',
+  ready: 'status.offlineReady',
+  unavailable: 'status.offlineUnavailable',
 } as const;
 
 export function StatusBar() {
   // The active image's own line (store.ts visibleStatus), never another image's.
   const { status, text } = useUi(useShallow(visibleStatus));
   const offline = useUi((s) => s.offline);
+  useT();
   return (
     <footer className="status-bar">
       <span className={`status-dot status-${status}`} aria-hidden="true" />
       <span data-testid="status" data-state={status} role="status">
-        {text}
+        {text || t('status.ready')}
       </span>
       {offline !== 'none' && (
         <span className="offline-state" data-testid="offline-state" data-state={offline}>
-          {OFFLINE_TEXT[offline]}
+          {t(OFFLINE_TEXT[offline])}
         </span>
       )}
     </footer>

@@ -3,12 +3,13 @@ import { redo, undo } from '../actions/mask-actions';
 import { activeDocMeta, update, useUi, type ToolId } from '../store';
 import { Icon, type IconName } from './icons';
 import { actualSizeActive, fitActive, zoomActive } from '../viewport/view-actions';
+import { t, useT, type PlainKey } from '../i18n';
 
-const tools: { id: ToolId; label: string; key: string; icon: IconName; hint: string }[] = [
-  { id: 'brush', label: 'Brush', key: 'B', icon: 'brush', hint: 'Paint the area to remove' },
-  { id: 'eraser', label: 'Eraser', key: 'E', icon: 'eraser', hint: 'Erase from the mask' },
-  { id: 'box', label: 'Box', key: 'R', icon: 'box', hint: 'Drag a rectangle; hold Alt to subtract' },
-  { id: 'hand', label: 'Hand', key: 'H', icon: 'hand', hint: 'Pan (or hold Space, or middle-drag)' },
+const tools: { id: ToolId; label: PlainKey; key: string; icon: IconName; hint: PlainKey }[] = [
+  { id: 'brush', label: 'toolbar.brush', key: 'B', icon: 'brush', hint: 'toolbar.brushHint' },
+  { id: 'eraser', label: 'toolbar.eraser', key: 'E', icon: 'eraser', hint: 'toolbar.eraserHint' },
+  { id: 'box', label: 'toolbar.box', key: 'R', icon: 'box', hint: 'toolbar.boxHint' },
+  { id: 'hand', label: 'toolbar.hand', key: 'H', icon: 'hand', hint: 'toolbar.handHint' },
 ];
 
 export const BRUSH_MIN = 2;
@@ -19,32 +20,33 @@ export function setBrushSize(size: number): void {
 }
 
 export function Toolbar() {
-  const tool = useUi((s) => s.tool);
+  const active = useUi((s) => s.tool);
   const brushSize = useUi((s) => s.brushSize);
   const meta = useUi((s) => activeDocMeta(s));
   const zoom = useUi((s) => (s.activeId ? s.views[s.activeId]?.scale : undefined));
   const disabled = !meta;
+  useT();
   return (
-    <div className="toolbar" role="toolbar" aria-label="Mask tools">
+    <div className="toolbar" role="toolbar" aria-label={t('toolbar.label')}>
       <div className="tool-group">
-        {tools.map((t) => (
+        {tools.map((tool) => (
           <button
-            key={t.id}
+            key={tool.id}
             type="button"
-            data-testid={`tool-${t.id}`}
-            className={tool === t.id ? 'tool active' : 'tool'}
-            aria-pressed={tool === t.id}
-            aria-label={t.label}
-            title={`${t.label} (${t.key}) — ${t.hint}`}
-            onClick={() => update('ui', { tool: t.id })}
+            data-testid={`tool-${tool.id}`}
+            className={active === tool.id ? 'tool active' : 'tool'}
+            aria-pressed={active === tool.id}
+            aria-label={t(tool.label)}
+            title={`${t(tool.label)} (${tool.key}) — ${t(tool.hint)}`}
+            onClick={() => update('ui', { tool: tool.id })}
           >
-            <Icon name={t.icon} />
-            <span className="tool-label">{t.label}</span>
+            <Icon name={tool.icon} />
+            <span className="tool-label">{t(tool.label)}</span>
           </button>
         ))}
       </div>
-      <label className="brush-size" title="Brush size in image pixels ([ and ])">
-        <span>Size</span>
+      <label className="brush-size" title={t('toolbar.sizeTitle')}>
+        <span>{t('toolbar.size')}</span>
         <input
           data-testid="brush-size"
           type="range"
@@ -62,8 +64,8 @@ export function Toolbar() {
           data-testid="undo-button"
           className="tool"
           disabled={disabled || !meta?.undoLabel}
-          title={meta?.undoLabel ? `Undo ${meta.undoLabel} (Ctrl+Z)` : 'Nothing to undo (Ctrl+Z)'}
-          aria-label="Undo"
+          title={meta?.undoLabel ? t('toolbar.undoTitle', { label: meta.undoLabel }) : t('toolbar.nothingUndo')}
+          aria-label={t('toolbar.undo')}
           onClick={undo}
         >
           <Icon name="undo" />
@@ -73,25 +75,25 @@ export function Toolbar() {
           data-testid="redo-button"
           className="tool"
           disabled={disabled || !meta?.redoLabel}
-          title={meta?.redoLabel ? `Redo ${meta.redoLabel} (Ctrl+Shift+Z)` : 'Nothing to redo (Ctrl+Shift+Z)'}
-          aria-label="Redo"
+          title={meta?.redoLabel ? t('toolbar.redoTitle', { label: meta.redoLabel }) : t('toolbar.nothingRedo')}
+          aria-label={t('toolbar.redo')}
           onClick={redo}
         >
           <Icon name="redo" />
         </button>
       </div>
       <div className="tool-group zoom-group">
-        <button type="button" className="tool" disabled={disabled} title="Zoom out" aria-label="Zoom out" onClick={() => zoomActive(1 / 1.25)}>
+        <button type="button" className="tool" disabled={disabled} title={t('toolbar.zoomOut')} aria-label={t('toolbar.zoomOut')} onClick={() => zoomActive(1 / 1.25)}>
           −
         </button>
         <span className="zoom-readout" aria-live="polite">{zoom ? `${Math.round(zoom * 100)}%` : '—'}</span>
-        <button type="button" className="tool" disabled={disabled} title="Zoom in" aria-label="Zoom in" onClick={() => zoomActive(1.25)}>
+        <button type="button" className="tool" disabled={disabled} title={t('toolbar.zoomIn')} aria-label={t('toolbar.zoomIn')} onClick={() => zoomActive(1.25)}>
           +
         </button>
-        <button type="button" className="tool" disabled={disabled} title="Fit to window (F)" onClick={fitActive}>
-          Fit
+        <button type="button" className="tool" disabled={disabled} title={t('toolbar.fitTitle')} onClick={fitActive}>
+          {t('toolbar.fit')}
         </button>
-        <button type="button" className="tool" disabled={disabled} title="Actual pixels (1)" onClick={actualSizeActive}>
+        <button type="button" className="tool" disabled={disabled} title={t('toolbar.actualTitle')} onClick={actualSizeActive}>
           100%
         </button>
       </div>

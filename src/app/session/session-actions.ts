@@ -13,11 +13,11 @@ import { settledJob, isQueued } from '../batch/queue';
 import { queueDoc } from '../batch/job';
 import { getDocData } from '../documents';
 import { errorCode, errorMessage } from '../errors';
-import { formatNumber } from '../format';
 import { fullRect } from '../rect';
 import { getUi, pushToast, setStatus, update, updateDoc, useUi, type DocMeta, type SessionSave } from '../store';
 import { packMask, unpackMask } from './mask-codec';
 import { clearAll, deleteDocs, isQuotaError, readSession, writeDoc, writeManifest, type DocWrite, type Manifest, type ResultRecord } from './session-db';
+import { t, tn } from '../i18n';
 
 const DEBOUNCE_MS = 700;
 
@@ -136,10 +136,10 @@ async function flushOnce(): Promise<void> {
   } catch (e) {
     if (isQuotaError(e)) {
       setSave('full');
-      pushToast('error', 'E_STORAGE_FULL', 'The browser’s storage is full, so this session is no longer saved for the next visit. Everything on screen is kept: download your results, or close images and press Clear session.');
+      pushToast('error', 'E_STORAGE_FULL', t('status.storageFull'));
     } else {
       setSave('error');
-      pushToast('error', 'E_STORAGE', `The session could not be saved: ${errorMessage(e)} (${errorCode(e)})`);
+      pushToast('error', 'E_STORAGE', t('status.sessionNotSaved', { message: errorMessage(e), code: errorCode(e) }));
     }
   }
 }
@@ -183,19 +183,19 @@ export async function restoreSession(): Promise<void> {
   }
   if (session && session.docs.length > 0) {
     const n = session.docs.length;
-    setStatus('loading', `Restoring ${formatNumber(n)} image${n === 1 ? '' : 's'} from your last session…`);
+    setStatus('loading', tn('status.restoring', n));
     let restored = 0;
     for (const rec of session.docs) {
       try {
         await restoreOne(rec);
         restored++;
       } catch (e) {
-        pushToast('error', errorCode(e), `${rec.image.name} could not be restored: ${errorMessage(e)}`);
+        pushToast('error', errorCode(e), t('status.notRestored', { name: rec.image.name, message: errorMessage(e) }));
       }
     }
     const active = getUi().docs.find((d) => d.key === session.manifest.activeKey) ?? getUi().docs[0];
     if (active) update('ui', { activeId: active.id });
-    setStatus('idle', `Restored ${formatNumber(restored)} image${restored === 1 ? '' : 's'} from your last session`);
+    setStatus('idle', tn('status.restored', restored));
   }
   startSync();
   setSave('saved');
@@ -239,9 +239,9 @@ export async function clearSession(): Promise<void> {
   try {
     await clearAll();
     setSave('saved');
-    setStatus('idle', 'Session cleared: no image is kept in this browser');
+    setStatus('idle', t('status.sessionCleared'));
   } catch (e) {
-    pushToast('error', 'E_STORAGE', `The saved session could not be deleted: ${errorMessage(e)}`);
+    pushToast('error', 'E_STORAGE', t('status.sessionNotDeleted', { message: errorMessage(e) }));
   }
 }
 

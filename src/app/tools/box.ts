@@ -4,6 +4,7 @@ import { commitGesture } from '../actions/mask-actions';
 import { setLastBox } from '../marks-store';
 import { rectFromPoints } from '../rect';
 import type { GestureEnd, PointerSample, ToolContext, ToolModule } from './types';
+import { t } from '../i18n';
 
 export interface BoxGesture {
   readonly ctx: ToolContext;
@@ -47,7 +48,7 @@ export const boxTool: ToolModule<BoxGesture> = {
     doc.history.begin(doc.mask);
     const dirty = fillRect(doc.mask, rect, g.subtract ? 0 : 255);
     doc.overlay.update(doc.mask, dirty);
-    commitGesture(doc, g.subtract ? 'Box subtract' : 'Box', dirty);
+    commitGesture(doc, g.subtract ? t('history.boxSubtract') : t('history.box'), dirty);
     // The selection "Find all like this" starts from.
     if (!g.subtract && dirty) setLastBox(doc.id, dirty);
   },

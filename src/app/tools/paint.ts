@@ -6,18 +6,20 @@ import type { DocData } from '../documents';
 import { unionRect } from '../rect';
 import type { GestureEnd, PointerSample, ToolContext, ToolModule } from './types';
 import type { ToolId } from '../store';
+import { t, type PlainKey } from '../i18n';
 
 export interface StrokeGesture {
   readonly doc: DocData;
   readonly radius: number;
   readonly value: number;
-  readonly label: string;
+  /** The undo step's name, translated when the stroke is committed. */
+  readonly label: PlainKey;
   lastX: number;
   lastY: number;
   dirty: Rect | null;
 }
 
-export function makePaintTool(id: ToolId, value: number, label: string): ToolModule<StrokeGesture> {
+export function makePaintTool(id: ToolId, value: number, label: PlainKey): ToolModule<StrokeGesture> {
   return {
     id,
     cursor: 'none',
@@ -34,7 +36,7 @@ export function makePaintTool(id: ToolId, value: number, label: string): ToolMod
       stamp(g, p.ix, p.iy);
     },
     finalize(g: StrokeGesture, end: GestureEnd) {
-      if (end === 'commit') commitGesture(g.doc, g.label, g.dirty);
+      if (end === 'commit') commitGesture(g.doc, t(g.label), g.dirty);
       else abortGesture(g.doc, g.dirty);
     },
   };

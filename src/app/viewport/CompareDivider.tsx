@@ -2,6 +2,7 @@
 import { useRef } from 'react';
 import { activeDocMeta, update, useUi } from '../store';
 import { getViewportBox } from './view-actions';
+import { t, useT } from '../i18n';
 
 export function CompareDivider() {
   const hasResult = useUi((s) => !!activeDocMeta(s)?.result);
@@ -9,6 +10,7 @@ export function CompareDivider() {
   const hold = useUi((s) => s.holdOriginal);
   const split = useUi((s) => s.compareSplit);
   const dragging = useRef(false);
+  useT();
   if (!hasResult || !enabled || hold) return null;
 
   const setSplit = (v: number) => update('view', { compareSplit: Math.min(1, Math.max(0, v)) });
@@ -25,7 +27,7 @@ export function CompareDivider() {
       <div
         className="compare-handle"
         style={{ left: `${split * 100}%` }}
-        title="Drag to compare before and after"
+        title={t('view.dividerTitle')}
         onPointerDown={(e) => {
           try {
             e.currentTarget.setPointerCapture(e.pointerId);
@@ -45,8 +47,8 @@ export function CompareDivider() {
       >
         <span>‹ ›</span>
       </div>
-      <span className="compare-label compare-label-left">Before</span>
-      <span className="compare-label compare-label-right">After</span>
+      <span className="compare-label compare-label-left">{t('view.before')}</span>
+      <span className="compare-label compare-label-right">{t('view.after')}</span>
       <input
         className="compare-slider"
         data-testid="compare-slider"
@@ -55,7 +57,7 @@ export function CompareDivider() {
         max={1}
         step={0.001}
         value={split}
-        aria-label="Before/after divider position"
+        aria-label={t('view.divider')}
         onChange={(e) => setSplit(Number(e.target.value))}
       />
     </>

@@ -9,6 +9,7 @@ import { PointerRouter } from './pointer-router';
 import { paintFrame } from './render';
 import { requestRender, setGestureCanceller, setPainter } from './render-loop';
 import { fitActive, getViewportBox, refitIfAuto, setViewportBox, zoomActive } from './view-actions';
+import { t, useT } from '../i18n';
 
 /** Wheel notches (deltaMode lines/pages) in pixels, so mice and trackpads zoom at similar rates. */
 function wheelPixels(e: WheelEvent): number {
@@ -124,6 +125,7 @@ export function Viewport() {
   }, [activeId, hasView]);
 
   const cursor = spacePan ? 'grab' : toolCursor[tool];
+  useT();
   return (
     <div className="viewport-wrap" ref={wrapRef}>
       <canvas
@@ -133,7 +135,7 @@ export function Viewport() {
         data-mask-version={meta?.maskVersion ?? 0}
         data-has-result={meta?.result ? 'true' : 'false'}
         style={{ cursor }}
-        aria-label="Image viewport"
+        aria-label={t('view.viewport')}
         onContextMenu={(e) => e.preventDefault()}
       />
       <CompareDivider />

@@ -10,6 +10,7 @@ import type { ActiveGesture, PointerSample, ToolPreview } from '../tools/types';
 import { requestRender } from './render-loop';
 import { setView } from './view-actions';
 import { clampScale, toImage, type View } from './view-math';
+import { t } from '../i18n';
 
 interface Pinch {
   startDist: number;
@@ -73,7 +74,7 @@ export class PointerRouter {
     const meta = activeDocMeta(s);
     if ((tool === 'brush' || tool === 'eraser' || tool === 'box') && meta && !meta.showOverlay) {
       updateDoc('ui', meta.id, { showOverlay: true });
-      pushToast('info', 'OVERLAY', 'Mask overlay turned back on while editing.');
+      pushToast('info', 'OVERLAY', t('view.overlayBack'));
     }
     this.gesturePointer = e.pointerId;
     this.gesture = startToolGesture(

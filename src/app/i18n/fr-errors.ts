@@ -1,0 +1,33 @@
+/** The French words for the error codes of en-errors.ts. */
+import type { CatalogueShape } from './index';
+
+export const frErrors: CatalogueShape['errors'] = {
+  E_EMPTY_FILE: 'Le fichier est vide.',
+  E_UNSUPPORTED_FORMAT: 'Ce type de fichier n’est pas pris en charge. Utilisez JPEG, PNG ou WebP.',
+  E_TRUNCATED: 'Le fichier est tronqué ou abîmé.',
+  E_FILE_TOO_LARGE: 'Le fichier est trop gros.',
+  E_DIMENSIONS_TOO_LARGE: 'L’image a trop de pixels.',
+  E_DECODE_FAILED: 'L’image n’a pas pu être décodée.',
+  E_MASK_MISMATCH: 'Le masque ne correspond pas à la taille de l’image.',
+  E_BAD_OPTION: 'Une option a une valeur inutilisable.',
+  E_MARK_TOO_FEW: 'Apprendre une marque demande au moins deux images qui la portent.',
+  E_MARK_SIZE_MISMATCH: 'La marque ne va pas sur cette image.',
+  E_MARK_INVALID: 'Ce n’est pas un fichier de marque valide.',
+  E_MARK_NOT_FOUND: 'Aucune marque trouvée.',
+  E_ANIMATED: 'Les images animées ne sont pas prises en charge ; seules les images fixes sont retouchées.',
+  E_MEMORY_BUDGET: 'Ouvrir cette image demanderait trop de mémoire. Fermez d’abord des images.',
+  E_MANIFEST_INVALID: 'La liste des modèles est abîmée.',
+  E_MODEL_FETCH: 'Un modèle n’a pas pu être téléchargé.',
+  E_MODEL_HASH_MISMATCH: 'Un fichier de modèle est abîmé (son empreinte ne correspond pas).',
+  E_MODEL_SIZE_MISMATCH: 'Un fichier de modèle n’a pas la bonne taille (téléchargement incomplet ?).',
+  E_MODEL_MISSING: 'Un modèle manque.',
+  E_BACKEND_INIT: 'Le moteur d’inférence n’a pas pu démarrer.',
+  E_BACKEND_RUN: 'Le moteur d’inférence a échoué pendant le calcul.',
+  E_WORKER_CRASHED: 'Le moteur s’est arrêté de façon inattendue. Votre image, votre masque et l’historique sont gardés ; relancez.',
+  E_PROCESSING: 'Le traitement a échoué.',
+  E_EMPTY_MASK: 'Le masque est vide : marquez d’abord le filigrane.',
+  E_ENCODE_FAILED: 'L’image n’a pas pu être encodée.',
+  E_DOC_MISSING: 'Le moteur ne détient plus cette image.',
+  E_STORAGE: 'Le stockage du navigateur a échoué.',
+  E_STORAGE_FULL: 'Le stockage du navigateur est plein.',
+};
