@@ -3,6 +3,7 @@
  * (RGB = W, A = α) as a Blob and its JSON sidecar. Nothing leaves the device.
  */
 import type { MarkSidecar } from '../worker/mark-protocol';
+import { openDatabase } from './idb';
 
 export interface SavedMarkRecord {
   id: string;
@@ -15,25 +16,10 @@ export interface SavedMarkRecord {
 const DB_NAME = 'unmark-marks';
 const STORE = 'marks';
 
-let opening: Promise<IDBDatabase> | null = null;
-
 function openDb(): Promise<IDBDatabase> {
-  if (!opening) {
-    opening = new Promise<IDBDatabase>((resolve, reject) => {
-      const req = indexedDB.open(DB_NAME, 1);
-      req.onupgradeneeded = () => {
-        if (!req.result.objectStoreNames.contains(STORE)) req.result.createObjectStore(STORE, { keyPath: 'id' });
-      };
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(req.error ?? new Error('IndexedDB is not available'));
-      req.onblocked = () => reject(new Error('IndexedDB is blocked by another tab'));
-    });
-    // A failed open may succeed later (private mode ended, another tab closed): do not keep the rejection.
-    opening.catch(() => {
-      opening = null;
-    });
-  }
-  return opening;
+  return openDatabase(DB_NAME, 1, (db) => {
+    if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE, { keyPath: 'id' });
+  });
 }
 
 async function run<T>(mode: IDBTransactionMode, op: (store: IDBObjectStore) => IDBRequest<T>): Promise<T> {

@@ -11,6 +11,7 @@ import type { ImageFormat } from '../../engine/types';
 import type { RegionMethodRecord } from '../../worker/mark-protocol';
 import type { DocJob } from '../batch/queue';
 import type { PackedMask } from './mask-codec';
+import { openDatabase } from '../idb';
 
 export interface ImageRecord {
   key: string;
@@ -54,27 +55,10 @@ const STORES = ['images', 'masks', 'results', 'state', 'manifest'] as const;
 type StoreName = (typeof STORES)[number];
 const MANIFEST_KEY = 'session';
 
-let opening: Promise<IDBDatabase> | null = null;
-
 function openDb(): Promise<IDBDatabase> {
-  if (!opening) {
-    opening = new Promise<IDBDatabase>((resolve, reject) => {
-      const req = indexedDB.open(DB_NAME, 1);
-      req.onupgradeneeded = () => {
-        for (const name of STORES) {
-          if (!req.result.objectStoreNames.contains(name)) req.result.createObjectStore(name, name === 'manifest' ? undefined : { keyPath: 'key' });
-        }
-      };
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(req.error ?? new Error('IndexedDB is not available'));
-      req.onblocked = () => reject(new Error('IndexedDB is blocked by another tab'));
-    });
-    // A failed open may succeed later: do not keep the rejection.
-    opening.catch(() => {
-      opening = null;
-    });
-  }
-  return opening;
+  return openDatabase(DB_NAME, 1, (db) => {
+    for (const name of STORES) if (!db.objectStoreNames.contains(name)) db.createObjectStore(name, name === 'manifest' ? undefined : { keyPath: 'key' });
+  });
 }
 
 /** One transaction over the stores; resolves when it commits, rejects (nothing written) when it aborts. */
