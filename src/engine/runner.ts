@@ -3,7 +3,7 @@
  * engine only sees float32 NCHW tensors and a model's manifest entry, so the
  * same pipeline runs on onnxruntime-web (browser, Node) or onnxruntime-node.
  */
-import type { ModelEntry } from '../runtime/manifest';
+import type { ModelEntry } from './model-spec';
 
 export interface TensorF32 {
   data: Float32Array;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TensorSpec } from '../runtime/manifest';
+import type { TensorSpec } from './model-spec';
 import { detectorSize, maskToNchw, nchwToRgba, resizeRgbaArea, rgbaToNchw, roundUp } from './tensor';
 import type { RgbaImage } from './types';
 

@@ -4,7 +4,7 @@
  * never resampled here: crops go in at full resolution, padded by edge
  * replication up to the model's size multiple.
  */
-import type { TensorSpec } from '../runtime/manifest';
+import type { TensorSpec } from './model-spec';
 import type { Mask, Rect, RgbaImage } from './types';
 
 /** Crop `rect` of `image` into a (1, 3, padH, padW) tensor, edge-replicating past the rect. */

@@ -1,5 +1,5 @@
 /** Fakes for pipeline tests: model runners whose output is a known function of their input. */
-import type { ModelEntry } from '../runtime/manifest';
+import type { ModelEntry } from './model-spec';
 import type { ModelRunner, TensorF32 } from './runner';
 import type { RgbaImage } from './types';
 

@@ -7,6 +7,9 @@
  * changes when a new model lands.
  */
 import { z } from 'zod';
+import type { ModelEntry, TensorSpec } from '../engine/model-spec';
+
+export type { ModelEntry, TensorSpec };
 
 export const TensorSpecSchema = z
   .object({
@@ -84,6 +87,12 @@ export const ManifestSchema = z
   })
   .describe('public/models/manifest.json');
 
-export type TensorSpec = z.infer<typeof TensorSpecSchema>;
-export type ModelEntry = z.infer<typeof ModelEntrySchema>;
 export type Manifest = z.infer<typeof ManifestSchema>;
+
+// The engine owns the entry types (engine/model-spec.ts); these fail to compile
+// when the schema and the types drift apart in either direction.
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+const tensorSpecMatches: Same<z.infer<typeof TensorSpecSchema>, TensorSpec> = true;
+const modelEntryMatches: Same<z.infer<typeof ModelEntrySchema>, ModelEntry> = true;
+void tensorSpecMatches;
+void modelEntryMatches;
