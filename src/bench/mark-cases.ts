@@ -31,8 +31,9 @@ export interface MarkCase {
   info: Record<string, string | number>;
 }
 
-export function heldOutPhotos(): string[] {
-  return readFileSync(path.join(REPO_ROOT, 'training/splits/test-photos.txt'), 'utf8').split('\n').filter(Boolean);
+/** Photos held out from training: the test split (reported), or val (for choosing thresholds). */
+export function heldOutPhotos(split: 'test' | 'val' = 'test'): string[] {
+  return readFileSync(path.join(REPO_ROOT, `training/splits/${split}-photos.txt`), 'utf8').split('\n').filter(Boolean);
 }
 
 export async function photo(name: string, width: number, height: number): Promise<Float32Array> {
@@ -104,9 +105,9 @@ async function truthMask(alpha: Float32Array, w: number, h: number, tw: number, 
 
 const COLOURS = [[255, 255, 255], [255, 255, 255], [255, 255, 255], [0, 0, 0], [128, 128, 128]];
 
-export async function tiledCases(n: number, seed: number): Promise<MarkCase[]> {
+export async function tiledCases(n: number, seed: number, split: 'test' | 'val' = 'test'): Promise<MarkCase[]> {
   const rand = rng(seed);
-  const photos = heldOutPhotos();
+  const photos = heldOutPhotos(split);
   const out: MarkCase[] = [];
   for (let i = 0; i < n; i++) {
     const tw = 900 + Math.round(rand() * 300);
@@ -143,9 +144,9 @@ export async function tiledCases(n: number, seed: number): Promise<MarkCase[]> {
 }
 
 /** `batches` batches of `k` photos (640×480) sharing one mark each, jittered ±10 px. */
-export async function batchCases(batches: number, k: number, seed: number): Promise<MarkCase[][]> {
+export async function batchCases(batches: number, k: number, seed: number, split: 'test' | 'val' = 'test'): Promise<MarkCase[][]> {
   const rand = rng(seed);
-  const photos = heldOutPhotos();
+  const photos = heldOutPhotos(split);
   const W = 640;
   const H = 480;
   const out: MarkCase[][] = [];

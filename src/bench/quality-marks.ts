@@ -23,6 +23,8 @@ export interface MarkBenchOptions {
   tiled: number;
   batches: number;
   periodicPhotos: number;
+  /** Which held-out photos: 'test' (published) or 'val' (to choose thresholds on). */
+  split: 'test' | 'val';
   threshold: number;
   detectors: ModelRunner[];
   /** The fill one-click uses (what the app preselects). */
@@ -65,7 +67,7 @@ export async function oneClick(image: RgbaImage, o: Pick<MarkBenchOptions, 'dete
 export async function runMarkBench(o: MarkBenchOptions): Promise<{ md: string; json: unknown }> {
   // Tiled single images.
   o.log(`marks: ${o.tiled} tiled cases`);
-  const tiled = await tiledCases(o.tiled, o.seed);
+  const tiled = await tiledCases(o.tiled, o.seed, o.split);
   const tiledRows: { c: MarkCase; accepted: boolean; reason: string; scores: Record<string, Score> }[] = [];
   for (const c of tiled) {
     const scores: Record<string, Score> = { input: score(c, c.watermarked, 0) };
@@ -87,7 +89,7 @@ export async function runMarkBench(o: MarkBenchOptions): Promise<{ md: string; j
 
   // Batches: the same images for every K, so the rows pair up.
   o.log(`marks: ${o.batches} batches of 16`);
-  const batches = await batchCases(o.batches, 16, o.seed + 1);
+  const batches = await batchCases(o.batches, 16, o.seed + 1, o.split);
   const ks = [1, 2, 4, 8, 16];
   const batchRows = ks.map((k) => ({ k, fpsnr: [] as number[], psnr: [] as number[], first: [] as number[], input: [] as number[], failed: 0, ms: [] as number[] }));
   for (const set of batches) {
@@ -136,7 +138,7 @@ export async function runMarkBench(o: MarkBenchOptions): Promise<{ md: string; j
       changedOneClick: changedOutside(auto, c.watermarked, c.truth).share,
     });
   }
-  const names = heldOutPhotos();
+  const names = heldOutPhotos(o.split);
   const picks = Array.from({ length: Math.min(o.periodicPhotos, names.length) }, (_, i) => names[Math.floor((i * names.length) / Math.min(o.periodicPhotos, names.length))]);
   let acceptedPhotos = 0;
   const changedPhotos: number[] = [];
@@ -172,7 +174,7 @@ export async function runMarkBench(o: MarkBenchOptions): Promise<{ md: string; j
     '',
     table(['family', 'n', 'method', 'PSNR', 'fPSNR', 'changed outside', 'ms'], tiledTable),
     '',
-    `**Batches** (${o.batches} batches × 16 held-out photos at 640×480, one mark per batch moved ±10 px, α 0.2–0.7, JPEG q 70–95). K = 1 is one-click on the first image; K ≥ 2 learns one mark from the first K images and inverts it in each. "first image" scores the same image at every K.`,
+    `**Batches** (${o.batches} batches × 16 held-out photos (${o.split} split) at 640×480, one mark per batch moved ±10 px, α 0.2–0.7, JPEG q 70–95). K = 1 is one-click on the first image; K ≥ 2 learns one mark from the first K images and inverts it in each. "first image" scores the same image at every K.`,
     '',
     table(
       ['K', 'images scored', 'input fPSNR', 'fPSNR', 'PSNR', 'first image fPSNR', 'failed estimates', 'ms per batch'],
@@ -183,7 +185,7 @@ export async function runMarkBench(o: MarkBenchOptions): Promise<{ md: string; j
     '',
     table(['picture', 'lattice', 'verdict', 'changed by repeats', 'changed by one-click'], periodicRows.map((r) => [r.id, r.accepted ? 'accepted' : 'refused', r.reason, `${fmt(r.changedRepeats * 100, 3)} %`, `${fmt(r.changedOneClick * 100, 3)} %`])),
     '',
-    `Clean held-out photos (${picks.length}, every ${Math.round(names.length / picks.length)}th of \`training/splits/test-photos.txt\`): a lattice was accepted in ${acceptedPhotos}${acceptedNames.length ? ` (${acceptedNames.join(', ')})` : ''}; repeats changed ${fmt(mean(changedPhotos) * 100, 3)} % of pixels on average.`,
+    `Clean held-out photos (${picks.length}, every ${Math.round(names.length / picks.length)}th of \`training/splits/${o.split}-photos.txt\`): a lattice was accepted in ${acceptedPhotos}${acceptedNames.length ? ` (${acceptedNames.join(', ')})` : ''}; repeats changed ${fmt(mean(changedPhotos) * 100, 3)} % of pixels on average.`,
   ].join('\n');
   return { md, json: { tiled: tiledRows.map((r) => ({ id: r.c.id, info: r.c.info, accepted: r.accepted, reason: r.reason, scores: r.scores })), batches: batchRows, periodic: periodicRows, photos: { n: picks.length, accepted: acceptedNames, meanChanged: mean(changedPhotos) } } };
 }

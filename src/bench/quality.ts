@@ -2,7 +2,7 @@
  * Quality benchmark: `npm run bench:quality -- [--n 10] [--seed 1234] [--split test]
  *   [--data DIR] [--threshold 0.5] [--threads 2] [--limit N] [--out bench-out]
  *   [--models DIR]`   (DIR: a folder with manifest.json, to score candidate models before they ship)
- *   [--marks-only | --no-marks] [--tiled 12] [--batches 4] [--periodic-photos 60]
+ *   [--marks-only | --no-marks] [--tiled 12] [--batches 4] [--periodic-photos 60] [--marks-split test|val]
  *   [--triage-only] [--photos 40]   (triage of detected regions, quality-triage.ts)
  *   (the mark-estimation families of quality-marks.ts; their tables go to docs/quality.md)
  *   [--fill-only | --no-fill] [--fill-n 12] [--fill-split test|val] [--no-speed]
@@ -173,7 +173,8 @@ async function marksSection(flags: Map<string, string>): Promise<void> {
   const remover: Remover | null = models.removers[0] ? { kind: 'model', runner: models.removers[0] } : null;
   const fill = appFill(remover);
   const seed = Number(flags.get('seed') ?? 1234);
-  const args = ['tiled', 'batches', 'periodic-photos'].filter((k) => flags.has(k)).map((k) => `--${k} ${flags.get(k)}`);
+  const split = flags.get('marks-split') === 'val' ? 'val' : 'test';
+  const args = ['tiled', 'batches', 'periodic-photos', 'marks-split'].filter((k) => flags.has(k)).map((k) => `--${k} ${flags.get(k)}`);
   const command = `npm run bench:quality -- --marks-only --seed ${seed}${args.length ? ` ${args.join(' ')}` : ''}`;
   const t0 = performance.now();
   const { md, json } = await runMarkBench({
@@ -181,6 +182,7 @@ async function marksSection(flags: Map<string, string>): Promise<void> {
     tiled: Number(flags.get('tiled') ?? 12),
     batches: Number(flags.get('batches') ?? 4),
     periodicPhotos: Number(flags.get('periodic-photos') ?? 60),
+    split,
     threshold: Number(flags.get('threshold') ?? 0.5),
     detectors: models.detectors,
     fill,
@@ -189,9 +191,11 @@ async function marksSection(flags: Map<string, string>): Promise<void> {
   });
   const machine = describeMachine();
   const body = `${md}\n\nReproduce: \`${command}\` (${fmt((performance.now() - t0) / 1000, 0)} s on the machine below). Models: ${[...models.detectors, ...models.removers].map((r) => r.entry.id).join(', ')}; one-click fill: ${fill.kind === 'model' ? fill.runner.entry.id : 'auto (Telea or the patch fill per region)'}.\n\n${machineMarkdown(machine)}`;
-  writeFileSync(path.join(outDir, 'quality-marks.json'), JSON.stringify({ machine, command, ...(json as object) }, null, 1));
-  writeFileSync(path.join(outDir, 'quality-marks.md'), `${body}\n`);
-  if (!modelsDir) writeSection(path.join(REPO_ROOT, 'docs/quality.md'), 'bench:marks', body);
+  const stem = split === 'val' ? 'quality-marks-val' : 'quality-marks';
+  writeFileSync(path.join(outDir, `${stem}.json`), JSON.stringify({ machine, command, ...(json as object) }, null, 1));
+  writeFileSync(path.join(outDir, `${stem}.md`), `${body}\n`);
+  // The val split is for choosing thresholds: it never goes into the published tables.
+  if (!modelsDir && split === 'test') writeSection(path.join(REPO_ROOT, 'docs/quality.md'), 'bench:marks', body);
   process.stdout.write(`${body}\n`);
 }
 
