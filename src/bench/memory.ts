@@ -3,12 +3,13 @@
  * once, then "Detect all", "Remove all" and "Download all", while the memory
  * of every Chromium process under this one is sampled from /proc every 500 ms.
  *
- *   npm run bench:memory -- [--n 20] [--side 4000x3000] [--dist dist-mem] [--port 4475] [--label after] [--no-write]
+ *   npm run bench:memory -- [--n 20] [--side 4000x3000] [--dist dist-mem] [--port 4475] [--label after] [--max-minutes 15] [--no-write]
  *
  * Builds the app into --dist (unless --no-build), serves it with `vite preview`
  * (COOP/COEP, as the e2e tests), drives /usr/bin/chromium with playwright-core.
  * Peaks per phase go to bench-out/memory-<label>.json and, unless --no-write,
- * to the `bench:memory-<label>` section of docs/performance.md. Not part of
+ * to the `bench:memory-<label>` section of docs/performance.md. A run past
+ * --max-minutes stops where it is and reports the phases it reached. Not part of
  * `npm test`: 20 × 12 MP takes minutes on a 2-core machine.
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -157,6 +158,8 @@ async function main(): Promise<void> {
   const dist = path.resolve(REPO_ROOT, flags.get('dist') ?? 'dist-mem');
   const port = Number(flags.get('port') ?? 4475);
   const label = flags.get('label') ?? 'run';
+  const deadline = Date.now() + Number(flags.get('max-minutes') ?? 120) * 60_000;
+  const left = () => Math.max(1000, deadline - Date.now());
   const log = (s: string) => console.log(`[memory ${new Date().toISOString().slice(11, 19)}] ${s}`);
   const machine = describeMachine();
 
@@ -173,6 +176,7 @@ async function main(): Promise<void> {
   const ua: Partial<Record<Phase, number | null>> = {};
   let phase: Phase = 'open';
   let result: Record<string, unknown> = {};
+  let stopped: string | null = null;
   const t0 = Date.now();
   const timer = setInterval(() => samples.push(sample(phase, t0)), 500);
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
@@ -193,27 +197,26 @@ async function main(): Promise<void> {
       samples.push(sample(p, t0));
       ua[p] = await uaMemory(page);
     };
-    const perImage = 600_000;
     await run('open', async () => {
       await page.locator('[data-testid="file-input"]').setInputFiles(files);
-      await page.locator('[data-testid="doc-item"]').nth(n - 1).waitFor({ timeout: n * perImage });
-      await page.locator('[data-testid="status"][data-state="idle"], [data-testid="status"][data-state="done"]').waitFor({ timeout: n * perImage });
+      await page.locator('[data-testid="doc-item"]').nth(n - 1).waitFor({ timeout: left() });
+      await page.locator('[data-testid="status"][data-state="idle"], [data-testid="status"][data-state="done"]').waitFor({ timeout: left() });
     });
     let states: string[] = [];
     await run('detect all', async () => {
       await page.getByRole('button', { name: 'Detect all' }).click();
-      states = await settle(page, n * perImage);
+      states = await settle(page, left());
       log(`after detect: ${JSON.stringify(count(states))}`);
     });
     await run('remove all', async () => {
       await page.getByRole('button', { name: 'Remove all' }).click();
-      states = await settle(page, n * perImage);
+      states = await settle(page, left());
       log(`after remove: ${JSON.stringify(count(states))}`);
     });
     let zipBytes = 0;
     await run('download all', async () => {
       const [download] = await Promise.all([
-        page.waitForEvent('download', { timeout: n * perImage }),
+        page.waitForEvent('download', { timeout: left() }),
         page.locator('[data-testid="batch-bar-download"]').click(),
       ]);
       const out = path.join(tmpdir(), `unmark-memory-${label}.zip`);
@@ -221,6 +224,11 @@ async function main(): Promise<void> {
       zipBytes = readFileSync(out).length;
     });
     result = { states: count(states), zipBytes };
+  } catch (e) {
+    stopped = `stopped during "${phase}": ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`;
+    log(stopped);
+    const states = await browser.contexts()[0]?.pages()[0]?.locator('[data-testid="doc-status"]').evaluateAll((els) => els.map((el) => el.getAttribute('data-state') ?? '')).catch(() => []);
+    result = { states: count(states ?? []) };
   } finally {
     clearInterval(timer);
     await browser.close();
@@ -236,11 +244,11 @@ async function main(): Promise<void> {
     '',
     table(['phase', 's', 'peak renderer RSS (MiB)', 'peak Chromium PSS, all processes (MiB)', 'measureUserAgentSpecificMemory at the end (MiB)'], rows),
     '',
-    `Peak over the run: ${mib(overall)} MiB PSS (all Chromium processes). Final queue: ${JSON.stringify(result.states)}; ZIP ${mib(result.zipBytes as number)} MiB.`,
+    `Peak over the run: ${mib(overall)} MiB PSS (all Chromium processes). Final queue: ${JSON.stringify(result.states)}; ZIP ${mib(result.zipBytes as number)} MiB.${stopped ? ` **Incomplete**: ${stopped}.` : ''}`,
   ].join('\n');
   const outDir = path.join(REPO_ROOT, 'bench-out');
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(path.join(outDir, `memory-${label}.json`), JSON.stringify({ n, width, height, machine, phaseMs, ua, result, samples }, null, 1));
+  writeFileSync(path.join(outDir, `memory-${label}.json`), JSON.stringify({ n, width, height, machine, phaseMs, ua, result, stopped, samples }, null, 1));
   if (!flags.has('no-write')) writeSection(path.join(REPO_ROOT, 'docs/performance.md'), `bench:memory-${label}`, md);
   console.log(md);
 }
