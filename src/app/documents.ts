@@ -6,20 +6,26 @@
  * Memory (issue 10, item 3): full-resolution bitmaps (`original`, `result`)
  * and the overlay canvas exist only for the image on screen (`keepOnScreen`);
  * every image keeps a small thumbnail for the strip and for the moment its
- * bitmap is on its way back from the worker.
+ * bitmap is on its way back from the worker. The mask of an image off screen
+ * is kept deflated (`park`) and inflated again the moment `mask` is read.
  */
-import { createMask } from '../engine/mask';
+import { deflateSync, inflateSync } from 'fflate';
 import { MaskHistory } from '../engine/history';
 import type { Mask } from '../engine/types';
 import { MaskOverlay } from './viewport/overlay';
 
 export interface DocData {
   readonly id: string;
+  /**
+   * The full-resolution mask (1 byte a pixel). Read it again after an await: an
+   * image off screen has its mask packed between uses, and a reference kept
+   * across the pack would be written in vain.
+   */
+  readonly mask: Mask;
   readonly width: number;
   readonly height: number;
   /** Full resolution, only while the image is on screen (null otherwise, or while it loads). */
   original: ImageBitmap | null;
-  readonly mask: Mask;
   readonly history: MaskHistory;
   readonly overlay: MaskOverlay;
   /** Full resolution, only while on screen and there is a result. */
@@ -39,7 +45,7 @@ export interface DocData {
 
 const THUMB_SIZE = 192;
 
-const registry = new Map<string, DocData>();
+const registry = new Map<string, Doc>();
 /** The document whose full-resolution bitmaps are kept (keepOnScreen). */
 let onScreenId: string | null = null;
 
@@ -53,27 +59,69 @@ function drawThumb(thumb: HTMLCanvasElement, src: ImageBitmap): void {
   ctx.drawImage(src, 0, 0, thumb.width, thumb.height);
 }
 
+class Doc implements DocData {
+  readonly width: number;
+  readonly height: number;
+  // 256 MB of patches: several full-mask steps even on a 48 MP image.
+  readonly history = new MaskHistory({ maxBytes: 256 * 1024 * 1024, maxEntries: 200 });
+  readonly overlay = new MaskOverlay();
+  readonly thumb = document.createElement('canvas');
+  result: ImageBitmap | null = null;
+  resultPng: Blob | null = null;
+  /** The mask while in use; null while packed (or never written: all zero). */
+  private live: Mask | null = null;
+  /** The deflated mask while parked; null with no live mask means all zero. */
+  private packed: Uint8Array | null = null;
+  private parkTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    readonly id: string,
+    public original: ImageBitmap | null,
+    readonly file: Blob,
+    readonly ext: string,
+    width: number,
+    height: number,
+  ) {
+    this.width = width;
+    this.height = height;
+  }
+
+  get mask(): Mask {
+    if (!this.live) {
+      const data = new Uint8Array(this.width * this.height);
+      if (this.packed) inflateSync(this.packed, { out: data });
+      this.live = { width: this.width, height: this.height, data };
+      this.packed = null;
+      // Read for a batch step on an image off screen: packed again once this task is done.
+      if (this.id !== onScreenId && this.parkTimer === null) {
+        this.parkTimer = setTimeout(() => {
+          this.parkTimer = null;
+          this.park();
+        }, 0);
+      }
+    }
+    return this.live;
+  }
+
+  /** Deflates the mask of an image off screen (not in a gesture); the next read inflates it. */
+  park(): void {
+    if (!this.live || this.id === onScreenId || this.history.inGesture) return;
+    // Level 1: masks are mostly runs of 0 and 255, and this runs on the main thread.
+    this.packed = deflateSync(this.live.data, { level: 1 });
+    this.live = null;
+  }
+}
+
 export function addDocData(id: string, original: ImageBitmap, ext: string, file: Blob): DocData {
-  const mask = createMask(original.width, original.height);
-  const thumb = document.createElement('canvas');
-  drawThumb(thumb, original);
-  const data: DocData = {
-    id,
-    width: original.width,
-    height: original.height,
-    original,
-    mask,
-    // 256 MB of patches: several full-mask steps even on a 48 MP image.
-    history: new MaskHistory({ maxBytes: 256 * 1024 * 1024, maxEntries: 200 }),
-    overlay: new MaskOverlay(),
-    result: null,
-    thumb,
-    resultPng: null,
-    file,
-    ext,
-  };
-  registry.set(id, data);
-  return data;
+  const doc = new Doc(id, original, file, ext, original.width, original.height);
+  drawThumb(doc.thumb, original);
+  registry.set(id, doc);
+  return doc;
+}
+
+/** Packs the mask if the image is off screen (after a whole-mask step on it). */
+export function parkMask(doc: DocData): void {
+  registry.get(doc.id)?.park();
 }
 
 /** A new result (or none): the thumbnail follows it; the bitmap is kept only if the image is on screen. */
@@ -85,7 +133,12 @@ export function setResultBitmap(doc: DocData, bitmap: ImageBitmap | null): void 
   else bitmap?.close();
 }
 
-function offScreen(doc: DocData): void {
+function offScreen(doc: Doc): void {
+  doc.park();
+  closeBitmaps(doc);
+}
+
+function closeBitmaps(doc: Doc): void {
   doc.original?.close();
   doc.original = null;
   doc.result?.close();
@@ -134,7 +187,7 @@ export function getDocData(id: string | null): DocData | null {
 export function removeDocData(id: string): void {
   const d = registry.get(id);
   if (!d) return;
-  offScreen(d);
+  closeBitmaps(d);
   d.overlay.dispose();
   d.history.clear();
   registry.delete(id);
