@@ -2,19 +2,36 @@
  * Per-document data that must not live in React state: the display bitmaps,
  * the full-resolution mask, its undo history and the overlay canvas.
  * The store (store.ts) holds the matching DocMeta and a maskVersion counter.
+ *
+ * Memory (issue 10, item 3): full-resolution bitmaps (`original`, `result`)
+ * and the overlay canvas exist only for the image on screen (`keepOnScreen`);
+ * every image keeps a small thumbnail for the strip and for the moment its
+ * bitmap is on its way back from the worker. The mask of an image off screen
+ * is kept deflated (`park`) and inflated again the moment `mask` is read.
  */
-import { createMask } from '../engine/mask';
+import { deflateSync, inflateSync } from 'fflate';
 import { MaskHistory } from '../engine/history';
 import type { Mask } from '../engine/types';
 import { MaskOverlay } from './viewport/overlay';
 
 export interface DocData {
   readonly id: string;
-  readonly original: ImageBitmap;
+  /**
+   * The full-resolution mask (1 byte a pixel). Read it again after an await: an
+   * image off screen has its mask packed between uses, and a reference kept
+   * across the pack would be written in vain.
+   */
   readonly mask: Mask;
+  readonly width: number;
+  readonly height: number;
+  /** Full resolution, only while the image is on screen (null otherwise, or while it loads). */
+  original: ImageBitmap | null;
   readonly history: MaskHistory;
   readonly overlay: MaskOverlay;
+  /** Full resolution, only while on screen and there is a result. */
   result: ImageBitmap | null;
+  /** At most THUMB_SIZE a side: the result if there is one, else the original. */
+  thumb: HTMLCanvasElement;
   /**
    * The result encoded as PNG by the worker (the download path), once asked for:
    * the ZIP and the saved session reuse it, and after a reload it is the result.
@@ -26,24 +43,141 @@ export interface DocData {
   readonly ext: string;
 }
 
-const registry = new Map<string, DocData>();
+const THUMB_SIZE = 192;
+
+const registry = new Map<string, Doc>();
+/** The document whose full-resolution bitmaps are kept (keepOnScreen). */
+let onScreenId: string | null = null;
+
+function drawThumb(thumb: HTMLCanvasElement, src: ImageBitmap): void {
+  const k = Math.min(1, THUMB_SIZE / src.width, THUMB_SIZE / src.height);
+  thumb.width = Math.max(1, Math.round(src.width * k));
+  thumb.height = Math.max(1, Math.round(src.height * k));
+  const ctx = thumb.getContext('2d');
+  if (!ctx) return;
+  ctx.imageSmoothingQuality = 'high';
+  ctx.drawImage(src, 0, 0, thumb.width, thumb.height);
+}
+
+class Doc implements DocData {
+  readonly width: number;
+  readonly height: number;
+  // 256 MB of patches: several full-mask steps even on a 48 MP image.
+  readonly history = new MaskHistory({ maxBytes: 256 * 1024 * 1024, maxEntries: 200 });
+  readonly overlay = new MaskOverlay();
+  readonly thumb = document.createElement('canvas');
+  result: ImageBitmap | null = null;
+  resultPng: Blob | null = null;
+  /** The mask while in use; null while packed (or never written: all zero). */
+  private live: Mask | null = null;
+  /** The deflated mask while parked; null with no live mask means all zero. */
+  private packed: Uint8Array | null = null;
+  private parkTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    readonly id: string,
+    public original: ImageBitmap | null,
+    readonly file: Blob,
+    readonly ext: string,
+    width: number,
+    height: number,
+  ) {
+    this.width = width;
+    this.height = height;
+  }
+
+  get mask(): Mask {
+    if (!this.live) {
+      const data = new Uint8Array(this.width * this.height);
+      if (this.packed) inflateSync(this.packed, { out: data });
+      this.live = { width: this.width, height: this.height, data };
+      this.packed = null;
+      // Read for a batch step on an image off screen: packed again once this task is done.
+      if (this.id !== onScreenId && this.parkTimer === null) {
+        this.parkTimer = setTimeout(() => {
+          this.parkTimer = null;
+          this.park();
+        }, 0);
+      }
+    }
+    return this.live;
+  }
+
+  /** Deflates the mask of an image off screen (not in a gesture); the next read inflates it. */
+  park(): void {
+    if (!this.live || this.id === onScreenId || this.history.inGesture) return;
+    // Level 1: masks are mostly runs of 0 and 255, and this runs on the main thread.
+    this.packed = deflateSync(this.live.data, { level: 1 });
+    this.live = null;
+  }
+}
 
 export function addDocData(id: string, original: ImageBitmap, ext: string, file: Blob): DocData {
-  const mask = createMask(original.width, original.height);
-  const data: DocData = {
-    id,
-    original,
-    mask,
-    // 256 MB of patches: several full-mask steps even on a 48 MP image.
-    history: new MaskHistory({ maxBytes: 256 * 1024 * 1024, maxEntries: 200 }),
-    overlay: new MaskOverlay(original.width, original.height),
-    result: null,
-    resultPng: null,
-    file,
-    ext,
-  };
-  registry.set(id, data);
-  return data;
+  const doc = new Doc(id, original, file, ext, original.width, original.height);
+  drawThumb(doc.thumb, original);
+  registry.set(id, doc);
+  return doc;
+}
+
+/** Packs the mask if the image is off screen (after a whole-mask step on it). */
+export function parkMask(doc: DocData): void {
+  registry.get(doc.id)?.park();
+}
+
+/** A new result (or none): the thumbnail follows it; the bitmap is kept only if the image is on screen. */
+export function setResultBitmap(doc: DocData, bitmap: ImageBitmap | null): void {
+  doc.result?.close();
+  doc.result = null;
+  if (bitmap) drawThumb(doc.thumb, bitmap);
+  if (bitmap && doc.id === onScreenId) doc.result = bitmap;
+  else bitmap?.close();
+}
+
+function offScreen(doc: Doc): void {
+  doc.park();
+  closeBitmaps(doc);
+}
+
+function closeBitmaps(doc: Doc): void {
+  doc.original?.close();
+  doc.original = null;
+  doc.result?.close();
+  doc.result = null;
+  doc.overlay.release();
+}
+
+/**
+ * Frees the full-resolution bitmaps and overlays of every image but `id`, and
+ * brings back those of `id` (`fetch`: the engine's display bitmaps). Resolves
+ * true when something new is ready to paint.
+ */
+export async function keepOnScreen(
+  id: string | null,
+  fetch: { original: () => Promise<ImageBitmap>; result: (() => Promise<ImageBitmap>) | null },
+): Promise<boolean> {
+  onScreenId = id;
+  for (const doc of registry.values()) if (doc.id !== id) offScreen(doc);
+  const doc = getDocData(id);
+  if (!doc) return false;
+  const [original, result] = await Promise.all([
+    doc.original ? null : fetch.original(),
+    doc.result || !fetch.result ? null : fetch.result(),
+  ]);
+  // Another image came on screen, or it was closed, while these were on their way.
+  if (onScreenId !== id || registry.get(doc.id) !== doc) {
+    original?.close();
+    result?.close();
+    return false;
+  }
+  if (original) {
+    if (doc.original) original.close();
+    else doc.original = original;
+  }
+  if (result) {
+    if (doc.result) result.close();
+    else doc.result = result;
+  }
+  return original !== null || result !== null;
 }
 
 export function getDocData(id: string | null): DocData | null {
@@ -53,8 +187,7 @@ export function getDocData(id: string | null): DocData | null {
 export function removeDocData(id: string): void {
   const d = registry.get(id);
   if (!d) return;
-  d.original.close();
-  d.result?.close();
+  closeBitmaps(d);
   d.overlay.dispose();
   d.history.clear();
   registry.delete(id);

@@ -31,6 +31,7 @@ import type {
 import type { ExportedMark, MarkFound, MarkProgress, MarkSidecar, MarkSummary, RepeatsFound, SharedFound } from '../worker/mark-protocol';
 import type { Rect } from '../engine/types';
 import type { EngineClient } from './engine-client.types';
+import { keepDecodedFromUrl } from './limits';
 
 const CANCEL_GRACE_MS = 1500;
 /** More crashes than this within a minute: stop respawning (a worker that cannot start would loop). */
@@ -50,6 +51,7 @@ function initOptionsFromUrl(): InitOptions {
     modelsUrl: new URL(`${import.meta.env.BASE_URL}models/`, location.href).href,
     backend: backend === 'wasm' || backend === 'webgpu' ? backend : undefined,
     threads: Number.isInteger(threads) && threads > 0 ? threads : undefined,
+    keepDecoded: keepDecodedFromUrl(),
   };
 }
 
@@ -258,6 +260,11 @@ class WorkerEngineClient implements EngineClient {
       return this.withJob(null, undefined, () => this.api.encode({ docId: wid }, opts));
     }
     return this.withJob(null, undefined, () => this.api.encode(id, opts));
+  }
+
+  async displayBitmap(id: { docId: string } | { resultId: string }): Promise<ImageBitmap> {
+    if ('docId' in id) return this.withJob(id.docId, undefined, (_, wid) => this.api.displayBitmap({ docId: wid }));
+    return this.withJob(null, undefined, () => this.api.displayBitmap(id));
   }
 
   async findRepeats(docId: string, base: Mask, signal?: AbortSignal, onProgress?: (p: MarkProgress) => void): Promise<RepeatsFound> {

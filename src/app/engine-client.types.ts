@@ -44,6 +44,11 @@ export interface EngineClient {
   /** Encodes a removal result (or the original doc) at full resolution. */
   encode(id: { resultId: string } | { docId: string }, opts: EncodeOptions): Promise<Blob>;
   /**
+   * A full-resolution bitmap of a document or a result, for the image on screen
+   * (the worker decodes it again if it let it go). The caller closes it.
+   */
+  displayBitmap(id: { docId: string } | { resultId: string }): Promise<ImageBitmap>;
+  /**
    * Marks (worker/marks.ts). Each returns the given mask with the mark's support
    * added, never changing the caller's copy; the worker remembers the mark for
    * the document, so a later remove() inverts it before it fills.

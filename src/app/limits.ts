@@ -38,3 +38,15 @@ export function memoryBudgetFromUrl(search: string = location.search): number {
   const mb = raw === null ? NaN : Number(raw);
   return Number.isFinite(mb) && mb > 0 ? Math.round(mb * 1024 * 1024) : DEFAULT_MEMORY_BUDGET_BYTES;
 }
+
+/**
+ * How many images the worker keeps decoded at full resolution (and, apart,
+ * how many results as pixels): `?keepDecoded=5`. The others keep their file
+ * (results: their PNG) and are decoded again when used (issue 10, item 3).
+ * Undefined: the worker's default (worker/held-images.ts, 3).
+ */
+export function keepDecodedFromUrl(search: string = location.search): number | undefined {
+  const raw = new URLSearchParams(search).get('keepDecoded');
+  const n = raw === null ? NaN : Number(raw);
+  return Number.isInteger(n) && n > 0 ? n : undefined;
+}

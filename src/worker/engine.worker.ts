@@ -11,12 +11,12 @@ import { applyMaskOp, type MaskOp } from '../engine/mask';
 import type { MemoryBudget } from '../engine/memory';
 import { removeMarks } from '../engine/remove';
 import { removeWithMarks } from '../engine/mark/remove';
-import type { ImageFormat, Mask, RgbaImage } from '../engine/types';
+import type { Mask } from '../engine/types';
 import { decodeFile, encodeRgba, rgbaToBitmap } from '../platform/browser/codec';
 import { httpModelSource } from '../platform/browser/fetch-model';
 import { loadModels, type LoadedModels } from '../runtime/models';
 import { RunQueue, type Backend as OrtBackend, type OrtModule } from '../runtime/ort-runner';
-import { requireDoc } from './documents';
+import { addDoc, addResult, heldStats, holdsDoc, releaseDoc, resultPng, setKeepDecoded, withImage, withResult } from './held-images';
 import { regionRecords, toDetectResult, toRemoveResult } from './results';
 import { createMarkApi, marksFor, releaseMarks } from './marks';
 import type {
@@ -42,15 +42,10 @@ export interface InitOptions {
   threads?: number;
   /** How long to wait for a WebGPU adapter. */
   probeMs?: number;
+  /** Full-resolution documents (and results) kept decoded at once; the rest are decoded again on use. */
+  keepDecoded?: number;
 }
 
-interface Doc {
-  image: RgbaImage;
-  format: ImageFormat;
-}
-
-const docs = new Map<string, Doc>();
-const results = new Map<string, { docId: string; image: RgbaImage }>();
 const detections = new Map<string, Detection>();
 const jobs = new Map<number, AbortController>();
 let seq = 0;
@@ -126,10 +121,6 @@ function getRuntime() {
   return runtime;
 }
 
-function getDoc(docId: string): Doc {
-  return requireDoc(docs, docId);
-}
-
 /** Runs a cancellable job and turns every failure into a typed, cloneable error. */
 async function job<T>(jobId: number | undefined, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const ctl = new AbortController();
@@ -146,6 +137,7 @@ async function job<T>(jobId: number | undefined, work: (signal: AbortSignal) => 
 const api = {
   async init(opts: InitOptions, onProgress?: (p: LoadProgress) => void): Promise<RuntimeInfo & { modelErrors: ReturnType<typeof toSerializedError>[] }> {
     try {
+      if (opts.keepDecoded !== undefined) setKeepDecoded(opts.keepDecoded);
       if (!runtime) {
         runtime = startRuntime(opts, onProgress);
         runtime.catch(() => {
@@ -166,9 +158,10 @@ const api = {
   /** `budget`: the app's memory guard; an image that would pass it is refused before decoding. */
   async decode(file: Blob, limits?: Partial<Limits>, budget?: MemoryBudget): Promise<DecodedInfo> {
     return job(undefined, async () => {
-      const { image, header, bitmap } = await decodeFile(file, resolveLimits(limits), budget);
+      const resolved = resolveLimits(limits);
+      const { image, header, bitmap } = await decodeFile(file, resolved, budget);
       const docId = newId('doc');
-      docs.set(docId, { image, format: header.format });
+      addDoc(docId, { file, limits: resolved, format: header.format }, image);
       const info: DecodedInfo = {
         docId,
         width: image.width,
@@ -184,9 +177,8 @@ const api = {
   async detect(jobId: number, docId: string, opts: DetectOptions): Promise<DetectResult> {
     return job(jobId, async (signal) => {
       const { models } = await getRuntime();
-      const doc = getDoc(docId);
       const t0 = performance.now();
-      const det = await detect(doc.image, models.detectors, { threshold: opts.threshold }, signal);
+      const det = await withImage(docId, (image) => detect(image, models.detectors, { threshold: opts.threshold }, signal));
       const detectionId = newId('det');
       detections.set(detectionId, det);
       // Keep the last few: they are small (detector resolution).
@@ -218,8 +210,7 @@ const api = {
     opts: RemoveOptions,
     onProgress?: (p: RemoveProgress) => void,
   ): Promise<RemoveResult> {
-    return job(jobId, async (signal) => {
-      const doc = getDoc(docId);
+    return job(jobId, (signal) => withImage(docId, async (image) => {
       const t0 = performance.now();
       let remover: Parameters<typeof removeMarks>[2];
       if (opts.method === 'model') {
@@ -234,38 +225,47 @@ const api = {
       // Known marks (repeats, shared, saved) are inverted first; the fill takes what is left.
       const marks = marksFor(docId);
       const out = marks.aware
-        ? await removeWithMarks(doc.image, mask, marks.known, remover, { onProgress: progress }, signal)
-        : await removeMarks(doc.image, mask, remover, { marginPx: opts.marginPx, onProgress: progress }, signal);
+        ? await removeWithMarks(image, mask, marks.known, remover, { onProgress: progress }, signal)
+        : await removeMarks(image, mask, remover, { marginPx: opts.marginPx, onProgress: progress }, signal);
       // Routed fills say per region which method made it, as mark-aware removal does.
-      const regions = regionRecords(out, opts.method, doc.image.width, doc.image.height);
+      const regions = regionRecords(out, opts.method, image.width, image.height);
       const resultId = newId('res');
       // One result per document is enough: a new run replaces the previous one.
-      for (const [id, r] of results) if (r.docId === docId) results.delete(id);
-      results.set(resultId, { docId, image: out.image });
+      addResult(resultId, docId, out.image);
       const bitmap = await rgbaToBitmap(out.image);
       const result = toRemoveResult({ resultId, bitmap, out, method: opts.method, regions, ms: performance.now() - t0, marksUsed: marks.aware });
       return transfer(result, [bitmap]);
-    });
+    }));
   },
 
   async encode(id: { resultId: string } | { docId: string }, opts: EncodeOptions): Promise<Blob> {
     return job(undefined, async () => {
-      const image = 'resultId' in id ? results.get(id.resultId)?.image : requireDoc(docs, id.docId).image;
-      if (!image) throw new WmError('E_PROCESSING', 'That image is no longer held by the engine; run it again.');
-      return encodeRgba(image, opts.format, opts.quality);
+      if ('resultId' in id) {
+        // A let-go result is held as exactly these bytes: no decode, no second encode.
+        if (opts.format === 'png') return resultPng(id.resultId);
+        return withResult(id.resultId, (image) => encodeRgba(image, opts.format, opts.quality));
+      }
+      return withImage(id.docId, (image) => encodeRgba(image, opts.format, opts.quality));
     });
   },
 
-  ...createMarkApi({ image: (docId) => getDoc(docId).image, job, newId }),
+  ...createMarkApi({ image: (docId) => withImage(docId, (image) => image), job, newId }),
+
+  /** A bitmap to show at full resolution: the app keeps one only for the image on screen. */
+  async displayBitmap(id: { docId: string } | { resultId: string }): Promise<ImageBitmap> {
+    return job(undefined, async () => {
+      const bitmap = await ('docId' in id ? withImage(id.docId, rgbaToBitmap) : withResult(id.resultId, rgbaToBitmap));
+      return transfer(bitmap, [bitmap]);
+    });
+  },
 
   release(docId: string): void {
     releaseMarks(docId);
-    docs.delete(docId);
-    for (const [id, r] of results) if (r.docId === docId) results.delete(id);
+    releaseDoc(docId);
   },
 
   holds(docId: string): boolean {
-    return docs.has(docId);
+    return holdsDoc(docId);
   },
 
   cancel(jobId: number): void {
@@ -273,8 +273,8 @@ const api = {
   },
 
   /** Diagnostics for tests and the speed benchmark. */
-  stats(): { docs: number; results: number; detections: number; crossOriginIsolated: boolean } {
-    return { docs: docs.size, results: results.size, detections: detections.size, crossOriginIsolated: self.crossOriginIsolated };
+  stats(): ReturnType<typeof heldStats> & { detections: number; crossOriginIsolated: boolean } {
+    return { ...heldStats(), detections: detections.size, crossOriginIsolated: self.crossOriginIsolated };
   },
 };
 

@@ -20,7 +20,8 @@ import { rgbaToBitmap } from '../platform/browser/codec';
 import type { ExportedMark, MarkFound, MarkProgress, MarkSource, MarkSummary, RepeatsFound, SharedFound } from './mark-protocol';
 
 export interface MarkDeps {
-  image(docId: string): RgbaImage;
+  /** The document's pixels, decoded again if the worker's cache let them go (doc-cache.ts). */
+  image(docId: string): Promise<RgbaImage>;
   job<T>(jobId: number | undefined, work: (signal: AbortSignal) => Promise<T>): Promise<T>;
   newId(prefix: string): string;
 }
@@ -137,7 +138,7 @@ export function createMarkApi(deps: MarkDeps) {
     /** Tiled marks inside one image. A refused lattice is an answer (with its reason), not an error. */
     async findRepeats(jobId: number, docId: string, base: Mask, onProgress?: (p: MarkProgress) => void): Promise<RepeatsFound> {
       return deps.job(jobId, async (signal) => {
-        const image = deps.image(docId);
+        const image = await deps.image(docId);
         const r = repeatsOf(docId, image, signal, onProgress);
         if (!r.accepted) return { accepted: false, reason: r.reason, found: null };
         const { markId, record, field } = latticeMark(deps, docId, image, r);
@@ -152,7 +153,7 @@ export function createMarkApi(deps: MarkDeps) {
      */
     async findAllLike(jobId: number, docId: string, base: Mask, box: Rect | null, onProgress?: (p: MarkProgress) => void): Promise<MarkFound> {
       return deps.job(jobId, async (signal) => {
-        const image = deps.image(docId);
+        const image = await deps.image(docId);
         const sel = selectionOf(base, box);
         const r = repeatsOf(docId, image, signal, (p) => onProgress?.({ share: 0.7 * p.share }));
         if (r.accepted && r.field && (!sel || touches(r.field, sel.box))) {
@@ -173,7 +174,7 @@ export function createMarkApi(deps: MarkDeps) {
     /** One mark from K ≥ 2 same-size documents; each document gets its placement and its mask. */
     async learnSharedMark(jobId: number, docIds: string[], bases: Mask[], onProgress?: (p: MarkProgress) => void): Promise<SharedFound> {
       return deps.job(jobId, async (signal) => {
-        const images = docIds.map((id) => deps.image(id));
+        const images = await Promise.all(docIds.map((id) => deps.image(id)));
         const shared = learnSharedMark(images, signal, (share) => void onProgress?.({ share }));
         const sidecar = markSidecar(shared.template);
         const record: MarkRecord = { template: shared.template, opacity: sidecar.opacity, source: 'shared', instances: images.length };
@@ -207,7 +208,7 @@ export function createMarkApi(deps: MarkDeps) {
     /** Finds a loaded mark in a document by matching (scale ±20 %) and adds its support to the mask. */
     async locateSavedMark(jobId: number, docId: string, markId: string, base: Mask): Promise<MarkFound> {
       return deps.job(jobId, async (signal) => {
-        const image = deps.image(docId);
+        const image = await deps.image(docId);
         const record = getMark(markId);
         const at = locateMark(image, record.template, signal);
         if (!at) throw new WmError('E_MARK_NOT_FOUND', 'The saved mark was not found in this image.');

@@ -6,7 +6,7 @@ import { countMasked } from '../../engine/mask';
 import type { Mask, Rect } from '../../engine/types';
 import type { MaskOp } from '../../engine/mask';
 import { engine } from '../engine';
-import { getDocData, type DocData } from '../documents';
+import { getDocData, parkMask, type DocData } from '../documents';
 import { reportError } from '../errors';
 import { getUi, pushToast, updateDoc, type DocMeta } from '../store';
 import { fullRect } from '../rect';
@@ -61,6 +61,8 @@ export function replaceMask(doc: DocData, next: Mask, label: string): boolean {
   doc.overlay.update(doc.mask, rect);
   if (changed) publishMaskChange(doc);
   else requestRender();
+  // Detect all, "Use this mask for all images": an image off screen keeps its mask packed.
+  parkMask(doc);
   return changed;
 }
 

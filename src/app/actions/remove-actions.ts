@@ -1,7 +1,7 @@
 /** Removal: send the mask to the worker, show tile progress, keep everything as it was on failure. */
 import { throwIfAborted, WmError } from '../../engine/errors';
 import { engine } from '../engine';
-import { getDocData } from '../documents';
+import { getDocData, setResultBitmap } from '../documents';
 import { reportError } from '../errors';
 import { formatSeconds } from '../format';
 import { recordOutcome } from '../batch/job';
@@ -56,9 +56,8 @@ export async function removeDoc(docId: string, task: Task, onProgress?: (share: 
       throwIfAborted(task.signal);
       throw new WmError('E_PROCESSING', 'The image was closed.');
     }
-    doc.result?.close();
-    doc.result = result.bitmap;
     doc.resultPng = null;
+    setResultBitmap(doc, result.bitmap);
     updateDoc('ui', docId, {
       result: {
         resultId: result.resultId,

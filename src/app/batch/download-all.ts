@@ -23,7 +23,9 @@ export async function downloadAll(): Promise<void> {
   update('ui', { zipping: true });
   setStatus('idle', tn('batch.packing', docs.length));
   try {
-    const chunks: Uint8Array[] = [];
+    // Each chunk goes into a Blob at once, so the page never holds the whole archive
+    // as JS memory (the browser keeps Blobs in its own store, on disk when large).
+    const parts: Blob[] = [];
     let finish: () => void = () => undefined;
     let fail: (e: unknown) => void = () => undefined;
     const finished = new Promise<void>((resolve, reject) => {
@@ -32,7 +34,7 @@ export async function downloadAll(): Promise<void> {
     });
     const zip = new Zip((err, chunk, final) => {
       if (err) return fail(err);
-      chunks.push(chunk);
+      parts.push(new Blob([chunk as Uint8Array<ArrayBuffer>]));
       if (final) finish();
     });
     const names = zipEntryNames(docs.map((d) => d.name));
@@ -54,7 +56,7 @@ export async function downloadAll(): Promise<void> {
     zip.end();
     await finished;
     if (packed === 0) throw new Error('no image could be encoded');
-    saveBlob(new Blob(chunks as BlobPart[], { type: 'application/zip' }), ZIP_NAME);
+    saveBlob(new Blob(parts, { type: 'application/zip' }), ZIP_NAME);
     const skipped = getUi().docs.length - packed;
     setStatus('idle', `${tn('batch.zipSaved', packed, { zip: ZIP_NAME })}${skipped > 0 ? t('batch.zipSkipped', { n: formatNumber(skipped) }) : ''}`);
   } catch (e) {

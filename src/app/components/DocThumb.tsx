@@ -1,4 +1,4 @@
-/** Draws a document's bitmap into a small canvas (no object URLs, no re-encoding). */
+/** Draws a document's thumbnail into a small canvas (no object URLs, no re-encoding). */
 import { useEffect, useRef } from 'react';
 import { getDocData } from '../documents';
 
@@ -8,7 +8,8 @@ export function DocThumb({ docId, hasResult }: { docId: string; hasResult: boole
     const canvas = ref.current;
     const doc = getDocData(docId);
     if (!canvas || !doc) return;
-    const src = doc.result ?? doc.original;
+    // The document's own thumbnail (documents.ts): the full bitmaps exist only for the image on screen.
+    const src = doc.thumb;
     const size = 96;
     const k = Math.min(size / src.width, size / src.height);
     canvas.width = Math.max(1, Math.round(src.width * k));

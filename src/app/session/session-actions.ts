@@ -11,7 +11,7 @@ import { encodeResult, RESTORED_PREFIX } from '../actions/download-actions';
 import { publishMaskChange } from '../actions/mask-actions';
 import { settledJob, isQueued } from '../batch/queue';
 import { queueDoc } from '../batch/job';
-import { getDocData } from '../documents';
+import { getDocData, setResultBitmap } from '../documents';
 import { errorCode, errorMessage } from '../errors';
 import { fullRect } from '../rect';
 import { getUi, pushToast, setStatus, update, updateDoc, useUi, type DocMeta, type SessionSave } from '../store';
@@ -217,7 +217,7 @@ async function restoreOne({ image, mask, result, state }: NonNullable<Awaited<Re
     }
   }
   if (result) {
-    doc.result = await createImageBitmap(result.png, { premultiplyAlpha: 'none', colorSpaceConversion: 'none' });
+    setResultBitmap(doc, await createImageBitmap(result.png, { premultiplyAlpha: 'none', colorSpaceConversion: 'none' }));
     doc.resultPng = result.png;
     const { png: _png, key: _key, ...info } = result;
     const current = state?.resultCurrent ?? false;

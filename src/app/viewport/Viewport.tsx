@@ -1,6 +1,7 @@
 /** The image canvas: sized to its container at devicePixelRatio, receives the pointer tools. */
 import { useEffect, useRef } from 'react';
-import { getDocData } from '../documents';
+import { getDocData, keepOnScreen } from '../documents';
+import { engine } from '../engine';
 import { activeDocMeta, getUi, useUi } from '../store';
 import { toolCursor } from '../tools';
 import { BusyBar } from './BusyBar';
@@ -18,6 +19,21 @@ function wheelPixels(e: WheelEvent): number {
   return e.deltaY;
 }
 
+/** Where the on-screen image's bitmaps come from: the worker, or the saved PNG of a result. */
+function displayFetch(docId: string | null, resultId: string | null): Parameters<typeof keepOnScreen>[1] {
+  const doc = getDocData(docId);
+  const png = doc?.resultPng ?? null;
+  return {
+    original: () => engine().displayBitmap({ docId: docId ?? '' }),
+    result:
+      resultId === null
+        ? null
+        : png
+          ? () => createImageBitmap(png, { premultiplyAlpha: 'none', colorSpaceConversion: 'none' })
+          : () => engine().displayBitmap({ resultId }),
+  };
+}
+
 export function Viewport() {
   const wrapRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
@@ -27,6 +43,8 @@ export function Viewport() {
   const tool = useUi((s) => s.tool);
   const spacePan = useUi((s) => s.spacePan);
   const activeId = meta?.id ?? null;
+  const resultId = meta?.result?.resultId ?? null;
+  const docCount = useUi((s) => s.docs.length);
 
   useEffect(() => {
     const canvas = canvasRef.current;
@@ -53,6 +71,7 @@ export function Viewport() {
         ctx.clearRect(0, 0, pw, ph);
         return;
       }
+      doc.overlay.ensure(doc.mask);
       doc.overlay.setColor(doc.mask, s.overlayColor);
       const meta = s.docs.find((d) => d.id === s.activeId);
       const showResult = !!meta?.result && !!doc.result && !s.holdOriginal;
@@ -123,6 +142,13 @@ export function Viewport() {
     if (activeId && !hasView) fitActive();
     requestRender();
   }, [activeId, hasView]);
+
+  // Full-resolution bitmaps only for the image on screen (documents.ts); the others are let go.
+  useEffect(() => {
+    void keepOnScreen(activeId, displayFetch(activeId, resultId))
+      .then((fresh) => fresh && requestRender())
+      .catch(() => undefined); // the thumbnail stays; the next switch tries again
+  }, [activeId, resultId, docCount]);
 
   const cursor = spacePan ? 'grab' : toolCursor[tool];
   useT();

@@ -41,7 +41,7 @@ function checkerPattern(ctx: CanvasRenderingContext2D): CanvasPattern | null {
 
 export function paintFrame(f: FrameInput): void {
   const { ctx, dpr, view, doc } = f;
-  const { width: iw, height: ih } = doc.original;
+  const { width: iw, height: ih } = doc;
   ctx.setTransform(1, 0, 0, 1, 0, 0);
   ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
 
@@ -58,8 +58,10 @@ export function paintFrame(f: FrameInput): void {
   // Smooth when shrinking; crisp pixels when inspecting up close.
   ctx.imageSmoothingEnabled = view.scale < 2;
   ctx.imageSmoothingQuality = 'high';
+  // Until the full-resolution bitmap is back from the worker (keepOnScreen), the thumbnail stands in.
   const base = f.showResult && doc.result ? doc.result : doc.original;
-  ctx.drawImage(base, 0, 0);
+  if (base) ctx.drawImage(base, 0, 0);
+  else ctx.drawImage(doc.thumb, 0, 0, iw, ih);
 
   if (f.showResult && doc.result && f.splitX !== null) {
     ctx.save();
@@ -68,13 +70,15 @@ export function paintFrame(f: FrameInput): void {
     ctx.rect(0, 0, Math.max(0, f.splitX), f.height);
     ctx.clip();
     toImage();
-    ctx.drawImage(doc.original, 0, 0);
+    if (doc.original) ctx.drawImage(doc.original, 0, 0);
+    else ctx.drawImage(doc.thumb, 0, 0, iw, ih);
     ctx.restore();
   }
 
-  if (f.overlayAlpha > 0) {
+  const overlay = doc.overlay.canvas;
+  if (f.overlayAlpha > 0 && overlay) {
     ctx.globalAlpha = f.overlayAlpha;
-    ctx.drawImage(doc.overlay.canvas, 0, 0);
+    ctx.drawImage(overlay, 0, 0);
     ctx.globalAlpha = 1;
   }
 
