@@ -134,8 +134,8 @@ test('fault: a model served cut off halfway is named (E_MODEL_SIZE_MISMATCH), th
 });
 
 test('item 9: past the memory budget an image is refused with E_MEMORY_BUDGET; closing one makes room', async ({ page }) => {
-  // photo-text.png is 640×480: about 8 MB each by the estimate; a 20 MB budget holds two.
-  await openApp(page, { query: 'maxMemMB=20' });
+  // photo-text.png is 640×480: about 2.5 MB each by the estimate; a 6 MB budget holds two.
+  await openApp(page, { query: 'maxMemMB=6' });
   const docs = byTestId(page, 'doc-item');
   for (let i = 0; i < 2; i++) {
     await byTestId(page, 'file-input').setInputFiles(fixturePath('photo-text.png'));
