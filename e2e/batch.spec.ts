@@ -24,6 +24,7 @@ import {
   MODEL_TIMEOUT,
   openApp,
   WORK_TIMEOUT,
+  crashEngineWorkerOnNextCall,
 } from './helpers';
 import { uncovered } from './layout';
 import { outsideMask } from './node-pixels';
@@ -161,15 +162,7 @@ test('a failed image is marked failed with its code, the queue goes on, and its 
   expect(firstMask).toBeGreaterThan(0);
 
   // The next call the worker gets (the first image's removal) never answers, and the worker dies (as reliability.spec does).
-  const engineWorker = page.workers().find((w) => w.url().includes('engine'));
-  if (!engineWorker) throw new Error('no engine worker');
-  await engineWorker.evaluate(() => {
-    const scope = self as unknown as { postMessage: (...a: unknown[]) => void };
-    scope.postMessage = () => undefined;
-    self.addEventListener('message', () => setTimeout(() => {
-      throw new Error('injected crash');
-    }, 200), { once: true });
-  });
+  await crashEngineWorkerOnNextCall(page);
   await byTestId(page, 'batch-bar-remove').click();
   await expect.poll(() => allStates(page), { timeout: 3 * MODEL_TIMEOUT, intervals: [1000] }).toEqual(['failed E_WORKER_CRASHED', 'done', 'done']);
   await expect(first.getByTestId('doc-status')).toContainText('E_WORKER_CRASHED');

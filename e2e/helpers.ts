@@ -242,3 +242,25 @@ export async function regions(page: Page): Promise<RegionInfo[]> {
     return { kind: r.kind, confidence: Number(r.confidence), box };
   });
 }
+
+/** One stroke across the fixture's watermark text (its ink box from make-fixtures.mjs); resolves to the masked pixel count. */
+export async function paintAcrossText(page: Page, name: string): Promise<number> {
+  const info = fixtures[name];
+  const toPage = await imageToPage(page, { width: info.width!, height: info.height! });
+  const box = info.textBox!;
+  const cy = box.y + box.height / 2;
+  return afterMaskChange(page, () => drag(page, [toPage(box.x, cy), toPage(box.x + box.width, cy)]));
+}
+
+/** From the engine worker's next call on, it answers nothing and then dies with an uncaught error (a crash mid-job). */
+export async function crashEngineWorkerOnNextCall(page: Page): Promise<void> {
+  const engineWorker = page.workers().find((w) => w.url().includes('engine'));
+  if (!engineWorker) throw new Error(`no engine worker among ${page.workers().map((w) => w.url()).join(', ')}`);
+  await engineWorker.evaluate(() => {
+    const scope = self as unknown as { postMessage: (...a: unknown[]) => void };
+    scope.postMessage = () => undefined;
+    self.addEventListener('message', () => setTimeout(() => {
+      throw new Error('injected crash');
+    }, 200), { once: true });
+  });
+}

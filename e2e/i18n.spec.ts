@@ -3,18 +3,10 @@
  * numbers; the "Language" select switches to English (words and numbers), and
  * the choice outlives a reload.
  */
-import { expect, test, type Page } from '@playwright/test';
-import { afterMaskChange, byTestId, drag, fixtures, imageToPage, loadFixtures, openApp, removeWith, WORK_TIMEOUT } from './helpers';
+import { expect, test } from '@playwright/test';
+import { byTestId, loadFixtures, openApp, paintAcrossText, removeWith, WORK_TIMEOUT } from './helpers';
 
 const PNG = 'photo-text.png';
-
-async function paintAcrossText(page: Page): Promise<number> {
-  const info = fixtures[PNG];
-  const toPage = await imageToPage(page, { width: info.width!, height: info.height! });
-  const box = info.textBox!;
-  const cy = box.y + box.height / 2;
-  return afterMaskChange(page, () => drag(page, [toPage(box.x, cy), toPage(box.x + box.width, cy)]));
-}
 
 test.describe('on a French system', () => {
   test.use({ locale: 'fr-FR' });
@@ -32,7 +24,7 @@ test.describe('on a French system', () => {
     await expect(page.getByRole('checkbox', { name: 'Surimpression du masque', exact: true })).toBeVisible();
     await expect(page.getByRole('button', { name: 'Pinceau', exact: true })).toBeVisible();
 
-    const n = await paintAcrossText(page);
+    const n = await paintAcrossText(page, PNG);
     expect(n).toBeGreaterThan(1000);
     // French groups thousands with a narrow no-break space: "2 345", never "2,345".
     const fr = new Intl.NumberFormat('fr').format(n);

@@ -4,19 +4,11 @@
  * image's status, and numbers followed the system's locale ("23.375 px" on a
  * German system) instead of the UI's language.
  */
-import { expect, test, type Page } from '@playwright/test';
-import { afterMaskChange, byTestId, detect, drag, fixtures, imageToPage, loadFixtures, openApp, removeWith } from './helpers';
+import { expect, test } from '@playwright/test';
+import { byTestId, detect, loadFixtures, openApp, paintAcrossText, removeWith } from './helpers';
 import { uncovered } from './layout';
 
 const PNG = 'photo-text.png';
-
-async function paintAcrossText(page: Page): Promise<number> {
-  const info = fixtures[PNG];
-  const toPage = await imageToPage(page, { width: info.width!, height: info.height! });
-  const box = info.textBox!;
-  const cy = box.y + box.height / 2;
-  return afterMaskChange(page, () => drag(page, [toPage(box.x, cy), toPage(box.x + box.width, cy)]));
-}
 
 for (const size of [{ width: 1440, height: 900 }, { width: 1280, height: 800 }]) {
   test(`after Detect, Remove is on screen and uncovered at ${size.width}×${size.height}`, async ({ page }) => {
@@ -62,7 +54,7 @@ test('after a removal the view shows the result; the status bar speaks for the i
   await loadFixtures(page, [PNG, 'photo-text.jpg']);
   const item = (i: number) => byTestId(page, 'doc-item').nth(i);
   await item(0).locator('.doc-select').click();
-  await paintAcrossText(page);
+  await paintAcrossText(page, PNG);
   await removeWith(page, 'telea');
   // The divider sits at the left edge: all of the view is the result.
   await expect(byTestId(page, 'compare-slider')).toHaveValue('0');
@@ -82,7 +74,7 @@ test.describe('on a German system', () => {
     await openApp(page);
     expect(await page.evaluate(() => (23375).toLocaleString())).toBe('23.375');
     await loadFixtures(page, [PNG]);
-    const n = await paintAcrossText(page);
+    const n = await paintAcrossText(page, PNG);
     expect(n).toBeGreaterThan(1000);
     const en = new Intl.NumberFormat('en').format(n);
     await expect(page.getByText(`${en} px masked`)).toBeVisible();

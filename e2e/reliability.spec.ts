@@ -19,6 +19,7 @@ import {
   openApp,
   removeWith,
   waitForModels,
+  crashEngineWorkerOnNextCall,
 } from './helpers';
 import { outsideMask } from './node-pixels';
 
@@ -160,16 +161,7 @@ test('fault: the worker dies in the middle of a removal: image, mask and history
   const toPage = await imageToPage(page, { width: 640, height: 480 });
   const painted = await afterMaskChange(page, () => drag(page, [toPage(150, 260), toPage(480, 290)]));
   expect(painted).toBeGreaterThan(0);
-  const engineWorker = page.workers().find((w) => w.url().includes('engine'));
-  if (!engineWorker) throw new Error(`no engine worker among ${page.workers().map((w) => w.url()).join(', ')}`);
-  // From the next call on (the removal), the worker answers nothing and then dies with an uncaught error.
-  await engineWorker.evaluate(() => {
-    const scope = self as unknown as { postMessage: (...a: unknown[]) => void };
-    scope.postMessage = () => undefined;
-    self.addEventListener('message', () => setTimeout(() => {
-      throw new Error('injected crash');
-    }, 200), { once: true });
-  });
+  await crashEngineWorkerOnNextCall(page);
   await byTestId(page, 'method-select').selectOption('telea');
   await byTestId(page, 'remove-button').click();
   const toast = byTestId(page, 'error-toast');

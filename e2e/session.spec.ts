@@ -5,16 +5,13 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import {
-  afterMaskChange,
   byTestId,
   download,
-  drag,
   expectNoErrorToast,
-  fixtures,
-  imageToPage,
   loadFixtures,
   maskCount,
   openApp,
+  paintAcrossText,
   removeWith,
   waitForModels,
   WORK_TIMEOUT,
@@ -22,14 +19,6 @@ import {
 
 const PNG = 'photo-text.png';
 const JPG = 'photo-text.jpg';
-
-async function paintAcrossText(page: Page, name: string): Promise<number> {
-  const info = fixtures[name];
-  const toPage = await imageToPage(page, { width: info.width!, height: info.height! });
-  const box = info.textBox!;
-  const cy = box.y + box.height / 2;
-  return afterMaskChange(page, () => drag(page, [toPage(box.x, cy), toPage(box.x + box.width, cy)]));
-}
 
 const item = (page: Page, i: number) => byTestId(page, 'doc-item').nth(i);
 

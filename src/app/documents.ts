@@ -49,14 +49,19 @@ const registry = new Map<string, Doc>();
 /** The document whose full-resolution bitmaps are kept (keepOnScreen). */
 let onScreenId: string | null = null;
 
-function drawThumb(thumb: HTMLCanvasElement, src: ImageBitmap): void {
-  const k = Math.min(1, THUMB_SIZE / src.width, THUMB_SIZE / src.height);
-  thumb.width = Math.max(1, Math.round(src.width * k));
-  thumb.height = Math.max(1, Math.round(src.height * k));
-  const ctx = thumb.getContext('2d');
+/** Draws `src` into `canvas` at most `size` a side (never above `maxScale`), sizing the canvas to fit. */
+export function drawFitted(canvas: HTMLCanvasElement, src: CanvasImageSource & { width: number; height: number }, size: number, maxScale = Infinity): void {
+  const k = Math.min(maxScale, size / src.width, size / src.height);
+  canvas.width = Math.max(1, Math.round(src.width * k));
+  canvas.height = Math.max(1, Math.round(src.height * k));
+  const ctx = canvas.getContext('2d');
   if (!ctx) return;
   ctx.imageSmoothingQuality = 'high';
-  ctx.drawImage(src, 0, 0, thumb.width, thumb.height);
+  ctx.drawImage(src, 0, 0, canvas.width, canvas.height);
+}
+
+function drawThumb(thumb: HTMLCanvasElement, src: ImageBitmap): void {
+  drawFitted(thumb, src, THUMB_SIZE, 1);
 }
 
 class Doc implements DocData {

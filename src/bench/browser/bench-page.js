@@ -7,6 +7,7 @@
  * does not need its own tsconfig project; the worker it drives is the typed one.
  */
 import { wrap } from 'comlink';
+import { seededRandom } from '../../engine/random';
 
 const params = new URLSearchParams(location.search);
 const backend = params.get('backend') === 'webgpu' ? 'webgpu' : 'wasm';
@@ -29,18 +30,6 @@ async function photoBlob(width, height) {
   return canvas.convertToBlob({ type: 'image/png' });
 }
 
-/** Seeded PRNG (mulberry32), so every run draws the same pictures. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * A picture with content (a gradient and 40 random shapes, seeded) and a
  * semi-transparent white mark: tiled on a whole-pixel lattice, or once at (x, y).
@@ -48,7 +37,7 @@ function prng(seed) {
  * @param {'tiled' | { x: number, y: number }} mark
  */
 async function markedBlob(width, height, seed, mark) {
-  const rand = prng(seed);
+  const rand = seededRandom(seed);
   const canvas = new OffscreenCanvas(width, height);
   const ctx = /** @type {OffscreenCanvasRenderingContext2D} */ (canvas.getContext('2d'));
   const hue = () => `hsl(${Math.floor(rand() * 360)} ${30 + Math.floor(rand() * 50)}% ${20 + Math.floor(rand() * 50)}%)`;
@@ -98,7 +87,7 @@ async function markBench(api, reps, nextJob) {
   }
   const K = 16;
   const learn = { ms: /** @type {number[]} */ ([]), placed: 0, images: K, error: /** @type {string | undefined} */ (undefined) };
-  const rand = prng(99);
+  const rand = seededRandom(99);
   const blobs = [];
   for (let k = 0; k < K; k++) blobs.push(await markedBlob(1152, 864, 100 + k, { x: 380 + Math.round((rand() - 0.5) * 20), y: 700 + Math.round((rand() - 0.5) * 20) }));
   for (let i = 0; i < Math.min(reps, 2); i++) {

@@ -83,10 +83,9 @@ export interface Shift {
  * Phase correlation of each map against map `ref` (its own shift is 0,
  * distinctness ∞). Maps must share a size; `spectra` are reused across calls.
  */
-export function phaseShifts(maps: Float32Array[], w: number, h: number, ref = 0, spectra?: Float64Array[]): Shift[] {
-  const pw = nextPow2(w + (w >> 1));
-  const ph = nextPow2(h + (h >> 1));
-  const spec = spectra ?? maps.map((m) => spectrum(m, w, h, pw, ph));
+export function phaseShifts(maps: Float32Array[], w: number, h: number, ref = 0, given?: Float64Array[]): Shift[] {
+  const { pw, ph } = padded(w, h);
+  const spec = given ?? spectra(maps, w, h);
   const R = spec[ref];
   return maps.map((_, k) => {
     if (k === ref) return { d: [0, 0], distinctness: Infinity };
@@ -107,9 +106,13 @@ export function phaseShifts(maps: Float32Array[], w: number, h: number, ref = 0,
 
 /** The FFT of every map, padded for phaseShifts. */
 export function spectra(maps: Float32Array[], w: number, h: number): Float64Array[] {
-  const pw = nextPow2(w + (w >> 1));
-  const ph = nextPow2(h + (h >> 1));
+  const { pw, ph } = padded(w, h);
   return maps.map((m) => spectrum(m, w, h, pw, ph));
+}
+
+/** The FFT size for maps of w × h: half again on each side, so shifts up to half a map do not wrap. */
+function padded(w: number, h: number): { pw: number; ph: number } {
+  return { pw: nextPow2(w + (w >> 1)), ph: nextPow2(h + (h >> 1)) };
 }
 
 /**
