@@ -43,6 +43,7 @@ FONTS = Path(os.environ.get("WM_FONTS", "/usr/share/fonts"))
 LOGOS = Path(os.environ.get("WM_LOGOS", CACHE / "logos"))
 FAMILIES = ["clwd", "text", "pattern", "opaque", "clean"]
 KINDS = ["text", "logo", "pattern"]  # kind_logits channel order (manifest `kinds`)
+TEXT_RICH = ("synthetic-docs__", "openimages-lp__")  # file-name prefixes of the text-rich photos
 MASK_THRESHOLD = 15 / 255  # CLWD: a pixel is "marked" if its summed channel change > 15/255
 
 
@@ -379,16 +380,20 @@ class Synth:
     """Draws samples from one split. `crop=None` keeps the photo at its natural size."""
 
     def __init__(self, photo_dir: Path, split: str, family_weights: dict[str, float] | None = None,
-                 scale: tuple[float, float] = (1.0, 2.0)):
+                 scale: tuple[float, float] = (1.0, 2.0), hard_share: float = 0.0):
         self.photos = list_photos(photo_dir, split)
+        # Hard negatives: text-rich photos (documents, screenshots, licence plates) for this share of clean samples.
+        self.hard = [p for p in self.photos if p.name.startswith(TEXT_RICH)]
+        self.hard_share = hard_share if self.hard else 0.0
         self.scale = scale  # with a crop: the photo's short side is log-uniform in [lo·crop, hi·crop]
         self.assets = Assets(split)
         fw = family_weights or {"clwd": 0.3, "text": 0.22, "pattern": 0.15, "opaque": 0.15, "clean": 0.18}
         self.families, p = list(fw), np.array(list(fw.values()), np.float64)
         self.p = p / p.sum()
 
-    def load(self, rng, crop: int | None) -> np.ndarray:
-        img = cv2.imread(str(self.photos[rng.integers(len(self.photos))]), cv2.IMREAD_COLOR)
+    def load(self, rng, crop: int | None, hard: bool = False) -> np.ndarray:
+        pool = self.hard if hard else self.photos
+        img = cv2.imread(str(pool[rng.integers(len(pool))]), cv2.IMREAD_COLOR)
         img = cv2.cvtColor(img, cv2.COLOR_BGR2RGB).astype(np.float32) / 255
         if crop is not None:  # scale so short side is in [lo·crop, hi·crop]: marks keep image-relative sizes
             lo, hi = self.scale
@@ -401,7 +406,7 @@ class Synth:
 
     def sample(self, rng: np.random.Generator, crop: int | None = None, family: str | None = None) -> Sample:
         family = family or self.families[rng.choice(len(self.families), p=self.p)]
-        I = self.load(rng, crop)
+        I = self.load(rng, crop, hard=family == "clean" and rng.random() < self.hard_share)
         h, w = I.shape[:2]
         layers = [] if family == "clean" else MARKERS[family](rng, self.assets, h, w)
         J, alpha, colour, kind = composite(I, layers)

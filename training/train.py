@@ -57,14 +57,15 @@ class SynthStream(IterableDataset):
         info = torch.utils.data.get_worker_info()
         wid = info.id if info else 0
         rng = np.random.default_rng([self.cfg.seed, wid, int(time.time() * 1000) % 2**31])
-        synth = data.Synth(Path(self.cfg.photos), self.split, self.cfg.family_weights, self.cfg.photo_scale)
+        synth = data.Synth(Path(self.cfg.photos), self.split, self.cfg.family_weights, self.cfg.photo_scale,
+                           self.cfg.hard_negative_share)
         while True:
             yield to_batch([synth.sample(rng, crop=self.cfg.crop) for _ in range(self.cfg.batch)], rng,
                            self.cfg.box_request)
 
 
 def fixed_val(cfg: TrainConfig) -> list[dict[str, torch.Tensor]]:
-    synth = data.Synth(Path(cfg.photos), "val", cfg.family_weights, cfg.photo_scale)
+    synth = data.Synth(Path(cfg.photos), "val", cfg.family_weights, cfg.photo_scale, cfg.hard_negative_share)
     rng = np.random.default_rng(12345)
     samples = [synth.sample(rng, crop=cfg.crop) for _ in range(cfg.val_samples)]
     rng = np.random.default_rng(54321)
@@ -219,8 +220,11 @@ class Trainer:
             self.resume(self.dir / "last.pt")
         elif cfg.init_from:  # weights only: a new run (own schedule, optimiser) from another run's state
             ck = torch.load(ROOT / cfg.init_from, map_location="cpu")
-            self.det.load_state_dict(ck["detector"]["state"])
-            load_overlapping(self.rem, ck["remover"]["state"])  # a new design keeps what fits (see there)
+            if ck.get("kind") in ("detector", "remover"):  # a best-*.pt holds one model; the other starts fresh
+                (self.det if ck["kind"] == "detector" else self.rem).load_state_dict(ck["state"])
+            else:
+                self.det.load_state_dict(ck["detector"]["state"])
+                load_overlapping(self.rem, ck["remover"]["state"])  # a new design keeps what fits (see there)
             print(f"initialised from {cfg.init_from} (step {ck['step']})")
 
     def progress(self) -> float:

@@ -32,6 +32,9 @@ class TrainConfig:
     # Clean negatives (~18%) teach α̂ ≈ 0 on photos: detection precision is the bottleneck.
     family_weights: dict = field(default_factory=lambda: {"clwd": 0.3, "text": 0.22, "pattern": 0.15,
                                                           "opaque": 0.15, "clean": 0.18})
+    # Share of the clean negatives drawn from the text-rich photos (synthetic documents and screenshots,
+    # licence plates): the picture's own text, which the detector must leave alone (issue 9).
+    hard_negative_share: float = 0.0
     # Remover alpha loss weight decays from start to end over the first alpha_weight_frac of the run.
     # Without a heavy alpha loss early the remover sits on the identity plateau (α̂ ≈ 0, output = input).
     alpha_weight_start: float = 10.0

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { psnr } from '../metrics';
 import type { Mask } from '../types';
 import { invertMarks } from './invert';
+import { findLattice, LATTICE_PASSES } from './lattice';
 import { hermite, findRepeats } from './repeats';
 import { supportWraps } from './support';
 import { composite, logoShape, noisePhoto, periodicTexture, tiledAlpha } from './testing';
@@ -36,6 +37,27 @@ describe('repeats inside one image', () => {
     expect(Math.abs(vs[1][1] - 83.5)).toBeLessThan(0.02);
     const out = invertMarks(image, [r.field!]);
     expect(psnr(out.image, photo, markMask(alpha)) - psnr(image, photo, markMask(alpha))).toBeGreaterThan(10);
+  });
+
+  it('finds a thin-stroked tiled mark that the plain autocorrelation misses (the half-whitened pass)', () => {
+    // A word-like row of 2-px glyph outlines, α 0.15: its edges are a comb of high frequencies.
+    const strokes = (x: number, y: number) => {
+      if (x < 0 || y < 0 || x >= 72 || y >= 20) return 0;
+      const gx = x % 12;
+      const upright = (gx < 2 || (gx >= 9 && gx < 11)) && y > 2 && y < 18;
+      const across = (y < 4 || Math.abs(y - 10) < 1 || y > 15) && gx < 11 && (Math.floor(x / 12) % 3 !== 1 || y < 10);
+      return upright || across ? 1 : 0;
+    };
+    const photo = noisePhoto(W, H, 3);
+    const { image, alpha } = composite(photo, tiledAlpha(strokes, [101.5, 0], [37.25, 83.5], 0.15), [1, 1, 1]);
+    expect(findLattice(image, { passes: [LATTICE_PASSES[0]] }).lattice).toBeNull();
+    const r = findRepeats(image);
+    expect(r.reason).toBe('ok');
+    const vs = [r.search.lattice!.v1, r.search.lattice!.v2].sort((a, b) => a[1] - b[1]);
+    expect(Math.abs(vs[0][0] - 101.5)).toBeLessThan(0.05);
+    expect(Math.abs(vs[1][1] - 83.5)).toBeLessThan(0.05);
+    const out = invertMarks(image, [r.field!]);
+    expect(psnr(out.image, photo, markMask(alpha)) - psnr(image, photo, markMask(alpha))).toBeGreaterThan(6);
   });
 
   it.each(['tiles', 'plaid', 'weave'] as const)('refuses a periodic picture (%s): nothing is inverted', (kind) => {

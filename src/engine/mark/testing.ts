@@ -38,6 +38,30 @@ export function noisePhoto(width: number, height: number, seed = 1): RgbaImage {
   return { width, height, data };
 }
 
+/**
+ * A "dead leaves" picture: overlapping opaque discs of random colour, radii from a
+ * power law (many small, few large). Hard edges at every scale give it a photo's
+ * falling spectrum, which plain value noise lacks: the lattice search's hard case.
+ */
+export function deadLeaves(width: number, height: number, seed = 1, discs = 3000): RgbaImage {
+  const rand = rng(seed);
+  const data = new Uint8ClampedArray(width * height * 4);
+  for (let k = 0; k < discs; k++) {
+    const r = 4 / Math.sqrt(0.003 + rand() * 0.997) ** 1.2;
+    const cx = rand() * width;
+    const cy = rand() * height;
+    const colour = [rand(), rand(), rand()].map((v) => 20 + 215 * v);
+    for (let y = Math.max(0, Math.floor(cy - r)); y < Math.min(height, Math.ceil(cy + r)); y++) {
+      for (let x = Math.max(0, Math.floor(cx - r)); x < Math.min(width, Math.ceil(cx + r)); x++) {
+        if ((x - cx) ** 2 + (y - cy) ** 2 > r * r) continue;
+        for (let c = 0; c < 3; c++) data[(y * width + x) * 4 + c] = colour[c];
+        data[(y * width + x) * 4 + 3] = 255;
+      }
+    }
+  }
+  return { width, height, data };
+}
+
 /** An analytic mark shape in [0, 1] on a (w, h) box: a ring, a bar and a dot, like a logo with text. */
 export function logoShape(w: number, h: number): (x: number, y: number) => number {
   const cx = w * 0.3;
