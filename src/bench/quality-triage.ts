@@ -25,6 +25,8 @@ export interface TriageBenchOptions {
   photos: number;
   /** Folder of synthetic marked cases (quality-data.ts), or null to skip them. */
   casesDir: string | null;
+  /** Which held-out photos: test (reported) or val (for choosing models and thresholds). */
+  split?: 'test' | 'val';
   log: (s: string) => void;
 }
 
@@ -45,7 +47,7 @@ async function both(image: RgbaImage, o: TriageBenchOptions): Promise<{ raw: Mas
 }
 
 export async function runTriageBench(o: TriageBenchOptions): Promise<{ md: string; json: unknown }> {
-  const names = heldOutPhotos();
+  const names = heldOutPhotos(o.split ?? 'test');
   const rich = names.filter((n) => TEXT_RICH.test(n));
   const rest = names.filter((n) => !TEXT_RICH.test(n));
   const picks = Array.from({ length: Math.min(o.photos, rest.length) }, (_, i) => rest[Math.floor((i * rest.length) / Math.min(o.photos, rest.length))]);

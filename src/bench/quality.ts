@@ -3,7 +3,7 @@
  *   [--data DIR] [--threshold 0.5] [--threads 2] [--limit N] [--out bench-out]
  *   [--models DIR]`   (DIR: a folder with manifest.json, to score candidate models before they ship)
  *   [--marks-only | --no-marks] [--tiled 12] [--batches 4] [--periodic-photos 60] [--marks-split test|val]
- *   [--triage-only] [--photos 40]   (triage of detected regions, quality-triage.ts)
+ *   [--triage-only] [--photos 40] [--triage-split test|val]   (triage of detected regions, quality-triage.ts)
  *   (the mark-estimation families of quality-marks.ts; their tables go to docs/quality.md)
  *   [--fill-only | --no-fill] [--fill-n 12] [--fill-split test|val] [--no-speed]
  *   (the fill families of quality-fill.ts: Telea, patch, auto, model with the true mask, the routing table; docs/quality.md)
@@ -150,17 +150,22 @@ async function triageSection(flags: Map<string, string>): Promise<void> {
   const outDir = path.resolve(REPO_ROOT, flags.get('out') ?? 'bench-out');
   mkdirSync(outDir, { recursive: true });
   const threshold = Number(flags.get('threshold') ?? 0.5);
-  const models = await loadNodeModels({ backend: 'wasm', threads: Number(flags.get('threads') ?? 2) });
+  const modelsDir = flags.has('models') ? path.resolve(flags.get('models') as string) : undefined;
+  const models = await loadNodeModels({ backend: 'wasm', threads: Number(flags.get('threads') ?? 2), modelsDir });
   const seed = Number(flags.get('seed') ?? 1234);
   const n = Number(flags.get('n') ?? 10);
   const photos = Number(flags.get('photos') ?? 40);
-  const gen = generateCases(outDir, { n, seed, split: 'test' });
-  const { md, json } = await runTriageBench({ detectors: models.detectors, threshold, photos, casesDir: gen.dir, log: (s) => process.stderr.write(`${s}\n`) });
-  const command = `npm run bench:quality -- --triage-only --n ${n} --seed ${seed} --photos ${photos}`;
+  const split = flags.get('triage-split') === 'val' ? 'val' : 'test';
+  const gen = generateCases(outDir, { n, seed, split });
+  const { md, json } = await runTriageBench({ detectors: models.detectors, threshold, photos, casesDir: gen.dir, split, log: (s) => process.stderr.write(`${s}\n`) });
+  const extra = `${split === 'val' ? ' --triage-split val' : ''}${modelsDir ? ` --models ${flags.get('models')}` : ''}`;
+  const command = `npm run bench:quality -- --triage-only --n ${n} --seed ${seed} --photos ${photos}${extra}`;
   const body = `${md}\n\nCommand: \`${command}\` (cases: \`${gen.command}\`).`;
-  writeFileSync(path.join(outDir, 'quality-triage.json'), JSON.stringify(json, null, 1));
-  writeFileSync(path.join(outDir, 'quality-triage.md'), `${body}\n`);
-  writeSection(path.join(REPO_ROOT, 'docs/quality.md'), 'bench:triage', body);
+  const stem = `quality-triage${split === 'val' ? '-val' : ''}${modelsDir ? '-candidate' : ''}`;
+  writeFileSync(path.join(outDir, `${stem}.json`), JSON.stringify(json, null, 1));
+  writeFileSync(path.join(outDir, `${stem}.md`), `${body}\n`);
+  // Val (choosing) and candidate models (not shipped) never go into the published tables.
+  if (split === 'test' && !modelsDir) writeSection(path.join(REPO_ROOT, 'docs/quality.md'), 'bench:triage', body);
   process.stdout.write(`${body}\n`);
 }
 

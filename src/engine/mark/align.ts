@@ -33,6 +33,27 @@ export function gradientMap(image: RgbaImage, scale: number, clipQuantile = 1): 
   return { map: g, w, h };
 }
 
+/**
+ * Signed luma gradients as one complex map, gx + i·gy, interleaved (h, w, 2), their
+ * magnitude capped at its `clipQuantile` quantile (direction kept). A one-colour mark
+ * brighter (or darker) than everything under it has the same gradient direction in
+ * every image, while the pictures' edges point every way: correlating directions,
+ * not magnitudes, lets the pictures cancel.
+ */
+export function complexGradientMap(image: RgbaImage, scale: number, clipQuantile = 1): { map: Float32Array; w: number; h: number } {
+  const { gx, gy, w, h } = signedGradients(image, scale);
+  const mag = new Float32Array(w * h);
+  for (let i = 0; i < w * h; i++) mag[i] = Math.hypot(gx[i], gy[i]);
+  const hi = clipQuantile < 1 ? mag.slice().sort()[Math.floor(clipQuantile * (w * h - 1))] : Infinity;
+  const map = new Float32Array(w * h * 2);
+  for (let i = 0; i < w * h; i++) {
+    const f = mag[i] > hi ? hi / mag[i] : 1;
+    map[i * 2] = gx[i] * f;
+    map[i * 2 + 1] = gy[i] * f;
+  }
+  return { map, w, h };
+}
+
 /** Signed luma gradients (central differences) at `scale` by area averaging, as (h, w) each. */
 export function signedGradients(image: RgbaImage, scale: number): { gx: Float32Array; gy: Float32Array; w: number; h: number } {
   const { lum, w, h } = lumaAtScale(image, scale);
@@ -65,9 +86,14 @@ function lumaAtScale(image: RgbaImage, scale: number): { lum: Float32Array; w: n
   return { lum, w, h };
 }
 
+/** The FFT of a real (h, w) map, or of a complex one interleaved (h, w, 2), zero-padded to (ph, pw). */
 function spectrum(map: Float32Array, w: number, h: number, pw: number, ph: number): Float64Array {
   const c = new Float64Array(pw * ph * 2);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) c[(y * pw + x) * 2] = map[y * w + x];
+  if (map.length === w * h * 2) {
+    for (let y = 0; y < h; y++) c.set(map.subarray(y * w * 2, (y + 1) * w * 2), y * pw * 2);
+  } else {
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) c[(y * pw + x) * 2] = map[y * w + x];
+  }
   fft2d(c, pw, ph);
   return c;
 }

@@ -15,7 +15,7 @@
  *     α per pixel is then the least-squares projection of M on W − Ī.
  */
 import { throwIfAborted } from '../errors';
-import { flattenCore } from './core';
+import { flattenCore, MANY_INSTANCES, MAX_CORE_SIGMA, MAX_CORE_SIGMA_MANY } from './core';
 import { refineAlpha } from './refine';
 import { consistentEdges, dropIslands, neighbours, poissonSupport } from './support';
 import { medianInPlace, quantile } from './sample';
@@ -257,7 +257,7 @@ export function estimateMark(stack: InstanceStack, signal?: AbortSignal, onProgr
   const outsideSpread = outside.length > 0 ? quantile(outside, 0.5) : 0;
   const refined = core.length > 0 ? refineAlpha(stack, nb, support, alpha, colour, signal) : alpha;
   dropIslands(refined, nb);
-  flattenCore(refined);
+  flattenCore(refined, K >= MANY_INSTANCES ? MAX_CORE_SIGMA_MANY : MAX_CORE_SIGMA);
   onProgress?.(1);
   return {
     width: w,
