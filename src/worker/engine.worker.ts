@@ -231,7 +231,7 @@ const api = {
       const regions = regionRecords(out, opts.method, image.width, image.height);
       const resultId = newId('res');
       // One result per document is enough: a new run replaces the previous one.
-      addResult(resultId, docId, out.image);
+      addResult(resultId, docId, out.image, image);
       const bitmap = await rgbaToBitmap(out.image);
       const result = toRemoveResult({ resultId, bitmap, out, method: opts.method, regions, ms: performance.now() - t0, marksUsed: marks.aware });
       return transfer(result, [bitmap]);

@@ -3,8 +3,9 @@
  * as full-resolution RGBA (issue 10, item 3). A document always keeps its file
  * as opened (a Blob: the browser may keep it on disk) and is decoded again, by
  * the same path, when it is used after being let go. A result let go is kept
- * as its PNG (the bytes Download hands out) and decoded back exactly
- * (fast-png) when it is needed as pixels.
+ * as a patch on its document (the pixels it changed, `result-patch.ts`) and
+ * rebuilt exactly from the document when it is needed as pixels; where most of
+ * the image changed it is kept as its PNG and decoded back exactly (fast-png).
  */
 import type { Limits } from '../engine/limits';
 import type { ImageFormat, RgbaImage } from '../engine/types';
@@ -12,6 +13,7 @@ import { WmError } from '../engine/errors';
 import { decodeFile, encodeRgba } from '../platform/browser/codec';
 import { decodePngRgba } from '../platform/browser/png';
 import { DocCache } from './doc-cache';
+import { applyPatch, makePatch, patchBytes, type ResultPatch } from './result-patch';
 import { requireDoc } from './documents';
 
 /** Decoded documents (and, apart, results) kept at once; the app may change it (`?keepDecoded=`). */
@@ -25,7 +27,9 @@ interface Doc {
 
 interface Result {
   docId: string;
-  /** Made when the RGBA is let go; the download's PNG bytes. */
+  /** What the result changed on its document, made with the result; null when most of the image changed. */
+  patch: ResultPatch | null;
+  /** Made when the RGBA is let go and there is no patch; the download's PNG bytes. */
   png: Promise<Blob> | null;
 }
 
@@ -51,10 +55,15 @@ function pngOf(resultId: string): Promise<Blob> {
 
 const resultImages = new DocCache<RgbaImage>({
   capacity: DEFAULT_KEEP_DECODED,
-  load: async (resultId) => decodePngRgba(new Uint8Array(await (await pngOf(resultId)).arrayBuffer())),
+  load: async (resultId) => {
+    const r = results.get(resultId);
+    const patch = r?.patch;
+    if (r && patch) return images.use(r.docId, (original) => applyPatch(original, patch));
+    return decodePngRgba(new Uint8Array(await (await pngOf(resultId)).arrayBuffer()));
+  },
   onEvict: (resultId, image) => {
     const r = results.get(resultId);
-    if (r && !r.png) {
+    if (r && !r.patch && !r.png) {
       r.png = encodeRgba(image, 'png');
       r.png.catch(() => undefined);
     }
@@ -81,10 +90,10 @@ export function withImage<R>(docId: string, work: (image: RgbaImage) => R | Prom
   return images.use(docId, work);
 }
 
-/** One result per document: a new one replaces the previous. */
-export function addResult(resultId: string, docId: string, image: RgbaImage): void {
+/** One result per document: a new one replaces the previous. `original`: the document's pixels it was made from. */
+export function addResult(resultId: string, docId: string, image: RgbaImage, original: RgbaImage): void {
   for (const [id, r] of results) if (r.docId === docId) dropResult(id);
-  results.set(resultId, { docId, png: null });
+  results.set(resultId, { docId, patch: makePatch(original, image), png: null });
   resultImages.set(resultId, image);
 }
 
@@ -111,6 +120,8 @@ export function releaseDoc(docId: string): void {
   for (const [id, r] of results) if (r.docId === docId) dropResult(id);
 }
 
-export function heldStats(): { docs: number; decoded: number; results: number; decodedResults: number } {
-  return { docs: docs.size, decoded: images.size, results: results.size, decodedResults: resultImages.size };
+export function heldStats(): { docs: number; decoded: number; results: number; decodedResults: number; patchBytes: number } {
+  let bytes = 0;
+  for (const r of results.values()) if (r.patch) bytes += patchBytes(r.patch);
+  return { docs: docs.size, decoded: images.size, results: results.size, decodedResults: resultImages.size, patchBytes: bytes };
 }
