@@ -8,7 +8,8 @@
 import { throwIfAborted, WmError } from '../errors';
 import type { RgbaImage } from '../types';
 import { bestReferenceShifts, complexGradientMap, gradientMap, refineShift, signedGradients, type Shift } from './align';
-import { estimateMark, type InstanceStack, type MarkDiagnostics } from './estimate';
+import { estimateMark, type InstanceStack, type MarkDiagnostics, type MarkEstimate } from './estimate';
+import { MANY_INSTANCES, MAX_CORE_SIGMA } from './core';
 import { nextPow2 } from './fft';
 import type { Placement } from './field';
 import { inversionFlattens } from './gain';
@@ -156,25 +157,39 @@ export function learnSharedMark(images: readonly RgbaImage[], signal?: AbortSign
   }
   throwIfAborted(signal);
   const verdict = judgeRepeats(estimate.diagnostics, 0, false, 'batch');
-  const support = new Uint8Array(estimate.alphaHw.length);
-  for (let i = 0; i < support.length; i++) support[i] = estimate.alphaHw[i] > 0.01 ? 1 : 0;
-  const trim = supportBox(support, cw, ch);
   const refuse = (why: string) => new WmError('E_MARK_NOT_FOUND', `These images share no mark that could be found${why ? `: ${why}` : ''}.`);
-  if (!trim || estimate.opacity <= 0) throw refuse(verdict !== 'ok' ? verdict : '');
-  const tw = trim.x1 - trim.x0 + 1;
-  const th = trim.y1 - trim.y0 + 1;
-  const alphaHw = new Float32Array(tw * th);
-  for (let y = 0; y < th; y++) for (let x = 0; x < tw; x++) alphaHw[y * tw + x] = estimate.alphaHw[(y + trim.y0) * cw + x + trim.x0];
-  const template: MarkTemplate = { width: tw, height: th, alphaHw, colour: estimate.colour };
+  const trimmed = (e: MarkEstimate): { template: MarkTemplate; x0: number; y0: number } | null => {
+    const support = new Uint8Array(e.alphaHw.length);
+    for (let i = 0; i < support.length; i++) support[i] = e.alphaHw[i] > 0.01 ? 1 : 0;
+    const trim = supportBox(support, cw, ch);
+    if (!trim || e.opacity <= 0) return null;
+    const tw = trim.x1 - trim.x0 + 1;
+    const th = trim.y1 - trim.y0 + 1;
+    const alphaHw = new Float32Array(tw * th);
+    for (let y = 0; y < th; y++) for (let x = 0; x < tw; x++) alphaHw[y * tw + x] = e.alphaHw[(y + trim.y0) * cw + x + trim.x0];
+    return { template: { width: tw, height: th, alphaHw, colour: e.colour }, x0: trim.x0, y0: trim.y0 };
+  };
+  let kept = trimmed(estimate);
+  if (!kept) throw refuse(verdict !== 'ok' ? verdict : '');
   if (verdict !== 'ok') {
     // With few images the median still holds much of the pictures, so the contrast
     // looks two-sided or not one colour although the mark is there. Those two
     // verdicts are overruled when inverting the estimate flattens the mark in
     // nearly every image on its own pixels; anything else is refused.
-    const overrulable = /two-sided contrast|not one colour/.test(verdict);
-    const flattened = inliers.filter((k) => inversionFlattens(images[k], template, { x: cx0 + trim.x0 + offsets[k][0], y: cy0 + trim.y0 + offsets[k][1], scale: 1, gain: 1 })).length;
-    if (!overrulable || flattened < Math.max(2, Math.ceil(FLATTEN_SHARE * inliers.length))) throw refuse(verdict);
+    if (!/two-sided contrast|not one colour/.test(verdict)) throw refuse(verdict);
+    const flattens = (k: { template: MarkTemplate; x0: number; y0: number }) =>
+      inliers.filter((i) => inversionFlattens(images[i], k.template, { x: cx0 + k.x0 + offsets[i][0], y: cy0 + k.y0 + offsets[i][1], scale: 1, gain: 1 })).length >=
+      Math.max(2, Math.ceil(FLATTEN_SHARE * inliers.length));
+    if (!flattens(kept)) {
+      // A core snapped to one opacity from a wide spread (core.ts, from four images on) may
+      // be what fails here, on a faint mark: try once more with the narrow snap.
+      const strict = inliers.length >= MANY_INSTANCES ? trimmed(estimateMark(stackFor(offsets), signal, undefined, undefined, MAX_CORE_SIGMA)) : null;
+      if (!strict || !flattens(strict)) throw refuse(verdict);
+      kept = strict;
+    }
   }
+  const { template } = kept;
+  const trim = { x0: kept.x0, y0: kept.y0 };
   const placements = offsets.map(([dx, dy], k): Placement | null => {
     if (!inliers.includes(k)) {
       // Search near where the others have it, and keep it only if inverting it there takes edges away.

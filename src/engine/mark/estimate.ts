@@ -125,7 +125,8 @@ export function stackMedian(stack: InstanceStack, signal?: AbortSignal, onProgre
   return { medJ, cache, spread };
 }
 
-export function estimateMark(stack: InstanceStack, signal?: AbortSignal, onProgress?: (share: number) => void, median?: StackMedian): MarkEstimate {
+/** `coreSigma`: the widest core spread snapped to one opacity (core.ts; default by the number of instances). */
+export function estimateMark(stack: InstanceStack, signal?: AbortSignal, onProgress?: (share: number) => void, median?: StackMedian, coreSigma?: number): MarkEstimate {
   const { width: w, height: h, count: K } = stack;
   const n = w * h;
   if (K < 2) throw new Error('estimateMark needs at least two instances');
@@ -257,7 +258,7 @@ export function estimateMark(stack: InstanceStack, signal?: AbortSignal, onProgr
   const outsideSpread = outside.length > 0 ? quantile(outside, 0.5) : 0;
   const refined = core.length > 0 ? refineAlpha(stack, nb, support, alpha, colour, signal) : alpha;
   dropIslands(refined, nb);
-  flattenCore(refined, K >= MANY_INSTANCES ? MAX_CORE_SIGMA_MANY : MAX_CORE_SIGMA);
+  flattenCore(refined, coreSigma ?? (K >= MANY_INSTANCES ? MAX_CORE_SIGMA_MANY : MAX_CORE_SIGMA));
   onProgress?.(1);
   return {
     width: w,
