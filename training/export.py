@@ -156,8 +156,9 @@ def format_manifest(man: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def update_manifest(entries: list[dict]) -> None:
-    path = MODELS / "manifest.json"
+def update_manifest(entries: list[dict], folder: Path = MODELS) -> None:
+    """Replaces these entries in `folder`/manifest.json (a copy of public/models for a candidate)."""
+    path = folder / "manifest.json"
     man = json.loads(path.read_text())
     ids = {e["id"] for e in entries}
     others = [m for m in man["models"] if m["id"] not in ids]
@@ -202,9 +203,9 @@ def main():
                   threshold=args.threshold, recommended=not args.not_recommended)
         entries.append(e)
         print(f"{kind}: {ck} step {info['step']} -> {out} ({e['bytes']} B, {e['params']} params, parity {err:.1e})")
-    if args.out == MODELS:
-        update_manifest(entries)
-        print("manifest updated:", MODELS / "manifest.json")
+    if (args.out / "manifest.json").exists():
+        update_manifest(entries, args.out)
+        print("manifest updated:", args.out / "manifest.json")
 
 
 if __name__ == "__main__":

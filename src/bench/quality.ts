@@ -27,7 +27,7 @@ import { countMasked } from '../engine/mask';
 import { changedOutside, maskF1, maskIoU, psnr, rmseW, ssim } from '../engine/metrics';
 import { removeMarks, type Remover } from '../engine/remove';
 import type { RgbaImage } from '../engine/types';
-import { loadNodeModels } from '../platform/node/ort-host';
+import { loadNodeModels as loadAll } from '../platform/node/ort-host';
 import { REPO_ROOT } from '../platform/node/paths';
 import { describeMachine, fmt, machineMarkdown, parseFlags, table, writeSection } from './common';
 import { generateCases, listCases, readCase, type BenchCase } from './quality-data';
@@ -64,6 +64,13 @@ interface CaseResult {
   recall: number;
   detectMs: number;
   methods: Partial<Record<Method, MethodScore>>;
+}
+
+/** The models, or an error naming every one that did not load: a bench never runs without a model quietly. */
+async function loadNodeModels(opts: Parameters<typeof loadAll>[0]): ReturnType<typeof loadAll> {
+  const models = await loadAll(opts);
+  if (models.errors.length > 0) throw new Error(`models failed to load: ${models.errors.map((e) => `${e.modelId}: ${e.message}`).join('; ')}`);
+  return models;
 }
 
 async function main(): Promise<void> {
