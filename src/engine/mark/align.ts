@@ -10,14 +10,14 @@ import { lumaAt, type Vec2 } from './sample';
 
 /** Luma gradient magnitude at `scale` by area averaging, capped at its `clipQuantile` quantile, zero-mean, as (h, w). */
 export function gradientMap(image: RgbaImage, scale: number, clipQuantile = 1): { map: Float32Array; w: number; h: number } {
-  const { lum, w, h } = lumaAtScale(image, scale);
+  return magnitudeMap(signedGradients(image, scale), clipQuantile);
+}
+
+/** `gradientMap` from gradients already at hand. */
+export function magnitudeMap(grads: Gradients, clipQuantile = 1): { map: Float32Array; w: number; h: number } {
+  const { gx, gy, w, h } = grads;
   const g = new Float32Array(w * h);
-  for (let y = 1; y < h - 1; y++) {
-    for (let x = 1; x < w - 1; x++) {
-      const i = y * w + x;
-      g[i] = Math.hypot(lum[i + 1] - lum[i - 1], lum[i + w] - lum[i - w]);
-    }
-  }
+  for (let i = 0; i < w * h; i++) g[i] = Math.hypot(gx[i], gy[i]);
   if (clipQuantile < 1) {
     // Strong picture edges (a horizon, a building) outweigh a faint mark's: cap them.
     const sorted = g.slice().sort();
@@ -40,8 +40,8 @@ export function gradientMap(image: RgbaImage, scale: number, clipQuantile = 1): 
  * every image, while the pictures' edges point every way: correlating directions,
  * not magnitudes, lets the pictures cancel.
  */
-export function complexGradientMap(image: RgbaImage, scale: number, clipQuantile = 1): { map: Float32Array; w: number; h: number } {
-  const { gx, gy, w, h } = signedGradients(image, scale);
+export function complexGradientMap(grads: Gradients, clipQuantile = 1): { map: Float32Array; w: number; h: number } {
+  const { gx, gy, w, h } = grads;
   const mag = new Float32Array(w * h);
   for (let i = 0; i < w * h; i++) mag[i] = Math.hypot(gx[i], gy[i]);
   const hi = clipQuantile < 1 ? mag.slice().sort()[Math.floor(clipQuantile * (w * h - 1))] : Infinity;
@@ -54,8 +54,15 @@ export function complexGradientMap(image: RgbaImage, scale: number, clipQuantile
   return { map, w, h };
 }
 
-/** Signed luma gradients (central differences) at `scale` by area averaging, as (h, w) each. */
-export function signedGradients(image: RgbaImage, scale: number): { gx: Float32Array; gy: Float32Array; w: number; h: number } {
+export interface Gradients {
+  gx: Float32Array;
+  gy: Float32Array;
+  w: number;
+  h: number;
+}
+
+/** Signed luma gradients (central differences) at `scale` by area averaging, as (h, w) each; the 1-px frame is 0. */
+export function signedGradients(image: RgbaImage, scale: number): Gradients {
   const { lum, w, h } = lumaAtScale(image, scale);
   const gx = new Float32Array(w * h);
   const gy = new Float32Array(w * h);

@@ -7,7 +7,7 @@
  */
 import { throwIfAborted, WmError } from '../errors';
 import type { RgbaImage } from '../types';
-import { bestReferenceShifts, complexGradientMap, gradientMap, refineShift, signedGradients, type Shift } from './align';
+import { bestReferenceShifts, complexGradientMap, magnitudeMap, refineShift, signedGradients, type Shift } from './align';
 import { estimateMark, type InstanceStack, type MarkDiagnostics, type MarkEstimate } from './estimate';
 import { MANY_INSTANCES, MAX_CORE_SIGMA } from './core';
 import { nextPow2 } from './fft';
@@ -67,11 +67,11 @@ const OUTLIER_RADIUS = 24;
  */
 function alignBatch(images: readonly RgbaImage[], scale: number): { ref: number; shifts: Shift[] } {
   const placed = (r: { shifts: Shift[] }) => r.shifts.filter((x) => x.distinctness >= MIN_DISTINCTNESS).length;
-  const directions = images.map((im) => complexGradientMap(im, scale, CLIP_QUANTILE));
-  const { w, h } = directions[0];
-  const byDirection = bestReferenceShifts(directions.map((m) => m.map), w, h, MIN_DISTINCTNESS);
+  const grads = images.map((im) => signedGradients(im, scale));
+  const { w, h } = grads[0];
+  const byDirection = bestReferenceShifts(grads.map((g) => complexGradientMap(g, CLIP_QUANTILE).map), w, h, MIN_DISTINCTNESS);
   if (placed(byDirection) === images.length) return byDirection;
-  const magnitudes = images.map((im) => gradientMap(im, scale, CLIP_QUANTILE).map);
+  const magnitudes = grads.map((g) => magnitudeMap(g, CLIP_QUANTILE).map);
   const byMagnitude = bestReferenceShifts(magnitudes, w, h, MIN_DISTINCTNESS);
   return placed(byMagnitude) > placed(byDirection) ? byMagnitude : byDirection;
 }
@@ -188,8 +188,7 @@ export function learnSharedMark(images: readonly RgbaImage[], signal?: AbortSign
       kept = strict;
     }
   }
-  const { template } = kept;
-  const trim = { x0: kept.x0, y0: kept.y0 };
+  const { template, x0: trimX, y0: trimY } = kept;
   const placements = offsets.map(([dx, dy], k): Placement | null => {
     if (!inliers.includes(k)) {
       // Search near where the others have it, and keep it only if inverting it there takes edges away.
@@ -198,13 +197,13 @@ export function learnSharedMark(images: readonly RgbaImage[], signal?: AbortSign
         quantile(inliers.map((j) => offsets[j][1]), 0.5),
       ];
       const [ox, oy] = refineShift(images[k], points, centre, OUTLIER_RADIUS);
-      const at = { x: cx0 + trim.x0 + Math.round(ox), y: cy0 + trim.y0 + Math.round(oy), scale: 1, gain: 1 };
+      const at = { x: cx0 + trimX + Math.round(ox), y: cy0 + trimY + Math.round(oy), scale: 1, gain: 1 };
       return inversionFlattens(images[k], template, at) ? at : null;
     }
     const snap = (v: number) => (Math.abs(v - Math.round(v)) < 0.2 ? Math.round(v) : v);
     // One opacity for every image: a mark exported with one preset has one, and a gain
     // fitted per image on JPEG pixels was measured to hurt (bench batches, K = 8).
-    return { x: cx0 + trim.x0 + snap(dx), y: cy0 + trim.y0 + snap(dy), scale: 1, gain: 1 };
+    return { x: cx0 + trimX + snap(dx), y: cy0 + trimY + snap(dy), scale: 1, gain: 1 };
   });
   onProgress?.(1);
   return { template, placements, diagnostics: estimate.diagnostics };

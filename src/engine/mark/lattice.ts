@@ -59,11 +59,12 @@ export const LATTICE_PASSES: LatticePass[] = [
 ];
 const DEFAULTS = { workSide: 768, minPeriodPx: 24, passes: LATTICE_PASSES };
 
+const none = (reason: string, confidence = 0, hitRate = 0): LatticeSearch => ({ lattice: null, confidence, hitRate, reason });
+
 export function findLattice(image: RgbaImage, opts: LatticeOptions = {}, signal?: AbortSignal): LatticeSearch {
   const o = { ...DEFAULTS, ...opts };
   const scale = Math.min(1, o.workSide / Math.max(image.width, image.height));
   const { map: gradHw, w, h } = workingGradient(image, scale);
-  const none = (reason: string, confidence = 0, hitRate = 0): LatticeSearch => ({ lattice: null, confidence, hitRate, reason });
   if (w < 32 || h < 32) return none('image too small for a lattice');
   throwIfAborted(signal);
 
@@ -87,7 +88,6 @@ export function findLattice(image: RgbaImage, opts: LatticeOptions = {}, signal?
 
 /** One pass over an autocorrelation (rows 0 … h/2 of lags): a lattice in working pixels, or why not. */
 function searchPass(acRaw: Float64Array, w: number, h: number, pw: number, scale: number, minPeriodPx: number, o: LatticePass): LatticeSearch {
-  const none = (reason: string, confidence = 0, hitRate = 0): LatticeSearch => ({ lattice: null, confidence, hitRate, reason });
   const zero = acRaw[0] / (w * h);
   if (!(zero > 0)) return none('no structure');
   const maxDx = w >> 1;

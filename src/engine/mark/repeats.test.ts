@@ -5,7 +5,7 @@ import { invertMarks } from './invert';
 import { findLattice, LATTICE_PASSES } from './lattice';
 import { hermite, findRepeats } from './repeats';
 import { supportWraps } from './support';
-import { composite, logoShape, noisePhoto, periodicTexture, tiledAlpha } from './testing';
+import { composite, deadLeaves, logoShape, noisePhoto, periodicTexture, tiledAlpha } from './testing';
 
 const W = 640;
 const H = 480;
@@ -58,6 +58,17 @@ describe('repeats inside one image', () => {
     expect(Math.abs(vs[1][1] - 83.5)).toBeLessThan(0.05);
     const out = invertMarks(image, [r.field!]);
     expect(psnr(out.image, photo, markMask(alpha)) - psnr(image, photo, markMask(alpha))).toBeGreaterThan(6);
+  });
+
+  it('keeps the plain pass for pictures dense with hard edges, where the half-whitened one finds nothing', () => {
+    const photo = deadLeaves(W, H, 3, 300);
+    const { image } = composite(photo, tiledAlpha(logoShape(70, 40), [101.5, 0], [37.25, 83.5], 0.15), [1, 1, 1]);
+    expect(findLattice(image, { passes: [LATTICE_PASSES[1]] }).lattice).toBeNull();
+    const found = findLattice(image).lattice;
+    expect(found).not.toBeNull();
+    const vs = [found!.v1, found!.v2].sort((a, b) => a[1] - b[1]);
+    expect(Math.abs(vs[0][0] - 101.5)).toBeLessThan(0.05);
+    expect(Math.abs(vs[1][1] - 83.5)).toBeLessThan(0.05);
   });
 
   it.each(['tiles', 'plaid', 'weave'] as const)('refuses a periodic picture (%s): nothing is inverted', (kind) => {
