@@ -10,6 +10,7 @@ import { estimateMark, stackMedian, type InstanceStack, type MarkDiagnostics, ty
 import { nextPow2 } from './fft';
 import { latticeField, pixelLatticeField, type MarkField } from './field';
 import { findLattice, type Lattice, type LatticeOptions, type LatticeSearch } from './lattice';
+import { refineByPhase } from './phase';
 import { cachedStack, sampleRgb, type Vec2 } from './sample';
 import { consistentEdges, growMask, neighbours, poissonSupport, supportWraps } from './support';
 
@@ -223,9 +224,14 @@ function pixelCellSupport(medJ: Float32Array, keep: Uint8Array, hnf: { a: number
   return growMask(support, neighbours(a, c, { kind: 'torus', twist: b }), 1);
 }
 
+export interface RepeatsOptions extends LatticeOptions {
+  /** Re-estimate a non-integer lattice's α per pixel phase (phase.ts); default true. */
+  phase?: boolean;
+}
+
 export function findRepeats(
   image: RgbaImage,
-  opts: LatticeOptions = {},
+  opts: RepeatsOptions = {},
   signal?: AbortSignal,
   onProgress?: (share: number) => void,
 ): RepeatsResult {
@@ -252,10 +258,14 @@ export function findRepeats(
   } else {
     const grid = cachedStack(latticeStack(image, lattice));
     if (grid.count < 3) return refuse(`only ${grid.count} whole repeats`);
-    estimate = estimateMark(grid, signal, progress);
+    estimate = estimateMark(grid, signal, (s) => progress(0.85 * s));
     field = latticeField(lattice, { alphaHw: estimate.alphaHw, width: estimate.width, height: estimate.height, colour: estimate.colour }, image);
   }
   const twist = hnf ? hnf.b : 0;
   const reason = judgeRepeats(estimate.diagnostics, estimate.opacity, supportWraps(estimate.supportHw, estimate.width, estimate.height, twist));
-  return reason === 'ok' ? { search, estimate, field, accepted: true, reason } : refuse(reason, estimate);
+  if (reason !== 'ok') return refuse(reason, estimate);
+  // A resampled cell blurs the mark's hard edges: re-estimate α per pixel phase (phase.ts).
+  if (!hnf && opts.phase !== false) field = latticeField(lattice, refineByPhase(image, lattice, { alphaHw: estimate.alphaHw, width: estimate.width, height: estimate.height, colour: estimate.colour }, signal), image);
+  progress(1);
+  return { search, estimate, field, accepted: true, reason };
 }

@@ -1,0 +1,370 @@
+/**
+ * α of a lattice that is not whole pixels (a preview resized after tiling),
+ * re-estimated from every pixel at its own phase: shift-and-add.
+ *
+ * The cell estimate (repeats.ts) samples every instance bilinearly onto one
+ * grid and renders it back bilinearly, so a hard anti-aliased edge is blurred
+ * twice and differs from the true α by up to half its step (α rms ≈ 0.04–0.06
+ * on the bench's resized cases). But the instances sit at many sub-pixel
+ * phases, so together they sample the cell far more finely than one instance
+ * does. Here every pixel near the mark gives one sample of α at its exact
+ * phase: a = ⟨J − B, W − B⟩ / |W − B|², with B a smooth background (a
+ * push-pull fill of the mark's support from the pixels around it: as good as
+ * the harmonic fill here, on val, and O(pixels)) and W the estimate's colour. Samples are binned on a cell grid of PHASE.binsPerPx
+ * points per pixel, pooled by a Gaussian in phase (normalised convolution,
+ * weights |W − B|²: where the mark barely differs from the picture a sample
+ * says little), and re-pooled with Tukey weights around the pooled value, so
+ * picture texture that the harmonic background misses does not pull α.
+ * Phases with too few samples keep the cell estimate. Above PHASE.pixelBudget
+ * pixels, evenly spaced bands are read, not all: a 12 MP picture has far more
+ * instances than the pooling needs.
+ */
+import { throwIfAborted } from '../errors';
+import type { RgbaImage } from '../types';
+import type { Lattice } from './lattice';
+
+/** Chosen on the val split's resized tiled cases (`npm run bench:quality -- --marks-only --marks-split val`). */
+export const PHASE = {
+  /** Grid points per image pixel along each lattice vector. */
+  binsPerPx: 3,
+  /** Gaussian pooling radius in grid points (0.75 = a quarter pixel). */
+  sigma: 0.75,
+  /** Tukey cut-off of a sample's α residual. */
+  tukey: 0.25,
+  /** Re-pooling rounds with Tukey weights. */
+  rounds: 1,
+  /** The support is grown by this many pixels: the anti-aliased rim and any resampling overshoot. */
+  grow: 1.5,
+  /** Samples where |W − B|² (RGB sum, values in [0, 1]) is below this say nothing about α (100 8-bit levels²). */
+  minContrast: 100 / 255 ** 2,
+  /** Grid points whose pooled weight is below this share of the median keep the cell estimate. */
+  minWeightShare: 0.05,
+  /** Rows of one band of the background fill (plus `BAND_MARGIN` above and below). */
+  bandRows: 256,
+  /** Pixels read at most: bands are skipped evenly above this. */
+  pixelBudget: 4_000_000,
+  /** Grid points at most (12 MP with a wide lattice stays bounded). */
+  maxBins: 1 << 21,
+};
+
+const BAND_MARGIN = 16;
+const ALPHA_MIN = 0.01;
+
+/** A periodic cell as repeats.ts estimates it: grid point (a, b) at origin + (a/width)·v1 + (b/height)·v2. */
+export interface LatticeCell {
+  alphaHw: Float32Array;
+  width: number;
+  height: number;
+  colour: [number, number, number];
+}
+
+/**
+ * The cell re-estimated per phase, on a grid of PHASE.binsPerPx points per
+ * pixel; `cell` gives the support (its α ≥ 0.01, grown), W and the value where
+ * too few samples fall.
+ */
+export function refineByPhase(image: RgbaImage, lattice: Lattice, cell: LatticeCell, signal?: AbortSignal): LatticeCell {
+  const { width: w, height: h } = image;
+  const [ax, ay] = lattice.v1;
+  const [bx, by] = lattice.v2;
+  const det = ax * by - ay * bx;
+  const [ox, oy] = lattice.origin;
+  let gw = Math.max(1, Math.ceil(PHASE.binsPerPx * Math.hypot(ax, ay)));
+  let gh = Math.max(1, Math.ceil(PHASE.binsPerPx * Math.hypot(bx, by)));
+  const shrink = Math.sqrt(Math.max(1, (gw * gh) / PHASE.maxBins));
+  gw = Math.max(1, Math.floor(gw / shrink));
+  gh = Math.max(1, Math.floor(gh / shrink));
+  const cells = gw * gh;
+  const fallback = resampleWrap(cell.alphaHw, cell.width, cell.height, gw, gh);
+  // The support, grown in the cell (PHASE.grow pixels along each lattice vector).
+  const support = growWrap(fallback, gw, gh, Math.ceil((PHASE.grow * gw) / Math.hypot(ax, ay)), Math.ceil((PHASE.grow * gh) / Math.hypot(bx, by)));
+  // Lattice coordinates are affine in x: per row, s = s0 + x·dsx, t = t0 + x·dtx.
+  const dsx = by / det;
+  const dtx = -ay / det;
+  const binsOfRow = (y: number, out: Int32Array): void => {
+    const ry = y - oy;
+    let s = (-by * ox - bx * ry) / det;
+    let t = (ay * ox + ax * ry) / det;
+    for (let x = 0; x < w; x++, s += dsx, t += dtx) {
+      let u = Math.round((s - Math.floor(s)) * gw);
+      let v = Math.round((t - Math.floor(t)) * gh);
+      if (u === gw) u = 0;
+      if (v === gh) v = 0;
+      const k = v * gw + u;
+      out[x] = support[k] ? k : -1;
+    }
+  };
+
+  let bins = new Int32Array(1 << 16);
+  let samples = new Float32Array(1 << 16);
+  let weights = new Float32Array(1 << 16);
+  const W = cell.colour;
+  let n = 0;
+  // Enough instances for the pooling, not all of them: a 12 MP image reads every third band.
+  const bandStride = Math.max(1, Math.ceil((w * h) / PHASE.pixelBudget));
+  for (let y0 = 0; y0 < h; y0 += PHASE.bandRows * bandStride) {
+    throwIfAborted(signal);
+    const y1 = Math.min(h, y0 + PHASE.bandRows);
+    const top = Math.max(0, y0 - BAND_MARGIN);
+    const rows = Math.min(h, y1 + BAND_MARGIN) - top;
+    const J = new Float32Array(w * rows * 3);
+    const bandBins = new Int32Array(w * rows);
+    const bandHole = new Uint8Array(w * rows);
+    for (let r = 0; r < rows; r++) {
+      binsOfRow(top + r, bandBins.subarray(r * w, (r + 1) * w));
+      for (let x = 0; x < w; x++) {
+        const i = r * w + x;
+        const o = ((top + r) * w + x) * 4;
+        bandHole[i] = bandBins[i] >= 0 ? 1 : 0;
+        J[i * 3] = image.data[o] / 255;
+        J[i * 3 + 1] = image.data[o + 1] / 255;
+        J[i * 3 + 2] = image.data[o + 2] / 255;
+      }
+    }
+    const B = pushPull(J, bandHole, w, rows);
+    if (n + w * (y1 - y0) > bins.length) {
+      const size = Math.max(2 * bins.length, n + w * (y1 - y0));
+      bins = grown(bins, new Int32Array(size));
+      samples = grown(samples, new Float32Array(size));
+      weights = grown(weights, new Float32Array(size));
+    }
+    for (let i = (y0 - top) * w; i < (y1 - top) * w; i++) {
+      if (!bandHole[i]) continue;
+      let num = 0;
+      let den = 0;
+      for (let c = 0; c < 3; c++) {
+        const d = W[c] - B[i * 3 + c];
+        num += (J[i * 3 + c] - B[i * 3 + c]) * d;
+        den += d * d;
+      }
+      if (den < PHASE.minContrast) continue;
+      bins[n] = bandBins[i];
+      samples[n] = num / den;
+      weights[n] = den;
+      n++;
+    }
+  }
+
+  let alpha = fallback;
+  const sw = new Float64Array(cells);
+  const swa = new Float64Array(cells);
+  for (let round = 0; round <= PHASE.rounds; round++) {
+    throwIfAborted(signal);
+    sw.fill(0);
+    swa.fill(0);
+    for (let k = 0; k < n; k++) {
+      let wt = weights[k];
+      if (round > 0) {
+        const r = (samples[k] - alpha[bins[k]]) / PHASE.tukey;
+        wt = Math.abs(r) < 1 ? wt * (1 - r * r) ** 2 : 0;
+      }
+      sw[bins[k]] += wt;
+      swa[bins[k]] += wt * samples[k];
+    }
+    const [pw, pwa] = gaussianWrap2(sw, swa, gw, gh, PHASE.sigma);
+    const floor = PHASE.minWeightShare * positiveMedian(pw);
+    const next = new Float32Array(cells);
+    for (let i = 0; i < cells; i++) next[i] = pw[i] > floor && pw[i] > 0 ? Math.max(0, Math.min(0.995, pwa[i] / pw[i])) : fallback[i];
+    alpha = next;
+  }
+  return { alphaHw: alpha, width: gw, height: gh, colour: cell.colour };
+}
+
+function grown<T extends Int32Array | Float32Array>(old: T, into: T): T {
+  into.set(old);
+  return into;
+}
+
+/** 1 where a ≥ ALPHA_MIN, grown by (ru, rv) grid points on the periodic (h, w) grid. */
+function growWrap(a: Float32Array, w: number, h: number, ru: number, rv: number): Uint8Array {
+  const set = new Uint8Array(w * h);
+  for (let i = 0; i < w * h; i++) set[i] = a[i] >= ALPHA_MIN ? 1 : 0;
+  return dilateLines(dilateLines(set, w, h, 1, w, ru), h, w, w, 1, rv);
+}
+
+/**
+ * Periodic 1-D dilation of `lines` lines of length `len` (element stride
+ * `step`, line stride `lineStep`) by r: a running count over a window of
+ * 2r + 1, O(len) per line.
+ */
+function dilateLines(src: Uint8Array, len: number, lines: number, step: number, lineStep: number, r: number): Uint8Array {
+  const out = new Uint8Array(src.length);
+  const span = Math.min(r, Math.floor((len - 1) / 2));
+  for (let l = 0; l < lines; l++) {
+    const base = l * lineStep;
+    const at = (i: number) => src[base + ((((i % len) + len) % len) * step)];
+    let count = 0;
+    for (let i = -span; i <= span; i++) count += at(i);
+    for (let i = 0; i < len; i++) {
+      if (count > 0) out[base + i * step] = 1;
+      count += at(i + span + 1) - at(i - span);
+    }
+  }
+  return out;
+}
+
+/** A periodic (h, w) grid resampled bilinearly to (gh, gw), grid point (u, v) at (u/gw, v/gh) of the period. */
+function resampleWrap(src: Float32Array, w: number, h: number, gw: number, gh: number): Float32Array {
+  const out = new Float32Array(gw * gh);
+  const x0 = new Int32Array(gw);
+  const x1 = new Int32Array(gw);
+  const fx = new Float32Array(gw);
+  for (let u = 0; u < gw; u++) {
+    const x = (u / gw) * w;
+    x0[u] = Math.min(w - 1, Math.floor(x));
+    x1[u] = (x0[u] + 1) % w;
+    fx[u] = x - x0[u];
+  }
+  for (let v = 0; v < gh; v++) {
+    const y = (v / gh) * h;
+    const y0 = Math.min(h - 1, Math.floor(y));
+    const r0 = y0 * w;
+    const r1 = ((y0 + 1) % h) * w;
+    const fy = y - y0;
+    for (let u = 0; u < gw; u++) {
+      const top = src[r0 + x0[u]] + fx[u] * (src[r0 + x1[u]] - src[r0 + x0[u]]);
+      const bottom = src[r1 + x0[u]] + fx[u] * (src[r1 + x1[u]] - src[r1 + x0[u]]);
+      out[v * gw + u] = top + fy * (bottom - top);
+    }
+  }
+  return out;
+}
+
+/**
+ * Separable Gaussian on a periodic (h, w) grid, applied to two arrays at once
+ * (weights and weighted values). Rows and columns without data are skipped:
+ * most of a cell is empty.
+ */
+function gaussianWrap2(a: Float64Array, b: Float64Array, w: number, h: number, sigma: number): [Float64Array, Float64Array] {
+  const rad = Math.ceil(3 * sigma);
+  const k = Array.from({ length: 2 * rad + 1 }, (_, i) => Math.exp(-((i - rad) ** 2) / (2 * sigma * sigma)));
+  const wrapU = Int32Array.from({ length: w + 2 * rad }, (_, i) => (((i - rad) % w) + w) % w);
+  const wrapV = Int32Array.from({ length: h + 2 * rad }, (_, i) => (((i - rad) % h) + h) % h);
+  const ta = new Float64Array(w * h);
+  const tb = new Float64Array(w * h);
+  const rowUsed = new Uint8Array(h);
+  for (let v = 0; v < h; v++) {
+    const r = v * w;
+    let used = false;
+    for (let u = 0; u < w; u++) if (a[r + u] !== 0) { used = true; break; }
+    if (!used) continue;
+    rowUsed[v] = 1;
+    for (let u = 0; u < w; u++) {
+      let sa = 0;
+      let sb = 0;
+      for (let i = 0; i <= 2 * rad; i++) {
+        const j = r + wrapU[u + i];
+        sa += k[i] * a[j];
+        sb += k[i] * b[j];
+      }
+      ta[r + u] = sa;
+      tb[r + u] = sb;
+    }
+  }
+  const oa = new Float64Array(w * h);
+  const ob = new Float64Array(w * h);
+  for (let v = 0; v < h; v++) {
+    let near = false;
+    for (let i = 0; i <= 2 * rad && !near; i++) near = rowUsed[wrapV[v + i]] === 1;
+    if (!near) continue;
+    for (let i = 0; i <= 2 * rad; i++) {
+      const src = wrapV[v + i];
+      if (!rowUsed[src]) continue;
+      const ki = k[i];
+      const rs = src * w;
+      const ro = v * w;
+      for (let u = 0; u < w; u++) {
+        oa[ro + u] += ki * ta[rs + u];
+        ob[ro + u] += ki * tb[rs + u];
+      }
+    }
+  }
+  return [oa, ob];
+}
+
+/** Median of the positive values (every 7th value at most 100k of them: a threshold, not a statistic). */
+function positiveMedian(a: Float64Array): number {
+  const pos: number[] = [];
+  const step = a.length > 100_000 ? 7 : 1;
+  for (let i = 0; i < a.length; i += step) if (a[i] > 0) pos.push(a[i]);
+  if (pos.length === 0) return 0;
+  pos.sort((x, y) => x - y);
+  return pos[pos.length >> 1];
+}
+
+/**
+ * Push-pull fill (Gortler et al. 1996): masked 2× averages up a pyramid until
+ * every point has data, then each level's holes take the bilinear value of the
+ * level above. O(pixels); a smooth surface close to the harmonic fill for thin holes.
+ */
+export function pushPull(J: Float32Array, hole: Uint8Array, w: number, h: number): Float32Array {
+  const out = J.slice();
+  let any = false;
+  for (let i = 0; i < w * h; i++) if (hole[i]) { any = true; break; }
+  if (!any) return out;
+  const wt = new Float32Array(w * h);
+  for (let i = 0; i < w * h; i++) wt[i] = hole[i] ? 0 : 1;
+  const filled = fillLevel(J, wt, w, h);
+  for (let i = 0; i < w * h; i++) {
+    if (!hole[i]) continue;
+    out[i * 3] = filled[i * 3];
+    out[i * 3 + 1] = filled[i * 3 + 1];
+    out[i * 3 + 2] = filled[i * 3 + 2];
+  }
+  return out;
+}
+
+/** Values (premultiplied by nothing: v is the value where wt > 0) filled where wt = 0, recursively. */
+function fillLevel(v: Float32Array, wt: Float32Array, w: number, h: number): Float32Array {
+  let empty = false;
+  for (let i = 0; i < w * h; i++) if (wt[i] === 0) { empty = true; break; }
+  if (!empty || (w === 1 && h === 1)) return v;
+  const cw = Math.ceil(w / 2);
+  const ch = Math.ceil(h / 2);
+  const cv = new Float32Array(cw * ch * 3);
+  const cwt = new Float32Array(cw * ch);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      const q = wt[i];
+      if (q === 0) continue;
+      const ci = (y >> 1) * cw + (x >> 1);
+      cwt[ci] += q;
+      cv[ci * 3] += q * v[i * 3];
+      cv[ci * 3 + 1] += q * v[i * 3 + 1];
+      cv[ci * 3 + 2] += q * v[i * 3 + 2];
+    }
+  }
+  for (let ci = 0; ci < cw * ch; ci++) {
+    const q = cwt[ci];
+    if (q > 0) {
+      cv[ci * 3] /= q;
+      cv[ci * 3 + 1] /= q;
+      cv[ci * 3 + 2] /= q;
+      cwt[ci] = Math.min(1, q);
+    }
+  }
+  const coarse = fillLevel(cv, cwt, cw, ch);
+  const out = v.slice();
+  for (let y = 0; y < h; y++) {
+    // Pixel centre (x + 0.5) / 2 − 0.5 in coarse coordinates.
+    const cy = Math.min(ch - 1, Math.max(0, (y + 0.5) / 2 - 0.5));
+    const y0 = Math.floor(cy);
+    const y1 = Math.min(ch - 1, y0 + 1);
+    const fy = cy - y0;
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      if (wt[i] > 0) continue;
+      const cx = Math.min(cw - 1, Math.max(0, (x + 0.5) / 2 - 0.5));
+      const x0 = Math.floor(cx);
+      const x1 = Math.min(cw - 1, x0 + 1);
+      const fx = cx - x0;
+      for (let c = 0; c < 3; c++) {
+        const a = (1 - fx) * coarse[(y0 * cw + x0) * 3 + c] + fx * coarse[(y0 * cw + x1) * 3 + c];
+        const b = (1 - fx) * coarse[(y1 * cw + x0) * 3 + c] + fx * coarse[(y1 * cw + x1) * 3 + c];
+        out[i * 3 + c] = (1 - fy) * a + fy * b;
+      }
+    }
+  }
+  return out;
+}
