@@ -88,6 +88,32 @@ describe('patchFill', () => {
     expect(10 * Math.log10(mse(telea, weave.data, hole) / mse(patch, weave.data, hole))).toBeGreaterThan(2);
   });
 
+  it('meets the surroundings where the ground is lit unevenly (texture on a brightness ramp)', () => {
+    // Tiles and plaid at half contrast on a left-to-right ramp of 0.8 levels/px:
+    // the patches that fit best come from other columns, so before the boundary
+    // correction (blend.ts) the fill kept their brightness: a 9-level step at the
+    // hole's edge on tiles, and 0.5 dB below Telea on plaid.
+    const lit = (img: Uint8ClampedArray) => img.map((v, i) => ((i & 3) === 3 ? 255 : v * 0.5 + ((i >> 2) % W) * 0.8));
+    const tiles = lit(periodicTexture('tiles', W, H, 5).data);
+    const plaid = lit(periodicTexture('plaid', W, H, 5).data);
+    const grey = (img: Uint8ClampedArray) => img.map((v, i) => (hole[i >> 2] && (i & 3) !== 3 ? 128 : v));
+    const out = patchFill(grey(tiles), W, H, hole, { seed: 1 });
+    let step = 0;
+    let n = 0;
+    for (let i = 0; i < W * H; i++) {
+      if (!hole[i]) continue;
+      for (const j of [i - 1, i + 1, i - W, i + W]) {
+        if (hole[j]) continue;
+        for (let c = 0; c < 3; c++) step += Math.abs(out[i * 4 + c] - out[j * 4 + c]);
+        n += 3;
+      }
+    }
+    expect(step / n).toBeLessThan(6);
+    const patch = patchFill(grey(plaid), W, H, hole, { seed: 1 });
+    const telea = inpaintTelea(grey(plaid), W, H, hole, 5);
+    expect(10 * Math.log10(mse(telea, plaid, hole) / mse(patch, plaid, hole))).toBeGreaterThan(0.5);
+  });
+
   it('reproduces a flat colour exactly', () => {
     const flat = new Uint8ClampedArray(W * H * 4);
     for (let i = 0; i < W * H; i++) flat.set([17, 130, 240, 255], i * 4);

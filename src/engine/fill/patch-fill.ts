@@ -7,7 +7,8 @@
 import { throwIfAborted, WmError } from '../errors';
 import { inpaintTelea } from '../telea';
 import { seededRandom } from '../random';
-import { downsample, makeLevel, onionFill, type Level } from './level';
+import { matchBoundary } from './blend';
+import { depthMap, downsample, makeLevel, onionFill, type Level } from './level';
 import { measure, patchMatch, randomSources, targetField, upsampleField, vote, type NnField } from './patchmatch';
 
 export interface PatchFillOptions {
@@ -65,7 +66,10 @@ export function patchFill(
 
   // Coarse enough that the hole is about a patch thick, so the coarsest
   // nearest-neighbour field sees whole structures around it.
-  const thickness = holeThickness(holeHw, width, height);
+  const depthHw = depthMap(holeHw, width, height);
+  let deepest = 0;
+  for (let i = 0; i < n; i++) if (depthHw[i] > deepest) deepest = depthHw[i];
+  const thickness = 2 * deepest;
   const levels: Level[] = [finest];
   while (2 ** (levels.length - 1) * 2 * radius < thickness) {
     const coarser = downsample(levels[levels.length - 1], radius);
@@ -105,6 +109,8 @@ export function patchFill(
     }
   }
 
+  throwIfAborted(opts.signal);
+  if (field) matchBoundary(rgbHw3, holeHw, depthHw, width, height, field);
   for (let i = 0; i < n; i++) {
     if (!holeHw[i]) continue;
     // Round here: Uint8ClampedArray would round half to even.
@@ -115,39 +121,7 @@ export function patchFill(
   return out;
 }
 
-/** Twice the largest chessboard distance from a hole pixel to the nearest known one (two-pass transform). */
+/** Twice the largest chessboard distance from a hole pixel to the nearest known one. */
 export function holeThickness(holeHw: Uint8Array, width: number, height: number): number {
-  const d = new Int32Array(width * height);
-  const far = width + height;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const i = y * width + x;
-      if (!holeHw[i]) continue;
-      let v = far;
-      if (x > 0) v = Math.min(v, d[i - 1] + 1);
-      if (y > 0) {
-        v = Math.min(v, d[i - width] + 1);
-        if (x > 0) v = Math.min(v, d[i - width - 1] + 1);
-        if (x + 1 < width) v = Math.min(v, d[i - width + 1] + 1);
-      }
-      d[i] = v;
-    }
-  }
-  let max = 0;
-  for (let y = height - 1; y >= 0; y--) {
-    for (let x = width - 1; x >= 0; x--) {
-      const i = y * width + x;
-      if (!holeHw[i]) continue;
-      let v = d[i];
-      if (x + 1 < width) v = Math.min(v, d[i + 1] + 1);
-      if (y + 1 < height) {
-        v = Math.min(v, d[i + width] + 1);
-        if (x + 1 < width) v = Math.min(v, d[i + width + 1] + 1);
-        if (x > 0) v = Math.min(v, d[i + width - 1] + 1);
-      }
-      d[i] = v;
-      if (v > max) max = v;
-    }
-  }
-  return 2 * max;
+  return 2 * depthMap(holeHw, width, height).reduce((a, b) => (b > a ? b : a), 0);
 }
