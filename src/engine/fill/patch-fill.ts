@@ -24,6 +24,14 @@ export interface PatchFillOptions {
 export const DEFAULT_PATCH_RADIUS = 3;
 /** A level needs this many source patches, else the pyramid stops one level finer. */
 const MIN_SOURCES = 64;
+/**
+ * On the last vote, hole pixels at least this far (chessboard px) from a known
+ * pixel take the single best patch instead of the weighted mean (vote's
+ * `sharpHw`). Val split, 48 cases a family: box texture ratio 0.48 → 0.64 at
+ * −0.05 dB; thinner strokes keep the mean, where a lone patch showed seams
+ * (thin strokes: −0.8 dB, texture ratio 1.4).
+ */
+const SHARP_DEPTH = 3;
 
 /**
  * Fills the pixels where `fill` > 0 and returns a new RGBA buffer; every other
@@ -67,8 +75,12 @@ export function patchFill(
   // Coarse enough that the hole is about a patch thick, so the coarsest
   // nearest-neighbour field sees whole structures around it.
   const depthHw = depthMap(holeHw, width, height);
+  const sharpHw = new Uint8Array(n);
   let deepest = 0;
-  for (let i = 0; i < n; i++) if (depthHw[i] > deepest) deepest = depthHw[i];
+  for (let i = 0; i < n; i++) {
+    if (depthHw[i] > deepest) deepest = depthHw[i];
+    if (depthHw[i] >= SHARP_DEPTH) sharpHw[i] = 1;
+  }
   const thickness = 2 * deepest;
   const levels: Level[] = [finest];
   while (2 ** (levels.length - 1) * 2 * radius < thickness) {
@@ -104,7 +116,8 @@ export function patchFill(
     for (let it = 0; it < emAt(l); it++) {
       throwIfAborted(opts.signal);
       patchMatch(level, field, radius, sweepsAt(l, it), random);
-      vote(level, field, radius, false);
+      const last = l === 0 && it === emAt(l) - 1;
+      vote(level, field, radius, false, last ? sharpHw : undefined);
       opts.onProgress?.(++done, total);
     }
   }
