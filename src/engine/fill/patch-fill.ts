@@ -123,7 +123,7 @@ export function patchFill(
   }
 
   throwIfAborted(opts.signal);
-  if (field) matchBoundary(rgbHw3, holeHw, depthHw, width, height, field);
+  if (field) matchBoundary(rgbHw3, holeHw, width, height, field);
   for (let i = 0; i < n; i++) {
     if (!holeHw[i]) continue;
     // Round here: Uint8ClampedArray would round half to even.
