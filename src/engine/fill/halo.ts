@@ -8,6 +8,7 @@
  * halo pixels stay as they are, bit-identical.
  */
 import { connectedComponents, type Component } from '../mask-components';
+import { depthMap } from './level';
 
 export interface Halo {
   /** The mask grown by each region's halo, 0/1, (H, W). */
@@ -148,4 +149,69 @@ function axisEnergy(rgba: Uint8ClampedArray, fill: Uint8Array, i: number, a: num
     e += d * d;
   }
   return e * scale;
+}
+
+/** Rings of known pixels next to the hole that the patch fill reads with the mark's tint taken out. */
+export const CHROMA_RINGS = 2;
+/** Below this chroma (levels, RGB minus luma) the hole's pixels have no colour to bleed. */
+const MIN_MARK_CHROMA = 10;
+
+/**
+ * The patch fill's view of the halo. JPEG's 4:2:0 subsampling spreads a
+ * saturated mark's colour into the known pixels just outside it; the patch
+ * search matched that tint and the fill carried it in (faint coloured outlines
+ * on val). For the pixels within CHROMA_RINGS (chessboard) of the hole, ring by
+ * ring inwards, this removes the part of their chroma (RGB minus Rec. 601
+ * luma) that exceeds, along the mark's own chroma direction (the mean chroma of
+ * the hole's pixels, i.e. the mark), the mean chroma of their 8-neighbours one
+ * ring further out. Luminance and every other colour difference stay, so a
+ * colourful texture keeps its edges (taking the outer ring's chroma outright
+ * doubled the error on a woven texture next to 6-px strokes). Works in place on
+ * the fill's float copy (`rgbHw3`, (H, W, 3)); the pixels themselves are never
+ * written back. Val split, 48 cases a family: fPSNR thin 33.19 → 33.42 dB,
+ * opaque and box unchanged (25.46, 21.38).
+ */
+export function bleachEdgeChroma(rgbHw3: Float32Array, holeHw: Uint8Array, width: number, height: number, rings = CHROMA_RINGS): void {
+  const n = width * height;
+  const luma = (i: number) => 0.299 * rgbHw3[i * 3] + 0.587 * rgbHw3[i * 3 + 1] + 0.114 * rgbHw3[i * 3 + 2];
+  const mark = [0, 0, 0];
+  let holes = 0;
+  for (let i = 0; i < n; i++) {
+    if (!holeHw[i]) continue;
+    const y = luma(i);
+    for (let c = 0; c < 3; c++) mark[c] += rgbHw3[i * 3 + c] - y;
+    holes++;
+  }
+  const norm = Math.hypot(...mark) / Math.max(1, holes);
+  if (norm < MIN_MARK_CHROMA) return;
+  const u = mark.map((v) => v / holes / norm);
+  const known = new Uint8Array(n);
+  for (let i = 0; i < n; i++) known[i] = holeHw[i] ? 0 : 1;
+  // Chessboard distance from each known pixel to the hole (0 on the hole).
+  const dist = depthMap(known, width, height);
+  for (let r = rings; r >= 1; r--) {
+    for (let i = 0; i < n; i++) {
+      if (dist[i] !== r) continue;
+      const x = i % width;
+      const y = (i - x) / width;
+      // Mean chroma along u of the neighbours one ring further out.
+      let outer = 0;
+      let m = 0;
+      for (let ny = Math.max(0, y - 1); ny <= Math.min(height - 1, y + 1); ny++) {
+        for (let nx = Math.max(0, x - 1); nx <= Math.min(width - 1, x + 1); nx++) {
+          const j = ny * width + nx;
+          if (dist[j] <= r) continue;
+          const yj = luma(j);
+          for (let c = 0; c < 3; c++) outer += (rgbHw3[j * 3 + c] - yj) * u[c];
+          m++;
+        }
+      }
+      if (m === 0) continue;
+      const yi = luma(i);
+      let own = 0;
+      for (let c = 0; c < 3; c++) own += (rgbHw3[i * 3 + c] - yi) * u[c];
+      const excess = own - outer / m;
+      if (excess > 0) for (let c = 0; c < 3; c++) rgbHw3[i * 3 + c] -= excess * u[c];
+    }
+  }
 }

@@ -8,6 +8,7 @@ import { throwIfAborted, WmError } from '../errors';
 import { inpaintTelea } from '../telea';
 import { seededRandom } from '../random';
 import { matchBoundary } from './blend';
+import { bleachEdgeChroma } from './halo';
 import { depthMap, downsample, makeLevel, onionFill, type Level } from './level';
 import { measure, patchMatch, randomSources, targetField, upsampleField, vote, type NnField } from './patchmatch';
 
@@ -67,6 +68,7 @@ export function patchFill(
     rgbHw3[i * 3 + 1] = rgba[i * 4 + 1];
     rgbHw3[i * 3 + 2] = rgba[i * 4 + 2];
   }
+  bleachEdgeChroma(rgbHw3, holeHw, width, height);
   const finest = makeLevel(width, height, rgbHw3, holeHw, radius);
   if (width < 2 * radius + 1 || height < 2 * radius + 1 || finest.sources.length < MIN_SOURCES) {
     return inpaintTelea(rgba, width, height, fill, 5);
