@@ -172,45 +172,60 @@ const MIN_MARK_CHROMA = 10;
  * opaque and box unchanged (25.46, 21.38).
  */
 export function bleachEdgeChroma(rgbHw3: Float32Array, holeHw: Uint8Array, width: number, height: number, rings = CHROMA_RINGS): void {
-  const n = width * height;
   const luma = (i: number) => 0.299 * rgbHw3[i * 3] + 0.587 * rgbHw3[i * 3 + 1] + 0.114 * rgbHw3[i * 3 + 2];
   const mark = [0, 0, 0];
   let holes = 0;
-  for (let i = 0; i < n; i++) {
+  let x0 = width;
+  let y0 = height;
+  let x1 = -1;
+  let y1 = -1;
+  for (let i = 0; i < width * height; i++) {
     if (!holeHw[i]) continue;
     const y = luma(i);
     for (let c = 0; c < 3; c++) mark[c] += rgbHw3[i * 3 + c] - y;
     holes++;
+    const px = i % width;
+    const py = (i - px) / width;
+    if (px < x0) x0 = px;
+    if (px > x1) x1 = px;
+    if (py < y0) y0 = py;
+    y1 = py;
   }
   const norm = Math.hypot(...mark) / Math.max(1, holes);
-  if (norm < MIN_MARK_CHROMA) return;
+  if (holes === 0 || norm < MIN_MARK_CHROMA) return;
   const u = mark.map((v) => v / holes / norm);
-  const known = new Uint8Array(n);
-  for (let i = 0; i < n; i++) known[i] = holeHw[i] ? 0 : 1;
-  // Chessboard distance from each known pixel to the hole (0 on the hole).
-  const dist = depthMap(known, width, height);
+  // The rings lie in the holes' box grown by rings + 1 (the outer neighbours too).
+  const m0 = rings + 1;
+  x0 = Math.max(0, x0 - m0);
+  y0 = Math.max(0, y0 - m0);
+  const w = Math.min(width, x1 + m0 + 1) - x0;
+  const h = Math.min(height, y1 + m0 + 1) - y0;
+  const known = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) known[y * w + x] = holeHw[(y + y0) * width + x + x0] ? 0 : 1;
+  // Chessboard distance from each known pixel to the hole (0 on the hole), in the box.
+  const dist = depthMap(known, w, h);
+  const chromaU = (i: number) => {
+    const yi = luma(i);
+    return (rgbHw3[i * 3] - yi) * u[0] + (rgbHw3[i * 3 + 1] - yi) * u[1] + (rgbHw3[i * 3 + 2] - yi) * u[2];
+  };
   for (let r = rings; r >= 1; r--) {
-    for (let i = 0; i < n; i++) {
-      if (dist[i] !== r) continue;
-      const x = i % width;
-      const y = (i - x) / width;
+    for (let p = 0; p < w * h; p++) {
+      if (dist[p] !== r) continue;
+      const x = p % w;
+      const y = (p - x) / w;
       // Mean chroma along u of the neighbours one ring further out.
       let outer = 0;
       let m = 0;
-      for (let ny = Math.max(0, y - 1); ny <= Math.min(height - 1, y + 1); ny++) {
-        for (let nx = Math.max(0, x - 1); nx <= Math.min(width - 1, x + 1); nx++) {
-          const j = ny * width + nx;
-          if (dist[j] <= r) continue;
-          const yj = luma(j);
-          for (let c = 0; c < 3; c++) outer += (rgbHw3[j * 3 + c] - yj) * u[c];
+      for (let ny = Math.max(0, y - 1); ny <= Math.min(h - 1, y + 1); ny++) {
+        for (let nx = Math.max(0, x - 1); nx <= Math.min(w - 1, x + 1); nx++) {
+          if (dist[ny * w + nx] <= r) continue;
+          outer += chromaU((ny + y0) * width + nx + x0);
           m++;
         }
       }
       if (m === 0) continue;
-      const yi = luma(i);
-      let own = 0;
-      for (let c = 0; c < 3; c++) own += (rgbHw3[i * 3 + c] - yi) * u[c];
-      const excess = own - outer / m;
+      const i = (y + y0) * width + x + x0;
+      const excess = chromaU(i) - outer / m;
       if (excess > 0) for (let c = 0; c < 3; c++) rgbHw3[i * 3 + c] -= excess * u[c];
     }
   }

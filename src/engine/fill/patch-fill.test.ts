@@ -128,6 +128,16 @@ describe('patchFill', () => {
     expect(textureRatio(inpaintTelea(src, W, H, hole, 5), W, H, hole, ring)).toBeLessThan(0.4);
     expect(t).toBeGreaterThan(0.7);
     expect(t).toBeLessThan(1.3);
+    // An 8-px stroke: every pixel of a region that thick takes the best patch
+    // (0.71 when only pixels 3 px from the edge did).
+    const bar = box(W, H, 40, 50, 80, 8);
+    const barSrc = grainy.slice();
+    for (let i = 0; i < W * H; i++) if (bar[i]) barSrc.fill(128, i * 4, i * 4 + 3);
+    const barRing = box(W, H, 30, 40, 100, 28);
+    for (let i = 0; i < W * H; i++) if (bar[i]) barRing[i] = 0;
+    const tb = textureRatio(patchFill(barSrc, W, H, bar, { seed: 1 }), W, H, bar, barRing);
+    expect(tb).toBeGreaterThan(0.9);
+    expect(tb).toBeLessThan(1.3);
   });
 
   it('reproduces a flat colour exactly', () => {
