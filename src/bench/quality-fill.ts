@@ -180,7 +180,7 @@ function render(o: FillBenchOptions, methods: Method[], perCase: { family: FillF
     '',
     table(['method', 'cases', 'mean texture', 'median texture'], blurRows),
     '',
-    `**Routing table** (per region = connected component of the true mask; fPSNR pooled over the bucket's pixels; thickness = twice the inscribed chessboard radius, px; background = mean squared RGB gradient of rings 10–13 px around the region). Current rule (engine/fill/route.ts, chosen on the val split): Telea when thickness is ${ROUTING.teleaMinPx}–${ROUTING.teleaMaxPx} px and background > ${ROUTING.busyTexture}, else the patch fill; the learned remover nowhere.`,
+    `**Routing table** (per region = connected component of the true mask; fPSNR pooled over the bucket's pixels; thickness = twice the inscribed chessboard radius, px; background = mean squared RGB gradient of rings 10–13 px around the region). Current rule (engine/fill/route.ts, chosen on the val split): the patch fill for every region; Telea and the learned remover nowhere.`,
     '',
     table(['thickness', 'background', 'regions', 'pixels', ...methods, 'best'], routeRows),
   ].join('\n');

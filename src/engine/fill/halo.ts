@@ -8,6 +8,7 @@
  * halo pixels stay as they are, bit-identical.
  */
 import { connectedComponents, type Component } from '../mask-components';
+import { depthMap } from './level';
 
 export interface Halo {
   /** The mask grown by each region's halo, 0/1, (H, W). */
@@ -148,4 +149,84 @@ function axisEnergy(rgba: Uint8ClampedArray, fill: Uint8Array, i: number, a: num
     e += d * d;
   }
   return e * scale;
+}
+
+/** Rings of known pixels next to the hole that the patch fill reads with the mark's tint taken out. */
+export const CHROMA_RINGS = 2;
+/** Below this chroma (levels, RGB minus luma) the hole's pixels have no colour to bleed. */
+const MIN_MARK_CHROMA = 10;
+
+/**
+ * The patch fill's view of the halo. JPEG's 4:2:0 subsampling spreads a
+ * saturated mark's colour into the known pixels just outside it; the patch
+ * search matched that tint and the fill carried it in (faint coloured outlines
+ * on val). For the pixels within CHROMA_RINGS (chessboard) of the hole, ring by
+ * ring inwards, this removes the part of their chroma (RGB minus Rec. 601
+ * luma) that exceeds, along the mark's own chroma direction (the mean chroma of
+ * the hole's pixels, i.e. the mark), the mean chroma of their 8-neighbours one
+ * ring further out. Luminance and every other colour difference stay, so a
+ * colourful texture keeps its edges (taking the outer ring's chroma outright
+ * doubled the error on a woven texture next to 6-px strokes). Works in place on
+ * the fill's float copy (`rgbHw3`, (H, W, 3)); the pixels themselves are never
+ * written back. Val split, 48 cases a family: fPSNR thin 33.19 → 33.42 dB,
+ * opaque and box unchanged (25.46, 21.38).
+ */
+export function bleachEdgeChroma(rgbHw3: Float32Array, holeHw: Uint8Array, width: number, height: number, rings = CHROMA_RINGS): void {
+  const luma = (i: number) => 0.299 * rgbHw3[i * 3] + 0.587 * rgbHw3[i * 3 + 1] + 0.114 * rgbHw3[i * 3 + 2];
+  const mark = [0, 0, 0];
+  let holes = 0;
+  let x0 = width;
+  let y0 = height;
+  let x1 = -1;
+  let y1 = -1;
+  for (let i = 0; i < width * height; i++) {
+    if (!holeHw[i]) continue;
+    const y = luma(i);
+    for (let c = 0; c < 3; c++) mark[c] += rgbHw3[i * 3 + c] - y;
+    holes++;
+    const px = i % width;
+    const py = (i - px) / width;
+    if (px < x0) x0 = px;
+    if (px > x1) x1 = px;
+    if (py < y0) y0 = py;
+    y1 = py;
+  }
+  const norm = Math.hypot(...mark) / Math.max(1, holes);
+  if (holes === 0 || norm < MIN_MARK_CHROMA) return;
+  const u = mark.map((v) => v / holes / norm);
+  // The rings lie in the holes' box grown by rings + 1 (the outer neighbours too).
+  const m0 = rings + 1;
+  x0 = Math.max(0, x0 - m0);
+  y0 = Math.max(0, y0 - m0);
+  const w = Math.min(width, x1 + m0 + 1) - x0;
+  const h = Math.min(height, y1 + m0 + 1) - y0;
+  const known = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) known[y * w + x] = holeHw[(y + y0) * width + x + x0] ? 0 : 1;
+  // Chessboard distance from each known pixel to the hole (0 on the hole), in the box.
+  const dist = depthMap(known, w, h);
+  const chromaU = (i: number) => {
+    const yi = luma(i);
+    return (rgbHw3[i * 3] - yi) * u[0] + (rgbHw3[i * 3 + 1] - yi) * u[1] + (rgbHw3[i * 3 + 2] - yi) * u[2];
+  };
+  for (let r = rings; r >= 1; r--) {
+    for (let p = 0; p < w * h; p++) {
+      if (dist[p] !== r) continue;
+      const x = p % w;
+      const y = (p - x) / w;
+      // Mean chroma along u of the neighbours one ring further out.
+      let outer = 0;
+      let m = 0;
+      for (let ny = Math.max(0, y - 1); ny <= Math.min(h - 1, y + 1); ny++) {
+        for (let nx = Math.max(0, x - 1); nx <= Math.min(w - 1, x + 1); nx++) {
+          if (dist[ny * w + nx] <= r) continue;
+          outer += chromaU((ny + y0) * width + nx + x0);
+          m++;
+        }
+      }
+      if (m === 0) continue;
+      const i = (y + y0) * width + x + x0;
+      const excess = chromaU(i) - outer / m;
+      if (excess > 0) for (let c = 0; c < 3; c++) rgbHw3[i * 3 + c] -= excess * u[c];
+    }
+  }
 }

@@ -158,3 +158,38 @@ export function onionFill(level: Level): void {
     return false;
   }
 }
+
+/** Per hole pixel, its chessboard distance to the nearest known pixel (1 next to one); 0 outside the hole. Two-pass transform. */
+export function depthMap(holeHw: Uint8Array, width: number, height: number): Int32Array {
+  const d = new Int32Array(width * height);
+  const far = width + height;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      if (!holeHw[i]) continue;
+      let v = far;
+      if (x > 0) v = Math.min(v, d[i - 1] + 1);
+      if (y > 0) {
+        v = Math.min(v, d[i - width] + 1);
+        if (x > 0) v = Math.min(v, d[i - width - 1] + 1);
+        if (x + 1 < width) v = Math.min(v, d[i - width + 1] + 1);
+      }
+      d[i] = v;
+    }
+  }
+  for (let y = height - 1; y >= 0; y--) {
+    for (let x = width - 1; x >= 0; x--) {
+      const i = y * width + x;
+      if (!holeHw[i]) continue;
+      let v = d[i];
+      if (x + 1 < width) v = Math.min(v, d[i + 1] + 1);
+      if (y + 1 < height) {
+        v = Math.min(v, d[i + width] + 1);
+        if (x + 1 < width) v = Math.min(v, d[i + width + 1] + 1);
+        if (x > 0) v = Math.min(v, d[i + width - 1] + 1);
+      }
+      d[i] = v;
+    }
+  }
+  return d;
+}

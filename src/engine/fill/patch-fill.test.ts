@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { WmError } from '../errors';
 import { noisePhoto, periodicTexture } from '../mark/testing';
+import { seededRandom } from '../random';
 import { removeMarks } from '../remove';
 import { inpaintTelea } from '../telea';
 import type { Mask } from '../types';
 import { measureHalo } from './halo';
 import { holeThickness, patchFill } from './patch-fill';
-import { chooseFill, routeRegions } from './route';
+import { chooseFill, routeRegions, ROUTING } from './route';
 
 function box(w: number, h: number, x0: number, y0: number, bw: number, bh: number): Uint8Array {
   const m = new Uint8Array(w * h);
@@ -88,6 +89,57 @@ describe('patchFill', () => {
     expect(10 * Math.log10(mse(telea, weave.data, hole) / mse(patch, weave.data, hole))).toBeGreaterThan(2);
   });
 
+  it('meets the surroundings where the ground is lit unevenly (texture on a brightness ramp)', () => {
+    // Tiles at half contrast on a left-to-right ramp of 0.8 levels/px: the
+    // patches that fit best come from other columns, so before the boundary
+    // correction (blend.ts) the fill kept their brightness: a 9-level step at the
+    // hole's edge, and 1.6 dB below Telea.
+    const tiles = periodicTexture('tiles', W, H, 5).data.map((v, i) => ((i & 3) === 3 ? 255 : v * 0.5 + ((i >> 2) % W) * 0.8));
+    const src = tiles.map((v, i) => (hole[i >> 2] && (i & 3) !== 3 ? 128 : v));
+    const out = patchFill(src, W, H, hole, { seed: 1 });
+    let step = 0;
+    let n = 0;
+    for (let i = 0; i < W * H; i++) {
+      if (!hole[i]) continue;
+      for (const j of [i - 1, i + 1, i - W, i + W]) {
+        if (hole[j]) continue;
+        for (let c = 0; c < 3; c++) step += Math.abs(out[i * 4 + c] - out[j * 4 + c]);
+        n += 3;
+      }
+    }
+    expect(step / n).toBeLessThan(6);
+    expect(mse(out, tiles, hole)).toBeLessThan(mse(inpaintTelea(src, W, H, hole, 5), tiles, hole));
+  });
+
+  it('keeps the grain deep inside a large hole, where the mean of the overlapping patches smooths it', () => {
+    // Film-like grain (±16 levels, per pixel) over value noise. The weighted vote
+    // alone gave a texture ratio of 0.42 here; the best patch per deep pixel keeps it.
+    const random = seededRandom(5);
+    const grainy = noisePhoto(W, H, 2).data.map((v, i) => ((i & 3) === 3 ? 255 : v));
+    for (let i = 0; i < W * H; i++) {
+      const g = (random() - 0.5) * 32;
+      for (let c = 0; c < 3; c++) grainy[i * 4 + c] += g;
+    }
+    const src = grainy.slice();
+    for (let i = 0; i < W * H; i++) if (hole[i]) src.fill(128, i * 4, i * 4 + 3);
+    const ring = box(W, H, 45, 30, 64, 56);
+    for (let i = 0; i < W * H; i++) if (hole[i]) ring[i] = 0;
+    const t = textureRatio(patchFill(src, W, H, hole, { seed: 1 }), W, H, hole, ring);
+    expect(textureRatio(inpaintTelea(src, W, H, hole, 5), W, H, hole, ring)).toBeLessThan(0.4);
+    expect(t).toBeGreaterThan(0.7);
+    expect(t).toBeLessThan(1.3);
+    // An 8-px stroke: every pixel of a region that thick takes the best patch
+    // (0.71 when only pixels 3 px from the edge did).
+    const bar = box(W, H, 40, 50, 80, 8);
+    const barSrc = grainy.slice();
+    for (let i = 0; i < W * H; i++) if (bar[i]) barSrc.fill(128, i * 4, i * 4 + 3);
+    const barRing = box(W, H, 30, 40, 100, 28);
+    for (let i = 0; i < W * H; i++) if (bar[i]) barRing[i] = 0;
+    const tb = textureRatio(patchFill(barSrc, W, H, bar, { seed: 1 }), W, H, bar, barRing);
+    expect(tb).toBeGreaterThan(0.9);
+    expect(tb).toBeLessThan(1.3);
+  });
+
   it('reproduces a flat colour exactly', () => {
     const flat = new Uint8ClampedArray(W * H * 4);
     for (let i = 0; i < W * H; i++) flat.set([17, 130, 240, 255], i * 4);
@@ -154,7 +206,7 @@ describe('halo, thickness and routing', () => {
     expect(holeThickness(box(40, 40, 10, 10, 20, 6).map((v) => (v ? 1 : 0)), 40, 40)).toBe(6);
   });
 
-  it('routes a 6-px stroke on busy ground to Telea; the same stroke on flat ground and a wide box to the patch fill', () => {
+  it('measures a 6-px stroke and a wide box, and routes both to the patch fill on busy and on flat ground', () => {
     const W = 200;
     const H = 120;
     const flat = { width: W, height: H, data: new Uint8ClampedArray(W * H * 4).fill(128) };
@@ -164,7 +216,8 @@ describe('halo, thickness and routing', () => {
     // Raster order: the box (from y = 20) comes before the stroke (y = 50).
     const onBusy = routeRegions(busy, mask, chooseFill).regions;
     expect(onBusy.map((r) => r.thickness)).toEqual([70, 6]);
-    expect(onBusy.map((r) => r.method)).toEqual(['patch', 'telea']);
+    expect(onBusy[1].texture).toBeGreaterThan(ROUTING.busyTexture);
+    expect(onBusy.map((r) => r.method)).toEqual(['patch', 'patch']);
     expect(routeRegions(flat, mask, chooseFill).regions.map((r) => r.method)).toEqual(['patch', 'patch']);
   });
 

@@ -7,7 +7,10 @@
 import { throwIfAborted, WmError } from '../errors';
 import { inpaintTelea } from '../telea';
 import { seededRandom } from '../random';
-import { downsample, makeLevel, onionFill, type Level } from './level';
+import { matchBoundary } from './blend';
+import { connectedComponents } from '../mask-components';
+import { bleachEdgeChroma } from './halo';
+import { depthMap, downsample, makeLevel, onionFill, type Level } from './level';
 import { measure, patchMatch, randomSources, targetField, upsampleField, vote, type NnField } from './patchmatch';
 
 export interface PatchFillOptions {
@@ -23,6 +26,18 @@ export interface PatchFillOptions {
 export const DEFAULT_PATCH_RADIUS = 3;
 /** A level needs this many source patches, else the pyramid stops one level finer. */
 const MIN_SOURCES = 64;
+/**
+ * On the last vote, some hole pixels take the single best patch instead of the
+ * weighted mean (vote's `sharpHw`): those at least SHARP_DEPTH (chessboard px)
+ * from a known pixel, and every pixel of a region at least 2·SHARP_REGION_DEPTH
+ * px thick. Val split, 48 cases a family: the first rule alone took the box
+ * texture ratio 0.48 → 0.64 at −0.05 dB; the second took it to 0.66 and opaque
+ * marks' 0.62 → 0.67 (where Telea blurs, median 0.44 → 0.50) at −0.03 dB opaque,
+ * +0.04 box. Thin strokes keep the mean: a lone patch on every pixel of a
+ * 2–6 px stroke showed seams (thin: −0.8 dB, texture ratio 1.4).
+ */
+const SHARP_DEPTH = 3;
+const SHARP_REGION_DEPTH = 4;
 
 /**
  * Fills the pixels where `fill` > 0 and returns a new RGBA buffer; every other
@@ -58,6 +73,7 @@ export function patchFill(
     rgbHw3[i * 3 + 1] = rgba[i * 4 + 1];
     rgbHw3[i * 3 + 2] = rgba[i * 4 + 2];
   }
+  bleachEdgeChroma(rgbHw3, holeHw, width, height);
   const finest = makeLevel(width, height, rgbHw3, holeHw, radius);
   if (width < 2 * radius + 1 || height < 2 * radius + 1 || finest.sources.length < MIN_SOURCES) {
     return inpaintTelea(rgba, width, height, fill, 5);
@@ -65,7 +81,9 @@ export function patchFill(
 
   // Coarse enough that the hole is about a patch thick, so the coarsest
   // nearest-neighbour field sees whole structures around it.
-  const thickness = holeThickness(holeHw, width, height);
+  const depthHw = depthMap(holeHw, width, height);
+  const sharpHw = sharpPixels(holeHw, depthHw, width, height);
+  const thickness = 2 * depthHw.reduce((a, b) => (b > a ? b : a), 0);
   const levels: Level[] = [finest];
   while (2 ** (levels.length - 1) * 2 * radius < thickness) {
     const coarser = downsample(levels[levels.length - 1], radius);
@@ -100,11 +118,14 @@ export function patchFill(
     for (let it = 0; it < emAt(l); it++) {
       throwIfAborted(opts.signal);
       patchMatch(level, field, radius, sweepsAt(l, it), random);
-      vote(level, field, radius, false);
+      const last = l === 0 && it === emAt(l) - 1;
+      vote(level, field, radius, false, last ? sharpHw : undefined);
       opts.onProgress?.(++done, total);
     }
   }
 
+  throwIfAborted(opts.signal);
+  if (field) matchBoundary(rgbHw3, holeHw, width, height, field);
   for (let i = 0; i < n; i++) {
     if (!holeHw[i]) continue;
     // Round here: Uint8ClampedArray would round half to even.
@@ -115,39 +136,20 @@ export function patchFill(
   return out;
 }
 
-/** Twice the largest chessboard distance from a hole pixel to the nearest known one (two-pass transform). */
+/** The pixels that take the best patch on the last vote (see SHARP_DEPTH). */
+function sharpPixels(holeHw: Uint8Array, depthHw: Int32Array, width: number, height: number): Uint8Array {
+  const { labels, components } = connectedComponents({ width, height, data: holeHw });
+  // Labels run 1..components.length.
+  const deepest = new Int32Array(components.length + 1);
+  for (let i = 0; i < holeHw.length; i++) if (holeHw[i] && depthHw[i] > deepest[labels[i]]) deepest[labels[i]] = depthHw[i];
+  const sharpHw = new Uint8Array(holeHw.length);
+  for (let i = 0; i < holeHw.length; i++) {
+    if (holeHw[i] && (depthHw[i] >= SHARP_DEPTH || deepest[labels[i]] >= SHARP_REGION_DEPTH)) sharpHw[i] = 1;
+  }
+  return sharpHw;
+}
+
+/** Twice the largest chessboard distance from a hole pixel to the nearest known one. */
 export function holeThickness(holeHw: Uint8Array, width: number, height: number): number {
-  const d = new Int32Array(width * height);
-  const far = width + height;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const i = y * width + x;
-      if (!holeHw[i]) continue;
-      let v = far;
-      if (x > 0) v = Math.min(v, d[i - 1] + 1);
-      if (y > 0) {
-        v = Math.min(v, d[i - width] + 1);
-        if (x > 0) v = Math.min(v, d[i - width - 1] + 1);
-        if (x + 1 < width) v = Math.min(v, d[i - width + 1] + 1);
-      }
-      d[i] = v;
-    }
-  }
-  let max = 0;
-  for (let y = height - 1; y >= 0; y--) {
-    for (let x = width - 1; x >= 0; x--) {
-      const i = y * width + x;
-      if (!holeHw[i]) continue;
-      let v = d[i];
-      if (x + 1 < width) v = Math.min(v, d[i + 1] + 1);
-      if (y + 1 < height) {
-        v = Math.min(v, d[i + width] + 1);
-        if (x + 1 < width) v = Math.min(v, d[i + width + 1] + 1);
-        if (x > 0) v = Math.min(v, d[i + width - 1] + 1);
-      }
-      d[i] = v;
-      if (v > max) max = v;
-    }
-  }
-  return 2 * max;
+  return 2 * depthMap(holeHw, width, height).reduce((a, b) => (b > a ? b : a), 0);
 }

@@ -140,8 +140,14 @@ export function patchMatch(level: Level, field: NnField, radius: number, iterati
  * matches averaged in) and measured better on the val split: +0.4 dB fPSNR,
  * texture ratio 0.67 → 0.82 (opaque marks and boxes, bench:quality --fill-only). `uniform` gives every patch weight 1, for
  * the first vote after upsampling, before distances mean anything.
+ *
+ * `sharpHw` (optional): pixels that instead take what the single best patch
+ * covering them (least SSD) puts there. Even sharply weighted, the mean of
+ * ~49 overlapping patches blurs a large hole (box texture ratio ~0.5 on val);
+ * the best patch alone keeps the grain. The driver asks for it on the last
+ * vote, deep inside the hole only (see patch-fill.ts).
  */
-export function vote(level: Level, field: NnField, radius: number, uniform: boolean): void {
+export function vote(level: Level, field: NnField, radius: number, uniform: boolean, sharpHw?: Uint8Array): void {
   const { width: w, rgbHw3: rgb, holeHw } = level;
   const { targets, source, dist } = field;
   const n = targets.length;
@@ -169,12 +175,37 @@ export function vote(level: Level, field: NnField, radius: number, uniform: bool
       }
     }
   }
+  if (sharpHw) bestPatchVote(level, field, radius, sharpHw, accHw3, weightHw);
   for (let p = 0; p < holeHw.length; p++) {
     const sw = weightHw[p];
     if (!holeHw[p] || sw <= 0) continue;
     rgb[p * 3] = accHw3[p * 3] / sw;
     rgb[p * 3 + 1] = accHw3[p * 3 + 1] / sw;
     rgb[p * 3 + 2] = accHw3[p * 3 + 2] / sw;
+  }
+}
+
+/** Overwrites the accumulators of the `sharpHw` pixels with the value of the least-SSD patch covering each (weight 1). */
+function bestPatchVote(level: Level, field: NnField, radius: number, sharpHw: Uint8Array, accHw3: Float32Array, weightHw: Float32Array): void {
+  const { width: w, rgbHw3: rgb } = level;
+  const { targets, source, dist } = field;
+  const bestHw = new Float32Array(sharpHw.length).fill(Infinity);
+  for (let k = 0; k < targets.length; k++) {
+    const t = targets[k];
+    const s = source[k];
+    const d = dist[k];
+    for (let dy = -radius; dy <= radius; dy++) {
+      for (let dx = -radius; dx <= radius; dx++) {
+        const tp = t + dy * w + dx;
+        if (!sharpHw[tp] || d >= bestHw[tp]) continue;
+        bestHw[tp] = d;
+        const sp = (s + dy * w + dx) * 3;
+        accHw3[tp * 3] = rgb[sp];
+        accHw3[tp * 3 + 1] = rgb[sp + 1];
+        accHw3[tp * 3 + 2] = rgb[sp + 2];
+        weightHw[tp] = 1;
+      }
+    }
   }
 }
 
