@@ -2,7 +2,8 @@
 import { engine } from '../engine';
 import { reportError } from '../errors';
 import { getUi, setStatus, update } from '../store';
-import type { LoadProgress, RemovalMethod, RuntimeInfo } from '../../worker/protocol';
+import type { RemovalMethod, RuntimeInfo } from '../../worker/protocol';
+import { ModelProgressTracker } from '../model-progress';
 import { t, tn } from '../i18n';
 
 let methodChosenByUser = false;
@@ -27,47 +28,22 @@ export function startRuntime(): () => void {
   const unsubscribe = client.onInfo(applyInfo);
   if (!started) {
     started = true;
-    // Progress is per file and the files load one after the other. Summed over
-    // the files seen so far, the bar went backwards each time a new file began
-    // ("Starting 100 %", then "Downloading 58 %", issue 10), so every file of the
-    // manifest counts from the start, and no percentage shows before they are known.
-    const files = new Map<string, LoadProgress>();
-    let known = false;
-    let last: LoadProgress | null = null;
-    const publish = () => {
-      let loaded = 0;
-      let total = 0;
-      for (const f of files.values()) {
-        loaded += f.loaded;
-        total += f.total;
-      }
-      update('ui', { modelProgress: { file: last?.file ?? '', loaded: known ? loaded : 0, total: known ? total : 0, phase: last?.phase ?? 'download' } });
-    };
-    update('ui', { modelProgress: { file: '', loaded: 0, total: 0, phase: 'download' } });
+    const bar = new ModelProgressTracker((modelProgress) => update('ui', { modelProgress }));
     if (getUi().status === 'idle') setStatus('loading', t('status.loadingModels'));
-    void manifestSizes().then((sizes) => {
-      for (const { file, bytes } of sizes) {
-        if (!files.has(file)) files.set(file, { modelId: file, file, loaded: 0, total: bytes, phase: 'download' });
-      }
-      known = sizes.length > 0;
-      if (getUi().modelProgress) publish();
-    });
+    void manifestSizes().then((sizes) => bar.manifest(sizes));
     client
-      .init((p) => {
-        files.set(p.file, p);
-        last = p;
-        publish();
-      })
+      .init((p) => bar.progress(p))
       .then((info) => {
+        bar.settle();
         applyInfo(info);
-        update('ui', { modelsReady: true, modelProgress: null });
+        update('ui', { modelsReady: true });
         if (getUi().statusText === t('status.loadingModels')) {
           const n = info.unavailable.length;
           setStatus('idle', n === 0 ? t('status.readyDot') : tn('status.readyUnusable', n));
         }
       })
       .catch((e: unknown) => {
-        update('ui', { modelProgress: null });
+        bar.settle();
         const known = client.info();
         if (known) applyInfo(known);
         reportError(e, t('context.loadingModels'));
