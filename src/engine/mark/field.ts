@@ -36,10 +36,18 @@ export function gridAlpha(alphaHw: Float32Array, w: number, h: number, u: number
   return (1 - ay) * ((1 - ax) * at(x0, y0) + ax * at(x1, y0)) + ay * ((1 - ax) * at(x0, y1) + ax * at(x1, y1));
 }
 
-/** The cell of a lattice sampled on a (gridH, gridW) grid; grid point (a, b) sits at origin + (a/gridW)·v1 + (b/gridH)·v2. */
+/** One periodic cell of a lattice: α on a (height, width) grid, grid point (a, b) at origin + (a/width)·v1 + (b/height)·v2. */
+export interface LatticeCell {
+  alphaHw: Float32Array;
+  width: number;
+  height: number;
+  colour: [number, number, number];
+}
+
+/** The cell of a lattice placed on the whole image. */
 export function latticeField(
   lattice: Lattice,
-  cell: { alphaHw: Float32Array; width: number; height: number; colour: [number, number, number] },
+  cell: LatticeCell,
   image: { width: number; height: number },
 ): MarkField {
   const [ax, ay] = lattice.v1;

@@ -21,6 +21,8 @@
  */
 import { throwIfAborted } from '../errors';
 import type { RgbaImage } from '../types';
+import type { LatticeCell } from './field';
+import { ALPHA_MIN } from './invert';
 import type { Lattice } from './lattice';
 
 /** Chosen on the val split's resized tiled cases (`npm run bench:quality -- --marks-only --marks-split val`). */
@@ -48,15 +50,6 @@ export const PHASE = {
 };
 
 const BAND_MARGIN = 16;
-const ALPHA_MIN = 0.01;
-
-/** A periodic cell as repeats.ts estimates it: grid point (a, b) at origin + (a/width)·v1 + (b/height)·v2. */
-export interface LatticeCell {
-  alphaHw: Float32Array;
-  width: number;
-  height: number;
-  colour: [number, number, number];
-}
 
 /**
  * The cell re-estimated per phase, on a grid of PHASE.binsPerPx points per
