@@ -146,9 +146,9 @@ def sweep(det, bench: Path, sides=(256, 384, 512, 768), taus=(0.1, 0.15, 0.2, 0.
                     fp_clean.append(p.mean()); continue
                 tp += (p & g).sum(); fp += (p & ~g).sum(); fn += (~p & g).sum()
             res[(side, tau)] = {"iou": tp / max(tp + fp + fn, 1), "f1": 2 * tp / max(2 * tp + fp + fn, 1),
-                                "clean_fp": float(np.mean(fp_clean))}
+                                "recall": tp / max(tp + fn, 1), "clean_fp": float(np.mean(fp_clean))}
             print(f"maxSide {side} τ {tau}: IoU {res[(side, tau)]['iou']:.3f} F1 {res[(side, tau)]['f1']:.3f} "
-                  f"clean FP {100 * res[(side, tau)]['clean_fp']:.2f}%", flush=True)
+                  f"recall {res[(side, tau)]['recall']:.3f} clean FP {100 * res[(side, tau)]['clean_fp']:.2f}%", flush=True)
     return res
 
 
