@@ -18,7 +18,15 @@ import { consistentEdges, growMask, neighbours, poissonSupport, supportWraps } f
 export const REPEAT_VERDICT = {
   minExplained: 0.8,
   maxNegativeShare: 0.15,
-  maxEnergyRatio: 0.9,
+  /**
+   * 0.9 until session 5. On val (seed 5, 32 tiled cases) two real marks were
+   * refused at 0.93–0.94, a JPEG'd text mark and a resized logo, where inversion
+   * amplifies JPEG noise or the resampled cell blurs the edges; accepted, they go
+   * 11.8 → 31.5 and 22.5 → 35.9 dB fPSNR. No periodic picture of the bench and
+   * none of 68 clean val photos is refused by this check (none has a lattice
+   * that passes the checks before it), so it only turns away near-misses.
+   */
+  maxEnergyRatio: 0.97,
   minDiversity: 4,
   maxSupportShare: 0.6,
   minContrast: 6,
