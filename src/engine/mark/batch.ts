@@ -15,6 +15,7 @@ import type { Placement } from './field';
 import { inversionFlattens } from './gain';
 import { quantile, quantileInPlace, sampleRgb, type Vec2 } from './sample';
 import { judgeRepeats } from './repeats';
+import { poolTemplate } from './pool';
 import type { MarkTemplate } from './template';
 
 export interface SharedMark {
@@ -76,7 +77,12 @@ function alignBatch(images: readonly RgbaImage[], scale: number): { ref: number;
   return placed(byMagnitude) > placed(byDirection) ? byMagnitude : byDirection;
 }
 
-export function learnSharedMark(images: readonly RgbaImage[], signal?: AbortSignal, onProgress?: (share: number) => void): SharedMark {
+export interface SharedMarkOptions {
+  /** Pool α again from every image's pixels (pool.ts poolTemplate); default true. */
+  pool?: boolean;
+}
+
+export function learnSharedMark(images: readonly RgbaImage[], signal?: AbortSignal, onProgress?: (share: number) => void, opts: SharedMarkOptions = {}): SharedMark {
   if (images.length < 2) throw new WmError('E_MARK_TOO_FEW', 'Learning a mark needs at least two images that carry it.');
   const { width, height } = images[0];
   const odd = images.findIndex((im) => im.width !== width || im.height !== height);
@@ -205,8 +211,11 @@ export function learnSharedMark(images: readonly RgbaImage[], signal?: AbortSign
     // fitted per image on JPEG pixels was measured to hurt (bench batches, K = 8).
     return { x: cx0 + trimX + snap(dx), y: cy0 + trimY + snap(dy), scale: 1, gain: 1 };
   });
+  // The estimate's α comes from median gradients on the working crop; pool it again
+  // from every image's own pixels against a smooth background (pool.ts).
+  const pooled = opts.pool === false ? { template, placements } : poolTemplate(images, template, placements, signal);
   onProgress?.(1);
-  return { template, placements, diagnostics: estimate.diagnostics };
+  return { ...pooled, diagnostics: estimate.diagnostics };
 }
 
 /** Bounding box of the strongest cluster of consistent edges, in working pixels, or null. */

@@ -23,6 +23,7 @@ import { throwIfAborted } from '../errors';
 import type { RgbaImage } from '../types';
 import type { LatticeCell } from './field';
 import { ALPHA_MIN } from './invert';
+import { AlphaSamples, pushPull } from './pool';
 import type { Lattice } from './lattice';
 
 /** Chosen on the val split's resized tiled cases (`npm run bench:quality -- --marks-only --marks-split val`). */
@@ -88,11 +89,8 @@ export function refineByPhase(image: RgbaImage, lattice: Lattice, cell: LatticeC
     }
   };
 
-  let bins = new Int32Array(1 << 16);
-  let samples = new Float32Array(1 << 16);
-  let weights = new Float32Array(1 << 16);
+  const samples = new AlphaSamples();
   const W = cell.colour;
-  let n = 0;
   // Enough instances for the pooling, not all of them: a 12 MP image reads every third band.
   const bandStride = Math.max(1, Math.ceil((w * h) / PHASE.pixelBudget));
   for (let y0 = 0; y0 < h; y0 += PHASE.bandRows * bandStride) {
@@ -115,57 +113,11 @@ export function refineByPhase(image: RgbaImage, lattice: Lattice, cell: LatticeC
       }
     }
     const B = pushPull(J, bandHole, w, rows);
-    if (n + w * (y1 - y0) > bins.length) {
-      const size = Math.max(2 * bins.length, n + w * (y1 - y0));
-      bins = grown(bins, new Int32Array(size));
-      samples = grown(samples, new Float32Array(size));
-      weights = grown(weights, new Float32Array(size));
-    }
-    for (let i = (y0 - top) * w; i < (y1 - top) * w; i++) {
-      if (!bandHole[i]) continue;
-      let num = 0;
-      let den = 0;
-      for (let c = 0; c < 3; c++) {
-        const d = W[c] - B[i * 3 + c];
-        num += (J[i * 3 + c] - B[i * 3 + c]) * d;
-        den += d * d;
-      }
-      if (den < PHASE.minContrast) continue;
-      bins[n] = bandBins[i];
-      samples[n] = num / den;
-      weights[n] = den;
-      n++;
-    }
+    for (let i = (y0 - top) * w; i < (y1 - top) * w; i++) if (bandHole[i]) samples.add(bandBins[i], J, B, i, W, PHASE.minContrast);
   }
 
-  let alpha = fallback;
-  const sw = new Float64Array(cells);
-  const swa = new Float64Array(cells);
-  for (let round = 0; round <= PHASE.rounds; round++) {
-    throwIfAborted(signal);
-    sw.fill(0);
-    swa.fill(0);
-    for (let k = 0; k < n; k++) {
-      let wt = weights[k];
-      if (round > 0) {
-        const r = (samples[k] - alpha[bins[k]]) / PHASE.tukey;
-        wt = Math.abs(r) < 1 ? wt * (1 - r * r) ** 2 : 0;
-      }
-      sw[bins[k]] += wt;
-      swa[bins[k]] += wt * samples[k];
-    }
-    const [pw, pwa] = gaussianWrap2(sw, swa, gw, gh, PHASE.sigma);
-    const floor = PHASE.minWeightShare * positiveMedian(pw);
-    const next = new Float32Array(cells);
-    for (let i = 0; i < cells; i++) next[i] = pw[i] > floor && pw[i] > 0 ? Math.max(0, Math.min(0.995, pwa[i] / pw[i])) : fallback[i];
-    alpha = next;
-  }
+  const alpha = samples.pool(fallback, PHASE, (sw, swa) => gaussianWrap2(sw, swa, gw, gh, PHASE.sigma), signal);
   return { alphaHw: alpha, width: gw, height: gh, colour: cell.colour };
-}
-
-function grown<T extends Int32Array | Float32Array>(old: T, into: T): T {
-  into.set(old);
-  return into;
 }
 
 /** 1 where a ≥ ALPHA_MIN, grown by (ru, rv) grid points on the periodic (h, w) grid. */
@@ -275,89 +227,3 @@ function gaussianWrap2(a: Float64Array, b: Float64Array, w: number, h: number, s
   return [oa, ob];
 }
 
-/** Median of the positive values (every 7th value at most 100k of them: a threshold, not a statistic). */
-function positiveMedian(a: Float64Array): number {
-  const pos: number[] = [];
-  const step = a.length > 100_000 ? 7 : 1;
-  for (let i = 0; i < a.length; i += step) if (a[i] > 0) pos.push(a[i]);
-  if (pos.length === 0) return 0;
-  pos.sort((x, y) => x - y);
-  return pos[pos.length >> 1];
-}
-
-/**
- * Push-pull fill (Gortler et al. 1996): masked 2× averages up a pyramid until
- * every point has data, then each level's holes take the bilinear value of the
- * level above. O(pixels); a smooth surface close to the harmonic fill for thin holes.
- */
-export function pushPull(J: Float32Array, hole: Uint8Array, w: number, h: number): Float32Array {
-  const out = J.slice();
-  let any = false;
-  for (let i = 0; i < w * h; i++) if (hole[i]) { any = true; break; }
-  if (!any) return out;
-  const wt = new Float32Array(w * h);
-  for (let i = 0; i < w * h; i++) wt[i] = hole[i] ? 0 : 1;
-  const filled = fillLevel(J, wt, w, h);
-  for (let i = 0; i < w * h; i++) {
-    if (!hole[i]) continue;
-    out[i * 3] = filled[i * 3];
-    out[i * 3 + 1] = filled[i * 3 + 1];
-    out[i * 3 + 2] = filled[i * 3 + 2];
-  }
-  return out;
-}
-
-/** Values (premultiplied by nothing: v is the value where wt > 0) filled where wt = 0, recursively. */
-function fillLevel(v: Float32Array, wt: Float32Array, w: number, h: number): Float32Array {
-  let empty = false;
-  for (let i = 0; i < w * h; i++) if (wt[i] === 0) { empty = true; break; }
-  if (!empty || (w === 1 && h === 1)) return v;
-  const cw = Math.ceil(w / 2);
-  const ch = Math.ceil(h / 2);
-  const cv = new Float32Array(cw * ch * 3);
-  const cwt = new Float32Array(cw * ch);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const i = y * w + x;
-      const q = wt[i];
-      if (q === 0) continue;
-      const ci = (y >> 1) * cw + (x >> 1);
-      cwt[ci] += q;
-      cv[ci * 3] += q * v[i * 3];
-      cv[ci * 3 + 1] += q * v[i * 3 + 1];
-      cv[ci * 3 + 2] += q * v[i * 3 + 2];
-    }
-  }
-  for (let ci = 0; ci < cw * ch; ci++) {
-    const q = cwt[ci];
-    if (q > 0) {
-      cv[ci * 3] /= q;
-      cv[ci * 3 + 1] /= q;
-      cv[ci * 3 + 2] /= q;
-      cwt[ci] = Math.min(1, q);
-    }
-  }
-  const coarse = fillLevel(cv, cwt, cw, ch);
-  const out = v.slice();
-  for (let y = 0; y < h; y++) {
-    // Pixel centre (x + 0.5) / 2 − 0.5 in coarse coordinates.
-    const cy = Math.min(ch - 1, Math.max(0, (y + 0.5) / 2 - 0.5));
-    const y0 = Math.floor(cy);
-    const y1 = Math.min(ch - 1, y0 + 1);
-    const fy = cy - y0;
-    for (let x = 0; x < w; x++) {
-      const i = y * w + x;
-      if (wt[i] > 0) continue;
-      const cx = Math.min(cw - 1, Math.max(0, (x + 0.5) / 2 - 0.5));
-      const x0 = Math.floor(cx);
-      const x1 = Math.min(cw - 1, x0 + 1);
-      const fx = cx - x0;
-      for (let c = 0; c < 3; c++) {
-        const a = (1 - fx) * coarse[(y0 * cw + x0) * 3 + c] + fx * coarse[(y0 * cw + x1) * 3 + c];
-        const b = (1 - fx) * coarse[(y1 * cw + x0) * 3 + c] + fx * coarse[(y1 * cw + x1) * 3 + c];
-        out[i * 3 + c] = (1 - fy) * a + fy * b;
-      }
-    }
-  }
-  return out;
-}
