@@ -267,13 +267,13 @@ export function findRepeats(
     const grid = cachedStack(latticeStack(image, lattice));
     if (grid.count < 3) return refuse(`only ${grid.count} whole repeats`);
     estimate = estimateMark(grid, signal, (s) => progress(0.85 * s));
-    field = latticeField(lattice, { alphaHw: estimate.alphaHw, width: estimate.width, height: estimate.height, colour: estimate.colour }, image);
+    field = latticeField(lattice, estimate, image);
   }
   const twist = hnf ? hnf.b : 0;
   const reason = judgeRepeats(estimate.diagnostics, estimate.opacity, supportWraps(estimate.supportHw, estimate.width, estimate.height, twist));
   if (reason !== 'ok') return refuse(reason, estimate);
   // A resampled cell blurs the mark's hard edges: re-estimate α per pixel phase (phase.ts).
-  if (!hnf && opts.phase !== false) field = latticeField(lattice, refineByPhase(image, lattice, { alphaHw: estimate.alphaHw, width: estimate.width, height: estimate.height, colour: estimate.colour }, signal), image);
+  if (!hnf && opts.phase !== false) field = latticeField(lattice, refineByPhase(image, lattice, estimate, signal), image);
   progress(1);
   return { search, estimate, field, accepted: true, reason };
 }
