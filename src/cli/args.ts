@@ -35,7 +35,9 @@ const CommonSchema = z.object({
     .describe('Exit 0 even when a model failed verification and the others were used (the record still warns)'),
 });
 
-export const DetectOptionsSchema = CommonSchema.describe('unmark detect');
+export const DetectOptionsSchema = CommonSchema.extend({
+  noRepeats: z.boolean().default(false).describe('Do not look for a tiled mark repeated inside each image'),
+}).describe('unmark detect');
 
 export const LearnOptionsSchema = z
   .object({
@@ -52,6 +54,7 @@ export const LearnOptionsSchema = z
   .describe('unmark learn');
 
 export const RemoveOptionsSchema = CommonSchema.extend({
+  noRepeats: z.boolean().default(false).describe('Do not look for a tiled mark repeated inside each image'),
   mask: z.string().min(1).optional().describe('Mask file for every input, or a folder of masks (<relative path stem>.png)'),
   maskOut: z.boolean().default(false).describe('Also write the mask that was used, as {stem}-mask.png next to the output'),
   method: z
@@ -60,7 +63,6 @@ export const RemoveOptionsSchema = CommonSchema.extend({
     .describe('auto: invert where one colour fits, then the recommended fill (the model if recommended, else Telea or the patch fill per region); model / telea / patch: that fill for every masked region'),
   sharedMark: z.boolean().default(false).describe('Estimate one mark from all inputs, then remove it from each'),
   mark: z.string().min(1).optional().describe('A saved mark (PNG from "unmark learn") to find and remove in every input'),
-  noRepeats: z.boolean().default(false).describe('Do not look for a tiled mark repeated inside each image'),
   format: z.enum(['png', 'jpeg', 'webp', 'same']).default('png').describe('Output format; PNG keeps unmasked pixels bit-identical'),
   quality: z.coerce.number().int().min(0).max(100).optional().describe('JPEG/WebP quality'),
   name: z
@@ -192,6 +194,9 @@ Options:
   --out DIR            output folder (required)
   --threshold 0-1      detector threshold (default 0.5)
   --dilate PX          grow the mask by PX pixels (default 0)
+  --no-repeats         do not look for a tiled mark repeated inside each image
+                       (by default every repeat of an accepted lattice is
+                       added to the mask, as one region of kind "pattern")
   --json               one JSON record per file on stdout
   --backend B          wasm (default) | node-cpu (needs onnxruntime-node)
   --threads N          WASM threads (default ${defaultThreads})

@@ -134,6 +134,30 @@ describe('unmark learn and remove --mark / --shared-mark', () => {
     expect(records(off.stdout)[0].marks).toBeUndefined();
   }, 180_000);
 
+  it('detect adds every repeat of a tiled mark to the mask as one "pattern" region, unless --no-repeats', async () => {
+    const r = await runCli(['detect', 'tiled.png', '--out', 'det', '--json'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const [rec] = records(r.stdout);
+    expect(rec.marks?.[0]).toMatchObject({ method: 'repeats', found: true });
+    expect(rec.detections.find((d) => d.kind === 'pattern')).toMatchObject({ verdict: 'overlay', used: true });
+    const mask = await read(at(rec.output as string));
+    const t = truth.get('tiled.png')!.mask;
+    let marked = 0;
+    let covered = 0;
+    for (let i = 0; i < t.data.length; i++) {
+      if (!t.data[i]) continue;
+      marked++;
+      if (mask.data[i * 4] > 0) covered++;
+    }
+    // The lattice's mask holds the mark wherever it is, border repeats included.
+    expect(covered / marked).toBeGreaterThan(0.9);
+    const off = await runCli(['detect', 'tiled.png', '--out', 'det-off', '--no-repeats', '--json'], dir);
+    expect(off.code, off.stderr).toBe(0);
+    const [plain] = records(off.stdout);
+    expect(plain.marks).toBeUndefined();
+    expect(plain.detections.some((d) => d.kind === 'pattern' && d.verdict === 'overlay' && /lattice/.test(d.reason ?? ''))).toBe(false);
+  }, 180_000);
+
   it('refuses --mark together with --shared-mark as a usage error', async () => {
     const r = await runCli(['remove', 'batch', '--shared-mark', '--mark', 'marks/mark.png', '--out', 'both'], dir);
     expect(r.code).toBe(2);

@@ -18,6 +18,8 @@ import {
   type Placement,
   type SharedMark,
 } from '../engine/mark';
+import type { KnownRegion } from '../engine/detect';
+import { latticeRegion } from '../engine/mark/instances';
 import type { RgbaImage } from '../engine/types';
 import { checkFileSize } from '../engine/validate';
 import { decodeImage } from '../platform/node/codec';
@@ -40,7 +42,14 @@ export interface MarkRecord {
 export interface MarkSource {
   /** True when this source's mark is all there is to remove (no detector). */
   exclusive: boolean;
-  forImage(image: RgbaImage, index: number, signal?: AbortSignal): { known: KnownMark[]; records: MarkRecord[] };
+  forImage(image: RgbaImage, index: number, signal?: AbortSignal): MarksForImage;
+}
+
+export interface MarksForImage {
+  known: KnownMark[];
+  records: MarkRecord[];
+  /** Marks that are regions of the detection too (an accepted lattice: every repeat, found by the lattice, not the detector). */
+  regions?: KnownRegion[];
 }
 
 const r3 = (v: number) => Math.round(v * 1000) / 1000;
@@ -59,7 +68,8 @@ export const repeatsSource: MarkSource = {
       ...(r.estimate ? { opacity: r3(r.estimate.opacity), colour: colour3(r.estimate.colour), instances: r.estimate.diagnostics.instances } : {}),
       lattice,
     };
-    return { known: r.field ? [{ field: r.field, method: 'repeats' }] : [], records: [record] };
+    const region = latticeRegion(r, image.width, image.height);
+    return { known: r.field ? [{ field: r.field, method: 'repeats' }] : [], records: [record], regions: region ? [region] : [] };
   },
 };
 

@@ -7,7 +7,7 @@
  * cannot drift apart. Nothing here reads or writes files.
  */
 import path from 'node:path';
-import { detect, detectionToMask } from '../engine/detect';
+import { detect, detectionToMask, type KnownRegion } from '../engine/detect';
 import { WmError, type SerializedError } from '../engine/errors';
 import type { Limits } from '../engine/limits';
 import { countMasked, createMask, dilateMask } from '../engine/mask';
@@ -18,7 +18,7 @@ import type { Mask, Rect, RegionKind, RegionVerdict, RgbaImage } from '../engine
 import { fsModelSource, type ModelRole } from '../platform/node/model-source';
 import type { LoadedModels, ModelLoadError } from '../runtime/models';
 import { parseManifest } from '../runtime/verify';
-import type { MarkRecord, MarkSource } from './marks';
+import type { MarkRecord, MarkSource, MarksForImage } from './marks';
 
 /** `models` is loading and verifying the models; only the first image that needs them pays it. */
 export type Stage = 'decode' | 'models' | 'marks' | 'detect' | 'remove' | 'encode';
@@ -95,7 +95,14 @@ export class Timer {
 const round = (ms: number) => Math.round(ms * 10) / 10;
 
 /** The detectors' mask of one image; fills `record.backend` and `record.detections`. */
-export async function detectMask(ctx: PipelineContext, image: RgbaImage, record: ImageRecord, timer: Timer, signal?: AbortSignal): Promise<Mask> {
+export async function detectMask(
+  ctx: PipelineContext,
+  image: RgbaImage,
+  record: ImageRecord,
+  timer: Timer,
+  signal?: AbortSignal,
+  known: readonly KnownRegion[] = [],
+): Promise<Mask> {
   const models = await timer.time('models', () => ctx.models());
   noteModelErrors(record, models, 'detector');
   if (models.detectors.length === 0) {
@@ -103,7 +110,7 @@ export async function detectMask(ctx: PipelineContext, image: RgbaImage, record:
     throw new WmError(why?.code ?? 'E_MODEL_MISSING', why?.message ?? 'No detector model is installed.');
   }
   return timer.time('detect', async () => {
-    const det = await detect(image, models.detectors, { threshold: ctx.threshold }, signal);
+    const det = await detect(image, models.detectors, { threshold: ctx.threshold, known }, signal);
     record.backend = det.backend;
     const mask = detectionToMask(det, { threshold: ctx.threshold, dilatePx: ctx.dilatePx });
     record.detections = det.regions.map((r) => ({
@@ -141,14 +148,13 @@ export async function removeFromImage(
   index = 0,
   signal?: AbortSignal,
 ): Promise<MarkRemoveOutput | null> {
-  const marks = ctx.markSource ? await timer.time('marks', async () => ctx.markSource!.forImage(image, index, signal)) : { known: [], records: [] };
-  if (marks.records.length > 0) record.marks = marks.records;
+  const marks = await marksFor(ctx.markSource, image, record, timer, index, signal);
   // A given mark (--mark, --shared-mark) is the whole job: the detector would only add its false positives.
   const detectToo = !ctx.markSource?.exclusive;
   const mask = supplied
     ? await timer.time('detect', async () => (ctx.dilatePx > 0 ? dilateMask(supplied, ctx.dilatePx) : supplied))
     : detectToo
-      ? await detectMask(ctx, image, record, timer, signal)
+      ? await detectMask(ctx, image, record, timer, signal, marks.regions)
       : createMask(image.width, image.height);
   record.maskedPixels = countMasked(mask);
   if (record.maskedPixels === 0 && !supplied && marks.known.length === 0) return null;
@@ -164,6 +170,14 @@ export async function removeFromImage(
   if (remover.kind === 'model' && result.tiles > 0) record.backend = result.backend;
   record.backend ??= result.backend;
   return result;
+}
+
+/** The known marks of one image (none without a source); fills `record.marks`. */
+export async function marksFor(source: MarkSource | undefined, image: RgbaImage, record: ImageRecord, timer: Timer, index = 0, signal?: AbortSignal): Promise<MarksForImage> {
+  if (!source) return { known: [], records: [] };
+  const marks = await timer.time('marks', async () => source.forImage(image, index, signal));
+  if (marks.records.length > 0) record.marks = marks.records;
+  return marks;
 }
 
 /** What a skipped image (nothing detected) reports. */

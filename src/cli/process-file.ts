@@ -11,8 +11,9 @@ import { countMasked } from '../engine/mask';
 import type { Mask } from '../engine/types';
 import { checkFileSize } from '../engine/validate';
 import { decodeImage, decodeMask, encodeImage, encodeMaskPng } from '../platform/node/codec';
+import type { MarkSource } from './marks';
 import { checkOutputName, type PlannedFile } from './outputs';
-import { detectMask, NOTHING_DETECTED, removeFromImage, Timer, type ImageRecord, type PipelineContext, type RemoveContext } from './pipeline';
+import { detectMask, marksFor, NOTHING_DETECTED, removeFromImage, Timer, type ImageRecord, type PipelineContext, type RemoveContext } from './pipeline';
 
 export type { DetectionRecord, Stage } from './pipeline';
 export type FileStatus = 'ok' | 'skipped' | 'failed';
@@ -29,6 +30,8 @@ export interface FileRecord extends ImageRecord {
 export interface FileContext extends PipelineContext {
   /** For display: paths relative to the working directory. */
   display(p: string): string;
+  /** Known marks for each image (detect: repeats inside it, unless --no-repeats). */
+  markSource?: MarkSource;
 }
 
 export interface RemoveFileContext extends RemoveContext, FileContext {
@@ -49,7 +52,8 @@ export async function detectFile(job: PlannedFile, ctx: FileContext, signal?: Ab
     const { image } = await timer.time('decode', async () => decodeImage(await readInput(job.input.abs, ctx.limits), ctx.limits));
     record.width = image.width;
     record.height = image.height;
-    const mask = await detectMask(ctx, image, record, timer, signal);
+    const marks = await marksFor(ctx.markSource, image, record, timer, 0, signal);
+    const mask = await detectMask(ctx, image, record, timer, signal, marks.regions);
     record.maskedPixels = countMasked(mask);
     await timer.time('encode', async () => writeAtomic(job.output, await encodeMaskPng(mask)));
     record.output = ctx.display(job.output);

@@ -17,7 +17,7 @@ type BatchArgs = Extract<ParsedArgs, { command: 'detect' | 'remove' }>;
 
 /** Where removal gets known marks: a saved mark, one learned from the batch, or repeats inside each image. */
 async function markSourceFor(args: BatchArgs, plan: readonly PlannedFile[], limits: Limits, reporter: ReturnType<typeof createReporter>): Promise<MarkSource | undefined> {
-  if (args.command !== 'remove') return undefined;
+  if (args.command === 'detect') return args.options.noRepeats ? undefined : repeatsSource;
   const o = args.options;
   if (o.mark) return savedMarkSource(o.mark);
   if (o.sharedMark) {
@@ -96,7 +96,7 @@ export async function runBatch(args: BatchArgs, plan: readonly PlannedFile[]): P
       const onTiles = (done: number, total: number) => reporter.fileProgress(i, shown, `remove ${done}/${total} tiles`);
       const record =
         args.command === 'detect'
-          ? await detectFile(plan[i], ctx, abort.signal)
+          ? await detectFile(plan[i], { ...ctx, markSource }, abort.signal)
           : await removeFile(plan[i], { ...ctx, method, oneColour: args.options.method === 'auto', quality: args.options.quality, onTiles, markSource }, abort.signal, i);
       records.push(record);
       reporter.fileDone(i, record);

@@ -6,11 +6,11 @@
  * dilation) so that adjusting the threshold never re-runs a model.
  */
 import { throwIfAborted, WmError } from './errors';
-import { connectedComponents, createMask, dilateMask, upsampleThreshold } from './mask';
+import { connectedComponents, countMasked, createMask, dilateMask, maskBBox, upsampleThreshold } from './mask';
 import type { ModelRunner, TensorF32 } from './runner';
 import { detectorSize, resizeRgbaArea, rgbaToNchw, roundUp } from './tensor';
 import { triageRegions } from './triage/triage';
-import type { FloatMap, Mask, Rect, Region, RegionKind, RgbaImage } from './types';
+import type { FloatMap, Mask, Rect, Region, RegionKind, RegionVerdict, RgbaImage } from './types';
 
 export interface Detection {
   /** Combined soft map at detection resolution, values in [0, 1]. */
@@ -28,6 +28,24 @@ export interface Detection {
   /** Per region id: the detected core box (full resolution) and how far the unclip grows it. */
   cores: Map<number, { core: Rect; grow: number }>;
   backend: string;
+  /** Regions whose mask is given outright (a known mark: see KnownRegion), by region id. */
+  known?: Map<number, Mask>;
+}
+
+/**
+ * A mark the engine already knows across the whole image (today: an accepted
+ * lattice of repeats, engine/mark/instances.ts `latticeRegion`). The detectors
+ * see a tiled mark as a few weak blobs; the lattice gives every repeat, with
+ * its α. It becomes one region whose mask is the mark's α-support, and it is
+ * evidence for triage: a detector region on it is a mark.
+ */
+export interface KnownRegion {
+  /** Full-resolution mask of the mark. */
+  mask: Mask;
+  kind: RegionKind;
+  confidence: number;
+  verdict: RegionVerdict;
+  reason: string;
 }
 
 export const KINDS: RegionKind[] = ['text', 'logo', 'pattern'];
@@ -43,8 +61,8 @@ export interface DetectOptions {
    * Default true; false gives the raw detector (benchmarks compare the two).
    */
   triage?: boolean;
-  /** Accepted repeats (a mask of the lattice's marks), evidence for triage. */
-  repeats?: Mask | null;
+  /** Marks known across the image (an accepted lattice): regions of their own, and evidence for triage. */
+  known?: readonly KnownRegion[];
 }
 
 function outputOf(outputs: Record<string, TensorF32>, name: string, model: string): TensorF32 {
@@ -189,19 +207,38 @@ export async function detect(
   const det: Detection = { probability: probabilityMap, kindIndex, sourceIndex, unclips, width: image.width, height: image.height, regions, cores, backend };
   if (opts.triage !== false) {
     throwIfAborted(signal);
-    triageDetection(image, det, opts.threshold, opts.repeats);
+    triageDetection(image, det, opts.threshold, opts.known);
   }
+  addKnownRegions(det, opts.known ?? []);
   return det;
 }
 
 /**
  * Triage (triage/) every region of a detection in place: a verdict each, and
  * "probably content" switched off. Each region is judged on its pixels of the
- * mask with every region on.
+ * mask with every region on; known marks are repetition evidence.
  */
-export function triageDetection(image: RgbaImage, det: Detection, threshold: number, repeats?: Mask | null): void {
-  if (det.regions.length === 0) return;
-  triageRegions(image, det.regions, detectionToMask(det, { threshold, disabledRegionIds: [], dilatePx: 0 }), repeats);
+export function triageDetection(image: RgbaImage, det: Detection, threshold: number, known: readonly KnownRegion[] = []): void {
+  const regions = det.regions.filter((r) => !det.known?.has(r.id));
+  if (regions.length === 0) return;
+  let evidence: Mask | null = null;
+  for (const k of known) {
+    evidence ??= createMask(det.width, det.height);
+    for (let i = 0; i < evidence.data.length; i++) if (k.mask.data[i] > evidence.data[i]) evidence.data[i] = k.mask.data[i];
+  }
+  triageRegions(image, regions, detectionToMask(det, { threshold, disabledRegionIds: [], dilatePx: 0 }), evidence);
+}
+
+/** Each known mark as a region of its own, first in the list, on by default (in place). */
+export function addKnownRegions(det: Detection, known: readonly KnownRegion[]): void {
+  let id = det.regions.reduce((m, r) => Math.max(m, r.id), 0);
+  for (const k of known) {
+    const box = maskBBox(k.mask);
+    if (!box) continue;
+    id++;
+    det.regions.unshift({ id, kind: k.kind, confidence: k.confidence, box, area: countMasked(k.mask), enabled: true, verdict: k.verdict, reason: k.reason });
+    (det.known ??= new Map()).set(id, k.mask);
+  }
 }
 
 /**
@@ -294,7 +331,8 @@ export function detectionToMask(det: Detection, opts: DetectionMaskOptions): Mas
   const { probability } = det;
   const off = opts.disabledRegionIds ?? det.regions.filter((r) => !r.enabled).map((r) => r.id);
   let map = probability;
-  const disabled = det.regions.filter((r) => off.includes(r.id));
+  // A known mark's region has no blob in the map: switching it off only drops its own mask (below).
+  const disabled = det.regions.filter((r) => off.includes(r.id) && !det.known?.has(r.id));
   if (disabled.length > 0) {
     const data = probability.data.slice();
     const sx = probability.width / det.width;
@@ -335,6 +373,11 @@ export function detectionToMask(det: Detection, opts: DetectionMaskOptions): Mas
       const row = crop.data.subarray(y * rect.width, (y + 1) * rect.width);
       for (let x = 0; x < rect.width; x++) if (row[x] > out.data[o + x]) out.data[o + x] = row[x];
     }
+  }
+  for (const [id, known] of det.known ?? []) {
+    if (off.includes(id)) continue;
+    const grown = extra > 0 ? dilateMask(known, extra) : known;
+    for (let i = 0; i < grown.data.length; i++) if (grown.data[i] > out.data[i]) out.data[i] = grown.data[i];
   }
   return out;
 }

@@ -62,6 +62,31 @@ describe('detect', () => {
     expect(mask.data[10 * 400 + 10]).toBe(0); // the speck is not a mark
   });
 
+  it('adds a known mark (a lattice) as one region with its own mask, evidence for triage, and off when switched off', async () => {
+    const img = withRedBox(noiseImage(400, 300), 100, 100, 60, 30);
+    for (let i = 0; i < img.data.length; i += 4) if (img.data[i + 1] >= 50 || img.data[i] < 255) img.data[i] = Math.min(img.data[i], 200);
+    const known = createMask(400, 300);
+    fillRect(known, { x: 90, y: 95, width: 80, height: 40 }, 255); // over the detector's blob
+    fillRect(known, { x: 300, y: 200, width: 50, height: 50 }, 255); // a repeat the detector missed
+    const det = await detect(img, [redDetector(400)], {
+      threshold: 0.5,
+      known: [{ mask: known, kind: 'pattern', confidence: 0.9, verdict: 'overlay', reason: 'tiled mark' }],
+    });
+    expect(det.regions).toHaveLength(2);
+    const [lattice, blob] = det.regions;
+    expect(lattice).toMatchObject({ kind: 'pattern', verdict: 'overlay', enabled: true, box: { x: 90, y: 95, width: 260, height: 155 } });
+    // The detector's blob sits on the lattice: triage calls it a mark for that reason.
+    expect(blob.reason).toBe('repeats on a lattice');
+    const all = detectionToMask(det, { threshold: 0.5, dilatePx: 0 });
+    expect(all.data[225 * 400 + 325]).toBe(255);
+    expect(all.data[110 * 400 + 130]).toBe(255);
+    expect(all.data[20 * 400 + 20]).toBe(0);
+    // Off: its own pixels leave the mask, the detector's blob stays.
+    const off = detectionToMask(det, { threshold: 0.5, disabledRegionIds: [lattice.id], dilatePx: 0 });
+    expect(off.data[225 * 400 + 325]).toBe(0);
+    expect(off.data[110 * 400 + 130]).toBe(255);
+  });
+
   it('finds nothing on a clean image', async () => {
     const img = noiseImage(300, 200);
     for (let i = 0; i < img.data.length; i += 4) img.data[i] = Math.min(img.data[i], 200);

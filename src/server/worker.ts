@@ -9,7 +9,7 @@ import { toSerializedError, WmError } from '../engine/errors';
 import { checkFileSize, sniffFormat } from '../engine/validate';
 import { decodeImage, decodeMask, encodeImage, encodeMaskPng } from '../platform/node/codec';
 import { repeatsSource } from '../cli/marks';
-import { autoMethod, detectMask, modelsLoader, NOTHING_DETECTED, removeFromImage, Timer, type FillChoice, type ImageRecord, type PipelineContext } from '../cli/pipeline';
+import { autoMethod, detectMask, marksFor, modelsLoader, NOTHING_DETECTED, removeFromImage, Timer, type FillChoice, type ImageRecord, type PipelineContext } from '../cli/pipeline';
 import { ownBuffer, type FromWorker, type Job, type JobResult, type ToWorker, type WorkerConfig } from './protocol';
 
 const config = workerData as WorkerConfig;
@@ -37,7 +37,9 @@ async function run(job: Job): Promise<JobResult> {
   record.width = image.width;
   record.height = image.height;
   if (job.kind === 'detect') {
-    const mask = await detectMask(context(job.threshold), image, record, timer);
+    // As the CLI's detect: every repeat of a tiled mark is part of the mask.
+    const marks = await marksFor(repeatsSource, image, record, timer);
+    const mask = await detectMask(context(job.threshold), image, record, timer, undefined, marks.regions);
     const maskPng = await timer.time('encode', () => encodeMaskPng(mask));
     record.timings = timer.finish();
     return { kind: 'detect', record, maskPng: ownBuffer(maskPng) };

@@ -18,7 +18,7 @@ import { loadModels, type LoadedModels } from '../runtime/models';
 import { RunQueue, type Backend as OrtBackend, type OrtModule } from '../runtime/ort-runner';
 import { addDoc, addResult, heldStats, holdsDoc, releaseDoc, resultPng, setKeepDecoded, withImage, withResult } from './held-images';
 import { regionRecords, toDetectResult, toRemoveResult } from './results';
-import { createMarkApi, marksFor, releaseMarks } from './marks';
+import { createMarkApi, marksFor, releaseMarks, tiledMarkFor } from './marks';
 import type {
   Backend,
   DecodedInfo,
@@ -178,12 +178,18 @@ const api = {
     return job(jobId, async (signal) => {
       const { models } = await getRuntime();
       const t0 = performance.now();
-      const det = await withImage(docId, (image) => detect(image, models.detectors, { threshold: opts.threshold }, signal));
+      let tiled: ReturnType<typeof tiledMarkFor> = null;
+      const det = await withImage(docId, async (image) => {
+        // A tiled mark's lattice (cached per document): every repeat becomes one region, and removal inverts it.
+        if (opts.repeats !== false) tiled = tiledMarkFor({ newId }, docId, image, signal);
+        return detect(image, models.detectors, { threshold: opts.threshold, known: tiled ? [tiled.region] : [] }, signal);
+      });
       const detectionId = newId('det');
       detections.set(detectionId, det);
-      // Keep the last few: they are small (detector resolution).
+      // Keep the last few: they are small (detector resolution) but for a known mark's full-resolution mask.
       if (detections.size > 8) detections.delete(detections.keys().next().value as string);
-      return toDetectResult(detectionId, det, performance.now() - t0);
+      const found = tiled as ReturnType<typeof tiledMarkFor>;
+      return { ...toDetectResult(detectionId, det, performance.now() - t0), ...(found ? { tiled: found.mark } : {}) };
     });
   },
 

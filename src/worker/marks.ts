@@ -11,7 +11,8 @@ import { connectedComponents, fillRect } from '../engine/mask';
 import { findRepeats, type RepeatsResult } from '../engine/mark/repeats';
 import { learnSharedMark } from '../engine/mark/batch';
 import { templateField, type MarkField } from '../engine/mark/field';
-import { alphaPreviewRgba, fieldInstance, fieldMask, findAllLike, unionMask } from '../engine/mark/instances';
+import { alphaPreviewRgba, fieldInstance, fieldMask, findAllLike, latticeRegion, unionMask } from '../engine/mark/instances';
+import type { KnownRegion } from '../engine/detect';
 import { locateMark } from '../engine/mark/locate';
 import type { KnownMark } from '../engine/mark/remove';
 import { decodeMarkPng, encodeMarkPng, markSidecar, type MarkSidecar, type MarkTemplate } from '../engine/mark/template';
@@ -96,7 +97,7 @@ function repeatsOf(docId: string, image: RgbaImage, signal: AbortSignal, onProgr
 }
 
 /** Registers an accepted lattice as a mark of the document; returns its id and record. */
-function latticeMark(deps: MarkDeps, docId: string, image: RgbaImage, r: RepeatsResult): { markId: string; record: MarkRecord; field: MarkField } {
+function latticeMark(deps: Pick<MarkDeps, 'newId'>, docId: string, image: RgbaImage, r: RepeatsResult): { markId: string; record: MarkRecord; field: MarkField } {
   const field = r.field;
   const lattice = r.search.lattice;
   if (!field || !r.estimate || !lattice) throw new WmError('E_MARK_NOT_FOUND', `No tiled mark: ${r.reason}.`);
@@ -111,6 +112,18 @@ function latticeMark(deps: MarkDeps, docId: string, image: RgbaImage, r: Repeats
   marks.set(markId, record);
   placeMark(docId, { markId, method: 'repeats', field });
   return { markId, record, field };
+}
+
+/**
+ * Detect's tiled-mark step: the document's lattice (cached), and when it is
+ * accepted, its region for the detection and its mark registered for removal.
+ */
+export function tiledMarkFor(deps: Pick<MarkDeps, 'newId'>, docId: string, image: RgbaImage, signal: AbortSignal): { region: KnownRegion; mark: MarkSummary } | null {
+  const r = repeatsOf(docId, image, signal);
+  const region = latticeRegion(r, image.width, image.height);
+  if (!region) return null;
+  const { markId, record } = latticeMark(deps, docId, image, r);
+  return { region, mark: summary(markId, record) };
 }
 
 /** The user's selection: the box if one was drawn, else the largest piece of the mask. */

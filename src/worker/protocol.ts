@@ -7,7 +7,7 @@ import type { SerializedError } from '../engine/errors';
 import type { ImageFormat, Mask, Region } from '../engine/types';
 import type { Limits } from '../engine/limits';
 import type { MaskOp } from '../engine/mask';
-import type { RegionMethodRecord } from './mark-protocol';
+import type { MarkSummary, RegionMethodRecord } from './mark-protocol';
 
 export type Backend = 'webgpu' | 'wasm';
 
@@ -58,6 +58,8 @@ export interface DecodedInfo {
 
 export interface DetectOptions {
   threshold: number; // [0, 1], default 0.5
+  /** Look for a tiled mark repeated across the image too (default true); an accepted lattice is one more region, and removal inverts it. */
+  repeats?: boolean;
 }
 
 export interface DetectResult {
@@ -65,6 +67,8 @@ export interface DetectResult {
   regions: Region[];
   ms: number;
   backend: Backend;
+  /** The tiled mark the lattice search accepted (also registered for removal), if any. */
+  tiled?: MarkSummary;
 }
 
 export interface DetectionMaskOptions {

@@ -6,6 +6,7 @@ import { throwIfAborted, WmError } from '../../engine/errors';
 import { formatNumber } from '../format';
 import { recordOutcome } from '../batch/job';
 import { activeDocMeta, getUi, pushToast, setDocStatus, update, updateDoc } from '../store';
+import { addDocMark } from '../marks-store';
 import { replaceMask } from './mask-actions';
 import { beginTask, endTask, type Task } from './task';
 import { t, tn } from '../i18n';
@@ -37,6 +38,8 @@ export async function detectDoc(docId: string, task: Task): Promise<number> {
   if (!meta || !getDocData(docId)) throw new WmError('E_PROCESSING', 'The image was closed.');
   const result = await engine().detect(docId, { threshold: meta.threshold }, task.signal);
   throwIfAborted(task.signal);
+  // A tiled mark the worker found and registered: show it beside the other marks (α preview, opacity).
+  if (result.tiled) addDocMark(docId, { ...result.tiled, mode: 'lattice' });
   updateDoc('ui', docId, {
     detection: { detectionId: result.detectionId, regions: result.regions, ms: result.ms, backend: result.backend },
     disabledRegionIds: result.regions.filter((r) => !r.enabled).map((r) => r.id),

@@ -6,12 +6,14 @@
  * again and again, inverting each instance found so the next search sees past it.
  */
 import { throwIfAborted, WmError } from '../errors';
-import { connectedComponents, dilateMask } from '../mask';
+import type { KnownRegion } from '../detect';
+import { connectedComponents, countMasked, dilateMask } from '../mask';
 import type { Mask, Rect, RgbaImage } from '../types';
 import { templateField, type MarkField, type Placement } from './field';
 import { ALPHA_MIN, invertMarks } from './invert';
 import { locateMark } from './locate';
 import { fitOneColour } from './single';
+import type { RepeatsResult } from './repeats';
 import type { MarkTemplate } from './template';
 
 /** 255 wherever the field's α ≥ alphaMin, 0 elsewhere (only the field's bounds are read). */
@@ -24,6 +26,24 @@ export function fieldMask(field: MarkField, width: number, height: number, alpha
     for (let x = Math.max(0, b.x); x < x1; x++) if (field.alphaAt(x, y) >= alphaMin) data[y * width + x] = 255;
   }
   return { width, height, data };
+}
+
+/**
+ * An accepted lattice as a detection region (engine/detect.ts KnownRegion): its
+ * α-support, kind "pattern", verdict "overlay"; null when none was accepted.
+ */
+export function latticeRegion(r: RepeatsResult | null | undefined, width: number, height: number): KnownRegion | null {
+  if (!r?.accepted || !r.field || !r.estimate) return null;
+  const mask = fieldMask(r.field, width, height);
+  if (countMasked(mask) === 0) return null;
+  return {
+    mask,
+    kind: 'pattern',
+    // The share of the predicted repeats that the autocorrelation confirmed.
+    confidence: Math.max(0, Math.min(1, r.search.hitRate)),
+    verdict: 'overlay',
+    reason: `tiled mark: ${r.estimate.diagnostics.instances} repeats on a lattice, opacity ${Math.round(r.estimate.opacity * 100)} %; removal inverts it`,
+  };
 }
 
 /** base ∪ add (max per pixel) and how many pixels were not masked before. */
