@@ -13,6 +13,7 @@ import { composite, coverage, logoShape, noisePhoto, tiledAlpha } from '../src/e
 import {
   afterMaskChange,
   byTestId,
+  detect,
   download,
   drag,
   expectNoErrorToast,
@@ -144,6 +145,24 @@ test('Find all like this masks a tiled mark; removal inverts it and leaves the r
   const sidecar = JSON.parse(await readFile(await json.path(), 'utf8')) as { format: string; opacity: number };
   expect(sidecar.format).toBe('unmark-mark');
   expect(Math.abs(sidecar.opacity - opacity)).toBeLessThan(0.01);
+  await expectNoErrorToast(page);
+});
+
+test('Detect finds every repeat of a tiled mark as one "pattern" region; Remove inverts it', async ({ page }, info) => {
+  const { alpha } = tiledFixture();
+  const marked = await writePng(info.outputPath('tiled-detect.png'), tiledFixture().image);
+
+  await openApp(page);
+  await byTestId(page, 'file-input').setInputFiles(marked);
+  await expect(byTestId(page, 'doc-item')).toHaveCount(1, { timeout: WORK_TIMEOUT });
+  await detect(page);
+  const tiled = byTestId(page, 'region-item').and(page.locator('[data-kind="pattern"][data-verdict="overlay"]'));
+  await expect(tiled).toHaveCount(1);
+  await expect(byTestId(page, 'mark-preview')).toHaveAttribute('data-source', 'repeats');
+  expect(await recall(page, alpha)).toBeGreaterThan(0.95);
+
+  await removeWith(page, 'telea');
+  await expect(byTestId(page, 'region-methods').locator('[data-method="repeats"]')).toBeVisible();
   await expectNoErrorToast(page);
 });
 
