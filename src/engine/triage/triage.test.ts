@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { detectionToMask, type Detection } from '../detect';
 import { composite, coverage, logoShape, noisePhoto } from '../mark/testing';
 import type { Mask, RgbaImage } from '../types';
-import { decide, placementOf, triageRegion } from './triage';
+import { decide, PAGE_TEXT_LINES, placementOf, triageRegion, triageRegions } from './triage';
+import type { Region } from '../types';
 
 const W = 480;
 const H = 360;
@@ -15,12 +16,13 @@ function boxMask(x: number, y: number, w: number, h: number): Mask {
 }
 
 /** Black "print" (the logo shape, opaque) on white paper with a little sensor noise, like a scanned page. */
-function printOnPaper(x0: number, y0: number): RgbaImage {
+function printOnPaper(x0: number, y0: number, more: { x: number; y: number; ink: number }[] = []): RgbaImage {
   const img: RgbaImage = { width: W, height: H, data: new Uint8ClampedArray(W * H * 4) };
   let s = 7;
   for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
     s = (s * 1103515245 + 12345) >>> 0;
-    const a = coverage(shape, x - x0, y - y0);
+    let a = coverage(shape, x - x0, y - y0);
+    for (const m of more) a = Math.max(a, m.ink * coverage(shape, x - m.x, y - m.y));
     const paper = 246 + ((s >>> 16) % 5) - 2;
     const v = Math.round((1 - a) * paper + a * 12);
     img.data.set([v, v, v, 255], (y * W + x) * 4);
@@ -50,6 +52,33 @@ describe('triage of detected regions', () => {
     const photo = noisePhoto(W, H, 12);
     const t = triageRegion(photo, boxMask(100, 100, 120, 80), { x: 100, y: 100, width: 120, height: 80 });
     expect(t.verdict).toBe('content');
+  });
+
+  it('takes a mark-like text line for the page\'s own text when the page holds other lines of it', () => {
+    // Three opaque black lines of print on the page, away from where marks go, and one grey (40 % ink) line in its centre.
+    const lines = [{ x: 20, y: 120, ink: 1 }, { x: 330, y: 120, ink: 1 }, { x: 20, y: 200, ink: 1 }];
+    const grey = { x: 180, y: 150, ink: 0.4 };
+    const image = printOnPaper(-1000, -1000, [grey]);
+    const page = printOnPaper(-1000, -1000, [grey, ...lines]);
+    const box = (x: number, y: number) => ({ x: x - 8, y: y - 8, width: 136, height: 76 });
+    const region = (id: number, x: number, y: number): Region => ({ id, kind: 'text', confidence: 0.9, box: box(x, y), area: 136 * 76, enabled: true });
+    const all = (xs: { x: number; y: number }[]) => {
+      const m: Mask = { width: W, height: H, data: new Uint8Array(W * H) };
+      for (const { x, y } of xs) {
+        const b = box(x, y);
+        for (let yy = b.y; yy < b.y + b.height; yy++) m.data.fill(255, yy * W + b.x, yy * W + b.x + b.width);
+      }
+      return m;
+    };
+    const alone = [region(1, 180, 150)];
+    triageRegions(image, alone, all([{ x: 180, y: 150 }]));
+    expect(alone[0].verdict).toBe('overlay');
+    const spots = [{ x: 180, y: 150 }, ...lines];
+    const onPage = spots.map((p, i) => region(i + 1, p.x, p.y));
+    triageRegions(page, onPage, all(spots));
+    expect(onPage.slice(1).filter((r) => r.verdict === 'content').length).toBeGreaterThanOrEqual(PAGE_TEXT_LINES);
+    expect(onPage[0]).toMatchObject({ verdict: 'content', enabled: false });
+    expect(onPage[0].reason).toMatch(/text lines/);
   });
 
   it('weighs position: an opaque one-colour stamp over the picture is a mark in a corner, content inside', () => {

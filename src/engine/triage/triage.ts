@@ -50,6 +50,14 @@ export interface Triage {
 export const CRISP_TEXT = 0.95;
 /** The largest box (share of the image) a centred line of mark text takes; chosen on the val split. */
 export const CENTRE_LINE_SHARE = 0.1;
+/**
+ * With this many text regions already judged the picture's own, every other
+ * text region (not on a lattice) is taken for the same text. Chosen on the val
+ * split (quality-data val seed 99, 26 text-rich and 40 other photos): 3 turned
+ * off 65 % of the clean photos' kept area and 0.2 % of the true marks' (2 lost
+ * 28 % of the marks).
+ */
+export const PAGE_TEXT_LINES = 3;
 /** Below this mean ring gradient (0–255 luma per pixel) the background counts as flat: paper, a sign, a sky. */
 export const FLAT_RING = 3;
 /** The fit runs on the region's crop shrunk to this side at most: it decides a verdict, it does not invert. */
@@ -191,12 +199,24 @@ function overlapShare(m: Mask, box: Rect): number {
  * detection's mask with every region on.
  */
 export function triageRegions(image: RgbaImage, regions: Region[], mask: Mask, repeats?: Mask | null): void {
+  const judged: { region: Region; triage: Triage }[] = [];
   for (const r of regions) {
     if (r.box.width < 2 || r.box.height < 2) continue;
     const t = triageRegion(image, mask, r.box, repeats, r);
     r.verdict = t.verdict;
     r.reason = t.reason;
     r.enabled = t.verdict !== 'content';
+    judged.push({ region: r, triage: t });
+  }
+  // A page of the picture's own text (a document, a poster, a menu): its other
+  // text lines are that text too, however mark-like one of them looks alone.
+  const lines = judged.filter((j) => j.region.kind === 'text' && j.triage.verdict === 'content').length;
+  if (lines < PAGE_TEXT_LINES) return;
+  for (const { region: r, triage: t } of judged) {
+    if (r.kind !== 'text' || t.verdict === 'content' || t.evidence.repeated) continue;
+    r.verdict = 'content';
+    r.reason = `one of ${lines + 1} or more text lines in the picture: its own text`;
+    r.enabled = false;
   }
 }
 
