@@ -14,6 +14,8 @@ export interface MarkField {
   bounds: Rect;
   /** α at an integer pixel of the image. */
   alphaAt(x: number, y: number): number;
+  /** Optional fast path: out[k] = alphaAt(x0 + k, y) for x0 ≤ x0 + k < x1 (a 12 MP inversion reads every pixel). */
+  alphaRow?(y: number, x0: number, x1: number, out: Float32Array): void;
 }
 
 /** Bilinear α on a (h, w) grid; `wrap` for a periodic cell, else 0 outside. */
@@ -64,6 +66,15 @@ export function latticeField(
       const t = (-ay * rx + ax * ry) / det;
       return wrappedBilinear(cell.alphaHw, cell.width, cell.height, (s - Math.floor(s)) * cell.width, (t - Math.floor(t)) * cell.height);
     },
+    alphaRow(y, x0, x1, out) {
+      const ry = y - oy;
+      for (let x = x0; x < x1; x++) {
+        const rx = x - ox;
+        const s = (by * rx - bx * ry) / det;
+        const t = (-ay * rx + ax * ry) / det;
+        out[x - x0] = wrappedBilinear(cell.alphaHw, cell.width, cell.height, (s - Math.floor(s)) * cell.width, (t - Math.floor(t)) * cell.height);
+      }
+    },
   };
 }
 
@@ -96,6 +107,15 @@ export function pixelLatticeField(
       const j = Math.floor(y / c);
       const cx = (((x - j * b) % a) + a) % a;
       return cell.alphaHw[(y - j * c) * a + cx];
+    },
+    alphaRow(y, x0, x1, out) {
+      const j = Math.floor(y / c);
+      const row = (y - j * c) * a;
+      let cx = (((x0 - j * b) % a) + a) % a;
+      for (let k = 0; k < x1 - x0; k++) {
+        out[k] = cell.alphaHw[row + cx];
+        if (++cx === a) cx = 0;
+      }
     },
   };
 }

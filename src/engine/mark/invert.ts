@@ -48,13 +48,17 @@ export function invertMarks(image: RgbaImage, fields: readonly MarkField[], opts
   for (const field of fields) {
     const b = field.bounds;
     const [wr, wg, wb] = field.colour.map((c) => c * 255);
-    for (let y = b.y; y < b.y + b.height; y++) {
+    const x0 = Math.max(0, b.x);
+    const x1 = Math.min(width, b.x + b.width);
+    const row = field.alphaRow ? new Float32Array(Math.max(0, x1 - x0)) : null;
+    for (let y = Math.max(0, b.y); y < Math.min(height, b.y + b.height); y++) {
       if ((y & 63) === 0) throwIfAborted(signal);
-      for (let x = b.x; x < b.x + b.width; x++) {
+      if (row) field.alphaRow!(y, x0, x1, row);
+      for (let x = x0; x < x1; x++) {
         const p = y * width + x;
         if (changed[p] || opaque[p]) continue;
         if (opts.limit && opts.limit.data[p] === 0) continue;
-        const a = field.alphaAt(x, y);
+        const a = row ? row[x - x0] : field.alphaAt(x, y);
         if (!(a >= alphaMin)) continue;
         if (a > alphaMax) {
           opaque[p] = 255;

@@ -288,7 +288,10 @@ function refineAtFullResolution(image: RgbaImage, v1: Vec2, v2: Vec2): { v1: Vec
       const c: Vec2 = [n * cur[0], n * cur[1]];
       const score = (sx: number, sy: number) => correlation(gradHw, image.width, image.height, pts, c[0] + sx, c[1] + sy);
       let best = { sx: 0, sy: 0, s: -Infinity };
-      for (let sy = -1; sy <= 1; sy += 0.5) for (let sx = -1; sx <= 1; sx += 0.5) {
+      // The first multiple searches ±1 px; later ones start from a vector already
+      // good to a fraction of a pixel per multiple, so ±0.5 px holds the peak.
+      const reach = n === 1 ? 1 : 0.5;
+      for (let sy = -reach; sy <= reach; sy += 0.5) for (let sx = -reach; sx <= reach; sx += 0.5) {
         const s = score(sx, sy);
         if (s > best.s) best = { sx, sy, s };
       }

@@ -36,8 +36,13 @@ export function refineAlpha(
   // each later round weighs every instance's pair by 1/|its gradient after
   // inversion|, so the sum approaches Dekel's L1 (sparse-gradient) prior and a
   // picture's own strong edges stop pulling α.
+  // Only pairs that touch the support are read by the solver: (p, right(p)) and
+  // (p, down(p)) where p or its neighbour is inside. A mark covers a few percent
+  // of its cell, so this skips most of the K-instance work.
+  const need = new Uint8Array(n);
+  for (let i = 0; i < n; i++) if (support[i] || support[nb.right[i]] || support[nb.down[i]]) need[i] = 1;
   for (let round = 0; round < IRLS_ROUNDS; round++) {
-    const sums = gather(stack, nb, colour, round === 0 ? null : beta, signal);
+    const sums = gather(stack, nb, colour, round === 0 ? null : beta, need, signal);
     let meanSelf = 0;
     for (const i of inside) meanSelf += sums.aR[i] + sums.aD[i];
     const lambda = (0.04 * meanSelf) / inside.length;
@@ -63,12 +68,12 @@ interface PairSums {
 }
 
 /**
- * Per pair (p, right(p)) and (p, down(p)), over the instances valid at both ends:
+ * Per pair (p, right(p)) and (p, down(p)) where `need[p]`, over the instances valid at both ends:
  * a = Σ w·D(p)², c = Σ w·D(q)², dot = Σ w·D(p)·D(q), D = J − W; w = 1 without
  * `beta`, else 1/max(ε, |β_p·D(p) − β_q·D(q)|) per instance. Instances cut by the
  * border count only where they exist.
  */
-function gather(stack: InstanceStack, nb: Neighbours, colour: readonly number[], beta: Float64Array | null, signal?: AbortSignal): PairSums {
+function gather(stack: InstanceStack, nb: Neighbours, colour: readonly number[], beta: Float64Array | null, need: Uint8Array, signal?: AbortSignal): PairSums {
   const { width: w, height: h, count: K } = stack;
   const n = w * h;
   const s: PairSums = { aR: new Float64Array(n), cR: new Float64Array(n), dotR: new Float64Array(n), aD: new Float64Array(n), cD: new Float64Array(n), dotD: new Float64Array(n) };
@@ -80,6 +85,7 @@ function gather(stack: InstanceStack, nb: Neighbours, colour: readonly number[],
     }
     for (let x = 0; x < w; x++) {
       const i = y * w + x;
+      if (!need[i]) continue;
       const r = nb.right[i] - y * w;
       const d = last ? nb.down[i] : nb.down[i] - (y + 1) * w;
       const bp = beta ? beta[i] : 1;
