@@ -159,6 +159,7 @@ test('Detect finds every repeat of a tiled mark as one "pattern" region; Remove 
   const tiled = byTestId(page, 'region-item').and(page.locator('[data-kind="pattern"][data-verdict="overlay"]'));
   await expect(tiled).toHaveCount(1);
   await expect(byTestId(page, 'mark-preview')).toHaveAttribute('data-source', 'repeats');
+  await expect(byTestId(page, 'status')).toContainText('tiled mark');
   expect(await recall(page, alpha)).toBeGreaterThan(0.95);
 
   await removeWith(page, 'telea');

@@ -49,7 +49,9 @@ export async function detectDoc(docId: string, task: Task): Promise<number> {
     setDocStatus(docId, 'idle', t('status.noRegionsStatus'));
     return 0;
   }
-  if (await applyDetectionMask(docId, t('history.detect'))) setDocStatus(docId, 'idle', tn('status.found', n, { ms: formatNumber(Math.round(result.ms)) }));
+  const ms = formatNumber(Math.round(result.ms));
+  const said = result.tiled ? tn('status.foundWithTiled', n, { ms, repeats: formatNumber(result.tiled.instances) }) : tn('status.found', n, { ms });
+  if (await applyDetectionMask(docId, t('history.detect'))) setDocStatus(docId, 'idle', said);
   return n;
 }
 

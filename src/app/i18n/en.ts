@@ -298,6 +298,8 @@ export const en = {
     noRegionsStatus: 'No watermark found. Paint the mask by hand.',
     found_one: 'Found {{n}} region in {{ms}} ms',
     found_other: 'Found {{n}} regions in {{ms}} ms',
+    foundWithTiled_one: 'Found {{n}} region in {{ms}} ms: a tiled mark (about {{repeats}} repeats)',
+    foundWithTiled_other: 'Found {{n}} regions in {{ms}} ms, one of them a tiled mark (about {{repeats}} repeats)',
     removed_one: 'Removed in {{time}} ({{n}} tile, {{how}})',
     removed_other: 'Removed in {{time}} ({{n}} tiles, {{how}})',
     savedFile: 'Saved {{file}}',

@@ -294,6 +294,8 @@ export const fr: CatalogueShape = {
     noRegionsStatus: 'Aucun filigrane trouvé. Peignez le masque à la main.',
     found_one: '{{n}} zone trouvée en {{ms}} ms',
     found_other: '{{n}} zones trouvées en {{ms}} ms',
+    foundWithTiled_one: '{{n}} zone trouvée en {{ms}} ms : une marque répétée (environ {{repeats}} fois)',
+    foundWithTiled_other: '{{n}} zones trouvées en {{ms}} ms, dont une marque répétée (environ {{repeats}} fois)',
     removed_one: 'Effacé en {{time}} ({{n}} tuile, {{how}})',
     removed_other: 'Effacé en {{time}} ({{n}} tuiles, {{how}})',
     savedFile: '{{file}} enregistré',
