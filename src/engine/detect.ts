@@ -9,6 +9,7 @@ import { throwIfAborted, WmError } from './errors';
 import { connectedComponents, countMasked, createMask, dilateMask, maskBBox, upsampleThreshold } from './mask';
 import type { ModelRunner, TensorF32 } from './runner';
 import { detectorSize, resizeRgbaArea, rgbaToNchw, roundUp } from './tensor';
+import { unionMask } from './mark/instances';
 import { triageRegions } from './triage/triage';
 import type { FloatMap, Mask, Rect, Region, RegionKind, RegionVerdict, RgbaImage } from './types';
 
@@ -221,11 +222,7 @@ export async function detect(
 export function triageDetection(image: RgbaImage, det: Detection, threshold: number, known: readonly KnownRegion[] = []): void {
   const regions = det.regions.filter((r) => !det.known?.has(r.id));
   if (regions.length === 0) return;
-  let evidence: Mask | null = null;
-  for (const k of known) {
-    evidence ??= createMask(det.width, det.height);
-    for (let i = 0; i < evidence.data.length; i++) if (k.mask.data[i] > evidence.data[i]) evidence.data[i] = k.mask.data[i];
-  }
+  const evidence = known.length ? known.slice(1).reduce((m, k) => unionMask(m, k.mask).mask, known[0].mask) : null;
   triageRegions(image, regions, detectionToMask(det, { threshold, disabledRegionIds: [], dilatePx: 0 }), evidence);
 }
 

@@ -178,18 +178,16 @@ const api = {
     return job(jobId, async (signal) => {
       const { models } = await getRuntime();
       const t0 = performance.now();
-      let tiled: ReturnType<typeof tiledMarkFor> = null;
-      const det = await withImage(docId, async (image) => {
+      const { det, tiled } = await withImage(docId, async (image) => {
         // A tiled mark's lattice (cached per document): every repeat becomes one region, and removal inverts it.
-        if (opts.repeats !== false) tiled = tiledMarkFor({ newId }, docId, image, signal);
-        return detect(image, models.detectors, { threshold: opts.threshold, known: tiled ? [tiled.region] : [] }, signal);
+        const tiled = opts.repeats !== false ? tiledMarkFor({ newId }, docId, image, signal) : null;
+        return { det: await detect(image, models.detectors, { threshold: opts.threshold, known: tiled ? [tiled.region] : [] }, signal), tiled };
       });
       const detectionId = newId('det');
       detections.set(detectionId, det);
       // Keep the last few: they are small (detector resolution) but for a known mark's full-resolution mask.
       if (detections.size > 8) detections.delete(detections.keys().next().value as string);
-      const found = tiled as ReturnType<typeof tiledMarkFor>;
-      return { ...toDetectResult(detectionId, det, performance.now() - t0), ...(found ? { tiled: found.mark } : {}) };
+      return { ...toDetectResult(detectionId, det, performance.now() - t0), ...(tiled ? { tiled: tiled.mark } : {}) };
     });
   },
 

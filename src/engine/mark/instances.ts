@@ -22,8 +22,16 @@ export function fieldMask(field: MarkField, width: number, height: number, alpha
   const b = field.bounds;
   const x1 = Math.min(width, b.x + b.width);
   const y1 = Math.min(height, b.y + b.height);
+  const x0 = Math.max(0, b.x);
+  // A lattice gives α a row at a time (field.ts): the same values, without a call per pixel.
+  const row = field.alphaRow ? new Float32Array(Math.max(0, x1 - x0)) : null;
   for (let y = Math.max(0, b.y); y < y1; y++) {
-    for (let x = Math.max(0, b.x); x < x1; x++) if (field.alphaAt(x, y) >= alphaMin) data[y * width + x] = 255;
+    if (row) {
+      field.alphaRow!(y, x0, x1, row);
+      for (let x = x0; x < x1; x++) if (row[x - x0] >= alphaMin) data[y * width + x] = 255;
+    } else {
+      for (let x = x0; x < x1; x++) if (field.alphaAt(x, y) >= alphaMin) data[y * width + x] = 255;
+    }
   }
   return { width, height, data };
 }
