@@ -95,6 +95,8 @@ export async function runBrowserBench(opts: {
   /** Per configuration; a run past it is reported as timed out. */
   timeoutMs: number;
   log: (s: string) => void;
+  /** The configurations to run; default browserConfigs(webgpu). */
+  configs?: BrowserConfig[];
 }): Promise<BrowserRun[]> {
   opts.log('browser: building the bench page…');
   execFileSync(vite, ['build', '--config', benchConfig], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -109,7 +111,7 @@ export async function runBrowserBench(opts: {
   let browser: Browser | null = null;
   try {
     await waitForServer(base, server, 30_000);
-    for (const cfg of browserConfigs(opts.webgpu)) {
+    for (const cfg of opts.configs ?? browserConfigs(opts.webgpu)) {
       opts.log(`browser: ${cfg.label}…`);
       browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS, ...cfg.extraArgs] });
       try {

@@ -104,7 +104,9 @@ function latticeMark(deps: Pick<MarkDeps, 'newId'>, docId: string, image: RgbaIm
   const cellArea = Math.abs(lattice.v1[0] * lattice.v2[1] - lattice.v1[1] * lattice.v2[0]);
   const existing = (docMarks.get(docId) ?? []).find((m) => m.method === 'repeats');
   if (existing?.field === field) return { markId: existing.markId, record: getMark(existing.markId), field };
-  const one = fieldInstance(field, image.width, image.height, cellArea);
+  // The instance nearest the centre lies within a cell's diagonal of it, grown by at most 32 px (fieldInstance).
+  const reach = Math.hypot(...lattice.v1) + Math.hypot(...lattice.v2) + 64;
+  const one = fieldInstance(field, image.width, image.height, cellArea, reach);
   const e = r.estimate;
   const template: MarkTemplate = one?.template ?? { width: e.width, height: e.height, alphaHw: e.alphaHw, colour: e.colour };
   const record: MarkRecord = { template, opacity: e.opacity, source: 'repeats', instances: Math.round((image.width * image.height) / Math.max(1, cellArea)) };

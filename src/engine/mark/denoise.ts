@@ -33,12 +33,15 @@ export function denoiseInverted(out: RgbaImage, alpha255: Uint8Array): void {
   const range = new Float32Array(1024);
   for (let j = 0; j < range.length; j++) range[j] = Math.exp(-((j / 4) ** 2) / (2 * RANGE_SIGMA ** 2));
   const side = 2 * RADIUS + 1;
-  const sum = [0, 0, 0];
+  const d = out.data;
   for (let y = 0; y < h; y++) {
+    const y0 = Math.max(0, y - RADIUS);
+    const y1 = Math.min(h - 1, y + RADIUS);
     for (let x = 0; x < w; x++) {
       const p = y * w + x;
-      const a = alpha255[p] / 255;
-      if (a <= 0) continue;
+      const a255 = alpha255[p];
+      if (a255 === 0) continue;
+      const a = a255 / 255;
       const o = p * 4;
       const r0 = src[o];
       const g0 = src[o + 1];
@@ -46,30 +49,30 @@ export function denoiseInverted(out: RgbaImage, alpha255: Uint8Array): void {
       // One range weight per neighbour for all three channels, from the mean channel difference.
       const scale = (4 / 3) * (1 - a);
       let ws = 0;
-      sum[0] = sum[1] = sum[2] = 0;
-      const y0 = Math.max(0, y - RADIUS);
-      const y1 = Math.min(h - 1, y + RADIUS);
+      let sr = 0;
+      let sg = 0;
+      let sb = 0;
       const x0 = Math.max(0, x - RADIUS);
       const x1 = Math.min(w - 1, x + RADIUS);
       for (let yy = y0; yy <= y1; yy++) {
         const srow = (yy - y + RADIUS) * side - x + RADIUS;
-        for (let xx = x0; xx <= x1; xx++) {
-          const q = (yy * w + xx) * 4;
+        for (let xx = x0, q = (yy * w + x0) * 4; xx <= x1; xx++, q += 4) {
           const r = src[q];
           const g = src[q + 1];
           const b = src[q + 2];
-          const d = Math.abs(r - r0) + Math.abs(g - g0) + Math.abs(b - b0);
-          const wt = spatial[srow + xx] * range[Math.min(1023, (d * scale + 0.5) | 0)];
-          sum[0] += wt * r;
-          sum[1] += wt * g;
-          sum[2] += wt * b;
+          const dd = Math.abs(r - r0) + Math.abs(g - g0) + Math.abs(b - b0);
+          const j = (dd * scale + 0.5) | 0;
+          const wt = spatial[srow + xx] * range[j < 1023 ? j : 1023];
+          sr += wt * r;
+          sg += wt * g;
+          sb += wt * b;
           ws += wt;
         }
       }
       const mix = (1 - (1 - a) * (1 - a)) / ws;
-      out.data[o] = r0 + mix * (sum[0] - ws * r0);
-      out.data[o + 1] = g0 + mix * (sum[1] - ws * g0);
-      out.data[o + 2] = b0 + mix * (sum[2] - ws * b0);
+      d[o] = r0 + mix * (sr - ws * r0);
+      d[o + 1] = g0 + mix * (sg - ws * g0);
+      d[o + 2] = b0 + mix * (sb - ws * b0);
     }
   }
 }

@@ -60,6 +60,23 @@ describe('mark instances for the app', () => {
     expect(one!.box.height).toBeGreaterThan(25);
     expect(one!.box.height).toBeLessThan(50);
     expect(Math.max(...one!.template.alphaHw)).toBeGreaterThan(0.4);
+    // Searched only within reach of the centre (the worker's shortcut on large pictures): the same instance.
+    const near = fieldInstance(r.field!, W, H, 128 * 84, Math.hypot(128, 0) + Math.hypot(37, 84) + 64);
+    expect(near!.box).toEqual(one!.box);
+    expect(near!.template.alphaHw).toEqual(one!.template.alphaHw);
+    // Too small a reach for any whole instance: the whole picture is searched instead.
+    expect(fieldInstance(r.field!, W, H, 128 * 84, 10)!.box).toEqual(one!.box);
+  });
+
+  it('fieldMask of a window is that part of the whole mask', () => {
+    const alphaHw = new Float32Array(6 * 5).fill(0.5);
+    const field = templateField({ width: 6, height: 5, alphaHw, colour: [1, 1, 1] }, { x: 3, y: 2, scale: 1, gain: 1 }, { width: 20, height: 12 });
+    const whole = fieldMask(field, 20, 12);
+    const win = { x: 5, y: 4, width: 9, height: 7 };
+    const part = fieldMask(field, 20, 12, 0.01, win);
+    expect([part.width, part.height]).toEqual([9, 7]);
+    for (let y = 0; y < 7; y++) for (let x = 0; x < 9; x++) expect(part.data[y * 9 + x]).toBe(whole.data[(y + 4) * 20 + x + 5]);
+    expect(part.data.some((v) => v > 0)).toBe(true);
   });
 
   it('findAllLike finds scattered copies of the mark in a box (no lattice) and masks them', () => {

@@ -17,23 +17,29 @@ import type { RepeatsResult } from './repeats';
 import type { MarkTemplate } from './template';
 
 /** 255 wherever the field's α ≥ alphaMin, 0 elsewhere (only the field's bounds are read). */
-export function fieldMask(field: MarkField, width: number, height: number, alphaMin = ALPHA_MIN): Mask {
-  const data = new Uint8Array(width * height);
+export function fieldMask(field: MarkField, width: number, height: number, alphaMin = ALPHA_MIN, window?: Rect): Mask {
+  // `window`: only that part of the image, as a mask of the window's size.
+  const wx = window?.x ?? 0;
+  const wy = window?.y ?? 0;
+  const mw = window?.width ?? width;
+  const mh = window?.height ?? height;
+  const data = new Uint8Array(mw * mh);
   const b = field.bounds;
-  const x1 = Math.min(width, b.x + b.width);
-  const y1 = Math.min(height, b.y + b.height);
-  const x0 = Math.max(0, b.x);
+  const x1 = Math.min(width, wx + mw, b.x + b.width);
+  const y1 = Math.min(height, wy + mh, b.y + b.height);
+  const x0 = Math.max(0, wx, b.x);
   // A lattice gives α a row at a time (field.ts): the same values, without a call per pixel.
   const row = field.alphaRow ? new Float32Array(Math.max(0, x1 - x0)) : null;
-  for (let y = Math.max(0, b.y); y < y1; y++) {
+  for (let y = Math.max(0, wy, b.y); y < y1; y++) {
+    const o = (y - wy) * mw - wx;
     if (row) {
       field.alphaRow!(y, x0, x1, row);
-      for (let x = x0; x < x1; x++) if (row[x - x0] >= alphaMin) data[y * width + x] = 255;
+      for (let x = x0; x < x1; x++) if (row[x - x0] >= alphaMin) data[o + x] = 255;
     } else {
-      for (let x = x0; x < x1; x++) if (field.alphaAt(x, y) >= alphaMin) data[y * width + x] = 255;
+      for (let x = x0; x < x1; x++) if (field.alphaAt(x, y) >= alphaMin) data[o + x] = 255;
     }
   }
-  return { width, height, data };
+  return { width: mw, height: mh, data };
 }
 
 /**
@@ -93,25 +99,46 @@ export function alphaPreviewRgba(mark: { width: number; height: number; alphaHw:
  * word) but stops before one cluster would exceed `cellArea` (one lattice cell);
  * the cluster nearest the centre that does not touch the border wins.
  */
-export function fieldInstance(field: MarkField, width: number, height: number, cellArea = Infinity): { template: MarkTemplate; box: Rect } | null {
-  const support = fieldMask(field, width, height);
-  let best: Rect | null = null;
-  for (let grow = 0; grow <= 32; grow = grow === 0 ? 2 : grow * 2) {
-    const { components } = connectedComponents(dilateMask(support, grow));
-    const whole = components.filter((c) => c.box.x > 0 && c.box.y > 0 && c.box.x + c.box.width < width && c.box.y + c.box.height < height);
-    if (whole.length === 0) break;
-    const dist = (r: Rect) => Math.hypot(r.x + r.width / 2 - width / 2, r.y + r.height / 2 - height / 2);
-    const pick = whole.sort((a, b) => dist(a.box) - dist(b.box))[0].box;
-    if (best && pick.width * pick.height > cellArea) break;
-    best = { x: pick.x + grow, y: pick.y + grow, width: pick.width - 2 * grow, height: pick.height - 2 * grow };
-  }
-  if (!best || best.width <= 0 || best.height <= 0) return null;
+export function fieldInstance(field: MarkField, width: number, height: number, cellArea = Infinity, reach = Infinity): { template: MarkTemplate; box: Rect } | null {
+  // Within `reach` of the centre first: the instance nearest the centre lies there, and a 12 MP
+  // picture's six dilations and labellings cost about a second. The whole picture if none is whole there.
+  const best = (reach < Math.max(width, height) / 2 && wholeInstance(field, width, height, cellArea, centredWindow(width, height, reach))) || wholeInstance(field, width, height, cellArea);
+  if (!best) return null;
   const box = { x: Math.max(0, best.x - 1), y: Math.max(0, best.y - 1), width: 0, height: 0 };
   box.width = Math.min(width, best.x + best.width + 1) - box.x;
   box.height = Math.min(height, best.y + best.height + 1) - box.y;
   const alphaHw = new Float32Array(box.width * box.height);
   for (let y = 0; y < box.height; y++) for (let x = 0; x < box.width; x++) alphaHw[y * box.width + x] = field.alphaAt(box.x + x, box.y + y);
   return { template: { width: box.width, height: box.height, alphaHw, colour: field.colour }, box };
+}
+
+function centredWindow(width: number, height: number, reach: number): Rect {
+  const x = Math.max(0, Math.floor(width / 2 - reach));
+  const y = Math.max(0, Math.floor(height / 2 - reach));
+  return { x, y, width: Math.min(width, Math.ceil(width / 2 + reach)) - x, height: Math.min(height, Math.ceil(height / 2 + reach)) - y };
+}
+
+/**
+ * The α-support grown until the parts of one mark join, in `window` (default the
+ * image): the box, in image pixels, of the cluster nearest the image's centre
+ * that does not touch the window's border; null if none.
+ */
+function wholeInstance(field: MarkField, width: number, height: number, cellArea: number, window?: Rect): Rect | null {
+  const support = fieldMask(field, width, height, ALPHA_MIN, window);
+  const { width: mw, height: mh } = support;
+  const ox = window?.x ?? 0;
+  const oy = window?.y ?? 0;
+  let best: Rect | null = null;
+  for (let grow = 0; grow <= 32; grow = grow === 0 ? 2 : grow * 2) {
+    const { components } = connectedComponents(dilateMask(support, grow));
+    const whole = components.filter((c) => c.box.x > 0 && c.box.y > 0 && c.box.x + c.box.width < mw && c.box.y + c.box.height < mh);
+    if (whole.length === 0) break;
+    const dist = (r: Rect) => Math.hypot(ox + r.x + r.width / 2 - width / 2, oy + r.y + r.height / 2 - height / 2);
+    const pick = whole.sort((a, b) => dist(a.box) - dist(b.box))[0].box;
+    if (best && pick.width * pick.height > cellArea) break;
+    best = { x: ox + pick.x + grow, y: oy + pick.y + grow, width: pick.width - 2 * grow, height: pick.height - 2 * grow };
+  }
+  return best && best.width > 0 && best.height > 0 ? best : null;
 }
 
 export interface LikeResult {

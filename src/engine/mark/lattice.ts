@@ -188,11 +188,12 @@ function workingGradient(image: RgbaImage, scale: number): { map: Float32Array; 
   const sum = new Float32Array(w * h);
   const cnt = new Float32Array(w * h);
   const d = image.data;
+  const col = new Int32Array(image.width);
+  for (let x = 0; x < image.width; x++) col[x] = Math.min(w - 1, Math.floor(x * scale));
   for (let y = 0; y < image.height; y++) {
     const oy = Math.min(h - 1, Math.floor(y * scale)) * w;
-    for (let x = 0; x < image.width; x++) {
-      const i = (y * image.width + x) * 4;
-      const o = oy + Math.min(w - 1, Math.floor(x * scale));
+    for (let x = 0, i = y * image.width * 4; x < image.width; x++, i += 4) {
+      const o = oy + col[x];
       sum[o] += 0.299 * d[i] + 0.587 * d[i + 1] + 0.114 * d[i + 2];
       cnt[o]++;
     }
@@ -338,15 +339,28 @@ function gradMag(image: RgbaImage, x: number, y: number): number {
 /** Luma gradient magnitude at every pixel, (h, w); borders 0. */
 export function gradientMagnitude(image: RgbaImage): Float32Array {
   const { width: w, height: h, data: d } = image;
-  const lum = new Float32Array(w * h);
-  for (let i = 0; i < w * h; i++) lum[i] = 0.299 * d[i * 4] + 0.587 * d[i * 4 + 1] + 0.114 * d[i * 4 + 2];
   const g = new Float32Array(w * h);
+  if (h < 3) return g;
+  // Luma three rows at a time (Float32, as a whole-image luma array would hold it): the same values, without a second image-sized array.
+  let above = new Float32Array(w);
+  let row = new Float32Array(w);
+  let below = new Float32Array(w);
+  const luma = (y: number, out: Float32Array) => {
+    for (let x = 0, i = y * w * 4; x < w; x++, i += 4) out[x] = 0.299 * d[i] + 0.587 * d[i + 1] + 0.114 * d[i + 2];
+  };
+  luma(0, above);
+  luma(1, row);
   for (let y = 1; y < h - 1; y++) {
+    luma(y + 1, below);
     for (let x = 1, i = y * w + 1; x < w - 1; x++, i++) {
-      const gx = lum[i + 1] - lum[i - 1];
-      const gy = lum[i + w] - lum[i - w];
+      const gx = row[x + 1] - row[x - 1];
+      const gy = below[x] - above[x];
       g[i] = Math.sqrt(gx * gx + gy * gy);
     }
+    const t = above;
+    above = row;
+    row = below;
+    below = t;
   }
   return g;
 }
@@ -354,7 +368,9 @@ export function gradientMagnitude(image: RgbaImage): Float32Array {
 /** Up to `max` points on a 2-px grid with the largest gradient magnitude. */
 function strongPoints(image: RgbaImage, max: number): Points {
   const step = Math.max(2, Math.round(Math.sqrt((image.width * image.height) / (max * 8))));
-  const cand: number[] = [];
+  const blocks = Math.max(0, Math.ceil((image.height - 4 - step) / step)) * Math.max(0, Math.ceil((image.width - 4 - step) / step));
+  const cand = new Float64Array(blocks * 3);
+  let nc = 0;
   const hist = new Uint32Array(512);
   // One point per step×step block at a hashed offset: a regular grid would sample
   // every edge at the same phase and bias the sub-pixel peak.
@@ -366,10 +382,12 @@ function strongPoints(image: RgbaImage, max: number): Points {
       const y = by + ((hash >>> 8) % step);
       const m = gradMag(image, x, y);
       hist[Math.min(511, Math.floor(m))]++;
-      cand.push(x, y, m);
+      cand[nc++] = x;
+      cand[nc++] = y;
+      cand[nc++] = m;
     }
   }
-  const total = cand.length / 3;
+  const total = nc / 3;
   let cut = 0;
   for (let acc = 0, b = 511; b >= 0; b--) {
     acc += hist[b];
