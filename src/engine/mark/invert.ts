@@ -44,6 +44,7 @@ export function invertMarks(image: RgbaImage, fields: readonly MarkField[], opts
   let changedCount = 0;
   let opaqueCount = 0;
   const denoise = opts.denoise !== false;
+  const limit = opts.limit?.data;
   const alpha255 = denoise ? new Uint8Array(width * height) : null;
   for (const field of fields) {
     const b = field.bounds;
@@ -55,11 +56,12 @@ export function invertMarks(image: RgbaImage, fields: readonly MarkField[], opts
       if ((y & 63) === 0) throwIfAborted(signal);
       if (row) field.alphaRow!(y, x0, x1, row);
       for (let x = x0; x < x1; x++) {
-        const p = y * width + x;
-        if (changed[p] || opaque[p]) continue;
-        if (opts.limit && opts.limit.data[p] === 0) continue;
+        // α first: most pixels of a field's bounds hold none.
         const a = row ? row[x - x0] : field.alphaAt(x, y);
         if (!(a >= alphaMin)) continue;
+        const p = y * width + x;
+        if (changed[p] || opaque[p]) continue;
+        if (limit && limit[p] === 0) continue;
         if (a > alphaMax) {
           opaque[p] = 255;
           opaqueCount++;
