@@ -93,6 +93,8 @@ class WorkerEngineClient implements EngineClient {
 
   private restart(): void {
     this.worker.terminate();
+    // Calls still waiting on the old worker (a stroke's commit queued behind the stuck job) would never be answered.
+    this.rejectCrashed(new WmError('E_WORKER_CRASHED', 'The engine was restarted; run it again.'));
     this.spawn();
     // Models come back from the HTTP/service-worker cache; documents are re-sent lazily.
     void this.init().catch(() => undefined);
@@ -198,8 +200,9 @@ class WorkerEngineClient implements EngineClient {
       void this.api.cancel(jobId);
       // If the worker is stuck inside one long model call, stop it the hard way.
       killTimer = setTimeout(() => {
-        if (this.generation === generation) this.restart();
+        // Cancelled first: the restart fails the other calls in flight, not this one.
         rejectAbort(new WmError('E_CANCELLED', 'Cancelled.'));
+        if (this.generation === generation) this.restart();
       }, CANCEL_GRACE_MS);
     };
     signal?.addEventListener('abort', onAbort, { once: true });
