@@ -8,12 +8,11 @@
  */
 import type { Remote } from 'comlink';
 import { fromSerializedError, isSerializedError, WmError } from '../engine/errors';
+import type { DetectionMaskOptions } from '../engine/detect';
 import type { MaskOp } from '../engine/mask';
 import type { Rect } from '../engine/types';
-import type { EngineApi } from '../worker/engine.worker';
-import type { AcceptOptions, MaskChange, MaskProposal, PackedMaskBytes, StrokeSegment } from '../worker/mask-protocol';
-import type { DetectionMaskOptions } from '../worker/protocol';
-import type { MaskEngine } from './engine-client.types';
+import type { AcceptOptions, MaskBytes, MaskCalls, MaskChange, MaskProposal, MaskTarget, PackedMaskBytes, StrokeSegment } from '../worker/mask-protocol';
+import type { MaskEngine } from './mask-engine.types';
 import { MaskJournal } from './mask-journal';
 
 export function toWmError(e: unknown): WmError {
@@ -24,7 +23,7 @@ export function toWmError(e: unknown): WmError {
 
 /** What the engine client lends: the current worker and the promise that rejects when it crashes. */
 export interface MaskHost {
-  api(): Remote<EngineApi>;
+  api(): Remote<MaskCalls>;
   crashed(): Promise<never>;
 }
 
@@ -72,7 +71,7 @@ export class MaskClient implements MaskEngine {
   }
 
   /** Runs `work` on the worker once the document's mask is there, in call order; a crash rejects it. */
-  private run<T>(docIds: string | string[], work: (api: Remote<EngineApi>) => Promise<T>): Promise<T> {
+  private run<T>(docIds: string | string[], work: (api: Remote<MaskCalls>) => Promise<T>): Promise<T> {
     const api = this.host.api();
     const ids = typeof docIds === 'string' ? [docIds] : docIds;
     const ready = ids.length === 1 ? this.whenReady(ids[0]) : Promise.all(ids.map((id) => this.whenReady(id)));
@@ -119,7 +118,7 @@ export class MaskClient implements MaskEngine {
     return this.run(docId, (api) => api.maskOp(docId, op, label, bytes)).then(this.kept);
   }
 
-  async toAll(sourceId: string, targets: { docId: string; label: string; bytes: boolean }[]): Promise<(MaskChange | null)[]> {
+  async toAll(sourceId: string, targets: MaskTarget[]): Promise<(MaskChange | null)[]> {
     const changes = await this.run([sourceId, ...targets.map((t) => t.docId)], (api) => api.maskToAll(sourceId, targets));
     return changes.map(this.kept);
   }
@@ -140,7 +139,7 @@ export class MaskClient implements MaskEngine {
     return this.run(docId, (api) => api.maskLoad(docId, zlib, bytes)).then(this.kept);
   }
 
-  bytes(docId: string, rect?: Rect): Promise<{ rect: Rect; bytes: Uint8Array; version: number }> {
+  bytes(docId: string, rect?: Rect): Promise<MaskBytes> {
     return this.run(docId, (api) => api.maskBytes(docId, rect));
   }
 

@@ -138,7 +138,10 @@ async function job<T>(jobId: number | undefined, work: (signal: AbortSignal) => 
 const api = {
   async init(opts: InitOptions, onProgress?: (p: LoadProgress) => void): Promise<RuntimeInfo & { modelErrors: ReturnType<typeof toSerializedError>[] }> {
     try {
-      if (opts.keepDecoded !== undefined) setKeepDecoded(opts.keepDecoded);
+      if (opts.keepDecoded !== undefined) {
+        setKeepDecoded(opts.keepDecoded);
+        masks.setKeepLive(opts.keepDecoded);
+      }
       if (!runtime) {
         runtime = startRuntime(opts, onProgress);
         runtime.catch(() => {

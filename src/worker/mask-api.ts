@@ -12,8 +12,8 @@ import type { MaskOp } from '../engine/mask';
 import type { Rect, RgbaImage } from '../engine/types';
 import { encodeRgba } from '../platform/browser/codec';
 import type { MaskDocs } from './mask-docs';
-import type { AcceptOptions, MaskChange, MaskJournalState, MaskProposal, PackedMaskBytes, StrokeSegment } from './mask-protocol';
-import type { DetectionMaskOptions } from './protocol';
+import type { DetectionMaskOptions } from '../engine/detect';
+import type { AcceptOptions, MaskBytes, MaskCalls, MaskChange, MaskJournalState, MaskProposal, MaskTarget, PackedMaskBytes, StrokeSegment } from './mask-protocol';
 
 /** Runs a synchronous mask call, turning a failure into a typed, cloneable error. */
 function call<T>(work: () => T): T {
@@ -46,7 +46,7 @@ function greyImage(width: number, height: number, bytes: Uint8Array): RgbaImage 
   return { width, height, data };
 }
 
-export function createMaskApi(masks: MaskDocs, detections: ReadonlyMap<string, Detection>) {
+export function createMaskApi(masks: MaskDocs, detections: ReadonlyMap<string, Detection>): MaskCalls {
   return {
     maskOpen(docId: string, width: number, height: number): void {
       call(() => masks.open(docId, width, height));
@@ -89,7 +89,7 @@ export function createMaskApi(masks: MaskDocs, detections: ReadonlyMap<string, D
       return call(() => sent(masks.op(docId, op, label, bytes)));
     },
     /** "Use this mask for all images": one step on each target (null: refused, a stroke is open there). */
-    maskToAll(sourceId: string, targets: { docId: string; label: string; bytes: boolean }[]): (MaskChange | null)[] {
+    maskToAll(sourceId: string, targets: MaskTarget[]): (MaskChange | null)[] {
       return call(() => {
         const changes = masks.copyTo(sourceId, targets);
         // One transfer list for all of them.
@@ -118,7 +118,7 @@ export function createMaskApi(masks: MaskDocs, detections: ReadonlyMap<string, D
     },
 
     /** The rect's bytes (whole mask without one), for the overlay of the image on screen. */
-    maskBytes(docId: string, rect?: Rect): { rect: Rect; bytes: Uint8Array; version: number } {
+    maskBytes(docId: string, rect?: Rect): MaskBytes {
       return call(() => {
         const out = masks.bytes(docId, rect);
         return transfer(out, [out.bytes.buffer]);

@@ -6,8 +6,9 @@
  * journal step, so the client can bring the whole state back into a restarted
  * worker (`restore`). Pure: no comlink, no DOM, so it is unit tested in Node.
  *
- * Memory: at most `keepLive` masks are held as bytes (1 a pixel); the others
- * are kept deflated and inflated on use, never one in a stroke.
+ * Memory: at most `keepLive` masks are held as bytes (1 a pixel; the app's
+ * keepDecoded, default 3); the others are kept deflated (zlib, level 1) and
+ * inflated on use, never one in a stroke.
  */
 import { unzlibSync, zlibSync } from 'fflate';
 import { WmError } from '../engine/errors';
@@ -74,6 +75,11 @@ export class MaskDocs {
   private seq = 0;
 
   constructor(private keepLive = DEFAULT_KEEP_LIVE) {}
+
+  /** Masks held as bytes at once (the app's keepDecoded); the others are packed on the next use of one. */
+  setKeepLive(n: number): void {
+    this.keepLive = Math.max(1, Math.floor(n));
+  }
 
   /** A new, empty mask for a document (or the state a journal rebuilds, `restore`). */
   open(docId: string, width: number, height: number): void {

@@ -5,6 +5,8 @@
  * back what it draws and shows: a dirty rect with that rect's bytes, the masked
  * count, the undo and redo labels, and a journal step to keep for a restart.
  */
+import type { DetectionMaskOptions } from '../engine/detect';
+import type { MaskOp } from '../engine/mask';
 import type { Rect } from '../engine/types';
 
 /** One piece of a brush or eraser stroke, in image pixels (fractional). */
@@ -84,4 +86,50 @@ export interface PackedMaskBytes {
   height: number;
   version: number;
   zlib: Uint8Array;
+}
+
+/** A target of "Use this mask for all images". */
+export interface MaskTarget {
+  docId: string;
+  label: string;
+  bytes: boolean;
+}
+
+/** A rect of the mask as bytes (row-major), with the version they belong to. */
+export interface MaskBytes {
+  rect: Rect;
+  bytes: Uint8Array;
+  version: number;
+}
+
+/**
+ * The worker's mask calls (mask-api.ts implements them, engine.worker.ts
+ * exposes them; the main thread calls them through comlink, mask-client.ts).
+ * Each is synchronous in the worker but for the PNG, so they run in the order
+ * they were sent.
+ */
+export interface MaskCalls {
+  maskOpen(docId: string, width: number, height: number): void;
+  maskRestore(docId: string, state: MaskJournalState): MaskChange;
+  maskRelease(docId: string): void;
+  /** The saved session's mask (zlib) as the starting state. */
+  maskLoad(docId: string, zlib: Uint8Array, bytes: boolean): MaskChange | null;
+  strokeBegin(docId: string): void;
+  strokeSegments(docId: string, segments: StrokeSegment[]): void;
+  strokeCommit(docId: string, label: string, bytes: boolean): MaskChange;
+  strokeAbort(docId: string, bytes: boolean): MaskChange;
+  maskBox(docId: string, rect: Rect, value: 0 | 255, label: string, bytes: boolean): MaskChange | null;
+  maskUndo(docId: string, bytes: boolean): MaskChange;
+  maskRedo(docId: string, bytes: boolean): MaskChange;
+  /** Whole-mask operations; null when refused (a stroke is open). */
+  maskOp(docId: string, op: MaskOp, label: string, bytes: boolean): MaskChange | null;
+  /** One step on each target (null: refused, a stroke is open there). */
+  maskToAll(sourceId: string, targets: MaskTarget[]): (MaskChange | null)[];
+  /** The mask a detection makes, held until the app accepts it. */
+  detectionProposal(docId: string, detectionId: string, opts: DetectionMaskOptions): MaskProposal;
+  maskAccept(docId: string, token: string, label: string, opts: AcceptOptions): MaskChange | null;
+  maskDrop(docId: string, token: string): void;
+  maskBytes(docId: string, rect?: Rect): MaskBytes;
+  maskPacked(docId: string): PackedMaskBytes;
+  maskPng(docId: string): Promise<Blob>;
 }
