@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Remote } from 'comlink';
 import { WmError } from '../engine/errors';
 import { MaskDocs } from '../worker/mask-docs';
-import type { MaskCalls } from '../worker/mask-protocol';
+import type { MaskCalls, MaskJournalState } from '../worker/mask-protocol';
 import { MaskClient } from './mask-client';
 
 /**
@@ -13,9 +13,13 @@ import { MaskClient } from './mask-client';
 function fakeWorker() {
   const docs = new MaskDocs();
   const log: string[] = [];
+  const restored: MaskJournalState[] = [];
   const calls: MaskCalls = {
     maskOpen: (id, w, h) => docs.open(id, w, h),
-    maskRestore: (id, state) => docs.restore(id, state),
+    maskRestore: (id, state) => {
+      restored.push(state);
+      return docs.restore(id, state);
+    },
     maskRelease: (id) => docs.release(id),
     maskLoad: (id, zlib, bytes) => docs.load(id, zlib, bytes),
     strokeBegin: (id) => docs.strokeBegin(id),
@@ -34,6 +38,7 @@ function fakeWorker() {
     maskDrop: (id, token) => docs.drop(id, token),
     maskBytes: (id, rect) => docs.bytes(id, rect),
     maskPacked: (id) => docs.packed(id),
+    maskCheckpoint: (id) => docs.checkpoint(id),
     maskPng: async () => new Blob([]),
   };
   const api = Object.fromEntries(
@@ -52,7 +57,7 @@ function fakeWorker() {
         ),
     ]),
   ) as unknown as Remote<MaskCalls>;
-  return { docs, log, api };
+  return { docs, log, api, restored };
 }
 
 function setup() {
@@ -131,6 +136,25 @@ describe('MaskClient', () => {
     expect(after.count).toBe(16);
     expect(after.undoLabel).toBeNull();
     expect(after.version).toBe(1);
+  });
+
+  it('a journal grown long is replaced by the worker checkpoint, and still restores exactly', async () => {
+    const env = setup();
+    const { client } = env;
+    client.open('doc-1', 40, 30);
+    await client.box('doc-1', { x: 3, y: 2, width: 5, height: 4 }, 255, 'Box', false);
+    for (let k = 0; k < 420; k++) await client.op('doc-1', k % 2 ? { op: 'invert' } : { op: 'dilate', px: 1 }, `Step ${k}`, false);
+    // The checkpoint is asked after the 401st edit; let it land.
+    await client.bytes('doc-1');
+    expect(env.worker().log).toContain('maskCheckpoint');
+    const before = env.worker().docs.bytes('doc-1').bytes;
+    const labels = env.worker().docs.state('doc-1');
+    env.crashAndRestart();
+    expect((await client.bytes('doc-1')).bytes).toEqual(before);
+    expect(env.worker().docs.state('doc-1')).toEqual(labels);
+    // What was replayed is the checkpoint (at most the 200 steps the history holds, then a few), not all 421 edits.
+    expect(env.worker().restored[0].ops.length).toBeLessThan(250);
+    expect(env.worker().restored[0].base).not.toBeNull();
   });
 
   it('a closed document is forgotten: no restore, the call is refused', async () => {

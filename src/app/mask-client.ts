@@ -80,11 +80,25 @@ export class MaskClient implements MaskEngine {
     });
   }
 
+  private checkpointing = new Set<string>();
+
   /** Keeps the change's journal step; passes the change on. */
   private kept = <C extends MaskChange | null>(change: C): C => {
-    if (change) this.journal.record(change);
+    if (!change) return change;
+    this.journal.record(change);
+    if (this.journal.needsCheckpoint(change.docId)) this.checkpoint(change.docId);
     return change;
   };
+
+  /** Replaces a journal grown long with the worker's state (at most what its history holds). */
+  private checkpoint(docId: string): void {
+    if (this.checkpointing.has(docId)) return;
+    this.checkpointing.add(docId);
+    this.run(docId, (api) => api.maskCheckpoint(docId))
+      .then((state) => state && this.journal.rebase(docId, state))
+      .catch(() => undefined) // the next change asks again
+      .finally(() => this.checkpointing.delete(docId));
+  }
 
   strokeBegin(docId: string): void {
     this.run(docId, (api) => api.strokeBegin(docId)).catch(() => undefined); // the commit reports it

@@ -76,4 +76,17 @@ describe('MaskJournal', () => {
     expect(journal.state('a')).toMatchObject({ version: 7, ops: [] });
     expect(journal.bytes('a')).toBe(9);
   });
+
+  it('takes a checkpoint only of the version it holds, and only edits then undos', () => {
+    const journal = new MaskJournal();
+    journal.open('a', 4, 4);
+    journal.record({ docId: 'a', version: 3, count: 0, undoLabel: null, redoLabel: null, rect: null });
+    const edit = { kind: 'edit' as const, label: 'x', rect: { x: 0, y: 0, width: 1, height: 1 }, after: new Uint8Array(1) };
+    const state = { width: 4, height: 4, version: 3, base: new Uint8Array(5), ops: [edit, edit, { kind: 'undo' as const }] };
+    expect(journal.rebase('a', { ...state, version: 2 })).toBe(false);
+    expect(journal.rebase('a', { ...state, ops: [{ kind: 'undo' as const }, edit] })).toBe(false);
+    expect(journal.rebase('a', state)).toBe(true);
+    expect(journal.state('a')).toEqual(state);
+    expect(journal.needsCheckpoint('a')).toBe(false);
+  });
 });

@@ -24,6 +24,10 @@ interface DocJournal {
   undone: number;
 }
 
+/** Past these a document's journal is replaced by the worker's checkpoint (which holds at most its history). */
+const MAX_EDITS = 400;
+const MAX_BYTES = 32 * 1024 * 1024;
+
 export class MaskJournal {
   private readonly docs = new Map<string, DocJournal>();
 
@@ -60,6 +64,29 @@ export class MaskJournal {
     } else {
       j.undone = Math.max(0, j.undone - 1);
     }
+  }
+
+  /** The journal has grown past what the worker's history can still undo: time for a checkpoint. */
+  needsCheckpoint(docId: string): boolean {
+    const j = this.docs.get(docId);
+    return !!j && (j.done.length > MAX_EDITS || this.bytes(docId) > MAX_BYTES);
+  }
+
+  /**
+   * Replaces the journal with the worker's checkpoint (MaskDocs.checkpoint),
+   * if it is of the version kept here (no change came in between). Returns whether it did.
+   */
+  rebase(docId: string, state: MaskJournalState): boolean {
+    const j = this.docs.get(docId);
+    if (!j || j.version !== state.version || j.width !== state.width || j.height !== state.height) return false;
+    const done = state.ops.filter((op): op is Edit => op.kind === 'edit');
+    const undone = state.ops.filter((op) => op.kind === 'undo').length;
+    // A checkpoint is edits then undos: anything else is not one.
+    if (done.length + undone !== state.ops.length || state.ops.slice(done.length).some((op) => op.kind !== 'undo')) return false;
+    j.base = state.base;
+    j.done = done;
+    j.undone = undone;
+    return true;
   }
 
   /** What the worker replays to bring the document back (MaskDocs.restore). */

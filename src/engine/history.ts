@@ -162,6 +162,15 @@ export class MaskHistory {
     return this.redoStack.at(-1)?.label ?? null;
   }
 
+  /**
+   * Every step held, as views (do not write them): `undo` oldest first, `redo`
+   * as the stack holds it (the next redo last). With the mask they describe
+   * the whole history, which is what a restarted worker needs.
+   */
+  steps(): { undo: readonly Readonly<HistoryStep>[]; redo: readonly Readonly<HistoryStep>[] } {
+    return { undo: [...this.undoStack], redo: [...this.redoStack] };
+  }
+
   /** The newest undoable step: its rect and patches (views: do not write them). */
   peekUndoStep(): Readonly<HistoryStep> | null {
     return this.undoStack.at(-1) ?? null;

@@ -131,6 +131,15 @@ export function createMaskApi(masks: MaskDocs, detections: ReadonlyMap<string, D
         return transfer(out, [out.zlib.buffer as ArrayBuffer]);
       });
     },
+    maskCheckpoint(docId: string): MaskJournalState | null {
+      return call(() => {
+        const state = masks.checkpoint(docId);
+        if (!state) return null;
+        const buffers = state.ops.flatMap((op) => (op.kind === 'edit' ? [op.after.buffer as ArrayBuffer] : []));
+        if (state.base) buffers.push(state.base.buffer as ArrayBuffer);
+        return transfer(state, buffers);
+      });
+    },
     /** The mask as a grey PNG (the mask download). */
     async maskPng(docId: string): Promise<Blob> {
       const { rect, bytes } = call(() => masks.bytes(docId));

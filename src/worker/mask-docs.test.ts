@@ -204,4 +204,30 @@ describe('MaskDocs: saved masks and restarts', () => {
   it('answers E_DOC_MISSING for a mask it does not hold (the client then restores it)', () => {
     expect(() => new MaskDocs().undo('nope', false)).toThrow(expect.objectContaining({ code: 'E_DOC_MISSING' }));
   });
+
+  it('a checkpoint is the oldest reachable mask and every step held: restored, it undoes and redoes as the original', () => {
+    const docs = new MaskDocs();
+    docs.open('a', 30, 20);
+    // More steps than the history keeps (200): the oldest fall off.
+    docs.box('a', { x: 3, y: 2, width: 5, height: 4 }, 255, 'Box', false);
+    for (let k = 0; k < 205; k++) docs.op('a', k % 2 ? { op: 'invert' } : { op: 'dilate', px: 1 }, `Step ${k}`, false);
+    docs.undo('a', false);
+    docs.undo('a', false);
+    const state = docs.checkpoint('a')!;
+    expect(state.ops.filter((o) => o.kind === 'edit')).toHaveLength(200);
+    expect(state.ops.slice(-2)).toEqual([{ kind: 'undo' }, { kind: 'undo' }]);
+    const fresh = new MaskDocs();
+    fresh.restore('a', state);
+    expect(fresh.state('a')).toEqual(docs.state('a'));
+    const moves: ('undo' | 'redo')[] = ['redo', 'redo', 'redo', ...Array<'undo'>(201).fill('undo'), 'redo'];
+    for (const move of moves) {
+      const a = docs[move]('a', false);
+      const b = fresh[move]('a', false);
+      expect(b.count).toBe(a.count);
+      expect(b.undoLabel).toBe(a.undoLabel);
+    }
+    expect(whole(fresh, 'a')).toEqual(whole(docs, 'a'));
+    docs.strokeBegin('a');
+    expect(docs.checkpoint('a')).toBeNull();
+  });
 });

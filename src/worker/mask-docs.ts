@@ -53,6 +53,11 @@ export function cropMask(mask: Mask, r: Rect): Uint8Array {
   return out;
 }
 
+/** Writes a rect's bytes (row-major) into the mask. */
+function writeRect(mask: Mask, r: Rect, bytes: Uint8Array): void {
+  for (let j = 0; j < r.height; j++) mask.data.set(bytes.subarray(j * r.width, (j + 1) * r.width), (r.y + j) * mask.width + r.x);
+}
+
 const pack = (data: Uint8Array) => zlibSync(data, { level: 1 });
 
 function unpack(zlib: Uint8Array, width: number, height: number): Uint8Array {
@@ -280,6 +285,24 @@ export class MaskDocs {
     const mask = this.mask(docId, doc);
     const r = (rect && clipRect(rect, doc.width, doc.height)) ?? { x: 0, y: 0, width: doc.width, height: doc.height };
     return { rect: r, bytes: cropMask(mask, r), version: doc.version };
+  }
+
+  /**
+   * The whole state as a journal the client can keep instead of the one it has
+   * grown (`MaskJournal.rebase`): the oldest mask the history can go back to,
+   * then every step it holds. Null while a stroke is open.
+   */
+  checkpoint(docId: string): MaskJournalState | null {
+    const doc = this.require(docId);
+    if (doc.stroke) return null;
+    const mask = this.mask(docId, doc);
+    const { undo, redo } = doc.history.steps();
+    const base: Mask = { width: doc.width, height: doc.height, data: mask.data.slice() };
+    for (let k = undo.length - 1; k >= 0; k--) writeRect(base, undo[k].rect, undo[k].before);
+    const edit = (e: Readonly<HistoryStep>): JournalOp => ({ kind: 'edit', label: e.label, rect: { ...e.rect }, after: pack(e.after) });
+    // The redo stack holds the next redo last: replayed in the order they were first made, then undone again.
+    const ops: JournalOp[] = [...undo.map(edit), ...[...redo].reverse().map(edit), ...redo.map((): JournalOp => ({ kind: 'undo' }))];
+    return { width: doc.width, height: doc.height, version: doc.version, base: pack(base.data), ops };
   }
 
   packed(docId: string): PackedMaskBytes {

@@ -131,5 +131,7 @@ export interface MaskCalls {
   maskDrop(docId: string, token: string): void;
   maskBytes(docId: string, rect?: Rect): MaskBytes;
   maskPacked(docId: string): PackedMaskBytes;
+  /** The whole state as a journal, to replace one the client grew too long (null mid-stroke). */
+  maskCheckpoint(docId: string): MaskJournalState | null;
   maskPng(docId: string): Promise<Blob>;
 }
