@@ -1,32 +1,29 @@
 /**
  * Per-document data that must not live in React state: the display bitmaps,
- * the full-resolution mask, its undo history and the overlay canvas.
- * The store (store.ts) holds the matching DocMeta and a maskVersion counter.
+ * the overlay canvas and whether a stroke is in progress. The mask and its
+ * undo history live in the worker (engine().masks, issue 10, item 1); the
+ * store (store.ts) holds the matching DocMeta with the count, the undo/redo
+ * labels and the maskVersion the worker sends back.
  *
  * Memory (issue 10, item 3): full-resolution bitmaps (`original`, `result`)
- * and the overlay canvas exist only for the image on screen (`keepOnScreen`);
- * every image keeps a small thumbnail for the strip and for the moment its
- * bitmap is on its way back from the worker. The mask of an image off screen
- * is kept deflated (`park`) and inflated again the moment `mask` is read.
+ * and the overlay (its canvas and the mask bytes it draws from) exist only
+ * for the image on screen (`keepOnScreen`); every image keeps a small
+ * thumbnail for the strip and for the moment its bitmap is on its way back
+ * from the worker.
  */
-import { deflateSync, inflateSync } from 'fflate';
-import { MaskHistory } from '../engine/history';
-import type { Mask } from '../engine/types';
 import { MaskOverlay } from './viewport/overlay';
 
 export interface DocData {
   readonly id: string;
-  /**
-   * The full-resolution mask (1 byte a pixel). Read it again after an await: an
-   * image off screen has its mask packed between uses, and a reference kept
-   * across the pack would be written in vain.
-   */
-  readonly mask: Mask;
   readonly width: number;
   readonly height: number;
   /** Full resolution, only while the image is on screen (null otherwise, or while it loads). */
   original: ImageBitmap | null;
-  readonly history: MaskHistory;
+  /**
+   * A brush, eraser or box gesture is in progress: undo, whole-mask steps and
+   * closing wait for its end (the worker refuses them too).
+   */
+  inGesture: boolean;
   readonly overlay: MaskOverlay;
   /** Full resolution, only while on screen and there is a result. */
   result: ImageBitmap | null;
@@ -67,17 +64,11 @@ function drawThumb(thumb: HTMLCanvasElement, src: ImageBitmap): void {
 class Doc implements DocData {
   readonly width: number;
   readonly height: number;
-  // 256 MB of patches: several full-mask steps even on a 48 MP image.
-  readonly history = new MaskHistory({ maxBytes: 256 * 1024 * 1024, maxEntries: 200 });
-  readonly overlay = new MaskOverlay();
+  readonly overlay: MaskOverlay;
   readonly thumb = document.createElement('canvas');
+  inGesture = false;
   result: ImageBitmap | null = null;
   resultPng: Blob | null = null;
-  /** The mask while in use; null while packed (or never written: all zero). */
-  private live: Mask | null = null;
-  /** The deflated mask while parked; null with no live mask means all zero. */
-  private packed: Uint8Array | null = null;
-  private parkTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     readonly id: string,
@@ -89,31 +80,7 @@ class Doc implements DocData {
   ) {
     this.width = width;
     this.height = height;
-  }
-
-  get mask(): Mask {
-    if (!this.live) {
-      const data = new Uint8Array(this.width * this.height);
-      if (this.packed) inflateSync(this.packed, { out: data });
-      this.live = { width: this.width, height: this.height, data };
-      this.packed = null;
-      // Read for a batch step on an image off screen: packed again once this task is done.
-      if (this.id !== onScreenId && this.parkTimer === null) {
-        this.parkTimer = setTimeout(() => {
-          this.parkTimer = null;
-          this.park();
-        }, 0);
-      }
-    }
-    return this.live;
-  }
-
-  /** Deflates the mask of an image off screen (not in a gesture); the next read inflates it. */
-  park(): void {
-    if (!this.live || this.id === onScreenId || this.history.inGesture) return;
-    // Level 1: masks are mostly runs of 0 and 255, and this runs on the main thread.
-    this.packed = deflateSync(this.live.data, { level: 1 });
-    this.live = null;
+    this.overlay = new MaskOverlay(width, height);
   }
 }
 
@@ -124,9 +91,9 @@ export function addDocData(id: string, original: ImageBitmap, ext: string, file:
   return doc;
 }
 
-/** Packs the mask if the image is off screen (after a whole-mask step on it). */
-export function parkMask(doc: DocData): void {
-  registry.get(doc.id)?.park();
+/** Whether the image is the one on screen (its mask changes come back with the bytes its overlay draws). */
+export function isOnScreen(id: string): boolean {
+  return id === onScreenId;
 }
 
 /** A new result (or none): the thumbnail follows it; the bitmap is kept only if the image is on screen. */
@@ -139,7 +106,6 @@ export function setResultBitmap(doc: DocData, bitmap: ImageBitmap | null): void 
 }
 
 function offScreen(doc: Doc): void {
-  doc.park();
   closeBitmaps(doc);
 }
 
@@ -194,6 +160,5 @@ export function removeDocData(id: string): void {
   if (!d) return;
   closeBitmaps(d);
   d.overlay.dispose();
-  d.history.clear();
   registry.delete(id);
 }

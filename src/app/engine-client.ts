@@ -7,20 +7,18 @@
  *   the original File, which the main thread always keeps;
  * - a worker that dies (an uncaught error reaches its `error` event) fails
  *   the calls in flight with E_WORKER_CRASHED and is replaced; masks and undo
- *   history live on the main thread, so they survive (issue 11, faults).
+ *   history live in the worker, and come back into the new one from the
+ *   client's journal (mask-client.ts), so they survive (issue 11, faults).
  */
 import { proxy, wrap, type Remote } from 'comlink';
 import { fromSerializedError, isSerializedError, WmError } from '../engine/errors';
 import type { Limits } from '../engine/limits';
 import type { MemoryBudget } from '../engine/memory';
-import type { MaskOp } from '../engine/mask';
-import type { Mask } from '../engine/types';
 import type { EngineApi, InitOptions } from '../worker/engine.worker';
 import type {
   DecodedInfo,
   DetectOptions,
   DetectResult,
-  DetectionMaskOptions,
   EncodeOptions,
   LoadProgress,
   RemoveOptions,
@@ -32,16 +30,11 @@ import type { ExportedMark, MarkFound, MarkProgress, MarkSidecar, MarkSummary, R
 import type { Rect } from '../engine/types';
 import type { EngineClient } from './engine-client.types';
 import { keepDecodedFromUrl } from './limits';
+import { MaskClient, toWmError } from './mask-client';
 
 const CANCEL_GRACE_MS = 1500;
 /** More crashes than this within a minute: stop respawning (a worker that cannot start would loop). */
 const MAX_CRASHES_PER_MINUTE = 3;
-
-function toWmError(e: unknown): WmError {
-  if (e instanceof WmError) return e;
-  if (isSerializedError(e)) return fromSerializedError(e);
-  return new WmError('E_PROCESSING', e instanceof Error ? e.message : String(e));
-}
 
 function initOptionsFromUrl(): InitOptions {
   const params = new URLSearchParams(location.search);
@@ -70,6 +63,7 @@ class WorkerEngineClient implements EngineClient {
   private crashed!: Promise<never>;
   private rejectCrashed: (e: WmError) => void = () => undefined;
   private crashTimes: number[] = [];
+  readonly masks = new MaskClient({ api: () => this.api, crashed: () => this.crashed });
 
   constructor(private readonly options: InitOptions = initOptionsFromUrl()) {
     this.spawn();
@@ -84,6 +78,7 @@ class WorkerEngineClient implements EngineClient {
       this.rejectCrashed = reject;
     });
     this.crashed.catch(() => undefined); // handled by whoever is racing it; none may be
+    this.masks.restarted();
     const generation = this.generation;
     this.worker.addEventListener('error', (ev) => {
       ev.preventDefault();
@@ -98,6 +93,8 @@ class WorkerEngineClient implements EngineClient {
 
   private restart(): void {
     this.worker.terminate();
+    // Calls still waiting on the old worker (a stroke's commit queued behind the stuck job) would never be answered.
+    this.rejectCrashed(new WmError('E_WORKER_CRASHED', 'The engine was restarted; run it again.'));
     this.spawn();
     // Models come back from the HTTP/service-worker cache; documents are re-sent lazily.
     void this.init().catch(() => undefined);
@@ -161,6 +158,7 @@ class WorkerEngineClient implements EngineClient {
     try {
       const info = await Promise.race([this.api.decode(file, limits, budget), this.crashed]);
       this.files.set(info.docId, { file, limits, workerDocId: info.docId });
+      this.masks.open(info.docId, info.width, info.height);
       return info;
     } catch (e) {
       throw toWmError(e);
@@ -202,8 +200,9 @@ class WorkerEngineClient implements EngineClient {
       void this.api.cancel(jobId);
       // If the worker is stuck inside one long model call, stop it the hard way.
       killTimer = setTimeout(() => {
-        if (this.generation === generation) this.restart();
+        // Cancelled first: the restart fails the other calls in flight, not this one.
         rejectAbort(new WmError('E_CANCELLED', 'Cancelled.'));
+        if (this.generation === generation) this.restart();
       }, CANCEL_GRACE_MS);
     };
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -233,25 +232,16 @@ class WorkerEngineClient implements EngineClient {
     return this.withJob(docId, signal, (jobId, wid) => this.api.detect(jobId, wid, opts));
   }
 
-  async detectionMask(detectionId: string, opts: DetectionMaskOptions): Promise<Mask> {
-    return this.withJob(null, undefined, () => this.api.detectionMask(detectionId, opts));
-  }
-
-  async maskOp(mask: Mask, op: MaskOp): Promise<Mask> {
-    // Structured clone copies the mask: the caller's stays intact if the op fails.
-    return this.withJob(null, undefined, () => this.api.maskOp(mask, op));
-  }
-
-  async remove(
-    docId: string,
-    mask: Mask,
-    opts: RemoveOptions,
-    signal?: AbortSignal,
-    onProgress?: (p: RemoveProgress) => void,
-  ): Promise<RemoveResult> {
+  async remove(docId: string, opts: RemoveOptions, signal?: AbortSignal, onProgress?: (p: RemoveProgress) => void): Promise<RemoveResult> {
     if (opts.method === 'model') await this.init();
     const progress = onProgress ? proxy(onProgress) : undefined;
-    return this.withJob(docId, signal, (jobId, wid) => this.api.remove(jobId, wid, mask, opts, progress));
+    // The worker reads the mask it holds: nothing is copied here.
+    return this.withJob(docId, signal, (jobId, wid) => this.withMask(docId, () => this.api.remove(jobId, wid, docId, opts, progress)));
+  }
+
+  /** Runs `call` once the worker holds the document's mask, after the mask calls made before it. */
+  private withMask<T>(docId: string, call: () => Promise<T>): Promise<T> {
+    return this.masks.whenReady(docId).then(call);
   }
 
   async encode(id: { resultId: string } | { docId: string }, opts: EncodeOptions): Promise<Blob> {
@@ -267,35 +257,35 @@ class WorkerEngineClient implements EngineClient {
     return this.withJob(null, undefined, () => this.api.displayBitmap(id));
   }
 
-  async findRepeats(docId: string, base: Mask, signal?: AbortSignal, onProgress?: (p: MarkProgress) => void): Promise<RepeatsFound> {
+  async findRepeats(docId: string, signal?: AbortSignal, onProgress?: (p: MarkProgress) => void): Promise<RepeatsFound> {
     const progress = onProgress ? proxy(onProgress) : undefined;
-    return this.withJob(docId, signal, (jobId, wid) => this.api.findRepeats(jobId, wid, base, progress));
+    return this.withJob(docId, signal, (jobId, wid) => this.withMask(docId, () => this.api.findRepeats(jobId, wid, docId, progress)));
   }
 
-  async findAllLike(docId: string, base: Mask, box: Rect | null, signal?: AbortSignal, onProgress?: (p: MarkProgress) => void): Promise<MarkFound> {
+  async findAllLike(docId: string, box: Rect | null, signal?: AbortSignal, onProgress?: (p: MarkProgress) => void): Promise<MarkFound> {
     const progress = onProgress ? proxy(onProgress) : undefined;
-    return this.withJob(docId, signal, (jobId, wid) => this.api.findAllLike(jobId, wid, base, box, progress));
+    return this.withJob(docId, signal, (jobId, wid) => this.withMask(docId, () => this.api.findAllLike(jobId, wid, docId, box, progress)));
   }
 
-  async learnSharedMark(docIds: string[], bases: Mask[], signal?: AbortSignal, onProgress?: (p: MarkProgress) => void): Promise<SharedFound> {
+  async learnSharedMark(docIds: string[], signal?: AbortSignal, onProgress?: (p: MarkProgress) => void): Promise<SharedFound> {
     const progress = onProgress ? proxy(onProgress) : undefined;
     const [first, ...rest] = docIds;
     if (!first) throw new WmError('E_MARK_TOO_FEW', 'Learning a mark needs at least two images that carry it.');
     // withJob re-sends the first document if the worker lost it; the others are re-sent here.
-    const result = await this.withJob(first, signal, async (jobId, wid) => {
+    return this.withJob(first, signal, async (jobId, wid) => {
       const wids = [wid, ...(await Promise.all(rest.map((id) => this.workerDocOrRedecode(id))))];
-      return this.api.learnSharedMark(jobId, wids, bases, progress);
+      await Promise.all(docIds.map((id) => this.masks.whenReady(id)));
+      // Masks are keyed by the app's ids, so the answer needs no mapping back.
+      return this.api.learnSharedMark(jobId, wids, docIds, progress);
     });
-    const byWorker = new Map(docIds.map((id) => [this.files.get(id)?.workerDocId, id] as const));
-    return { ...result, docs: result.docs.map((d) => ({ ...d, docId: byWorker.get(d.docId) ?? d.docId })) };
   }
 
   async importMark(png: Uint8Array, sidecar?: Pick<MarkSidecar, 'opacity'>): Promise<MarkSummary> {
     return this.withJob(null, undefined, () => this.api.importMark(png, sidecar));
   }
 
-  async locateSavedMark(docId: string, markId: string, base: Mask, signal?: AbortSignal): Promise<MarkFound> {
-    return this.withJob(docId, signal, (jobId, wid) => this.api.locateSavedMark(jobId, wid, markId, base));
+  async locateSavedMark(docId: string, markId: string, signal?: AbortSignal): Promise<MarkFound> {
+    return this.withJob(docId, signal, (jobId, wid) => this.withMask(docId, () => this.api.locateSavedMark(jobId, wid, docId, markId)));
   }
 
   async exportMark(markId: string): Promise<ExportedMark> {
@@ -322,6 +312,7 @@ class WorkerEngineClient implements EngineClient {
     const entry = this.files.get(docId);
     this.files.delete(docId);
     if (entry) void this.api.release(entry.workerDocId);
+    this.masks.release(docId);
   }
 }
 

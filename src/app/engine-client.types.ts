@@ -7,13 +7,10 @@
  */
 import type { Limits } from '../engine/limits';
 import type { MemoryBudget } from '../engine/memory';
-import type { Mask } from '../engine/types';
-import type { MaskOp } from '../engine/mask';
 import type {
   DecodedInfo,
   DetectOptions,
   DetectResult,
-  DetectionMaskOptions,
   EncodeOptions,
   LoadProgress,
   RemoveOptions,
@@ -23,6 +20,9 @@ import type {
 } from '../worker/protocol';
 import type { ExportedMark, MarkFound, MarkProgress, MarkSidecar, MarkSummary, RepeatsFound, SharedFound } from '../worker/mark-protocol';
 import type { Rect } from '../engine/types';
+import type { MaskEngine } from './mask-engine.types';
+
+export type { MaskEngine };
 
 export interface EngineClient {
   /** Loads the manifest and the models (progress per file) and picks the backend. Idempotent. */
@@ -30,13 +30,11 @@ export interface EngineClient {
   /** Validates (magic bytes, limits), applies EXIF orientation, keeps alpha. */
   decode(file: Blob, limits?: Partial<Limits>, budget?: MemoryBudget): Promise<DecodedInfo>;
   detect(docId: string, opts: DetectOptions, signal?: AbortSignal): Promise<DetectResult>;
-  /** Full-resolution mask from a detection, with a threshold and regions switched off. */
-  detectionMask(detectionId: string, opts: DetectionMaskOptions): Promise<Mask>;
-  /** Whole-mask operations (dilate, erode, feather, invert, clear) run in the worker. The input is copied, never taken. */
-  maskOp(mask: Mask, op: MaskOp): Promise<Mask>;
+  /** The documents' masks, held by the worker. */
+  readonly masks: MaskEngine;
+  /** Fills the document's mask as the worker holds it (strokes sent before count); the result says which mask version it used. */
   remove(
     docId: string,
-    mask: Mask,
     opts: RemoveOptions,
     signal?: AbortSignal,
     onProgress?: (p: RemoveProgress) => void,
@@ -49,25 +47,27 @@ export interface EngineClient {
    */
   displayBitmap(id: { docId: string } | { resultId: string }): Promise<ImageBitmap>;
   /**
-   * Marks (worker/marks.ts). Each returns the given mask with the mark's support
-   * added, never changing the caller's copy; the worker remembers the mark for
-   * the document, so a later remove() inverts it before it fills.
+   * Marks (worker/marks.ts). Each reads the document's mask when it starts and
+   * answers with a proposal: that mask with the mark's support added, held by
+   * the worker until `masks.accept` (refused if the mask changed meanwhile) or
+   * `masks.drop`. The worker remembers the mark for the document, so a later
+   * remove() inverts it before it fills.
    */
-  findRepeats(docId: string, base: Mask, signal?: AbortSignal, onProgress?: (p: MarkProgress) => void): Promise<RepeatsFound>;
-  /** Every instance like the selection (`box`, else the largest piece of `base`). */
-  findAllLike(docId: string, base: Mask, box: Rect | null, signal?: AbortSignal, onProgress?: (p: MarkProgress) => void): Promise<MarkFound>;
-  /** One mark learned from ≥ 2 same-size documents; `bases` are their masks, in order. */
-  learnSharedMark(docIds: string[], bases: Mask[], signal?: AbortSignal, onProgress?: (p: MarkProgress) => void): Promise<SharedFound>;
+  findRepeats(docId: string, signal?: AbortSignal, onProgress?: (p: MarkProgress) => void): Promise<RepeatsFound>;
+  /** Every instance like the selection (`box`, else the largest piece of the mask). */
+  findAllLike(docId: string, box: Rect | null, signal?: AbortSignal, onProgress?: (p: MarkProgress) => void): Promise<MarkFound>;
+  /** One mark learned from ≥ 2 same-size documents, a proposal for each. */
+  learnSharedMark(docIds: string[], signal?: AbortSignal, onProgress?: (p: MarkProgress) => void): Promise<SharedFound>;
   /** Loads a saved mark PNG (RGB = W, A = α) into the engine. */
   importMark(png: Uint8Array, sidecar?: Pick<MarkSidecar, 'opacity'>): Promise<MarkSummary>;
   /** Finds a loaded mark in a document by matching. */
-  locateSavedMark(docId: string, markId: string, base: Mask, signal?: AbortSignal): Promise<MarkFound>;
+  locateSavedMark(docId: string, markId: string, signal?: AbortSignal): Promise<MarkFound>;
   exportMark(markId: string): Promise<ExportedMark>;
   /** α as a grey bitmap (largest α white). */
   markPreview(markId: string): Promise<ImageBitmap>;
   /** Removal of this document goes back to the plain fill. */
   forgetMarks(docId: string): void;
-  /** Frees the worker's copy of a document and its results. */
+  /** Frees the worker's copy of a document, its mask and its results. */
   release(docId: string): void;
   /** Current runtime info (backend may change after a WebGPU failure fell back to WASM). */
   info(): RuntimeInfo | null;

@@ -1,11 +1,13 @@
 /**
- * UI state (zustand). Pixels and masks are not here: they live per document in
- * documents.ts, outside React. The store only holds what the UI draws from,
- * including a `maskVersion` per document that bumps whenever its mask changes.
+ * UI state (zustand). Pixels and masks are not here: they live in the worker
+ * (masks and their undo history, engine().masks) and, for drawing, per document
+ * in documents.ts, outside React. The store only holds what the UI draws from,
+ * including per document the masked count, the undo/redo labels and a
+ * `maskVersion` that bumps whenever its mask changes, all as the worker said.
  *
  * Every update names how it relates to undo (STYLE habit 8):
  * - 'history': the mask changed and the change is (or was) recorded in the
- *   document's MaskHistory. Only mask-actions.ts issues these.
+ *   worker's history of that document. Only mask-actions.ts issues these.
  * - 'view':    zoom, pan, compare split. Never recorded, never clears redo.
  * - 'ui':      everything else (panels, settings, progress, toasts). Never recorded.
  */
@@ -169,7 +171,7 @@ type Patch = Partial<UiState> | ((s: UiState) => Partial<UiState>);
 
 /** The only way to change the store. `capture` documents the undo semantics (see top of file). */
 export function update(capture: Capture, patch: Patch): void {
-  void capture; // documented intent; history itself is recorded by MaskHistory before a 'history' update
+  void capture; // documented intent; the worker records the history itself before a 'history' update
   useUi.setState(patch);
 }
 

@@ -1,9 +1,8 @@
 /** `window.__unmark` for the end-to-end tests. */
-import { countMasked } from '../engine/mask';
-import { getDocData } from './documents';
 import { getUi } from './store';
 
 export interface UnmarkTestHooks {
+  /** Masked pixels of the active image, as the worker last reported them (with the maskVersion). */
   maskCount(): number;
   zoom(): number;
 }
@@ -17,8 +16,8 @@ declare global {
 export function installTestHooks(): void {
   window.__unmark = {
     maskCount: () => {
-      const doc = getDocData(getUi().activeId);
-      return doc ? countMasked(doc.mask) : 0;
+      const s = getUi();
+      return s.docs.find((d) => d.id === s.activeId)?.maskCount ?? 0;
     },
     zoom: () => {
       const s = getUi();

@@ -15,14 +15,18 @@ export interface HistoryOptions {
 
 const DEFAULTS: HistoryOptions = { maxBytes: 256 * 1024 * 1024, maxEntries: 100 };
 
-interface Entry {
+/** One step as the history holds it: the rect's bytes before and after, row-major. */
+export interface HistoryStep {
   label: string;
-  /** mask size the patches belong to */
-  width: number;
-  height: number;
   rect: Rect;
   before: Uint8Array;
   after: Uint8Array;
+}
+
+interface Entry extends HistoryStep {
+  /** mask size the patches belong to */
+  width: number;
+  height: number;
 }
 
 export class MaskHistory {
@@ -65,11 +69,33 @@ export class MaskHistory {
       before: copyPatch(snap, mask.width, rect),
       after: copyPatch(mask.data, mask.width, rect),
     };
+    this.push(entry);
+    return true;
+  }
+
+  private push(entry: Entry): void {
     for (const e of this.redoStack) this.byteCount -= entryBytes(e);
     this.redoStack = [];
     this.undoStack.push(entry);
     this.byteCount += entryBytes(entry);
     this.enforceBudget();
+  }
+
+  /**
+   * Writes `after` (the rect's new bytes, row-major) into the mask as one step,
+   * without a gesture: the before patch is copied from the rect alone, so no
+   * full-mask snapshot is taken. Replays a step recorded elsewhere (a worker
+   * restarted from its journal). Returns whether an entry was pushed.
+   */
+  record(mask: Mask, label: string, rect: Rect, after: Uint8Array): boolean {
+    if (this.gestureSize) throw new WmError('E_PROCESSING', 'A mask gesture is open; commit or abort it first.');
+    const r = clipRect(rect, mask.width, mask.height);
+    if (!r || r.width !== rect.width || r.height !== rect.height || after.length !== r.width * r.height) {
+      throw new WmError('E_MASK_MISMATCH', `A ${rect.width}×${rect.height} step at ${rect.x},${rect.y} does not fit a ${mask.width}×${mask.height} mask.`);
+    }
+    const entry: Entry = { label, width: mask.width, height: mask.height, rect: r, before: copyPatch(mask.data, mask.width, r), after: after.slice() };
+    this.writePatch(mask, entry, entry.after);
+    this.push(entry);
     return true;
   }
 
@@ -134,6 +160,25 @@ export class MaskHistory {
 
   peekRedo(): string | null {
     return this.redoStack.at(-1)?.label ?? null;
+  }
+
+  /**
+   * Every step held, as views (do not write them): `undo` oldest first, `redo`
+   * as the stack holds it (the next redo last). With the mask they describe
+   * the whole history, which is what a restarted worker needs.
+   */
+  steps(): { undo: readonly Readonly<HistoryStep>[]; redo: readonly Readonly<HistoryStep>[] } {
+    return { undo: [...this.undoStack], redo: [...this.redoStack] };
+  }
+
+  /** The newest undoable step: its rect and patches (views: do not write them). */
+  peekUndoStep(): Readonly<HistoryStep> | null {
+    return this.undoStack.at(-1) ?? null;
+  }
+
+  /** The newest redoable step (the one an undo just took back). */
+  peekRedoStep(): Readonly<HistoryStep> | null {
+    return this.redoStack.at(-1) ?? null;
   }
 
   /** Forgets every entry and any open gesture (for a new image). */

@@ -4,14 +4,12 @@
  * engine calls. The main thread imports only `type EngineApi`.
  */
 import { expose, transfer } from 'comlink';
-import { detect, detectionToMask, type Detection } from '../engine/detect';
+import { detect, type Detection } from '../engine/detect';
 import { toSerializedError, WmError } from '../engine/errors';
 import { resolveLimits, type Limits } from '../engine/limits';
-import { applyMaskOp, type MaskOp } from '../engine/mask';
 import type { MemoryBudget } from '../engine/memory';
 import { removeMarks } from '../engine/remove';
 import { removeWithMarks } from '../engine/mark/remove';
-import type { Mask } from '../engine/types';
 import { decodeFile, encodeRgba, rgbaToBitmap } from '../platform/browser/codec';
 import { httpModelSource } from '../platform/browser/fetch-model';
 import { loadModels, type LoadedModels } from '../runtime/models';
@@ -19,12 +17,13 @@ import { RunQueue, type Backend as OrtBackend, type OrtModule } from '../runtime
 import { addDoc, addResult, heldStats, holdsDoc, releaseDoc, resultPng, setKeepDecoded, withImage, withResult } from './held-images';
 import { regionRecords, toDetectResult, toRemoveResult } from './results';
 import { createMarkApi, marksFor, releaseMarks, tiledMarkFor } from './marks';
+import { MaskDocs } from './mask-docs';
+import { createMaskApi } from './mask-api';
 import type {
   Backend,
   DecodedInfo,
   DetectOptions,
   DetectResult,
-  DetectionMaskOptions,
   EncodeOptions,
   LoadProgress,
   RemoveOptions,
@@ -47,6 +46,8 @@ export interface InitOptions {
 }
 
 const detections = new Map<string, Detection>();
+/** Every document's mask and undo history, keyed by the app's document id (mask-docs.ts). */
+const masks = new MaskDocs();
 const jobs = new Map<number, AbortController>();
 let seq = 0;
 // A per-worker tag keeps ids from a restarted worker distinct from the old one's.
@@ -137,7 +138,10 @@ async function job<T>(jobId: number | undefined, work: (signal: AbortSignal) => 
 const api = {
   async init(opts: InitOptions, onProgress?: (p: LoadProgress) => void): Promise<RuntimeInfo & { modelErrors: ReturnType<typeof toSerializedError>[] }> {
     try {
-      if (opts.keepDecoded !== undefined) setKeepDecoded(opts.keepDecoded);
+      if (opts.keepDecoded !== undefined) {
+        setKeepDecoded(opts.keepDecoded);
+        masks.setKeepLive(opts.keepDecoded);
+      }
       if (!runtime) {
         runtime = startRuntime(opts, onProgress);
         runtime.catch(() => {
@@ -191,30 +195,17 @@ const api = {
     });
   },
 
-  async detectionMask(detectionId: string, opts: DetectionMaskOptions): Promise<Mask> {
-    return job(undefined, async () => {
-      const det = detections.get(detectionId);
-      if (!det) throw new WmError('E_PROCESSING', 'That detection is no longer available; run Detect again.');
-      const mask = detectionToMask(det, opts);
-      return transfer(mask, [mask.data.buffer]);
-    });
-  },
-
-  async maskOp(mask: Mask, op: MaskOp): Promise<Mask> {
-    return job(undefined, async () => {
-      const out = applyMaskOp(mask, op);
-      return transfer(out, [out.data.buffer]);
-    });
-  },
-
+  /** `maskId`: whose mask to fill (the app's document id); read when the call arrives, so strokes sent before it count. */
   async remove(
     jobId: number,
     docId: string,
-    mask: Mask,
+    maskId: string,
     opts: RemoveOptions,
     onProgress?: (p: RemoveProgress) => void,
   ): Promise<RemoveResult> {
-    return job(jobId, (signal) => withImage(docId, async (image) => {
+    return job(jobId, (signal) => {
+      const { mask, version } = masks.snapshot(maskId);
+      return withImage(docId, async (image) => {
       const t0 = performance.now();
       let remover: Parameters<typeof removeMarks>[2];
       if (opts.method === 'model') {
@@ -237,9 +228,10 @@ const api = {
       // One result per document is enough: a new run replaces the previous one.
       addResult(resultId, docId, out.image, image);
       const bitmap = await rgbaToBitmap(out.image);
-      const result = toRemoveResult({ resultId, bitmap, out, method: opts.method, regions, ms: performance.now() - t0, marksUsed: marks.aware });
+      const result = toRemoveResult({ resultId, bitmap, out, method: opts.method, regions, ms: performance.now() - t0, marksUsed: marks.aware, maskVersion: version });
       return transfer(result, [bitmap]);
-    }));
+      });
+    });
   },
 
   async encode(id: { resultId: string } | { docId: string }, opts: EncodeOptions): Promise<Blob> {
@@ -253,7 +245,9 @@ const api = {
     });
   },
 
-  ...createMarkApi({ image: (docId) => withImage(docId, (image) => image), job, newId }),
+  ...createMarkApi({ image: (docId) => withImage(docId, (image) => image), job, newId, masks }),
+
+  ...createMaskApi(masks, detections),
 
   /** A bitmap to show at full resolution: the app keeps one only for the image on screen. */
   async displayBitmap(id: { docId: string } | { resultId: string }): Promise<ImageBitmap> {
@@ -263,6 +257,7 @@ const api = {
     });
   },
 
+  /** Frees a document's pixels and results (the worker's id); its mask goes with maskRelease (the app's id). */
   release(docId: string): void {
     releaseMarks(docId);
     releaseDoc(docId);
@@ -277,8 +272,9 @@ const api = {
   },
 
   /** Diagnostics for tests and the speed benchmark. */
-  stats(): ReturnType<typeof heldStats> & { detections: number; crossOriginIsolated: boolean } {
-    return { ...heldStats(), detections: detections.size, crossOriginIsolated: self.crossOriginIsolated };
+  stats(): ReturnType<typeof heldStats> & { detections: number; masks: number; liveMasks: number; crossOriginIsolated: boolean } {
+    const m = masks.stats();
+    return { ...heldStats(), detections: detections.size, masks: m.masks, liveMasks: m.live, crossOriginIsolated: self.crossOriginIsolated };
   },
 };
 

@@ -4,7 +4,8 @@
  */
 import type { RegionRecord } from '../engine/mark/remove';
 import type { MarkSidecar } from '../engine/mark/template';
-import type { Mask, Rect } from '../engine/types';
+import type { Rect } from '../engine/types';
+import type { MaskProposal } from './mask-protocol';
 
 /** Where a mark came from: a lattice in one image, a batch, the user's saved file, or a selection's one-colour fit. */
 export type MarkSource = 'repeats' | 'shared' | 'saved' | 'selection';
@@ -26,8 +27,8 @@ export interface MarkSummary {
 /** A mark found in one document, and that document's mask with the mark's α-support (α ≥ 0.01) added. */
 export interface MarkFound {
   mark: MarkSummary;
-  /** The caller's mask ∪ the mark's support: apply it with replaceMask, so it is one undoable step. */
-  mask: Mask;
+  /** The document's mask ∪ the mark's support, held by the worker: the app accepts it as one undoable step (or drops it). */
+  proposal: MaskProposal;
   /** Pixels that were not masked before. */
   added: number;
   /** 'lattice': every repeat of an accepted lattice; 'matches': the selection's template, found again and again. */
@@ -43,8 +44,8 @@ export interface RepeatsFound {
 
 export interface SharedFound {
   mark: MarkSummary;
-  /** Per input document, in input order. */
-  docs: { docId: string; mask: Mask; added: number }[];
+  /** Per input document, in input order (`docId`: the mask's id); no proposal where the mark was not found. */
+  docs: { docId: string; proposal: MaskProposal | null; added: number }[];
 }
 
 export interface MarkProgress {

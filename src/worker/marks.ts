@@ -18,6 +18,7 @@ import type { KnownMark } from '../engine/mark/remove';
 import { decodeMarkPng, encodeMarkPng, markSidecar, type MarkSidecar, type MarkTemplate } from '../engine/mark/template';
 import type { Mask, Rect, RgbaImage } from '../engine/types';
 import { rgbaToBitmap } from '../platform/browser/codec';
+import type { MaskDocs } from './mask-docs';
 import type { ExportedMark, MarkFound, MarkProgress, MarkSource, MarkSummary, RepeatsFound, SharedFound } from './mark-protocol';
 
 export interface MarkDeps {
@@ -25,6 +26,15 @@ export interface MarkDeps {
   image(docId: string): Promise<RgbaImage>;
   job<T>(jobId: number | undefined, work: (signal: AbortSignal) => Promise<T>): Promise<T>;
   newId(prefix: string): string;
+  /** The documents' masks: a job reads a copy when it starts and proposes its result when it ends. */
+  masks: MaskDocs;
+}
+
+/** A document's mask as a job read it: its id, a copy, and the version it had. */
+interface Base {
+  maskId: string;
+  mask: Mask;
+  version: number;
 }
 
 interface MarkRecord {
@@ -76,10 +86,18 @@ function summary(markId: string, r: MarkRecord): MarkSummary {
   };
 }
 
-function found(markId: string, record: MarkRecord, base: Mask, add: Mask, mode: MarkFound['mode']): MarkFound {
-  const { mask, added } = unionMask(base, add);
-  return transfer({ mark: summary(markId, record), mask, added, mode }, [mask.data.buffer]);
+/** The mask with the mark's support added, proposed to the document (accepted by the app if the mask did not change meanwhile). */
+function propose(masks: MaskDocs, base: Base, add: Mask) {
+  const { mask, added } = unionMask(base.mask, add);
+  return masks.propose(base.maskId, mask, base.version, added);
 }
+
+function found(masks: MaskDocs, markId: string, record: MarkRecord, base: Base, add: Mask, mode: MarkFound['mode']): MarkFound {
+  const proposal = propose(masks, base, add);
+  return { mark: summary(markId, record), proposal, added: proposal.added, mode };
+}
+
+const baseOf = (masks: MaskDocs, maskId: string): Base => ({ maskId, ...masks.snapshot(maskId) });
 
 function getMark(markId: string): MarkRecord {
   const r = marks.get(markId);
@@ -151,13 +169,14 @@ const touches = (field: MarkField, box: Rect): boolean => {
 export function createMarkApi(deps: MarkDeps) {
   return {
     /** Tiled marks inside one image. A refused lattice is an answer (with its reason), not an error. */
-    async findRepeats(jobId: number, docId: string, base: Mask, onProgress?: (p: MarkProgress) => void): Promise<RepeatsFound> {
+    async findRepeats(jobId: number, docId: string, maskId: string, onProgress?: (p: MarkProgress) => void): Promise<RepeatsFound> {
       return deps.job(jobId, async (signal) => {
+        const base = baseOf(deps.masks, maskId);
         const image = await deps.image(docId);
         const r = repeatsOf(docId, image, signal, onProgress);
         if (!r.accepted) return { accepted: false, reason: r.reason, found: null };
         const { markId, record, field } = latticeMark(deps, docId, image, r);
-        return { accepted: true, reason: r.reason, found: found(markId, record, base, fieldMask(field, image.width, image.height), 'lattice') };
+        return { accepted: true, reason: r.reason, found: found(deps.masks, markId, record, base, fieldMask(field, image.width, image.height), 'lattice') };
       });
     },
 
@@ -166,14 +185,15 @@ export function createMarkApi(deps: MarkDeps) {
      * reaches into the selection; otherwise the selection's one-colour fit as a
      * template, found again and again (engine/mark/instances.ts).
      */
-    async findAllLike(jobId: number, docId: string, base: Mask, box: Rect | null, onProgress?: (p: MarkProgress) => void): Promise<MarkFound> {
+    async findAllLike(jobId: number, docId: string, maskId: string, box: Rect | null, onProgress?: (p: MarkProgress) => void): Promise<MarkFound> {
       return deps.job(jobId, async (signal) => {
+        const base = baseOf(deps.masks, maskId);
         const image = await deps.image(docId);
-        const sel = selectionOf(base, box);
+        const sel = selectionOf(base.mask, box);
         const r = repeatsOf(docId, image, signal, (p) => onProgress?.({ share: 0.7 * p.share }));
         if (r.accepted && r.field && (!sel || touches(r.field, sel.box))) {
           const { markId, record, field } = latticeMark(deps, docId, image, r);
-          return found(markId, record, base, fieldMask(field, image.width, image.height), 'lattice');
+          return found(deps.masks, markId, record, base, fieldMask(field, image.width, image.height), 'lattice');
         }
         if (!sel) throw new WmError('E_MARK_NOT_FOUND', `No tiled mark (${r.reason}). Draw a box around one mark, then press "Find all like this".`);
         const like = findAllLike(image, sel.mask, sel.box, {}, signal);
@@ -182,13 +202,14 @@ export function createMarkApi(deps: MarkDeps) {
         const markId = deps.newId('mark');
         marks.set(markId, record);
         placeMark(docId, { markId, method: null, field: null });
-        return found(markId, record, base, like.mask, 'matches');
+        return found(deps.masks, markId, record, base, like.mask, 'matches');
       });
     },
 
-    /** One mark from K ≥ 2 same-size documents; each document gets its placement and its mask. */
-    async learnSharedMark(jobId: number, docIds: string[], bases: Mask[], onProgress?: (p: MarkProgress) => void): Promise<SharedFound> {
+    /** One mark from K ≥ 2 same-size documents (`maskIds`: their masks, in order); each document gets its placement and a proposal. */
+    async learnSharedMark(jobId: number, docIds: string[], maskIds: string[], onProgress?: (p: MarkProgress) => void): Promise<SharedFound> {
       return deps.job(jobId, async (signal) => {
+        const bases = maskIds.map((id) => baseOf(deps.masks, id));
         const images = await Promise.all(docIds.map((id) => deps.image(id)));
         const shared = learnSharedMark(images, signal, (share) => void onProgress?.({ share }));
         const sidecar = markSidecar(shared.template);
@@ -198,13 +219,13 @@ export function createMarkApi(deps: MarkDeps) {
         const docs = docIds.map((docId, k) => {
           const at = shared.placements[k];
           // Not found in this image: its mask stays as it was.
-          if (!at) return { docId, mask: bases[k], added: 0 };
+          if (!at) return { docId: maskIds[k], proposal: null, added: 0 };
           const field = templateField(shared.template, at, images[k]);
           placeMark(docId, { markId, method: 'shared', field });
-          const { mask, added } = unionMask(bases[k], fieldMask(field, images[k].width, images[k].height));
-          return { docId, mask, added };
+          const proposal = propose(deps.masks, bases[k], fieldMask(field, images[k].width, images[k].height));
+          return { docId: maskIds[k], proposal, added: proposal.added };
         });
-        return transfer({ mark: summary(markId, record), docs }, docs.map((d) => d.mask.data.buffer));
+        return { mark: summary(markId, record), docs };
       });
     },
 
@@ -221,15 +242,16 @@ export function createMarkApi(deps: MarkDeps) {
     },
 
     /** Finds a loaded mark in a document by matching (scale ±20 %) and adds its support to the mask. */
-    async locateSavedMark(jobId: number, docId: string, markId: string, base: Mask): Promise<MarkFound> {
+    async locateSavedMark(jobId: number, docId: string, maskId: string, markId: string): Promise<MarkFound> {
       return deps.job(jobId, async (signal) => {
+        const base = baseOf(deps.masks, maskId);
         const image = await deps.image(docId);
         const record = getMark(markId);
         const at = locateMark(image, record.template, signal);
         if (!at) throw new WmError('E_MARK_NOT_FOUND', 'The saved mark was not found in this image.');
         const field = templateField(record.template, at.placement, image);
         placeMark(docId, { markId, method: 'saved', field });
-        return found(markId, record, base, fieldMask(field, image.width, image.height), 'saved');
+        return found(deps.masks, markId, record, base, fieldMask(field, image.width, image.height), 'saved');
       });
     },
 

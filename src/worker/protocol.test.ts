@@ -13,22 +13,29 @@ import { noiseImage } from '../engine/testing';
 import type { Region } from '../engine/types';
 import type { MarkFound, MarkSummary, RegionMethodRecord, SharedFound, ExportedMark } from './mark-protocol';
 import type { DecodedInfo, DetectResult, LoadProgress, RemoveProgress, RemoveResult, RuntimeInfo, UnavailableModel } from './protocol';
+import type { JournalOp, MaskChange, MaskJournalState, MaskProposal, PackedMaskBytes } from './mask-protocol';
+import { MaskDocs } from './mask-docs';
 import { regionRecords, toDetectResult, toRemoveResult } from './results';
 
 /** Fields of each answer that the app reads (actions/, components/, session/, batch/). */
 const READS = {
   detect: ['detectionId', 'regions', 'ms', 'backend'] as const satisfies readonly (keyof DetectResult)[],
   region: ['id', 'kind', 'confidence', 'box', 'verdict', 'reason', 'enabled'] as const satisfies readonly (keyof Region)[],
-  remove: ['resultId', 'bitmap', 'tiles', 'ms', 'backend', 'method', 'regions', 'marksUsed'] as const satisfies readonly (keyof RemoveResult)[],
+  remove: ['resultId', 'bitmap', 'tiles', 'ms', 'backend', 'method', 'regions', 'marksUsed', 'maskVersion'] as const satisfies readonly (keyof RemoveResult)[],
   regionMethod: ['box', 'pixels', 'method'] as const satisfies readonly (keyof RegionMethodRecord)[],
   decoded: ['docId', 'width', 'height', 'format', 'hasAlpha', 'bitmap'] as const satisfies readonly (keyof DecodedInfo)[],
   runtime: ['backend', 'threads', 'detectors', 'removers', 'unavailable', 'removalMethods', 'defaultMethod'] as const satisfies readonly (keyof RuntimeInfo)[],
   unavailable: ['modelId', 'role', 'code', 'message'] as const satisfies readonly (keyof UnavailableModel)[],
   loadProgress: ['file', 'loaded', 'total', 'phase'] as const satisfies readonly (keyof LoadProgress)[],
   removeProgress: ['done', 'total'] as const satisfies readonly (keyof RemoveProgress)[],
-  markFound: ['mark', 'mask', 'added', 'mode'] as const satisfies readonly (keyof MarkFound)[],
+  markFound: ['mark', 'proposal', 'added', 'mode'] as const satisfies readonly (keyof MarkFound)[],
   sharedFound: ['mark', 'docs'] as const satisfies readonly (keyof SharedFound)[],
-  sharedDoc: ['docId', 'mask', 'added'] as const satisfies readonly (keyof SharedFound['docs'][number])[],
+  sharedDoc: ['docId', 'proposal', 'added'] as const satisfies readonly (keyof SharedFound['docs'][number])[],
+  // Masks (mask-protocol.ts): app/actions/mask-actions.ts, app/mask-journal.ts, app/session/.
+  maskChange: ['docId', 'version', 'count', 'undoLabel', 'redoLabel', 'rect', 'bytes', 'journal'] as const satisfies readonly (keyof MaskChange)[],
+  maskProposal: ['docId', 'token', 'added'] as const satisfies readonly (keyof MaskProposal)[],
+  packedMask: ['width', 'height', 'version', 'zlib'] as const satisfies readonly (keyof PackedMaskBytes)[],
+  journalState: ['width', 'height', 'version', 'base', 'ops'] as const satisfies readonly (keyof MaskJournalState)[],
   markSummary: ['markId', 'source', 'opacity', 'colour', 'width', 'height', 'instances'] as const satisfies readonly (keyof MarkSummary)[],
   exportedMark: ['png', 'sidecar'] as const satisfies readonly (keyof ExportedMark)[],
 };
@@ -52,6 +59,9 @@ describe('protocol types', () => {
     expectTypeOf<DecodedInfo['docId']>().toEqualTypeOf<string>();
     expectTypeOf<RuntimeInfo['unavailable']>().toEqualTypeOf<UnavailableModel[]>();
     expectTypeOf<MarkFound['added']>().toEqualTypeOf<number>();
+    expectTypeOf<MaskChange['bytes']>().toEqualTypeOf<Uint8Array | undefined>();
+    expectTypeOf<MaskChange['journal']>().toEqualTypeOf<JournalOp | undefined>();
+    expectTypeOf<RemoveResult['maskVersion']>().toEqualTypeOf<number>();
     // Every list is non-empty (a list emptied by mistake checks nothing).
     for (const [name, fields] of Object.entries(READS)) expect(fields.length, name).toBeGreaterThan(0);
   });
@@ -64,7 +74,7 @@ describe('worker answers built from real engine runs', () => {
 
   it('remove (Telea): every field the app reads is set, and the answer is plain data', async () => {
     const out = await removeMarks(image, mask, { kind: 'telea' });
-    const result = toRemoveResult({ resultId: 'res-1', bitmap, out, method: 'telea', regions: regionRecords(out, 'telea', 64, 48), ms: 3, marksUsed: false });
+    const result = toRemoveResult({ resultId: 'res-1', bitmap, out, method: 'telea', regions: regionRecords(out, 'telea', 64, 48), ms: 3, marksUsed: false, maskVersion: 4 });
     for (const field of READS.remove.filter((f) => f !== 'regions')) expect(result, field).toHaveProperty(field);
     expect(result.tiles).toBeGreaterThan(0);
     expect(result.backend).toBe('cpu');
@@ -74,7 +84,7 @@ describe('worker answers built from real engine runs', () => {
   it('remove (auto): the per-region record is sent, with every field the app reads', async () => {
     const out = await removeMarks(image, mask, { kind: 'auto' });
     const regions = regionRecords(out, 'auto', 64, 48);
-    const result = toRemoveResult({ resultId: 'res-2', bitmap, out, method: 'auto', regions, ms: 3, marksUsed: false });
+    const result = toRemoveResult({ resultId: 'res-2', bitmap, out, method: 'auto', regions, ms: 3, marksUsed: false, maskVersion: 4 });
     for (const field of READS.remove) expect(result, field).toHaveProperty(field);
     expect(result.regions?.length).toBeGreaterThan(0);
     for (const r of result.regions ?? []) for (const field of READS.regionMethod) expect(r, field).toHaveProperty(field);
@@ -92,5 +102,22 @@ describe('worker answers built from real engine runs', () => {
     // `verdict` and `reason` come with triage (on by default); `enabled` always.
     for (const r of result.regions) for (const field of READS.region) expect(r, field).toHaveProperty(field);
     expect(structuredClone(result)).toEqual(result);
+  });
+
+  it('mask calls: every field the app reads is set, and the answers are plain data', () => {
+    const docs = new MaskDocs();
+    docs.open('doc-1', 64, 48);
+    docs.strokeBegin('doc-1');
+    docs.strokeSegments('doc-1', [{ x0: 4, y0: 4, x1: 30, y1: 20, radius: 3, value: 255 }]);
+    const change = docs.strokeCommit('doc-1', 'Brush', true);
+    for (const field of READS.maskChange.filter((f) => f !== 'redoLabel')) expect(change[field], field).toBeTruthy();
+    expect(change.redoLabel).toBeNull();
+    expect(structuredClone(change)).toEqual(change);
+    const { mask: base, version } = docs.snapshot('doc-1');
+    const proposal = docs.propose('doc-1', base, version, 0);
+    for (const field of READS.maskProposal) expect(proposal, field).toHaveProperty(field);
+    const packed = docs.packed('doc-1');
+    for (const field of READS.packedMask) expect(packed, field).toHaveProperty(field);
+    expect(structuredClone(packed)).toEqual(packed);
   });
 });

@@ -103,6 +103,8 @@ export interface RemoveResult {
   regions?: RegionMethodRecord[];
   /** The document's known marks were inverted first (mark-aware removal). */
   marksUsed: boolean;
+  /** The mask's version the result was made from (MaskChange.version), to tell when it is out of date. */
+  maskVersion: number;
 }
 
 export interface EncodeOptions {

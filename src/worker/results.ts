@@ -33,6 +33,7 @@ export interface RemoveAnswer {
   regions: RegionMethodRecord[] | undefined;
   ms: number;
   marksUsed: boolean;
+  maskVersion: number;
 }
 
 export function toRemoveResult(a: RemoveAnswer): RemoveResult {
@@ -46,5 +47,6 @@ export function toRemoveResult(a: RemoveAnswer): RemoveResult {
     method: a.method,
     ...(a.regions ? { regions: a.regions } : {}),
     marksUsed: a.marksUsed,
+    maskVersion: a.maskVersion,
   };
 }

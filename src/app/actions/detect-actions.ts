@@ -7,7 +7,7 @@ import { formatNumber } from '../format';
 import { recordOutcome } from '../batch/job';
 import { activeDocMeta, getUi, pushToast, setDocStatus, update, updateDoc } from '../store';
 import { addDocMark } from '../marks-store';
-import { replaceMask } from './mask-actions';
+import { acceptProposal } from './mask-actions';
 import { beginTask, endTask, type Task } from './task';
 import { t, tn } from '../i18n';
 
@@ -64,14 +64,18 @@ export async function applyDetectionMask(docId: string, label: string): Promise<
   if (!meta?.detection || !doc) return false;
   const seq = ++maskSeq;
   try {
-    const mask = await engine().detectionMask(meta.detection.detectionId, {
+    const proposal = await engine().masks.detection(docId, meta.detection.detectionId, {
       threshold: meta.threshold,
       disabledRegionIds: meta.disabledRegionIds,
       dilatePx: getUi().detectDilatePx,
     });
     // Only the latest request wins when the slider moves faster than the worker.
-    if (seq !== maskSeq || !getDocData(docId)) return false;
-    replaceMask(doc, mask, label);
+    if (seq !== maskSeq || !getDocData(docId)) {
+      engine().masks.drop(proposal);
+      return false;
+    }
+    // Detect's mask replaces manual edits on purpose (undo brings them back).
+    await acceptProposal(proposal, label, { ifUnchanged: false });
     return true;
   } catch (e) {
     reportError(e, t('context.detectionMask'), docId);

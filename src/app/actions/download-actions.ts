@@ -1,6 +1,5 @@
-/** Downloads: the cleaned image at full resolution (encoded in the worker) and the mask as a PNG. */
-import { maskToOverlayRgba } from '../../engine/mask';
-import type { ImageFormat, Mask } from '../../engine/types';
+/** Downloads: the cleaned image at full resolution and the mask as a PNG, both encoded in the worker. */
+import type { ImageFormat } from '../../engine/types';
 import { WmError } from '../../engine/errors';
 import { engine } from '../engine';
 import { getDocData, type DocData } from '../documents';
@@ -70,43 +69,14 @@ export async function downloadResult(): Promise<void> {
   }
 }
 
-/**
- * The mask as a grayscale PNG. maskToOverlayRgba gives white with A = mask;
- * drawn over opaque black that composites to gray = mask value exactly, so no
- * per-pixel loop runs here.
- */
-async function maskToPng(mask: Mask): Promise<Blob> {
-  const layer = document.createElement('canvas');
-  layer.width = mask.width;
-  layer.height = mask.height;
-  const rows = Math.max(1, Math.floor((1 << 20) / mask.width));
-  const lctx = layer.getContext('2d');
-  const out = document.createElement('canvas');
-  out.width = mask.width;
-  out.height = mask.height;
-  const octx = out.getContext('2d');
-  if (!lctx || !octx) throw new Error('2D canvas is not available');
-  for (let y = 0; y < mask.height; y += rows) {
-    const h = Math.min(rows, mask.height - y);
-    const rgba = maskToOverlayRgba(mask, { x: 0, y, width: mask.width, height: h }, [255, 255, 255]);
-    lctx.putImageData(new ImageData(new Uint8ClampedArray(rgba.buffer as ArrayBuffer, rgba.byteOffset, mask.width * h * 4), mask.width, h), 0, y);
-  }
-  octx.fillStyle = '#000';
-  octx.fillRect(0, 0, mask.width, mask.height);
-  octx.drawImage(layer, 0, 0);
-  layer.width = 0;
-  return new Promise((resolve, reject) =>
-    out.toBlob((b) => (b ? resolve(b) : reject(new Error('PNG encoding failed'))), 'image/png'),
-  );
-}
-
 export async function downloadMask(): Promise<void> {
   const meta = activeDocMeta();
   const doc = getDocData(meta?.id ?? null);
   if (!meta || !doc) return;
   try {
-    saveBlob(await maskToPng(doc.mask), `${meta.name}-mask.png`);
+    // Grey = mask value, encoded in the worker, which holds the mask.
+    saveBlob(await engine().masks.png(doc.id), `${meta.name}-mask.png`);
   } catch (e) {
-    reportError({ code: 'E_ENCODE_FAILED', message: e instanceof Error ? e.message : String(e) }, t('context.maskDownload'), meta.id);
+    reportError(e, t('context.maskDownload'), meta.id);
   }
 }

@@ -87,7 +87,7 @@ export function closeDoc(id: string): void {
   const idx = s.docs.findIndex((d) => d.id === id);
   if (idx < 0) return;
   const doc = getDocData(id);
-  if (doc?.history.inGesture) return;
+  if (doc?.inGesture) return;
   const docs = s.docs.filter((d) => d.id !== id);
   const activeId = s.activeId === id ? (docs[Math.min(idx, docs.length - 1)]?.id ?? null) : s.activeId;
   const views = { ...s.views };

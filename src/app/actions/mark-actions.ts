@@ -1,42 +1,37 @@
 /**
  * Marks on documents: find every instance like the selection, learn one mark
- * from all open images. The worker estimates; the app only applies the mask it
- * sends back, as one undoable step per document, and only when the work
- * succeeded and the mask did not change meanwhile. A failure leaves every mask
- * and every history exactly as it was.
+ * from all open images. The worker estimates from the masks it holds and
+ * proposes each new mask; the app accepts a proposal (one undoable step per
+ * document) only when the work succeeded and was not cancelled, and the worker
+ * refuses it if the mask changed meanwhile. A failure leaves every mask and
+ * every history exactly as it was.
  */
 import { formatNumber } from '../format';
 import { throwIfAborted } from '../../engine/errors';
-import type { Mask } from '../../engine/types';
 import type { MarkFound, MarkProgress } from '../../worker/mark-protocol';
+import type { MaskProposal } from '../../worker/mask-protocol';
 import { engine } from '../engine';
 import { getDocData } from '../documents';
 import { reportError } from '../errors';
 import { addDocMark, clearDocMarks, getMarks } from '../marks-store';
 import { activeDocMeta, getUi, pushToast, setDocStatus, type DocMeta } from '../store';
-import { replaceMask } from './mask-actions';
+import { acceptProposal } from './mask-actions';
 import { beginTask, endTask } from './task';
 import { t, tn } from '../i18n';
 
-function maskVersion(docId: string): number {
-  return getUi().docs.find((d) => d.id === docId)?.maskVersion ?? -1;
+/** Applies a mask the worker proposed if the document's mask is still the one the job read; says so when it is not. */
+export async function applyMarkMask(proposal: MaskProposal, label: string): Promise<boolean> {
+  if (!getDocData(proposal.docId)) return false;
+  const change = await acceptProposal(proposal, label, { ifUnchanged: true });
+  if (!change) pushToast('info', 'STALE', t('status.markStale', { label }));
+  return change !== null;
 }
 
-/** A copy of the document's mask: the worker may take the buffer, and ours must stay as it is if the call fails. */
-export function maskCopy(docId: string): Mask | null {
-  const doc = getDocData(docId);
-  return doc ? { width: doc.mask.width, height: doc.mask.height, data: doc.mask.data.slice() } : null;
-}
-
-/** Applies a mask from the worker if the document's mask is still the one that was sent. */
-export function applyMarkMask(docId: string, version: number, mask: Mask, label: string): boolean {
-  const doc = getDocData(docId);
-  if (!doc) return false;
-  if (maskVersion(docId) !== version || doc.history.inGesture) {
-    pushToast('info', 'STALE', t('status.markStale', { label }));
-    return false;
-  }
-  return replaceMask(doc, mask, label);
+/** Cancel means nothing changes, even when the answer was already on its way. */
+export function dropIfCancelled(signal: AbortSignal, proposals: (MaskProposal | null)[]): void {
+  if (!signal.aborted) return;
+  for (const p of proposals) if (p) engine().masks.drop(p);
+  throwIfAborted(signal);
 }
 
 /** Progress in the status line, only while the task still runs (a late message must not revive it). */
@@ -60,18 +55,16 @@ export function describeFound(f: MarkFound): string {
 /** "Find all like this": the last box drawn (else the largest piece of the mask), or the image's tiled mark. */
 export async function findAllLikeActive(): Promise<void> {
   const meta = activeDocMeta();
-  const base = meta ? maskCopy(meta.id) : null;
-  if (!meta || !base || getDocData(meta.id)?.history.inGesture) return;
+  const doc = getDocData(meta?.id ?? null);
+  if (!meta || !doc || doc.inGesture) return;
   const task = beginTask('detecting', meta.id, t('status.finding'));
   if (!task) return;
-  const version = meta.maskVersion;
   try {
     const box = getMarks().lastBox[meta.id] ?? null;
-    const found = await engine().findAllLike(meta.id, base, box, task.signal, percent(meta.id, t('status.finding')));
-    // Cancel means nothing changes, even when the answer was already on its way.
-    throwIfAborted(task.signal);
+    const found = await engine().findAllLike(meta.id, box, task.signal, percent(meta.id, t('status.finding')));
+    dropIfCancelled(task.signal, [found.proposal]);
     addDocMark(meta.id, { ...found.mark, mode: found.mode });
-    applyMarkMask(meta.id, version, found.mask, t('context.findLike'));
+    await applyMarkMask(found.proposal, t('context.findLike'));
     setDocStatus(meta.id, 'idle', describeFound(found));
   } catch (e) {
     reportError(e, t('context.findLike'), meta.id);
@@ -93,25 +86,22 @@ export async function learnFromAllImages(): Promise<void> {
   const active = activeDocMeta();
   if (!active) return;
   const docs = batchDocs(active);
-  if (docs.some((d) => getDocData(d.id)?.history.inGesture)) return;
-  const bases = docs.map((d) => maskCopy(d.id));
-  if (bases.some((b) => !b)) return;
+  if (docs.some((d) => !getDocData(d.id) || getDocData(d.id)?.inGesture)) return;
   const task = beginTask('detecting', active.id, tn('status.learningFrom', docs.length));
   if (!task) return;
-  const versions = new Map(docs.map((d) => [d.id, d.maskVersion]));
   try {
     const shared = await engine().learnSharedMark(
       docs.map((d) => d.id),
-      bases as Mask[],
       task.signal,
       percent(active.id, t('status.learning')),
     );
-    throwIfAborted(task.signal);
+    dropIfCancelled(task.signal, shared.docs.map((d) => d.proposal));
     let added = 0;
     for (const d of shared.docs) {
       if (!getDocData(d.docId)) continue;
       addDocMark(d.docId, { ...shared.mark, mode: 'shared' });
-      if (applyMarkMask(d.docId, versions.get(d.docId) ?? -1, d.mask, t('context.learnMark'))) added += d.added;
+      // Not found in that image: its mask stays as it was.
+      if (d.proposal && (await applyMarkMask(d.proposal, t('context.learnMark')))) added += d.added;
     }
     setDocStatus(active.id, 'idle', t('status.learned', { n: shared.docs.length, opacity: Math.round(shared.mark.opacity * 100), px: formatNumber(added) }));
   } catch (e) {

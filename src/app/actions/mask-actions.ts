@@ -1,92 +1,90 @@
 /**
- * Every change to a document's mask goes through here, so that the history,
- * the overlay and the store's maskVersion stay in step.
+ * Mask changes on the main thread: the worker holds every mask and its undo
+ * history (engine().masks); what it sends back goes through applyMaskChange,
+ * so the overlay, the store's count, labels and maskVersion stay in step.
  */
-import { countMasked } from '../../engine/mask';
-import type { Mask, Rect } from '../../engine/types';
 import type { MaskOp } from '../../engine/mask';
+import type { Rect } from '../../engine/types';
+import type { AcceptOptions, MaskChange, MaskProposal } from '../../worker/mask-protocol';
 import { engine } from '../engine';
-import { getDocData, parkMask, type DocData } from '../documents';
+import { getDocData, isOnScreen, type DocData } from '../documents';
 import { reportError } from '../errors';
-import { getUi, pushToast, updateDoc, type DocMeta } from '../store';
-import { fullRect } from '../rect';
+import { getUi, pushToast, updateDoc } from '../store';
 import { requestRender } from '../viewport/render-loop';
 import { t, type PlainKey } from '../i18n';
 
-/** Refreshes the store's view of a document's mask. Capture 'history': the step is already in MaskHistory. */
-export function publishMaskChange(doc: DocData): void {
-  const meta = getUi().docs.find((d) => d.id === doc.id);
-  if (!meta) return;
-  updateDoc('history', doc.id, {
-    maskVersion: meta.maskVersion + 1,
-    maskCount: countMasked(doc.mask),
-    undoLabel: doc.history.peekUndo(),
-    redoLabel: doc.history.peekRedo(),
-  });
+/**
+ * Takes in a change the worker made: its bytes go on the overlay (the image on
+ * screen), and the store gets the count, the labels and the version.
+ * Capture 'history': the step is already in the worker's history.
+ */
+export function applyMaskChange(change: MaskChange | null): void {
+  if (!change) return;
+  const doc = getDocData(change.docId);
+  if (!doc) return;
+  if (change.rect && change.bytes) doc.overlay.write(change.rect, change.bytes);
+  const meta = getUi().docs.find((d) => d.id === change.docId);
+  // Answers arrive in order; one that does not move the version (an abort, a refusal) leaves the store as it is.
+  if (meta && change.version > meta.maskVersion) {
+    updateDoc('history', change.docId, {
+      maskVersion: change.version,
+      maskCount: change.count,
+      undoLabel: change.undoLabel,
+      redoLabel: change.redoLabel,
+    });
+  }
   requestRender();
 }
 
-/** Redraws part of the overlay while a gesture is in progress (not yet a history step). */
-export function invalidateMask(doc: DocData, rect: Rect | null): void {
-  doc.overlay.update(doc.mask, rect);
-  requestRender();
-}
-
-/** Ends a pointer gesture that was started with history.begin(). */
-export function commitGesture(doc: DocData, label: string, dirty: Rect | null): void {
-  // Nothing was stamped (e.g. a click outside the image): no step, and no whole-mask diff.
-  if (!dirty) {
-    doc.history.abort(doc.mask);
-    return;
+/** Draws the overlay again from the worker's mask (all of it, or `rect`): a stroke's stamps the worker did not keep. */
+export async function refreshOverlay(doc: DocData, rect?: Rect): Promise<void> {
+  try {
+    const got = await engine().masks.bytes(doc.id, rect);
+    doc.overlay.write(got.rect, got.bytes);
+    requestRender();
+  } catch {
+    // The image was closed, or the worker is being restarted: the next change draws it.
   }
-  if (doc.history.commit(doc.mask, label, dirty)) publishMaskChange(doc);
 }
 
-export function abortGesture(doc: DocData, dirty: Rect | null): void {
-  doc.history.abort(doc.mask);
-  invalidateMask(doc, dirty ?? fullRect(doc.mask));
+/** For the painter: the overlay canvas of the image on screen, loaded from the worker the first time. */
+export function ensureOverlay(doc: DocData, color: string): HTMLCanvasElement | null {
+  if (doc.overlay.ensure()) void refreshOverlay(doc);
+  doc.overlay.setColor(color);
+  return doc.overlay.canvas;
 }
 
-/** Replaces the whole mask with one computed elsewhere (worker), as one undoable step. */
-export function replaceMask(doc: DocData, next: Mask, label: string): boolean {
-  if (next.width !== doc.mask.width || next.height !== doc.mask.height) {
-    pushToast('error', 'E_MASK_MISMATCH', t('mask.mismatch', { label }));
-    return false;
-  }
-  if (doc.history.inGesture) return false;
-  doc.history.begin(doc.mask);
-  doc.mask.data.set(next.data);
-  const rect = fullRect(doc.mask);
-  const changed = doc.history.commit(doc.mask, label, rect);
-  doc.overlay.update(doc.mask, rect);
-  if (changed) publishMaskChange(doc);
-  else requestRender();
-  // Detect all, "Use this mask for all images": an image off screen keeps its mask packed.
-  parkMask(doc);
-  return changed;
+/**
+ * Applies a mask the worker proposed (detection, marks) as one undoable step.
+ * Null when refused: a stroke was open, or (ifUnchanged) the mask changed since.
+ */
+export async function acceptProposal(proposal: MaskProposal, label: string, opts: Omit<AcceptOptions, 'bytes'>): Promise<MaskChange | null> {
+  const change = await engine().masks.accept(proposal, label, { ...opts, bytes: isOnScreen(proposal.docId) });
+  applyMaskChange(change);
+  return change;
 }
 
 function activeDoc(): DocData | null {
   return getDocData(getUi().activeId);
 }
 
-export function undo(): void {
+async function move(kind: 'undo' | 'redo'): Promise<void> {
   const doc = activeDoc();
-  if (!doc) return;
   // Refused mid-stroke: the open gesture's snapshot would no longer match the mask.
-  if (doc.history.inGesture || !doc.history.canUndo) return;
-  const rect = doc.history.undo(doc.mask);
-  doc.overlay.update(doc.mask, rect);
-  publishMaskChange(doc);
+  if (!doc || doc.inGesture) return;
+  try {
+    applyMaskChange(await engine().masks[kind](doc.id, isOnScreen(doc.id)));
+  } catch (e) {
+    reportError(e, t('context.maskEdit'), doc.id);
+  }
+}
+
+export function undo(): void {
+  void move('undo');
 }
 
 export function redo(): void {
-  const doc = activeDoc();
-  if (!doc) return;
-  if (doc.history.inGesture || !doc.history.canRedo) return;
-  const rect = doc.history.redo(doc.mask);
-  doc.overlay.update(doc.mask, rect);
-  publishMaskChange(doc);
+  void move('redo');
 }
 
 const opLabels: Record<MaskOp['op'], PlainKey> = {
@@ -98,27 +96,17 @@ const opLabels: Record<MaskOp['op'], PlainKey> = {
   feather: 'mask.opFeather',
 };
 
-/** Whole-mask operations run in the worker; the result comes back as one undoable step. */
+/** Whole-mask operations run in the worker, on the mask it holds, as one undoable step. */
 export async function runMaskOp(op: MaskOp): Promise<void> {
-  const id = getUi().activeId;
-  const doc = getDocData(id);
-  if (!doc || doc.history.inGesture) return;
-  const version = currentVersion(doc.id);
+  const doc = activeDoc();
+  if (!doc || doc.inGesture) return;
+  const label = 'px' in op ? t('history.opPx', { op: t(opLabels[op.op]), px: op.px }) : t(opLabels[op.op]);
   try {
-    const next = await engine().maskOp(doc.mask, op);
-    // A stroke landed while the worker was busy: applying now would erase it.
-    if (currentVersion(doc.id) !== version || doc.history.inGesture) {
-      pushToast('info', 'STALE', t('mask.opSkipped', { op: t(opLabels[op.op]) }));
-      return;
-    }
-    const label = 'px' in op ? t('history.opPx', { op: t(opLabels[op.op]), px: op.px }) : t(opLabels[op.op]);
-    replaceMask(doc, next, label);
+    const change = await engine().masks.op(doc.id, op, label, isOnScreen(doc.id));
+    // A stroke began before the op reached the worker: applying now would break it.
+    if (!change) pushToast('info', 'STALE', t('mask.opSkipped', { op: t(opLabels[op.op]) }));
+    applyMaskChange(change);
   } catch (e) {
     reportError(e, t(opLabels[op.op]));
   }
-}
-
-function currentVersion(id: string): number {
-  const meta: DocMeta | undefined = getUi().docs.find((d) => d.id === id);
-  return meta?.maskVersion ?? -1;
 }

@@ -1,4 +1,4 @@
-/** Removal: send the mask to the worker, show tile progress, keep everything as it was on failure. */
+/** Removal: the worker fills the mask it holds; show tile progress, keep everything as it was on failure. */
 import { throwIfAborted, WmError } from '../../engine/errors';
 import { engine } from '../engine';
 import { getDocData, setResultBitmap } from '../documents';
@@ -15,7 +15,7 @@ import { t, tn } from '../i18n';
 export async function removeActive(): Promise<void> {
   const meta = activeDocMeta();
   const doc = getDocData(meta?.id ?? null);
-  if (!meta || !doc || meta.maskCount === 0 || doc.history.inGesture) return;
+  if (!meta || !doc || meta.maskCount === 0 || doc.inGesture) return;
   const task = beginTask('removing', meta.id, t('remove.removing'));
   if (!task) return;
   try {
@@ -39,14 +39,12 @@ export async function removeDoc(docId: string, task: Task, onProgress?: (share: 
   const meta = getUi().docs.find((d) => d.id === docId);
   const doc = getDocData(docId);
   if (!meta || !doc) throw new WmError('E_PROCESSING', 'The image was closed.');
-  if (doc.history.inGesture) throw new WmError('E_PROCESSING', 'A stroke is in progress on this image.');
+  if (doc.inGesture) throw new WmError('E_PROCESSING', 'A stroke is in progress on this image.');
   const method = getUi().method;
   update('ui', { removeProgress: { done: 0, total: 0 } });
   try {
-    // A copy: the worker may take the buffer, and the mask must stay as it is if this fails.
-    const mask = { width: doc.mask.width, height: doc.mask.height, data: doc.mask.data.slice() };
-    const version = meta.maskVersion;
-    const result = await engine().remove(docId, mask, { method }, task.signal, (p) => {
+    // The worker fills the mask it holds, as it was when the call reached it (its version comes back).
+    const result = await engine().remove(docId, { method }, task.signal, (p) => {
       update('ui', { removeProgress: { done: p.done, total: p.total } });
       if (p.total > 0) onProgress?.(p.done / p.total);
     });
@@ -65,7 +63,7 @@ export async function removeDoc(docId: string, task: Task, onProgress?: (share: 
         tiles: result.tiles,
         ms: result.ms,
         backend: result.backend,
-        maskVersion: version,
+        maskVersion: result.maskVersion,
         ...(result.regions ? { regions: result.regions } : {}),
         marksUsed: result.marksUsed,
       },

@@ -11,7 +11,7 @@ import { addDocMark, getMarks, updateMarks } from '../marks-store';
 import { deleteSavedMark, getSavedMark, listSavedMarks, putSavedMark, type SavedMarkRecord } from '../saved-marks-db';
 import { activeDocMeta, pushToast, setDocStatus, setStatus } from '../store';
 import { saveBlob } from './download-actions';
-import { applyMarkMask, describeFound, maskCopy } from './mark-actions';
+import { applyMarkMask, describeFound, dropIfCancelled } from './mark-actions';
 import { beginTask, endTask } from './task';
 import { t } from '../i18n';
 
@@ -114,18 +114,18 @@ export async function importMarkFiles(files: readonly File[]): Promise<void> {
 /** "Use saved mark": find it in the active image, add it to the mask, and let removal invert it. */
 export async function applySavedMark(id: string): Promise<void> {
   const meta = activeDocMeta();
-  const base = meta ? maskCopy(meta.id) : null;
-  if (!meta || !base || getDocData(meta.id)?.history.inGesture) return;
+  const doc = getDocData(meta?.id ?? null);
+  if (!meta || !doc || doc.inGesture) return;
   const task = beginTask('detecting', meta.id, t('status.lookingSaved'));
   if (!task) return;
-  const version = meta.maskVersion;
   try {
     const rec = await getSavedMark(id);
     if (!rec) throw new Error(t('status.savedMarkGone'));
     const summary = await engine().importMark(new Uint8Array(await rec.png.arrayBuffer()), rec.sidecar);
-    const found = await engine().locateSavedMark(meta.id, summary.markId, base, task.signal);
+    const found = await engine().locateSavedMark(meta.id, summary.markId, task.signal);
+    dropIfCancelled(task.signal, [found.proposal]);
     addDocMark(meta.id, { ...found.mark, mode: found.mode });
-    applyMarkMask(meta.id, version, found.mask, t('history.useMark', { name: rec.name }));
+    await applyMarkMask(found.proposal, t('history.useMark', { name: rec.name }));
     setDocStatus(meta.id, 'idle', describeFound(found));
   } catch (e) {
     reportError(e, t('context.useSavedMark'), meta.id);

@@ -57,7 +57,7 @@ export function MaskPanel() {
           {t('mask.invert')}
         </button>
         {docCount > 1 && (
-          <button type="button" className="button small" data-testid="mask-to-all" disabled={noDoc || empty} title={t('mask.toAllRule')} onClick={applyMaskToAll}>
+          <button type="button" className="button small" data-testid="mask-to-all" disabled={noDoc || empty} title={t('mask.toAllRule')} onClick={() => void applyMaskToAll()}>
             {t('mask.toAll')}
           </button>
         )}

@@ -354,6 +354,7 @@ export const en = {
     opPx: '{{op}} {{px}}px',
   },
   context: {
+    maskEdit: 'Mask edit',
     detection: 'Detection',
     detectionMask: 'Detection mask',
     detect: 'Detect',

@@ -349,6 +349,7 @@ export const fr: CatalogueShape = {
     opPx: '{{op}} {{px}} px',
   },
   context: {
+    maskEdit: 'Modification du masque',
     detection: 'Détection',
     detectionMask: 'Masque de détection',
     detect: 'Détection',

@@ -8,14 +8,14 @@
  */
 import { closeDoc, openImage } from '../actions/import-actions';
 import { encodeResult, RESTORED_PREFIX } from '../actions/download-actions';
-import { publishMaskChange } from '../actions/mask-actions';
+import { applyMaskChange } from '../actions/mask-actions';
 import { settledJob, isQueued } from '../batch/queue';
 import { queueDoc } from '../batch/job';
-import { getDocData, setResultBitmap } from '../documents';
+import { getDocData, isOnScreen, setResultBitmap } from '../documents';
+import { engine } from '../engine';
 import { errorCode, errorMessage } from '../errors';
-import { fullRect } from '../rect';
 import { getUi, pushToast, setStatus, update, updateDoc, useUi, type DocMeta, type SessionSave } from '../store';
-import { packMask, unpackMask } from './mask-codec';
+import { maskRecord, maskZlib } from './mask-codec';
 import { clearAll, deleteDocs, isQuotaError, readSession, writeDoc, writeManifest, type DocWrite, type Manifest, type ResultRecord } from './session-db';
 import { t, tn } from '../i18n';
 
@@ -101,7 +101,8 @@ async function writeOne(d: DocMeta, keys: Set<string>): Promise<void> {
     },
   };
   if (!last) write.image = { key: d.key, name: d.name, ext: doc.ext, file: doc.file };
-  if (!last || last.maskVersion !== d.maskVersion) write.mask = { key: d.key, ...(await packMask(doc.mask)) };
+  // Deflated in the worker, which holds the mask.
+  if (!last || last.maskVersion !== d.maskVersion) write.mask = { key: d.key, ...maskRecord(await engine().masks.packed(d.id)) };
   // The result's PNG only when it is a new result: a stroke rewrites the mask and the state, not megabytes of PNG.
   if (!last || last.resultId !== snapshot.resultId) write.result = await resultRecord(d);
   keys.add(d.key);
@@ -125,7 +126,7 @@ async function flushOnce(): Promise<void> {
     }
     for (const d of s.docs) {
       // A stroke in progress: its end marks the image dirty again.
-      if (!isDirty(d) || getDocData(d.id)?.history.inGesture) continue;
+      if (!isDirty(d) || getDocData(d.id)?.inGesture) continue;
       await writeOne(d, keys);
     }
     // The order or the active image may have changed without any image changing.
@@ -206,15 +207,11 @@ async function restoreOne({ image, mask, result, state }: NonNullable<Awaited<Re
   const doc = getDocData(meta.id);
   if (!doc) return;
   let maskVersion = 0;
-  if (mask) {
-    const data = await unpackMask(mask);
-    if (data.width === doc.mask.width && data.height === doc.mask.height) {
-      // The starting state, not an edit: nothing to undo back to.
-      doc.mask.data.set(data.data);
-      doc.overlay.update(doc.mask, fullRect(doc.mask));
-      publishMaskChange(doc);
-      maskVersion = 1;
-    }
+  if (mask && mask.width === doc.width && mask.height === doc.height) {
+    // The starting state, not an edit: nothing to undo back to. Sent to the worker once, inflated there.
+    const change = await engine().masks.load(doc.id, await maskZlib(mask), isOnScreen(doc.id));
+    applyMaskChange(change);
+    maskVersion = change?.version ?? 0;
   }
   if (result) {
     setResultBitmap(doc, await createImageBitmap(result.png, { premultiplyAlpha: 'none', colorSpaceConversion: 'none' }));

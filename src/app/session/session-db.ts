@@ -1,6 +1,6 @@
 /**
  * The working session in IndexedDB (raw API, as saved-marks-db.ts), so a reload
- * loses nothing: each image's file, its mask (deflated, mask-codec.ts), its
+ * loses nothing: each image's file, its mask (deflated in the worker, mask-codec.ts), its
  * result (the download PNG) and its small state, plus a manifest with the
  * order of the strip. One image's records and the manifest are written in one
  * transaction: a write that fails (QuotaExceededError) leaves the previous

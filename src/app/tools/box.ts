@@ -1,6 +1,8 @@
 /** R: drag a rectangle to add it to the mask; hold Alt at pointer-down to subtract it. */
-import { fillRect } from '../../engine/mask';
-import { commitGesture } from '../actions/mask-actions';
+import { applyMaskChange, refreshOverlay } from '../actions/mask-actions';
+import { isOnScreen } from '../documents';
+import { engine } from '../engine';
+import { reportError } from '../errors';
 import { setLastBox } from '../marks-store';
 import { rectFromPoints } from '../rect';
 import type { GestureEnd, PointerSample, ToolContext, ToolModule } from './types';
@@ -16,7 +18,7 @@ export interface BoxGesture {
 }
 
 function currentRect(g: BoxGesture) {
-  return rectFromPoints(g.startX, g.startY, g.endX, g.endY, g.ctx.doc.mask);
+  return rectFromPoints(g.startX, g.startY, g.endX, g.endY, g.ctx.doc);
 }
 
 function showPreview(g: BoxGesture): void {
@@ -40,16 +42,25 @@ export const boxTool: ToolModule<BoxGesture> = {
     g.endY = p.iy;
   },
   finalize(g: BoxGesture, end: GestureEnd) {
+    const { doc } = g.ctx;
     g.ctx.setPreview(null);
     if (end !== 'commit') return;
     const rect = currentRect(g);
     if (!rect) return;
-    const { doc } = g.ctx;
-    doc.history.begin(doc.mask);
-    const dirty = fillRect(doc.mask, rect, g.subtract ? 0 : 255);
-    doc.overlay.update(doc.mask, dirty);
-    commitGesture(doc, g.subtract ? t('history.boxSubtract') : t('history.box'), dirty);
+    const value = g.subtract ? 0 : 255;
+    // Shown at once; the worker's answer writes its bytes over it.
+    doc.overlay.fill(rect, value);
+    engine()
+      .masks.box(doc.id, rect, value, g.subtract ? t('history.boxSubtract') : t('history.box'), isOnScreen(doc.id))
+      .then((change) => {
+        applyMaskChange(change);
+        if (!change?.rect) void refreshOverlay(doc, rect);
+      })
+      .catch((e: unknown) => {
+        void refreshOverlay(doc, rect);
+        reportError(e, t('context.maskEdit'), doc.id);
+      });
     // The selection "Find all like this" starts from.
-    if (!g.subtract && dirty) setLastBox(doc.id, dirty);
+    if (!g.subtract) setLastBox(doc.id, rect);
   },
 };

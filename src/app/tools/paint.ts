@@ -1,8 +1,16 @@
-/** Shared stroke logic for the brush (value 255) and the eraser (value 0). */
-import { stampLine } from '../../engine/mask';
+/**
+ * Shared stroke logic for the brush (value 255) and the eraser (value 0). The
+ * stroke goes to the worker, which holds the mask, as segments batched a frame
+ * at a time (begin, segments, commit or abort); they are stamped on the
+ * overlay's copy too, so the stroke shows at once, and the worker's answer at
+ * the end writes its bytes over it.
+ */
 import type { Rect } from '../../engine/types';
-import { abortGesture, commitGesture, invalidateMask } from '../actions/mask-actions';
-import type { DocData } from '../documents';
+import type { StrokeSegment } from '../../worker/mask-protocol';
+import { applyMaskChange, refreshOverlay } from '../actions/mask-actions';
+import { isOnScreen, type DocData } from '../documents';
+import { engine } from '../engine';
+import { reportError } from '../errors';
 import { unionRect } from '../rect';
 import type { GestureEnd, PointerSample, ToolContext, ToolModule } from './types';
 import type { ToolId } from '../store';
@@ -11,21 +19,26 @@ import { t, type PlainKey } from '../i18n';
 export interface StrokeGesture {
   readonly doc: DocData;
   readonly radius: number;
-  readonly value: number;
+  readonly value: 0 | 255;
   /** The undo step's name, translated when the stroke is committed. */
   readonly label: PlainKey;
   lastX: number;
   lastY: number;
+  /** Where the overlay was stamped, to draw it again if the worker did not keep the stroke. */
   dirty: Rect | null;
+  /** Segments not yet sent, and the frame that sends them. */
+  pending: StrokeSegment[];
+  frame: number | null;
 }
 
-export function makePaintTool(id: ToolId, value: number, label: PlainKey): ToolModule<StrokeGesture> {
+export function makePaintTool(id: ToolId, value: 0 | 255, label: PlainKey): ToolModule<StrokeGesture> {
   return {
     id,
     cursor: 'none',
     onDown(ctx: ToolContext, p: PointerSample): StrokeGesture {
-      ctx.doc.history.begin(ctx.doc.mask);
-      const g: StrokeGesture = { doc: ctx.doc, radius: ctx.radius, value, label, lastX: p.ix, lastY: p.iy, dirty: null };
+      ctx.doc.inGesture = true;
+      engine().masks.strokeBegin(ctx.doc.id);
+      const g: StrokeGesture = { doc: ctx.doc, radius: ctx.radius, value, label, lastX: p.ix, lastY: p.iy, dirty: null, pending: [], frame: null };
       stamp(g, p.ix, p.iy);
       return g;
     },
@@ -36,17 +49,39 @@ export function makePaintTool(id: ToolId, value: number, label: PlainKey): ToolM
       stamp(g, p.ix, p.iy);
     },
     finalize(g: StrokeGesture, end: GestureEnd) {
-      if (end === 'commit') commitGesture(g.doc, t(g.label), g.dirty);
-      else abortGesture(g.doc, g.dirty);
+      send(g);
+      g.doc.inGesture = false;
+      const masks = engine().masks;
+      const onScreen = isOnScreen(g.doc.id);
+      const answer = end === 'commit' ? masks.strokeCommit(g.doc.id, t(g.label), onScreen) : masks.strokeAbort(g.doc.id, onScreen);
+      answer
+        .then((change) => {
+          applyMaskChange(change);
+          // The worker kept nothing of it (a worker restarted under the stroke): show what it holds.
+          if (!change.rect && g.dirty) void refreshOverlay(g.doc, g.dirty);
+        })
+        .catch((e: unknown) => {
+          if (g.dirty) void refreshOverlay(g.doc, g.dirty);
+          reportError(e, t('context.maskEdit'), g.doc.id);
+        });
     },
   };
 }
 
+/** Sends the segments gathered since the last frame. */
+function send(g: StrokeGesture): void {
+  if (g.frame !== null) cancelAnimationFrame(g.frame);
+  g.frame = null;
+  if (g.pending.length === 0) return;
+  engine().masks.strokeSegments(g.doc.id, g.pending);
+  g.pending = [];
+}
+
 function stamp(g: StrokeGesture, x: number, y: number): void {
-  const rect = stampLine(g.doc.mask, g.lastX, g.lastY, x, y, g.radius, g.value);
+  const segment: StrokeSegment = { x0: g.lastX, y0: g.lastY, x1: x, y1: y, radius: g.radius, value: g.value };
   g.lastX = x;
   g.lastY = y;
-  if (!rect) return;
-  g.dirty = unionRect(g.dirty, rect);
-  invalidateMask(g.doc, rect);
+  g.pending.push(segment);
+  if (g.frame === null) g.frame = requestAnimationFrame(() => send(g));
+  g.dirty = unionRect(g.dirty, g.doc.overlay.stamp(segment.x0, segment.y0, x, y, segment.radius, segment.value));
 }

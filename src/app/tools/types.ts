@@ -1,8 +1,7 @@
 /**
  * Pointer tools (STYLE habit 9). The viewport captures the pointer and calls
  * onDown, which returns a gesture object frozen for the whole drag: the
- * document, its mask, the brush radius and modifiers as they were at
- * pointer-down. finalize('commit') ends it as one history step;
+ * document, the brush radius and modifiers as they were at pointer-down. finalize('commit') ends it as one history step;
  * finalize('cancel') (pointercancel, lost capture, a second finger) undoes it.
  */
 import type { Rect } from '../../engine/types';

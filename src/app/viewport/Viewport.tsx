@@ -1,5 +1,6 @@
 /** The image canvas: sized to its container at devicePixelRatio, receives the pointer tools. */
 import { useEffect, useRef } from 'react';
+import { ensureOverlay } from '../actions/mask-actions';
 import { getDocData, keepOnScreen } from '../documents';
 import { engine } from '../engine';
 import { activeDocMeta, getUi, useUi } from '../store';
@@ -71,8 +72,7 @@ export function Viewport() {
         ctx.clearRect(0, 0, pw, ph);
         return;
       }
-      doc.overlay.ensure(doc.mask);
-      doc.overlay.setColor(doc.mask, s.overlayColor);
+      ensureOverlay(doc, s.overlayColor);
       const meta = s.docs.find((d) => d.id === s.activeId);
       const showResult = !!meta?.result && !!doc.result && !s.holdOriginal;
       const painting = (s.tool === 'brush' || s.tool === 'eraser') && !s.spacePan;

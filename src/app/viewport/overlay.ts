@@ -2,11 +2,16 @@
  * The mask overlay: a canvas at image resolution, updated only in dirty rects
  * with the engine's maskToOverlayRgba (A = mask value) and putImageData. The
  * viewport draws it with the image transform and the opacity as globalAlpha.
- * The canvas (4 bytes a pixel: 48 MB at 12 MP) exists only for the image on
- * screen: `ensure` makes it from the mask, `release` frees it, and updates to
- * an overlay without a canvas are skipped (issue 10, item 3).
+ *
+ * It draws from a display copy of the mask (1 byte a pixel): the worker holds
+ * the mask itself (issue 10, item 1) and sends the bytes of each rect that
+ * changed (`write`). A stroke is stamped here too (`stamp`, the engine's
+ * stampLine), so it shows at once; the worker's answer at the stroke's end
+ * then writes the truth over it. Canvas and copy exist only for the image on
+ * screen: `ensure` makes them (the caller then loads the bytes), `release`
+ * frees them, and changes to an overlay without them are skipped (issue 10, item 3).
  */
-import { maskToOverlayRgba } from '../../engine/mask';
+import { clipRect, fillRect, maskToOverlayRgba, stampLine } from '../../engine/mask';
 import type { Mask, Rect } from '../../engine/types';
 
 /** Rows per putImageData band, so a full refresh of a 48 MP mask never holds a 192 MB RGBA copy. */
@@ -19,7 +24,7 @@ export function parseHexColor(hex: string): [number, number, number] {
 }
 
 export class MaskOverlay {
-  private surface: { canvas: HTMLCanvasElement; ctx: CanvasRenderingContext2D } | null = null;
+  private surface: { canvas: HTMLCanvasElement; ctx: CanvasRenderingContext2D; mask: Mask } | null = null;
   private rgb: [number, number, number] = [255, 45, 111];
   private color = '#ff2d6f';
   private scratch: Uint8ClampedArray<ArrayBuffer> | null = null;
@@ -29,31 +34,58 @@ export class MaskOverlay {
     return this.surface?.canvas ?? null;
   }
 
-  /** Makes the canvas (drawn from the whole mask) if there is none. */
-  ensure(mask: Mask): HTMLCanvasElement {
-    if (this.surface) return this.surface.canvas;
+  constructor(
+    private readonly width: number,
+    private readonly height: number,
+  ) {}
+
+  /** Makes the canvas and an empty copy of the mask if there are none; true when it did (load the bytes then). */
+  ensure(): boolean {
+    if (this.surface) return false;
     const canvas = document.createElement('canvas');
-    canvas.width = mask.width;
-    canvas.height = mask.height;
+    canvas.width = this.width;
+    canvas.height = this.height;
     const ctx = canvas.getContext('2d');
     if (!ctx) throw new Error('2D canvas is not available');
-    this.surface = { canvas, ctx };
-    this.update(mask, { x: 0, y: 0, width: mask.width, height: mask.height });
-    return canvas;
-  }
-
-  /** Redraws the whole overlay if the colour changed. Returns true if it did. */
-  setColor(mask: Mask, color: string): boolean {
-    if (color === this.color) return false;
-    this.color = color;
-    this.rgb = parseHexColor(color);
-    this.update(mask, { x: 0, y: 0, width: mask.width, height: mask.height });
+    this.surface = { canvas, ctx, mask: { width: this.width, height: this.height, data: new Uint8Array(this.width * this.height) } };
     return true;
   }
 
-  update(mask: Mask, rect: Rect | null): void {
+  /** Writes the worker's bytes for `rect` (row-major) and redraws it. */
+  write(rect: Rect, bytes: Uint8Array): void {
+    const mask = this.surface?.mask;
+    if (!mask || bytes.length !== rect.width * rect.height || !clipRect(rect, mask.width, mask.height)) return;
+    for (let j = 0; j < rect.height; j++) mask.data.set(bytes.subarray(j * rect.width, (j + 1) * rect.width), (rect.y + j) * mask.width + rect.x);
+    this.update(rect);
+  }
+
+  /** Stamps a stroke segment for instant feedback; returns the rect it touched (null off the image or without a canvas). */
+  stamp(x0: number, y0: number, x1: number, y1: number, radius: number, value: number): Rect | null {
+    const mask = this.surface?.mask;
+    const rect = mask ? stampLine(mask, x0, y0, x1, y1, radius, value) : null;
+    this.update(rect);
+    return rect;
+  }
+
+  /** Fills a box for instant feedback. */
+  fill(rect: Rect, value: number): void {
+    const mask = this.surface?.mask;
+    if (mask) this.update(fillRect(mask, rect, value));
+  }
+
+  /** Redraws the whole overlay if the colour changed. Returns true if it did. */
+  setColor(color: string): boolean {
+    if (color === this.color) return false;
+    this.color = color;
+    this.rgb = parseHexColor(color);
+    this.update({ x: 0, y: 0, width: this.width, height: this.height });
+    return true;
+  }
+
+  private update(rect: Rect | null): void {
     const surface = this.surface;
     if (!rect || !surface) return;
+    const mask = surface.mask;
     const x = Math.max(0, rect.x);
     const y0 = Math.max(0, rect.y);
     const w = Math.min(mask.width, rect.x + rect.width) - x;
@@ -70,7 +102,7 @@ export class MaskOverlay {
     }
   }
 
-  /** Frees the canvas; the next `ensure` draws it again from the mask. */
+  /** Frees the canvas and the copy; the next `ensure` makes them again. */
   release(): void {
     if (this.surface) {
       this.surface.canvas.width = 0;

@@ -70,7 +70,7 @@ export class PointerRouter {
     if (this.pointers.size > 2 || this.gesture) return;
 
     const tool: ToolId = e.button === 1 || s.spacePan ? 'hand' : s.tool;
-    if (tool !== 'hand' && doc.history.inGesture) return;
+    if (tool !== 'hand' && doc.inGesture) return;
     const meta = activeDocMeta(s);
     if ((tool === 'brush' || tool === 'eraser' || tool === 'box') && meta && !meta.showOverlay) {
       updateDoc('ui', meta.id, { showOverlay: true });

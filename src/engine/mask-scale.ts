@@ -6,7 +6,7 @@
  * 0 and 255 (no new soft edge) and a mark in a corner stays in that corner.
  * Runs once per image on a click, one row lookup per row; no DOM.
  */
-import type { Mask } from '../../engine/types';
+import type { Mask } from './types';
 
 /** The source index for each target index along one axis. */
 function axisMap(src: number, dst: number): Uint32Array {
