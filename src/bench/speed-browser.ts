@@ -162,7 +162,7 @@ interface PageResult {
   detect: Record<string, { ms: number[]; backend: string; regions: number }>;
   remove: null | { ms: number[]; backend: string; tiles: number };
   patch: null | { ms: number[]; masked: number };
-  marks: null | { lattice: { ms: number[]; accepted: boolean; reason: string }; learn: { ms: number[]; placed: number; images: number; error?: string } };
+  marks: null | { lattice: { ms: number[]; accepted: boolean; reason: string }; invert: { ms: number[]; method: string }; learn: { ms: number[]; placed: number; images: number; error?: string } };
 }
 
 function toRun(cfg: BrowserConfig, r: PageResult): BrowserRun {
@@ -172,6 +172,7 @@ function toRun(cfg: BrowserConfig, r: PageResult): BrowserRun {
   if (r.patch) runs[`patch fill 512² (${Math.round(r.patch.masked * 100)} % in strokes)`] = { ...stats(r.patch.ms), backend: 'cpu (JS)' };
   if (r.marks) {
     runs[`lattice search + estimate, 12 MP tiled (${r.marks.lattice.accepted ? 'accepted' : `refused: ${r.marks.lattice.reason}`})`] = { ...stats(r.marks.lattice.ms), backend: 'cpu (JS)' };
+    if (r.marks.invert.ms.length > 0) runs[`remove with that tiled mark, 12 MP (${r.marks.invert.method || 'no region'})`] = { ...stats(r.marks.invert.ms), backend: 'cpu (JS)' };
     const learned = r.marks.learn.error ? `failed: ${r.marks.learn.error}` : `placed in ${r.marks.learn.placed}/${r.marks.learn.images}`;
     runs[`learn one mark from ${r.marks.learn.images} × 1 MP (${learned})`] = { ...stats(r.marks.learn.ms), backend: 'cpu (JS)' };
   }

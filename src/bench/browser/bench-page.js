@@ -72,17 +72,28 @@ async function markedBlob(width, height, seed, mark) {
  * @param {any} api @param {number} reps @param {() => number} nextJob
  */
 async function markBench(api, reps, nextJob) {
-  const empty = (w, h) => ({ width: w, height: h, data: new Uint8Array(w * h) });
   const lattice = { ms: /** @type {number[]} */ ([]), accepted: false, reason: '' };
+  // The app's Remove right after: the lattice's mask accepted, then remove (the mark is inverted, nothing else is masked).
+  const invert = { ms: /** @type {number[]} */ ([]), method: '' };
   const tiled = await markedBlob(4000, 3000, 7, 'tiled');
   for (let i = 0; i < reps; i++) {
     const doc = await api.decode(tiled);
     doc.bitmap.close();
+    api.maskOpen(doc.docId, 4000, 3000);
     const t = performance.now();
-    const r = await api.findRepeats(nextJob(), doc.docId, empty(4000, 3000));
+    const r = await api.findRepeats(nextJob(), doc.docId, doc.docId);
     lattice.ms.push(performance.now() - t);
     lattice.accepted = r.accepted;
     lattice.reason = r.reason;
+    if (r.found) {
+      await api.maskAccept(doc.docId, r.found.proposal.token, 'bench', { ifUnchanged: true, bytes: false });
+      const t2 = performance.now();
+      const out = await api.remove(nextJob(), doc.docId, doc.docId, { method: 'auto' });
+      invert.ms.push(performance.now() - t2);
+      invert.method = [...new Set((out.regions ?? []).map((g) => g.method))].join('+');
+      out.bitmap.close();
+    }
+    await api.maskRelease(doc.docId);
     await api.release(doc.docId);
   }
   const K = 16;
@@ -95,19 +106,23 @@ async function markBench(api, reps, nextJob) {
     for (const b of blobs) {
       const d = await api.decode(b);
       d.bitmap.close();
+      api.maskOpen(d.docId, 1152, 864);
       docs.push(d.docId);
     }
     const t = performance.now();
     try {
-      const r = await api.learnSharedMark(nextJob(), docs, docs.map(() => empty(1152, 864)));
+      const r = await api.learnSharedMark(nextJob(), docs, docs);
       learn.ms.push(performance.now() - t);
       learn.placed = r.docs.filter((d) => d.added > 0).length;
     } catch (e) {
       learn.error = /** @type {any} */ (e)?.code ?? String(e);
     }
-    for (const d of docs) await api.release(d);
+    for (const d of docs) {
+      await api.maskRelease(d);
+      await api.release(d);
+    }
   }
-  return { lattice, learn };
+  return { lattice, invert, learn };
 }
 
 /** @param {{ reps: number, sizes: number[], remove: boolean, js?: boolean }} opts */
@@ -164,12 +179,12 @@ async function runBench(opts) {
     const side = 512;
     const doc = await api.decode(await photoBlob(side, side));
     doc.bitmap.close();
-    const data = new Uint8Array(side * side);
-    for (let y = side / 4; y < (side * 3) / 4; y++) data.fill(255, y * side + side / 4, y * side + (side * 3) / 4);
+    api.maskOpen(doc.docId, side, side);
+    await api.maskBox(doc.docId, { x: side / 4, y: side / 4, width: side / 2, height: side / 2 }, 255, 'bench', false);
     const ms = [];
     let last = null;
     for (let i = 0; i <= reps; i++) {
-      last = await api.remove(++job, doc.docId, { width: side, height: side, data: data.slice() }, { method: 'model' });
+      last = await api.remove(++job, doc.docId, doc.docId, { method: 'model' });
       last.bitmap.close();
       if (i > 0) ms.push(last.ms);
     }
@@ -181,12 +196,17 @@ async function runBench(opts) {
     const side = 512;
     const doc = await api.decode(await photoBlob(side, side));
     doc.bitmap.close();
-    const data = new Uint8Array(side * side);
-    for (let y = 0; y < side; y++) if (y % 60 < 6) data.fill(255, y * side + 20, y * side + side - 20);
-    const masked = data.reduce((s, v) => s + (v ? 1 : 0), 0) / data.length;
+    api.maskOpen(doc.docId, side, side);
+    let count = 0;
+    for (let y = 0; y < side; y += 60) {
+      const band = { x: 20, y, width: side - 40, height: Math.min(6, side - y) };
+      await api.maskBox(doc.docId, band, 255, 'bench', false);
+      count += band.width * band.height;
+    }
+    const masked = count / (side * side);
     const ms = [];
     for (let i = 0; i <= reps; i++) {
-      const last = await api.remove(++job, doc.docId, { width: side, height: side, data: data.slice() }, { method: 'patch' });
+      const last = await api.remove(++job, doc.docId, doc.docId, { method: 'patch' });
       last.bitmap.close();
       if (i > 0) ms.push(last.ms);
     }
