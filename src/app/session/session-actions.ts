@@ -16,7 +16,7 @@ import { engine } from '../engine';
 import { errorCode, errorMessage } from '../errors';
 import { getUi, pushToast, setStatus, update, updateDoc, useUi, type DocMeta, type SessionSave } from '../store';
 import { maskRecord, maskZlib } from './mask-codec';
-import { clearAll, deleteDocs, isQuotaError, readSession, writeDoc, writeManifest, type DocWrite, type Manifest, type ResultRecord } from './session-db';
+import { clearAll, deleteDocs, isQuotaError, readResultPng, readSession, writeDoc, writeManifest, type DocWrite, type Manifest, type ResultRecord } from './session-db';
 import { t, tn } from '../i18n';
 
 const DEBOUNCE_MS = 700;
@@ -110,6 +110,13 @@ async function writeOne(d: DocMeta, keys: Set<string>): Promise<void> {
   await writeDoc(write, manifest);
   lastManifest = JSON.stringify(manifest);
   saved.set(d.key, snapshot);
+  // The PNG kept on the document is now the stored copy, backed by a file: 200 results of 12 MP
+  // held as the worker's encodes grew the browser by their size (issue 10, the memory bench).
+  const png = write.result?.png;
+  if (png && doc.resultPng === png) {
+    const stored = await readResultPng(d.key).catch(() => null);
+    if (stored && stored.size === png.size && doc.resultPng === png) doc.resultPng = stored;
+  }
 }
 
 async function flushOnce(): Promise<void> {

@@ -113,6 +113,17 @@ export function writeDoc(write: DocWrite, manifest: Manifest): Promise<void> {
 }
 
 /** Drops images from the session (closed) and writes the manifest, in one transaction. */
+/**
+ * The result PNG as stored: a Blob that IndexedDB backs with a file, so holding
+ * it costs no memory, where the worker's encode lives in memory until dropped.
+ */
+export async function readResultPng(key: string): Promise<Blob | null> {
+  const db = await openDb();
+  const tx = db.transaction(['results'], 'readonly');
+  const rec = (await request(tx.objectStore('results').get(key))) as ResultRecord | undefined;
+  return rec?.png ?? null;
+}
+
 export function deleteDocs(keys: readonly string[], manifest: Manifest): Promise<void> {
   return transact('readwrite', STORES, (tx) => {
     for (const key of keys) for (const name of ['images', 'masks', 'results', 'state'] as const) tx.objectStore(name).delete(key);
