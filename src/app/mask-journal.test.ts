@@ -3,18 +3,12 @@ import { zlibSync } from 'fflate';
 import { createMask, fillRect } from '../engine/mask';
 import { MaskDocs } from '../worker/mask-docs';
 import type { MaskChange, StrokeSegment } from '../worker/mask-protocol';
+import { seg, stroke as strokeWith, whole } from '../worker/mask-testing';
 import { MaskJournal } from './mask-journal';
 
 const W = 80;
 const H = 60;
-const seg = (x0: number, y0: number, x1: number, y1: number, value: 0 | 255 = 255, radius = 3): StrokeSegment => ({ x0, y0, x1, y1, radius, value });
-const whole = (docs: MaskDocs, id: string): Uint8Array => docs.bytes(id).bytes;
-
-function stroke(docs: MaskDocs, id: string, segments: StrokeSegment[], label = 'Brush'): MaskChange {
-  docs.strokeBegin(id);
-  docs.strokeSegments(id, segments);
-  return docs.strokeCommit(id, label, false);
-}
+const stroke = (docs: MaskDocs, id: string, segments: StrokeSegment[], label = 'Brush'): MaskChange => strokeWith(docs, id, segments, label, false);
 
 describe('MaskJournal', () => {
   it('a fresh worker rebuilds mask, count, version and undo/redo from the client journal', () => {

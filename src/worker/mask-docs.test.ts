@@ -3,21 +3,10 @@ import { zlibSync } from 'fflate';
 import { countMasked, createMask, fillRect, stampLine } from '../engine/mask';
 import type { Mask } from '../engine/types';
 import { cropMask, MaskDocs } from './mask-docs';
-import type { MaskChange, StrokeSegment } from './mask-protocol';
+import { seg, stroke, whole } from './mask-testing';
 
 const W = 80;
 const H = 60;
-const seg = (x0: number, y0: number, x1: number, y1: number, value: 0 | 255 = 255, radius = 3): StrokeSegment => ({ x0, y0, x1, y1, radius, value });
-
-/** The worker's mask, read back whole. */
-const whole = (docs: MaskDocs, id: string): Uint8Array => docs.bytes(id).bytes;
-
-function stroke(docs: MaskDocs, id: string, segments: StrokeSegment[], label = 'Brush'): MaskChange {
-  docs.strokeBegin(id);
-  docs.strokeSegments(id, segments);
-  return docs.strokeCommit(id, label, true);
-}
-
 describe('MaskDocs: strokes', () => {
   it('commits segments as one step with the count, the dirty rect and its bytes', () => {
     const docs = new MaskDocs();
