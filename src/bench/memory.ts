@@ -33,6 +33,8 @@ interface Sample {
   rendererRss: number;
   /** Pss summed over every Chromium process (browser, GPU, utility, renderers): shared pages counted once. */
   totalPss: number;
+  /** Pss by process type (`--type=` of its command line; "browser" without one), to tell where growth is. */
+  pssByType: Record<string, number>;
 }
 
 /** Pids of every descendant of `root`, from /proc/<pid>/stat. */
@@ -70,17 +72,21 @@ function kbField(text: string, field: string): number {
 function sample(phase: Phase, t0: number): Sample {
   let rendererRss = 0;
   let totalPss = 0;
+  const pssByType: Record<string, number> = {};
   for (const pid of descendants(process.pid)) {
     try {
       const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
       if (!cmd.includes('chrom')) continue;
-      totalPss += kbField(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'), 'Pss');
+      const pss = kbField(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'), 'Pss');
+      totalPss += pss;
+      const type = /--type=([a-z-]+)/.exec(cmd)?.[1] ?? 'browser';
+      pssByType[type] = (pssByType[type] ?? 0) + pss;
       if (cmd.includes('--type=renderer')) rendererRss += kbField(readFileSync(`/proc/${pid}/status`, 'utf8'), 'VmRSS');
     } catch {
       /* exited between the listing and the read */
     }
   }
-  return { t: Date.now() - t0, phase, rendererRss, totalPss };
+  return { t: Date.now() - t0, phase, rendererRss, totalPss, pssByType };
 }
 
 /** N JPEGs made once from the e2e photo with its "© SAMPLE STOCK" mark, each a different tint and shapes. */
