@@ -131,10 +131,77 @@ function searchPass(acRaw: Float64Array, w: number, h: number, pw: number, scale
   strong.sort((a, b) => Math.hypot(a.dx, a.dy) - Math.hypot(b.dx, b.dy));
   const b1: Vec2 = [strong[0].dx, strong[0].dy];
   const second = strong.find((p) => Math.abs(cross(b1, [p.dx, p.dy])) / (norm(b1) * Math.hypot(p.dx, p.dy)) > 0.35);
-  if (!second) return none('repeats along one direction only');
-  const [r1, r2] = reduceBasis(b1, [second.dx, second.dy]);
+  let best: BasisScore | null = second ? scoreBasis(ac, ...reduceBasis(b1, [second.dx, second.dy]), maxDx, maxDy) : null;
+  best = bestPair(ac, peaks, best, o, w * h, maxDx, maxDy);
+  if (!best) return none(second ? 'too few repeats in the image' : 'repeats along one direction only');
+  const { r1, r2, fit, count, confidence, hitRate } = best;
+  if (count < 4) return none('too few repeats in the image');
+  if (confidence < o.minConfidence || hitRate < o.minHitRate) return none('weak lattice', confidence, hitRate);
+  const det = fit.ii * fit.jj - fit.ij * fit.ij;
+  let v1: Vec2 = r1;
+  let v2: Vec2 = r2;
+  if (det > 1e-9) {
+    v1 = [(fit.jj * fit.ix - fit.ij * fit.jx) / det, (fit.jj * fit.iy - fit.ij * fit.jy) / det];
+    v2 = [(fit.ii * fit.jx - fit.ij * fit.ix) / det, (fit.ii * fit.jy - fit.ij * fit.iy) / det];
+  }
+  return { lattice: { origin: [0, 0], v1, v2 }, confidence, hitRate, reason: 'ok' };
+}
 
-  // Score the lattice against the half-lattice points, and collect sub-pixel peaks for the fit.
+/**
+ * The shortest strong peak and the next one across it give the first basis, but
+ * the strongest peaks of a text mark or a busy photo are often not the lattice's
+ * own. Every pair of the PAIR_PEAKS shortest peaks is scored as well (cells with
+ * fewer than MIN_REPEATS repeats in the image skipped) and, among the bases that
+ * pass the thresholds and score at least SCORE_SHARE of the best, the best one
+ * wins; a basis with at most 0.6 of its area wins over it (a lattice of every
+ * second repeat scores about as well). Chosen on val tiled cases (seeds 5, 77 and
+ * 123; 76 cases): accepted 44 → 47, none lost; 80 clean val photos: no lattice
+ * accepted either way (one found and refused, none before); the periodic pictures
+ * and val pattern cases stay refused.
+ */
+const PAIR_PEAKS = 12;
+const SCORE_SHARE = 0.6;
+const MIN_REPEATS = 6;
+
+function bestPair(ac: Ac, peaks: { dx: number; dy: number }[], first: BasisScore | null, o: LatticePass, area: number, maxDx: number, maxDy: number): BasisScore | null {
+  const all: BasisScore[] = first ? [first] : [];
+  const cand = peaks.slice(0, 40).sort((a, b) => Math.hypot(a.dx, a.dy) - Math.hypot(b.dx, b.dy)).slice(0, PAIR_PEAKS);
+  const upper = (a: Vec2): Vec2 => (a[1] < 0 || (a[1] === 0 && a[0] < 0) ? [-a[0], -a[1]] : a);
+  for (let i = 0; i < cand.length; i++) {
+    for (let j = i + 1; j < cand.length; j++) {
+      const u: Vec2 = [cand[i].dx, cand[i].dy];
+      const v: Vec2 = [cand[j].dx, cand[j].dy];
+      if (Math.abs(cross(u, v)) / (norm(u) * norm(v)) <= 0.35) continue;
+      const [p, q] = reduceBasis(u, v);
+      let [r1, r2] = [upper(p), upper(q)];
+      if (cross(r1, r2) < 0) [r1, r2] = [r2, r1];
+      if (Math.abs(cross(r1, r2)) <= area / MIN_REPEATS) all.push(scoreBasis(ac, r1, r2, maxDx, maxDy));
+    }
+  }
+  const near = all.filter((s) => s.count >= 4 && s.confidence >= o.minConfidence && s.hitRate >= o.minHitRate);
+  if (near.length === 0) return first;
+  near.sort((x, y) => y.confidence - x.confidence);
+  const top = near[0].confidence;
+  const cellArea = (s: BasisScore) => Math.abs(cross(s.r1, s.r2));
+  let best = near[0];
+  for (;;) {
+    const smaller = near.find((s) => s.confidence >= SCORE_SHARE * top && cellArea(s) <= 0.6 * cellArea(best));
+    if (!smaller) return best;
+    best = smaller;
+  }
+}
+
+interface BasisScore {
+  r1: Vec2;
+  r2: Vec2;
+  fit: { ii: number; ij: number; jj: number; ix: number; jx: number; iy: number; jy: number };
+  count: number;
+  confidence: number;
+  hitRate: number;
+}
+
+/** A basis scored against its half-lattice points, with the sub-pixel peaks for the least-squares fit. */
+function scoreBasis(ac: Ac, r1: Vec2, r2: Vec2, maxDx: number, maxDy: number): BasisScore {
   const fit = { ii: 0, ij: 0, jj: 0, ix: 0, jx: 0, iy: 0, jy: 0 };
   let onLattice = 0;
   let offLattice = 0;
@@ -168,18 +235,7 @@ function searchPass(acRaw: Float64Array, w: number, h: number, pw: number, scale
       }
     }
   }
-  if (count < 4) return none('too few repeats in the image');
-  const confidence = (onLattice - offLattice) / count;
-  const hitRate = hits / count;
-  if (confidence < o.minConfidence || hitRate < o.minHitRate) return none('weak lattice', confidence, hitRate);
-  const det = fit.ii * fit.jj - fit.ij * fit.ij;
-  let v1: Vec2 = r1;
-  let v2: Vec2 = r2;
-  if (det > 1e-9) {
-    v1 = [(fit.jj * fit.ix - fit.ij * fit.jx) / det, (fit.jj * fit.iy - fit.ij * fit.jy) / det];
-    v2 = [(fit.ii * fit.jx - fit.ij * fit.ix) / det, (fit.ii * fit.jy - fit.ij * fit.iy) / det];
-  }
-  return { lattice: { origin: [0, 0], v1, v2 }, confidence, hitRate, reason: 'ok' };
+  return { r1, r2, fit, count, confidence: count > 0 ? (onLattice - offLattice) / count : 0, hitRate: count > 0 ? hits / count : 0 };
 }
 
 /** Luma gradient magnitude at `scale` (area-averaged luma), clipped at its 95th percentile and zero-mean. */
