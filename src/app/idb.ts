@@ -11,7 +11,15 @@ export function openDatabase(name: string, version: number, upgrade: (db: IDBDat
     p = new Promise<IDBDatabase>((resolve, reject) => {
       const req = indexedDB.open(name, version);
       req.onupgradeneeded = () => upgrade(req.result);
-      req.onsuccess = () => resolve(req.result);
+      req.onsuccess = () => {
+        const db = req.result;
+        // Another tab opens a newer version (an updated app): let it upgrade; this tab opens again on its next call.
+        db.onversionchange = () => {
+          db.close();
+          if (opening.get(name) === p) opening.delete(name);
+        };
+        resolve(db);
+      };
       req.onerror = () => reject(req.error ?? new Error('IndexedDB is not available'));
       req.onblocked = () => reject(new Error('IndexedDB is blocked by another tab'));
     });

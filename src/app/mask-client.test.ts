@@ -16,9 +16,9 @@ function fakeWorker() {
   const restored: MaskJournalState[] = [];
   const calls: MaskCalls = {
     maskOpen: (id, w, h) => docs.open(id, w, h),
-    maskRestore: (id, state) => {
+    maskRestore: (id, state, bytes) => {
       restored.push(state);
-      return docs.restore(id, state);
+      return docs.restore(id, state, bytes);
     },
     maskRelease: (id) => docs.release(id),
     maskLoad: (id, zlib, bytes) => docs.load(id, zlib, bytes),
@@ -136,6 +136,38 @@ describe('MaskClient', () => {
     expect(after.count).toBe(16);
     expect(after.undoLabel).toBeNull();
     expect(after.version).toBe(1);
+  });
+
+  it('restores a saved journal (a reload): same undo steps, it becomes the journal a later crash replays', async () => {
+    // Before the reload: two strokes, the second undone.
+    const first = setup();
+    first.client.open('doc-1', 64, 48);
+    first.client.strokeBegin('doc-1');
+    first.client.strokeSegments('doc-1', [seg(5, 40)]);
+    const one = await first.client.strokeCommit('doc-1', 'Brush', false);
+    await first.client.box('doc-1', { x: 0, y: 30, width: 10, height: 10 }, 255, 'Box', false);
+    await first.client.undo('doc-1', false);
+    const saved = structuredClone(first.client.journalState('doc-1')!);
+
+    // After it: a new client and worker; the document opened, then given the journal.
+    const env = setup();
+    const { client } = env;
+    client.open('doc-1', 64, 48);
+    const restored = await client.restore('doc-1', saved, true);
+    expect(restored).toMatchObject({ count: one.count, undoLabel: 'Brush', redoLabel: 'Box', version: saved.version });
+    expect(restored.bytes?.length).toBe(64 * 48);
+    expect(client.journalState('doc-1')).toEqual(saved);
+    expect((await client.redo('doc-1', false)).count).toBe(one.count + 100);
+
+    // A crash afterwards: the new worker gets the restored history and the redo made since.
+    env.crashAndRestart();
+    expect((await client.undo('doc-1', false)).count).toBe(one.count);
+    expect((await client.undo('doc-1', false)).count).toBe(0);
+    expect(env.worker().log[0]).toBe('maskRestore');
+
+    // A journal of another size is refused before the worker sees it.
+    client.open('doc-2', 10, 10);
+    await expect(client.restore('doc-2', saved, false)).rejects.toMatchObject({ code: 'E_MASK_MISMATCH' });
   });
 
   it('a journal grown long is replaced by the worker checkpoint, and still restores exactly', async () => {

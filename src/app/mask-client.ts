@@ -11,7 +11,7 @@ import { fromSerializedError, isSerializedError, WmError } from '../engine/error
 import type { DetectionMaskOptions } from '../engine/detect';
 import type { MaskOp } from '../engine/mask';
 import type { Rect } from '../engine/types';
-import type { AcceptOptions, MaskBytes, MaskCalls, MaskChange, MaskProposal, MaskTarget, PackedMaskBytes, StrokeSegment } from '../worker/mask-protocol';
+import type { AcceptOptions, MaskBytes, MaskCalls, MaskChange, MaskJournalState, MaskProposal, MaskTarget, PackedMaskBytes, StrokeSegment } from '../worker/mask-protocol';
 import type { MaskEngine } from './mask-engine.types';
 import { MaskJournal } from './mask-journal';
 
@@ -147,6 +147,22 @@ export class MaskClient implements MaskEngine {
 
   drop(proposal: MaskProposal): void {
     this.run(proposal.docId, (api) => api.maskDrop(proposal.docId, proposal.token)).catch(() => undefined);
+  }
+
+  /**
+   * A saved session's journal: the worker rebuilds mask and history from it, and it becomes this
+   * document's journal. Rejects (the worker and the journal as they were) when it does not fit the document.
+   */
+  async restore(docId: string, state: MaskJournalState, bytes: boolean): Promise<MaskChange> {
+    if (!this.journal.fits(docId, state)) throw new WmError('E_MASK_MISMATCH', 'The saved undo history does not fit this image.');
+    const change = await this.run(docId, (api) => api.maskRestore(docId, state, bytes));
+    this.journal.adopt(docId, state);
+    return this.kept(change);
+  }
+
+  /** What a saved session keeps of the document's mask and history (its journal); null for an unknown document. */
+  journalState(docId: string): MaskJournalState | null {
+    return this.journal.state(docId);
   }
 
   load(docId: string, zlib: Uint8Array, bytes: boolean): Promise<MaskChange | null> {

@@ -2,7 +2,7 @@
 import type { DetectionMaskOptions } from '../engine/detect';
 import type { MaskOp } from '../engine/mask';
 import type { Rect } from '../engine/types';
-import type { AcceptOptions, MaskBytes, MaskChange, MaskProposal, MaskTarget, PackedMaskBytes, StrokeSegment } from '../worker/mask-protocol';
+import type { AcceptOptions, MaskBytes, MaskChange, MaskJournalState, MaskProposal, MaskTarget, PackedMaskBytes, StrokeSegment } from '../worker/mask-protocol';
 
 /**
  * Every document's mask and undo history live in the worker (issue 10, item 1),
@@ -34,6 +34,13 @@ export interface MaskEngine {
   drop(proposal: MaskProposal): void;
   /** The saved session's mask (zlib) as the starting state, with no undo step before it. */
   load(docId: string, zlib: Uint8Array, bytes: boolean): Promise<MaskChange | null>;
+  /**
+   * A saved session's journal (`journalState` before the reload): the mask and its undo history
+   * come back as they were, the same steps and labels. Rejects when it does not fit the document.
+   */
+  restore(docId: string, state: MaskJournalState, bytes: boolean): Promise<MaskChange>;
+  /** The document's journal as the client keeps it (base, edits, how many undone), for the saved session. */
+  journalState(docId: string): MaskJournalState | null;
   /** The rect's mask bytes (the whole mask without one): what the overlay of the image on screen draws. */
   bytes(docId: string, rect?: Rect): Promise<MaskBytes>;
   /** The mask deflated (zlib) in the worker, for the saved session. */

@@ -83,4 +83,20 @@ describe('MaskJournal', () => {
     expect(journal.state('a')).toEqual(state);
     expect(journal.needsCheckpoint('a')).toBe(false);
   });
+
+  it('adopts a saved journal whatever version it held, if it fits the document', () => {
+    const journal = new MaskJournal();
+    journal.open('a', 4, 4);
+    const edit = { kind: 'edit' as const, label: 'x', rect: { x: 0, y: 0, width: 1, height: 1 }, after: new Uint8Array(1) };
+    const state = { width: 4, height: 4, version: 9, base: null, ops: [edit, { kind: 'undo' as const }] };
+    expect(journal.fits('a', { ...state, width: 5 })).toBe(false);
+    expect(journal.adopt('a', { ...state, width: 5 })).toBe(false);
+    expect(journal.adopt('a', { ...state, ops: [{ kind: 'undo' as const }, { kind: 'undo' as const }, edit] })).toBe(false);
+    expect(journal.adopt('a', { ...state, ops: [edit, { kind: 'undo' as const }, { kind: 'undo' as const }] })).toBe(false);
+    expect(journal.state('a')).toMatchObject({ version: 0, ops: [] });
+    expect(journal.fits('a', state)).toBe(true);
+    expect(journal.adopt('a', state)).toBe(true);
+    expect(journal.state('a')).toEqual(state);
+    expect(journal.adopt('b', state)).toBe(false);
+  });
 });

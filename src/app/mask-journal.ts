@@ -78,14 +78,34 @@ export class MaskJournal {
    */
   rebase(docId: string, state: MaskJournalState): boolean {
     const j = this.docs.get(docId);
-    if (!j || j.version !== state.version || j.width !== state.width || j.height !== state.height) return false;
-    const done = state.ops.filter((op): op is Edit => op.kind === 'edit');
-    const undone = state.ops.filter((op) => op.kind === 'undo').length;
-    // A checkpoint is edits then undos: anything else is not one.
-    if (done.length + undone !== state.ops.length || state.ops.slice(done.length).some((op) => op.kind !== 'undo')) return false;
+    if (!j || j.version !== state.version) return false;
+    return this.take(j, state);
+  }
+
+  /**
+   * Takes a whole journal as this document's (a saved session's, which the
+   * worker was just given with `maskRestore`): its version, base and steps.
+   * Returns whether it did: the size must match and the steps be a checkpoint's.
+   */
+  adopt(docId: string, state: MaskJournalState): boolean {
+    const j = this.docs.get(docId);
+    if (!j || !this.take(j, state)) return false;
+    j.version = state.version;
+    return true;
+  }
+
+  /** Whether `state` could be this document's journal (`adopt`): its size, and a checkpoint's steps. */
+  fits(docId: string, state: MaskJournalState): boolean {
+    const j = this.docs.get(docId);
+    return !!j && j.width === state.width && j.height === state.height && checkpointSteps(state) !== null;
+  }
+
+  private take(j: DocJournal, state: MaskJournalState): boolean {
+    const steps = checkpointSteps(state);
+    if (!steps || j.width !== state.width || j.height !== state.height) return false;
     j.base = state.base;
-    j.done = done;
-    j.undone = undone;
+    j.done = steps.done;
+    j.undone = steps.undone;
     return true;
   }
 
@@ -105,4 +125,15 @@ export class MaskJournal {
     for (const op of j.done) n += op.after.byteLength;
     return n;
   }
+}
+
+/**
+ * A checkpoint's steps (what `state()` and MaskDocs.checkpoint give): edits,
+ * then undos of the newest of them. Null for anything else (a reset, a redo, an undo among the edits).
+ */
+export function checkpointSteps(state: Pick<MaskJournalState, 'ops'>): { done: Edit[]; undone: number } | null {
+  const done = state.ops.filter((op): op is Edit => op.kind === 'edit');
+  const undone = state.ops.length - done.length;
+  if (undone > done.length || state.ops.slice(done.length).some((op) => op.kind !== 'undo')) return null;
+  return { done, undone };
 }

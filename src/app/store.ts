@@ -113,6 +113,8 @@ export interface UiState {
   busyDocId: string | null;
   /** "Detect all" / "Remove all" while it runs. */
   batchKind: 'detect' | 'remove' | null;
+  /** The running batch was resumed after a reload (the status bar says so), with how many images it took. */
+  resumedBatch: { kind: 'detect' | 'remove'; total: number } | null;
   /** "Download all" is packing the ZIP. */
   zipping: boolean;
   sessionSave: SessionSave;
@@ -150,6 +152,7 @@ const initial: UiState = {
   statusSeq: 0,
   busyDocId: null,
   batchKind: null,
+  resumedBatch: null,
   zipping: false,
   sessionSave: 'off',
   removeProgress: null,

@@ -51,8 +51,8 @@ export function createMaskApi(masks: MaskDocs, detections: ReadonlyMap<string, D
     maskOpen(docId: string, width: number, height: number): void {
       call(() => masks.open(docId, width, height));
     },
-    maskRestore(docId: string, state: MaskJournalState): MaskChange {
-      return call(() => sent(masks.restore(docId, state)));
+    maskRestore(docId: string, state: MaskJournalState, bytes = false): MaskChange {
+      return call(() => sent(masks.restore(docId, state, bytes)));
     },
     maskRelease(docId: string): void {
       masks.release(docId);

@@ -194,6 +194,21 @@ describe('MaskDocs: saved masks and restarts', () => {
     expect(() => new MaskDocs().undo('nope', false)).toThrow(expect.objectContaining({ code: 'E_DOC_MISSING' }));
   });
 
+  it('restore with bytes answers the whole mask (a reloaded image on screen); without, no rect', () => {
+    const docs = new MaskDocs();
+    docs.open('a', 30, 20);
+    docs.box('a', { x: 3, y: 2, width: 5, height: 4 }, 255, 'Box', false);
+    const state = docs.checkpoint('a')!;
+    const fresh = new MaskDocs();
+    const drawn = fresh.restore('a', state, true);
+    expect(drawn.rect).toEqual({ x: 0, y: 0, width: 30, height: 20 });
+    expect(drawn.bytes).toEqual(whole(docs, 'a'));
+    expect(drawn).toMatchObject({ count: 20, undoLabel: 'Box', version: state.version });
+    const quiet = fresh.restore('a', state);
+    expect(quiet.rect).toBeNull();
+    expect(quiet.bytes).toBeUndefined();
+  });
+
   it('a checkpoint is the oldest reachable mask and every step held: restored, it undoes and redoes as the original', () => {
     const docs = new MaskDocs();
     docs.open('a', 30, 20);

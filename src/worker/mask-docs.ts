@@ -111,8 +111,11 @@ export class MaskDocs {
     if (i >= 0) this.recent.splice(i, 1);
   }
 
-  /** Rebuilds a document's mask and history by replaying the client's journal (a restarted worker). */
-  restore(docId: string, state: MaskJournalState): MaskChange {
+  /**
+   * Rebuilds a document's mask and history by replaying the client's journal (a
+   * restarted worker, or a reloaded session). `bytes`: answer with the whole mask (the image on screen).
+   */
+  restore(docId: string, state: MaskJournalState, bytes = false): MaskChange {
     this.open(docId, state.width, state.height);
     const doc = this.require(docId);
     const mask = this.mask(docId, doc);
@@ -128,7 +131,7 @@ export class MaskDocs {
     }
     doc.count = countMasked(mask);
     doc.version = state.version;
-    return this.answer(docId, doc, null, false);
+    return bytes ? this.answer(docId, doc, { x: 0, y: 0, width: doc.width, height: doc.height }, true) : this.answer(docId, doc, null, false);
   }
 
   /** The saved session's mask as the starting state: no undo step before it. */

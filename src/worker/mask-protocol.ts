@@ -110,7 +110,8 @@ export interface MaskBytes {
  */
 export interface MaskCalls {
   maskOpen(docId: string, width: number, height: number): void;
-  maskRestore(docId: string, state: MaskJournalState): MaskChange;
+  /** Rebuilds mask and history from a journal (a restarted worker, a reloaded session); `bytes`: the whole mask comes back. */
+  maskRestore(docId: string, state: MaskJournalState, bytes?: boolean): MaskChange;
   maskRelease(docId: string): void;
   /** The saved session's mask (zlib) as the starting state. */
   maskLoad(docId: string, zlib: Uint8Array, bytes: boolean): MaskChange | null;

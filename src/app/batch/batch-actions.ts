@@ -3,6 +3,7 @@
  * the one worker, each as its own task (so the panels' Cancel stops the image
  * in hand, and "Cancel all" the rest too). A failed image is marked failed with
  * its code and the queue goes on; its mask, history and earlier result stay.
+ * After a reload the images still waiting go on by themselves (`resumeQueue`).
  */
 import { detectDoc } from '../actions/detect-actions';
 import { removeDoc } from '../actions/remove-actions';
@@ -11,7 +12,7 @@ import { errorCode, errorMessage } from '../errors';
 import { formatNumber } from '../format';
 import { getUi, pushToast, setDocStatus, setStatus, update } from '../store';
 import { queueDoc, recordOutcome, setJob } from './job';
-import { pickForBatch, settledJob, type BatchKind } from './queue';
+import { pickForBatch, resumePlan, settledJob, type BatchKind } from './queue';
 import { t, type PlainKey } from '../i18n';
 
 let batch: { kind: BatchKind; controller: AbortController } | null = null;
@@ -26,6 +27,9 @@ const WORDS: Record<BatchKind, { run: PlainKey; label: PlainKey; busy: 'detectin
   remove: { run: 'batch.removeAll', label: 'context.removal', busy: 'removing', text: 'remove.removing' },
 };
 
+/** "Detect all" or "Remove all", in the UI's language. */
+export const batchName = (kind: BatchKind): string => t(WORDS[kind].run);
+
 /** A single-image task may hold the worker between two images: wait for it (or for a cancel). */
 async function nextTask(kind: BatchKind, docId: string, signal: AbortSignal): Promise<Task | null> {
   for (;;) {
@@ -39,14 +43,47 @@ async function nextTask(kind: BatchKind, docId: string, signal: AbortSignal): Pr
 export async function runBatch(kind: BatchKind): Promise<void> {
   if (batch) return;
   const ids = pickForBatch(kind, getUi().docs.map(queueDoc));
-  const w = WORDS[kind];
   if (ids.length === 0) {
     pushToast('info', 'NOTHING_TO_DO', kind === 'detect' ? t('batch.nothingDetect') : t('batch.nothingRemove'));
     return;
   }
+  await runQueue(kind, ids, false);
+}
+
+/**
+ * After a reload: the images that were waiting for a batch, or that it was on,
+ * go through it again without a click (a saved session keeps them waiting,
+ * session-actions.ts), and the status bar says the queue resumed. An image
+ * whose batch has nothing left to do on it settles. A "Cancel all" stops what is left.
+ */
+export async function resumeQueue(): Promise<void> {
+  const plan = resumePlan(getUi().docs.map(queueDoc));
+  settle(plan.settle);
+  for (let k = 0; k < plan.batches.length; k++) {
+    const { kind, ids } = plan.batches[k];
+    // A batch the user started meanwhile (it leaves these alone: they are queued) goes first.
+    while (batch) await new Promise((r) => setTimeout(r, 150));
+    // Closed meanwhile, or taken out with its own Cancel.
+    const still = ids.filter((id) => getUi().docs.find((d) => d.id === id)?.job.state === 'waiting');
+    const finished = still.length === 0 || (await runQueue(kind, still, true));
+    if (!finished) {
+      settle(plan.batches.slice(k + 1).flatMap((b) => b.ids));
+      return;
+    }
+  }
+}
+
+/** Images that wait no more go back to what they hold. */
+function settle(ids: readonly string[]): void {
+  for (const d of getUi().docs) if (ids.includes(d.id) && d.job.state === 'waiting') setJob(d.id, settledJob(queueDoc(d)));
+}
+
+/** Runs the images through one batch; false when it was cancelled. */
+async function runQueue(kind: BatchKind, ids: readonly string[], resumed: boolean): Promise<boolean> {
+  const w = WORDS[kind];
   const controller = new AbortController();
   batch = { kind, controller };
-  update('ui', { batchKind: kind });
+  update('ui', { batchKind: kind, resumedBatch: resumed ? { kind, total: ids.length } : null });
   for (const id of ids) setJob(id, { state: 'waiting', progress: null, kind });
   let done = 0;
   let failed = 0;
@@ -84,11 +121,13 @@ export async function runBatch(kind: BatchKind): Promise<void> {
     // A cancelled batch: the images it did not reach go back to what they hold.
     for (const d of getUi().docs) if (d.job.state === 'waiting' && d.job.kind === kind) setJob(d.id, settledJob(queueDoc(d)));
     batch = null;
-    update('ui', { batchKind: null });
+    update('ui', { batchKind: null, resumedBatch: null });
   }
   const stopped = controller.signal.aborted ? t('batch.stopped') : '';
-  const summary = t('batch.summary', { run: t(w.run), stopped, done: formatNumber(done), total: formatNumber(ids.length) });
+  const run = resumed ? t('batch.resumedRun', { run: t(w.run) }) : t(w.run);
+  const summary = t('batch.summary', { run, stopped, done: formatNumber(done), total: formatNumber(ids.length) });
   setStatus(failed > 0 ? 'error' : 'idle', `${summary}${failed ? t('batch.summaryFailed', { n: formatNumber(failed) }) : ''}`);
+  return !controller.signal.aborted;
 }
 
 export const detectAll = (): Promise<void> => runBatch('detect');

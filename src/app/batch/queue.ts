@@ -60,14 +60,44 @@ export function isQueued(job: DocJob): boolean {
  * Images already queued or running are left alone.
  */
 export function pickForBatch(kind: BatchKind, docs: readonly QueueDoc[]): string[] {
-  return docs
-    .filter((d) => !isQueued(d.job))
-    .filter((d) =>
-      kind === 'detect'
-        ? !d.hasDetection && d.maskCount === 0
-        : d.maskCount > 0 && (d.resultMaskVersion === null || d.resultMaskVersion !== d.maskVersion),
-    )
-    .map((d) => d.id);
+  return docs.filter((d) => !isQueued(d.job) && takes(kind, d)).map((d) => d.id);
+}
+
+/** Whether a batch of `kind` has work on the image, whatever its queue state. */
+function takes(kind: BatchKind, d: Omit<QueueDoc, 'job'>): boolean {
+  return kind === 'detect'
+    ? !d.hasDetection && d.maskCount === 0
+    : d.maskCount > 0 && (d.resultMaskVersion === null || d.resultMaskVersion !== d.maskVersion);
+}
+
+/**
+ * The job the saved session keeps: an image in the queue is kept waiting for
+ * its batch, the one the worker was on too (a reload stops it, so it runs
+ * again); `settled` (what it holds) for a queued job that names no batch.
+ */
+export function jobToSave(job: DocJob, settled: DocJob): DocJob {
+  if (!isQueued(job)) return job;
+  return job.kind ? { state: 'waiting', progress: null, kind: job.kind } : settled;
+}
+
+/** What comes back after a reload: the batches to resume, in order, and the images whose wait is over. */
+export interface ResumePlan {
+  /** Detect before Remove (a detected mask can then be removed); images in strip order. */
+  batches: { kind: BatchKind; ids: string[] }[];
+  /** Waiting for a batch that has nothing left to do on them (their mask or result changed): they settle. */
+  settle: string[];
+}
+
+export function resumePlan(docs: readonly QueueDoc[]): ResumePlan {
+  const plan: ResumePlan = { batches: [], settle: [] };
+  for (const kind of ['detect', 'remove'] as const) {
+    const waiting = docs.filter((d) => isQueued(d.job) && d.job.kind === kind);
+    const ids = waiting.filter((d) => takes(kind, d)).map((d) => d.id);
+    if (ids.length > 0) plan.batches.push({ kind, ids });
+    plan.settle.push(...waiting.filter((d) => !takes(kind, d)).map((d) => d.id));
+  }
+  plan.settle.push(...docs.filter((d) => isQueued(d.job) && !d.job.kind).map((d) => d.id));
+  return plan;
 }
 
 export type StepOutcome = { ok: true } | { ok: false; code: string; message: string };

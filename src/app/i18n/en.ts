@@ -194,6 +194,7 @@ export const en = {
     summary: '{{run}}{{stopped}}: {{done}} of {{total}} done',
     summaryFailed: ', {{n}} failed',
     stopped: ' (cancelled)',
+    resumedRun: '{{run}} (resumed after the reload)',
     packing_one: 'Packing {{n}} image…',
     packing_other: 'Packing {{n}} images…',
     zipSaved_one: 'Saved {{zip}}: {{n}} image',
@@ -332,6 +333,9 @@ export const en = {
     restored_one: 'Restored {{n}} image from your last session',
     restored_other: 'Restored {{n}} images from your last session',
     notRestored: '{{name}} could not be restored: {{message}}',
+    queueDropped: '{{name}} could not be restored, so it was taken out of the {{run}} queue: {{message}}',
+    queueResumed_one: '{{run}} resumed after the reload: {{n}} image to go',
+    queueResumed_other: '{{run}} resumed after the reload: {{n}} images to go',
     sessionCleared: 'Session cleared: no image is kept in this browser',
     storageFull:
       'The browser’s storage is full, so this session is no longer saved for the next visit. Everything on screen is kept: download your results, or close images and press Clear session.',

@@ -190,6 +190,7 @@ export const fr: CatalogueShape = {
     summary: '{{run}}{{stopped}} : {{done}} sur {{total}} faites',
     summaryFailed: ', {{n}} en échec',
     stopped: ' (annulé)',
+    resumedRun: '{{run}} (repris après le rechargement)',
     packing_one: 'Préparation de {{n}} image…',
     packing_other: 'Préparation de {{n}} images…',
     zipSaved_one: '{{zip}} enregistré : {{n}} image',
@@ -328,6 +329,9 @@ export const fr: CatalogueShape = {
     restored_one: '{{n}} image restaurée de votre dernière session',
     restored_other: '{{n}} images restaurées de votre dernière session',
     notRestored: '{{name}} n’a pas pu être restaurée : {{message}}',
+    queueDropped: '{{name}} n’a pas pu être restaurée, elle est donc retirée de la file « {{run}} » : {{message}}',
+    queueResumed_one: '« {{run}} » a repris après le rechargement : {{n}} image à traiter',
+    queueResumed_other: '« {{run}} » a repris après le rechargement : {{n}} images à traiter',
     sessionCleared: 'Session effacée : aucune image n’est gardée dans ce navigateur',
     storageFull:
       'Le stockage du navigateur est plein : cette session n’est plus enregistrée pour la prochaine visite. Tout ce qui est à l’écran est gardé : téléchargez vos résultats, ou fermez des images et appuyez sur Vider la session.',

@@ -1,22 +1,26 @@
 /**
  * The saved session: restored on start, saved as things change, cleared on
  * request. Saving watches the store (never the pointer): a change to an image's
- * mask, result or queue state marks it dirty, and a debounced flush writes each
- * dirty image in its own transaction (session-db.ts), after the stroke in hand
- * has ended. A full disk stops saving with a clear message; what is on screen
- * is never touched by it.
+ * mask (or its undo history: every step moves the mask's version), result or
+ * queue state marks it dirty, and a debounced flush writes each dirty image in
+ * its own transaction (session-db.ts), after the stroke in hand has ended. A
+ * full disk stops saving with a clear message; what is on screen is never
+ * touched by it. After the restore (session-restore.ts) the images that were
+ * waiting for "Detect all" or "Remove all", or that it was on, go on by themselves.
  */
-import { closeDoc, openImage } from '../actions/import-actions';
-import { encodeResult, RESTORED_PREFIX } from '../actions/download-actions';
-import { applyMaskChange } from '../actions/mask-actions';
-import { settledJob, isQueued } from '../batch/queue';
+import { closeDoc } from '../actions/import-actions';
+import { encodeResult } from '../actions/download-actions';
+import { batchName, resumeQueue } from '../batch/batch-actions';
+import { isQueued, jobToSave, settledJob } from '../batch/queue';
 import { queueDoc } from '../batch/job';
-import { getDocData, isOnScreen, setResultBitmap } from '../documents';
+import { getDocData } from '../documents';
 import { engine } from '../engine';
 import { errorCode, errorMessage } from '../errors';
-import { getUi, pushToast, setStatus, update, updateDoc, useUi, type DocMeta, type SessionSave } from '../store';
-import { maskRecord, maskZlib } from './mask-codec';
-import { clearAll, deleteDocs, isQuotaError, readResultPng, readSession, writeDoc, writeManifest, type DocWrite, type Manifest, type ResultRecord } from './session-db';
+import { getUi, pushToast, setStatus, update, useUi, type DocMeta, type SessionSave } from '../store';
+import { journalRecord, type JournalRecord } from './journal-codec';
+import { maskRecord } from './mask-codec';
+import { clearAll, deleteDocs, isQuotaError, readResultPng, readSession, writeDoc, writeManifest, type DocWrite, type Manifest, type MaskRecord, type ResultRecord, type SavedDoc } from './session-db';
+import { restoreDoc } from './session-restore';
 import { t, tn } from '../i18n';
 
 const DEBOUNCE_MS = 700;
@@ -37,6 +41,13 @@ let enabled = false;
 let lastManifest = '';
 
 const jobKey = (d: DocMeta) => `${d.job.state}|${d.job.code ?? ''}`;
+const snapshotOf = (d: DocMeta): Saved => ({
+  maskVersion: d.maskVersion,
+  resultId: d.result?.resultId ?? null,
+  jobKey: jobKey(d),
+  threshold: d.threshold,
+  showOverlay: d.showOverlay,
+});
 const setSave = (sessionSave: SessionSave) => update('ui', { sessionSave });
 
 function manifestOf(keys: ReadonlySet<string>): Manifest {
@@ -88,21 +99,17 @@ async function writeOne(d: DocMeta, keys: Set<string>): Promise<void> {
   const doc = getDocData(d.id);
   if (!doc) return;
   const last = saved.get(d.key);
-  const snapshot: Saved = { maskVersion: d.maskVersion, resultId: d.result?.resultId ?? null, jobKey: jobKey(d), threshold: d.threshold, showOverlay: d.showOverlay };
-  const write: DocWrite = {
-    key: d.key,
-    state: {
-      key: d.key,
-      job: isQueued(d.job) ? settledJob(queueDoc(d)) : d.job,
-      threshold: d.threshold,
-      showOverlay: d.showOverlay,
-      format: d.format,
-      resultCurrent: !!d.result && d.result.maskVersion === d.maskVersion,
-    },
-  };
+  const snapshot = snapshotOf(d);
+  let maskVersion = d.maskVersion;
+  const write: DocWrite = { key: d.key, state: { key: d.key, job: jobToSave(d.job, settledJob(queueDoc(d))), threshold: d.threshold, showOverlay: d.showOverlay, format: d.format, resultCurrent: false } };
   if (!last) write.image = { key: d.key, name: d.name, ext: doc.ext, file: doc.file };
-  // Deflated in the worker, which holds the mask.
-  if (!last || last.maskVersion !== d.maskVersion) write.mask = { key: d.key, ...maskRecord(await engine().masks.packed(d.id)) };
+  if (!last || last.maskVersion !== d.maskVersion) {
+    const { mask, journal, version } = await maskAndJournal(d);
+    write.mask = mask;
+    write.journal = journal;
+    maskVersion = version;
+  }
+  write.state.resultCurrent = !!d.result && d.result.maskVersion === maskVersion;
   // The result's PNG only when it is a new result: a stroke rewrites the mask and the state, not megabytes of PNG.
   if (!last || last.resultId !== snapshot.resultId) write.result = await resultRecord(d);
   keys.add(d.key);
@@ -116,6 +123,24 @@ async function writeOne(d: DocMeta, keys: Set<string>): Promise<void> {
   if (png && doc.resultPng === png) {
     const stored = await readResultPng(d.key).catch(() => null);
     if (stored && stored.size === png.size && doc.resultPng === png) doc.resultPng = stored;
+  }
+}
+
+/**
+ * The mask (deflated in the worker, which holds it) and the undo history that
+ * ends on it (the client's journal), of one version: a change that came in
+ * between asks again, so the two records never disagree. A journal past the
+ * size bound is not kept (null deletes the stored one): the mask alone restores.
+ */
+async function maskAndJournal(d: DocMeta): Promise<{ mask: MaskRecord; journal: JournalRecord | null; version: number }> {
+  const masks = engine().masks;
+  for (let attempt = 0; ; attempt++) {
+    const packed = await masks.packed(d.id);
+    const state = masks.journalState(d.id);
+    const mask = { key: d.key, ...maskRecord(packed) };
+    if (state?.version === packed.version) return { mask, journal: journalRecord(d.key, state), version: packed.version };
+    // Still moving after a few tries: the mask alone now; the change makes the image dirty, so it is written again.
+    if (attempt >= 2) return { mask, journal: null, version: packed.version };
   }
 }
 
@@ -179,7 +204,7 @@ function startSync(): void {
   if (getUi().docs.some(isDirty)) schedule();
 }
 
-/** Brings back the last session's images, masks, results and queue states, then starts saving. */
+/** Brings back the last session's images, masks with their undo history, results and queue states, then starts saving and resumes the queue. */
 export async function restoreSession(): Promise<void> {
   let session: Awaited<ReturnType<typeof readSession>> = null;
   try {
@@ -195,10 +220,11 @@ export async function restoreSession(): Promise<void> {
     let restored = 0;
     for (const rec of session.docs) {
       try {
-        await restoreOne(rec);
+        const now = await restoreDoc(rec);
+        if (now) saved.set(now.key, snapshotOf(now));
         restored++;
       } catch (e) {
-        pushToast('error', errorCode(e), t('status.notRestored', { name: rec.image.name, message: errorMessage(e) }));
+        notRestored(rec, e);
       }
     }
     const active = getUi().docs.find((d) => d.key === session.manifest.activeKey) ?? getUi().docs[0];
@@ -207,29 +233,27 @@ export async function restoreSession(): Promise<void> {
   }
   startSync();
   setSave('saved');
+  if (getUi().docs.some((d) => isQueued(d.job))) void resumeWhenStarted();
 }
 
-async function restoreOne({ image, mask, result, state }: NonNullable<Awaited<ReturnType<typeof readSession>>>['docs'][number]): Promise<void> {
-  const meta = await openImage(image.file, image.name, { key: image.key, name: image.name, ext: image.ext });
-  const doc = getDocData(meta.id);
-  if (!doc) return;
-  let maskVersion = 0;
-  if (mask && mask.width === doc.width && mask.height === doc.height) {
-    // The starting state, not an edit: nothing to undo back to. Sent to the worker once, inflated there.
-    const change = await engine().masks.load(doc.id, await maskZlib(mask), isOnScreen(doc.id));
-    applyMaskChange(change);
-    maskVersion = change?.version ?? 0;
-  }
-  if (result) {
-    setResultBitmap(doc, await createImageBitmap(result.png, { premultiplyAlpha: 'none', colorSpaceConversion: 'none' }));
-    doc.resultPng = result.png;
-    const { png: _png, key: _key, ...info } = result;
-    const current = state?.resultCurrent ?? false;
-    updateDoc('ui', meta.id, { result: { resultId: `${RESTORED_PREFIX}${image.key}`, ...info, maskVersion: current ? maskVersion : -1 } });
-  }
-  if (state) updateDoc('ui', meta.id, { job: state.job, threshold: state.threshold, showOverlay: state.showOverlay });
-  const now = getUi().docs.find((d) => d.id === meta.id);
-  if (now) saved.set(now.key, { maskVersion: now.maskVersion, resultId: now.result?.resultId ?? null, jobKey: jobKey(now), threshold: now.threshold, showOverlay: now.showOverlay });
+/** An image that did not come back; one that was in the queue leaves it, and the message says so. */
+function notRestored({ image, state }: SavedDoc, e: unknown): void {
+  const kind = state && isQueued(state.job) ? state.job.kind : undefined;
+  const message = errorMessage(e);
+  pushToast('error', errorCode(e), kind ? t('status.queueDropped', { name: image.name, run: batchName(kind), message }) : t('status.notRestored', { name: image.name, message }));
+}
+
+/**
+ * Resumes the queue once the engine has started (or failed to: then each image
+ * fails with its code), so Remove uses the method the models make the default.
+ * The promise is the one startup made; after a failure it is tried again, as a
+ * Detect would.
+ */
+async function resumeWhenStarted(): Promise<void> {
+  await engine()
+    .init()
+    .catch(() => undefined);
+  await resumeQueue();
 }
 
 /** "Clear session": closes every image and deletes the saved session. */

@@ -1,7 +1,8 @@
 /**
  * The working session in IndexedDB (raw API, as saved-marks-db.ts), so a reload
- * loses nothing: each image's file, its mask (deflated in the worker, mask-codec.ts), its
- * result (the download PNG) and its small state, plus a manifest with the
+ * loses nothing: each image's file, its mask (deflated in the worker, mask-codec.ts)
+ * and the undo history that ends on it (journal-codec.ts), its result (the
+ * download PNG) and its small state (with its place in the queue), plus a manifest with the
  * order of the strip. One image's records and the manifest are written in one
  * transaction: a write that fails (QuotaExceededError) leaves the previous
  * session whole, never half of a new one. Nothing leaves the device.
@@ -11,6 +12,7 @@ import type { ImageFormat } from '../../engine/types';
 import type { RegionMethodRecord } from '../../worker/mark-protocol';
 import type { DocJob } from '../batch/queue';
 import type { PackedMask } from './mask-codec';
+import type { JournalRecord } from './journal-codec';
 import { openDatabase } from '../idb';
 
 export interface ImageRecord {
@@ -51,12 +53,16 @@ export interface Manifest {
 }
 
 const DB_NAME = 'unmark-session';
-const STORES = ['images', 'masks', 'results', 'state', 'manifest'] as const;
+/** Version 2 added `journals` (each mask's undo history); a version 1 session opens with none. */
+const DB_VERSION = 2;
+const STORES = ['images', 'masks', 'journals', 'results', 'state', 'manifest'] as const;
+/** The stores keyed by an image's key. */
+const DOC_STORES = ['images', 'masks', 'journals', 'results', 'state'] as const;
 type StoreName = (typeof STORES)[number];
 const MANIFEST_KEY = 'session';
 
 function openDb(): Promise<IDBDatabase> {
-  return openDatabase(DB_NAME, 1, (db) => {
+  return openDatabase(DB_NAME, DB_VERSION, (db) => {
     for (const name of STORES) if (!db.objectStoreNames.contains(name)) db.createObjectStore(name, name === 'manifest' ? undefined : { keyPath: 'key' });
   });
 }
@@ -95,6 +101,8 @@ export interface DocWrite {
   /** Only the first time: the file does not change. */
   image?: ImageRecord;
   mask?: MaskRecord;
+  /** With `mask`, always: the undo history that ends on it; null deletes it (none, or too large to keep). */
+  journal?: JournalRecord | null;
   /** null deletes a result that no longer exists. */
   result?: ResultRecord | null;
   state: StateRecord;
@@ -105,6 +113,8 @@ export function writeDoc(write: DocWrite, manifest: Manifest): Promise<void> {
   return transact('readwrite', STORES, (tx) => {
     if (write.image) tx.objectStore('images').put(write.image);
     if (write.mask) tx.objectStore('masks').put(write.mask);
+    if (write.journal === null) tx.objectStore('journals').delete(write.key);
+    else if (write.journal) tx.objectStore('journals').put(write.journal);
     if (write.result === null) tx.objectStore('results').delete(write.key);
     else if (write.result) tx.objectStore('results').put(write.result);
     tx.objectStore('state').put(write.state);
@@ -112,7 +122,6 @@ export function writeDoc(write: DocWrite, manifest: Manifest): Promise<void> {
   });
 }
 
-/** Drops images from the session (closed) and writes the manifest, in one transaction. */
 /**
  * The result PNG as stored: a Blob that IndexedDB backs with a file, so holding
  * it costs no memory, where the worker's encode lives in memory until dropped.
@@ -124,9 +133,10 @@ export async function readResultPng(key: string): Promise<Blob | null> {
   return rec?.png ?? null;
 }
 
+/** Drops images from the session (closed) and writes the manifest, in one transaction. */
 export function deleteDocs(keys: readonly string[], manifest: Manifest): Promise<void> {
   return transact('readwrite', STORES, (tx) => {
-    for (const key of keys) for (const name of ['images', 'masks', 'results', 'state'] as const) tx.objectStore(name).delete(key);
+    for (const key of keys) for (const name of DOC_STORES) tx.objectStore(name).delete(key);
     tx.objectStore('manifest').put(manifest, MANIFEST_KEY);
   });
 }
@@ -146,6 +156,8 @@ export function clearAll(): Promise<void> {
 export interface SavedDoc {
   image: ImageRecord;
   mask: MaskRecord | undefined;
+  /** Read as stored: journal-codec.ts checks it (a session saved before journals has none). */
+  journal: unknown;
   result: ResultRecord | undefined;
   state: StateRecord | undefined;
 }
@@ -158,13 +170,14 @@ export async function readSession(): Promise<{ manifest: Manifest; docs: SavedDo
   if (!manifest || manifest.order.length === 0) return null;
   const docs: SavedDoc[] = [];
   for (const key of manifest.order) {
-    const [image, mask, result, state] = await Promise.all([
+    const [image, mask, journal, result, state] = await Promise.all([
       request(tx.objectStore('images').get(key)) as Promise<ImageRecord | undefined>,
       request(tx.objectStore('masks').get(key)) as Promise<MaskRecord | undefined>,
+      request(tx.objectStore('journals').get(key)) as Promise<unknown>,
       request(tx.objectStore('results').get(key)) as Promise<ResultRecord | undefined>,
       request(tx.objectStore('state').get(key)) as Promise<StateRecord | undefined>,
     ]);
-    if (image) docs.push({ image, mask, result, state });
+    if (image) docs.push({ image, mask, journal, result, state });
   }
   return { manifest, docs };
 }
