@@ -11,6 +11,7 @@ import { nextPow2 } from './fft';
 import { latticeField, pixelLatticeField, type MarkField } from './field';
 import { findLattice, type Lattice, type LatticeOptions, type LatticeSearch } from './lattice';
 import { refineByPhase } from './phase';
+import { inversionEnergies, poolIntegerCell } from './cell-pool';
 import { cachedStack, sampleRgb, type Vec2 } from './sample';
 import { consistentEdges, growMask, neighbours, poissonSupport, supportWraps } from './support';
 
@@ -244,6 +245,8 @@ function pixelCellSupport(medJ: Float32Array, keep: Uint8Array, hnf: { a: number
 export interface RepeatsOptions extends LatticeOptions {
   /** Re-estimate a non-integer lattice's α per pixel phase (phase.ts); default true. */
   phase?: boolean;
+  /** Re-estimate an integer lattice's α from every instance's pixels (cell-pool.ts); default true. */
+  pool?: boolean;
 }
 
 export function findRepeats(
@@ -287,6 +290,12 @@ export function findRepeats(
   if (reason !== 'ok') return refuse(reason, estimate);
   // A resampled cell blurs the mark's hard edges: re-estimate α per pixel phase (phase.ts).
   if (!hnf && opts.phase !== false) field = latticeField(lattice, refineByPhase(image, lattice, estimate, signal), image);
+  // An integer lattice's α pooled from every instance against its own surroundings, where that inverts flatter (cell-pool.ts).
+  if (hnf && opts.pool !== false) {
+    const pooled = pixelLatticeField(hnf, { alphaHw: poolIntegerCell(image, hnf, estimate, signal), colour: estimate.colour }, image);
+    const [eCell, ePool] = inversionEnergies(image, [field, pooled]);
+    if (ePool < eCell) field = pooled;
+  }
   progress(1);
   return { search, estimate, field, accepted: true, reason };
 }
