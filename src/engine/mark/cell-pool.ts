@@ -28,11 +28,11 @@ export const CELL_POOL = {
   grow: 1,
   /** Samples where |W − B|² is below this say nothing about α (100 8-bit levels²). */
   minContrast: 100 / 255 ** 2,
-  bandRows: 256,
+  bandRows: 128,
   /** Pixels read at most (evenly spaced bands; a 1 MP picture is read whole, 12 MP has more instances than the pooling needs). */
   pixelBudget: 1_500_000,
   /** Pixels the energy gate reads at most. */
-  energyBudget: 750_000,
+  energyBudget: 500_000,
 };
 const BAND_MARGIN = 16;
 
@@ -92,37 +92,56 @@ export function inversionEnergies(image: RgbaImage, fields: readonly MarkField[]
   const bandRows = 64;
   const stride = Math.max(1, Math.ceil((w * h) / budget));
   const energies = fields.map(() => 0);
-  const rows = fields.map(() => [new Float32Array(w), new Float32Array(w)]);
-  const inv = fields.map(() => [new Float32Array(w * 3), new Float32Array(w * 3)]);
-  const any = [new Uint8Array(w), new Uint8Array(w)];
+  const alphaOf = (f: MarkField, y: number, out: Float32Array) => {
+    if (f.alphaRow) f.alphaRow(y, 0, w, out);
+    else for (let x = 0; x < w; x++) out[x] = f.alphaAt(x, y);
+  };
+  // Per field, the inverted row and the one below (RGB; NaN where no field has α ≥ ALPHA_MIN).
+  const alpha = fields.map(() => new Float32Array(w));
+  let cur = fields.map(() => new Float32Array(w * 3));
+  let next = fields.map(() => new Float32Array(w * 3));
+  let anyCur = new Uint8Array(w);
+  let anyNext = new Uint8Array(w);
+  const invertRow = (y: number, out: Float32Array[], any: Uint8Array, above: Uint8Array | null) => {
+    any.fill(0);
+    fields.forEach((f, k) => {
+      alphaOf(f, y, alpha[k]);
+      for (let x = 0; x < w; x++) if (alpha[k][x] >= ALPHA_MIN) any[x] = 1;
+    });
+    fields.forEach((f, k) => {
+      const a = alpha[k];
+      const o = out[k];
+      const [wr, wg, wb] = f.colour.map((c) => c * 255);
+      for (let x = 0, q = y * w * 4; x < w; x++, q += 4) {
+        // Read at x: its own gradients, the one from its left, the one from above.
+        if (!any[x] && !(x > 0 && any[x - 1]) && !(above && above[x])) continue;
+        const al = a[x] >= ALPHA_MIN ? Math.min(0.98, a[x]) : 0;
+        const kk = 1 / (1 - al);
+        o[x * 3] = (data[q] - al * wr) * kk;
+        o[x * 3 + 1] = (data[q + 1] - al * wg) * kk;
+        o[x * 3 + 2] = (data[q + 2] - al * wb) * kk;
+      }
+    });
+  };
   for (let y0 = 0; y0 < h - 1; y0 += bandRows * stride) {
-    for (let y = y0; y < Math.min(h - 1, y0 + bandRows); y++) {
-      for (let r = 0; r < 2; r++) {
-        any[r].fill(0);
-        fields.forEach((f, k) => {
-          const a = rows[k][r];
-          for (let x = 0; x < w; x++) a[x] = f.alphaAt(x, y + r);
-        });
-        for (let x = 0; x < w; x++) for (let k = 0; k < fields.length; k++) if (rows[k][r][x] >= ALPHA_MIN) any[r][x] = 1;
-        fields.forEach((f, k) => {
-          const a = rows[k][r];
-          const out = inv[k][r];
-          for (let x = 0; x < w; x++) {
-            const o = ((y + r) * w + x) * 4;
-            const al = Math.min(0.98, a[x] >= ALPHA_MIN ? a[x] : 0);
-            for (let c = 0; c < 3; c++) out[x * 3 + c] = (data[o + c] - al * 255 * f.colour[c]) / (1 - al);
-          }
-        });
-      }
-      for (let x = 0; x < w - 1; x++) {
-        if (!any[0][x]) continue;
-        for (let k = 0; k < fields.length; k++) {
-          const [cur, next] = inv[k];
-          let e = 0;
-          for (let c = 0; c < 3; c++) e += Math.abs(cur[x * 3 + 3 + c] - cur[x * 3 + c]) + Math.abs(next[x * 3 + c] - cur[x * 3 + c]);
-          energies[k] += e;
+    const y1 = Math.min(h - 1, y0 + bandRows);
+    invertRow(y0, cur, anyCur, null);
+    for (let y = y0; y < y1; y++) {
+      invertRow(y + 1, next, anyNext, anyCur);
+      for (let k = 0; k < fields.length; k++) {
+        const c0 = cur[k];
+        const n0 = next[k];
+        let e = 0;
+        for (let x = 0; x < w - 1; x++) {
+          if (!anyCur[x]) continue;
+          const i = x * 3;
+          e += Math.abs(c0[i + 3] - c0[i]) + Math.abs(c0[i + 4] - c0[i + 1]) + Math.abs(c0[i + 5] - c0[i + 2]);
+          e += Math.abs(n0[i] - c0[i]) + Math.abs(n0[i + 1] - c0[i + 1]) + Math.abs(n0[i + 2] - c0[i + 2]);
         }
+        energies[k] += e;
       }
+      [cur, next] = [next, cur];
+      [anyCur, anyNext] = [anyNext, anyCur];
     }
   }
   return energies;
