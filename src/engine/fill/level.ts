@@ -1,5 +1,3 @@
-import { textureFeatures } from './texture';
-
 /**
  * One pyramid level of the patch fill: an RGB float image, its hole, and the
  * pixels where a source patch may sit. Layouts: `rgbHw3` is interleaved (H, W, 3)
@@ -10,8 +8,6 @@ export interface Level {
   width: number;
   height: number;
   rgbHw3: Float32Array;
-  /** (H, W, 2) texture features (texture.ts); hole pixels are filled with the colours. */
-  featHw2: Float32Array;
   holeHw: Uint8Array;
   /** 1 where a whole patch centred here lies in the crop and touches no hole pixel. */
   sourceHw: Uint8Array;
@@ -50,7 +46,7 @@ export function makeLevel(width: number, height: number, rgbHw3: Float32Array, h
   const sources = new Int32Array(n);
   let k = 0;
   for (let i = 0; i < width * height; i++) if (sourceHw[i]) sources[k++] = i;
-  return { width, height, rgbHw3, featHw2: textureFeatures(rgbHw3, holeHw, width, height), holeHw, sourceHw, sources };
+  return { width, height, rgbHw3, holeHw, sourceHw, sources };
 }
 
 /**
@@ -105,18 +101,13 @@ export function downsample(fine: Level, radius: number): Level {
  * right colour; the EM iterations replace it.
  */
 export function onionFill(level: Level): void {
-  onionPeel(level, level.rgbHw3, 3);
-  onionPeel(level, level.featHw2, 2);
-}
-
-function onionPeel(level: Level, valuesHwC: Float32Array, channels: number): void {
-  const { width: w, height: h } = level;
+  const { width: w, height: h, rgbHw3: rgb } = level;
   const done = new Uint8Array(level.holeHw.length);
   for (let i = 0; i < done.length; i++) done[i] = level.holeHw[i] ? 0 : 1;
   let front: number[] = [];
   for (let i = 0; i < w * h; i++) if (!done[i] && hasDoneNeighbour(i)) front.push(i);
   while (front.length > 0) {
-    const values = new Float32Array(front.length * channels);
+    const values = new Float32Array(front.length * 3);
     front.forEach((i, k) => {
       const x = i % w;
       const y = (i - x) / w;
@@ -126,15 +117,17 @@ function onionPeel(level: Level, valuesHwC: Float32Array, channels: number): voi
           const nx = x + dx;
           const ny = y + dy;
           if (nx < 0 || ny < 0 || nx >= w || ny >= h || !done[ny * w + nx]) continue;
-          const j = (ny * w + nx) * channels;
-          for (let c = 0; c < channels; c++) values[k * channels + c] += valuesHwC[j + c];
+          const j = (ny * w + nx) * 3;
+          values[k * 3] += rgb[j];
+          values[k * 3 + 1] += rgb[j + 1];
+          values[k * 3 + 2] += rgb[j + 2];
           n++;
         }
       }
-      for (let c = 0; c < channels; c++) values[k * channels + c] /= Math.max(1, n);
+      for (let c = 0; c < 3; c++) values[k * 3 + c] /= Math.max(1, n);
     });
     front.forEach((i, k) => {
-      for (let c = 0; c < channels; c++) valuesHwC[i * channels + c] = values[k * channels + c];
+      for (let c = 0; c < 3; c++) rgb[i * 3 + c] = values[k * 3 + c];
       done[i] = 1;
     });
     const next = new Set<number>();

@@ -7,9 +7,9 @@
  *  - voting (Wexler, Shechtman & Irani, "Space-Time Completion of Video",
  *    PAMI 2007, §3.2): each hole pixel becomes the weighted mean of the pixels
  *    the overlapping patches' matches put there.
- * Patch distances are sums of squared RGB differences plus those of the texture
- * features (texture.ts), with an early exit once a candidate is already worse
- * than the best, so most random candidates cost a row or two.
+ * Patch distances are sums of squared RGB differences with an early exit once a
+ * candidate is already worse than the best, so most random candidates cost a
+ * row or two.
  */
 import type { Level } from './level';
 
@@ -44,52 +44,21 @@ export function targetField(level: Level, radius: number): NnField {
   return { targets, source: new Int32Array(targets.length), dist: new Float32Array(targets.length), slotHw };
 }
 
-/**
- * Weight of the texture features (texture.ts) in the patch distance, per
- * feature value against per colour value. Val split, 48 cases a family, two
- * seeds, against none: 2 kept fPSNR (opaque −0.04, thin +0.12, box +0.03 dB)
- * and took the texture ratio where Telea blurs from 0.58 to 0.66 (opaque) and
- * 0.62 to 0.64 (box); 4 took opaque to 0.71 but cost box 0.2 dB, 16 reached
- * 0.79 at −0.7 dB opaque.
- */
-export const FEATURE_WEIGHT = 2;
-
-/**
- * Distance of two patches (centres a, b): SSD of the colours plus
- * FEATURE_WEIGHT × SSD of the texture features; stops once it reaches `bound`.
- * The features are 5×5 box means, smooth enough to be compared on every other
- * row and column only (16 of 49 positions for 7×7, scaled up to match): the
- * full comparison made the fill 40 % slower.
- */
-export function patchSsd(level: Level, a: number, b: number, radius: number, bound: number): number {
-  const { rgbHw3, featHw2, width } = level;
+/** SSD of two patches (centres a, b); stops once it reaches `bound`. */
+export function patchSsd(rgbHw3: Float32Array, width: number, a: number, b: number, radius: number, bound: number): number {
   const span = (2 * radius + 1) * 3;
   const stride = width * 3;
-  const featScale = (FEATURE_WEIGHT * (2 * radius + 1) ** 2) / (radius + 1) ** 2;
   let pa = (a - radius * width - radius) * 3;
   let pb = (b - radius * width - radius) * 3;
-  let fa = (a - radius * width - radius) * 2;
-  let fb = (b - radius * width - radius) * 2;
   let s = 0;
-  for (let dy = 0; dy <= 2 * radius; dy++) {
+  for (let dy = -radius; dy <= radius; dy++) {
     for (let k = 0; k < span; k++) {
       const d = rgbHw3[pa + k] - rgbHw3[pb + k];
       s += d * d;
     }
-    if ((dy & 1) === 0) {
-      let f = 0;
-      for (let k = 0; k <= 4 * radius; k += 4) {
-        const dx = featHw2[fa + k] - featHw2[fb + k];
-        const dyf = featHw2[fa + k + 1] - featHw2[fb + k + 1];
-        f += dx * dx + dyf * dyf;
-      }
-      s += featScale * f;
-    }
     if (s >= bound) return s;
     pa += stride;
     pb += stride;
-    fa += width * 2;
-    fb += width * 2;
   }
   return s;
 }
@@ -101,13 +70,13 @@ export function randomSources(level: Level, field: NnField, random: () => number
 
 export function measure(level: Level, field: NnField, radius: number): void {
   for (let k = 0; k < field.targets.length; k++) {
-    field.dist[k] = patchSsd(level, field.targets[k], field.source[k], radius, Infinity);
+    field.dist[k] = patchSsd(level.rgbHw3, level.width, field.targets[k], field.source[k], radius, Infinity);
   }
 }
 
 /** `iterations` PatchMatch sweeps, alternating scan order (Barnes §3.2). */
 export function patchMatch(level: Level, field: NnField, radius: number, iterations: number, random: () => number): void {
-  const { width: w, height: h, sourceHw } = level;
+  const { width: w, height: h, rgbHw3: rgb, sourceHw } = level;
   const { targets, source, dist, slotHw } = field;
   const n = targets.length;
   const maxR = Math.max(w, h);
@@ -124,7 +93,7 @@ export function patchMatch(level: Level, field: NnField, radius: number, iterati
       if (nx >= 0) {
         const c = source[nx] + step;
         if (c !== best && sourceHw[c]) {
-          const d = patchSsd(level, t, c, radius, bestD);
+          const d = patchSsd(rgb, w, t, c, radius, bestD);
           if (d < bestD) {
             best = c;
             bestD = d;
@@ -135,7 +104,7 @@ export function patchMatch(level: Level, field: NnField, radius: number, iterati
       if (ny >= 0) {
         const c = source[ny] + step * w;
         if (c !== best && sourceHw[c]) {
-          const d = patchSsd(level, t, c, radius, bestD);
+          const d = patchSsd(rgb, w, t, c, radius, bestD);
           if (d < bestD) {
             best = c;
             bestD = d;
@@ -152,7 +121,7 @@ export function patchMatch(level: Level, field: NnField, radius: number, iterati
         cy = cy < radius ? radius : cy >= h - radius ? h - radius - 1 : cy;
         const c = cy * w + cx;
         if (c === best || !sourceHw[c]) continue;
-        const d = patchSsd(level, t, c, radius, bestD);
+        const d = patchSsd(rgb, w, t, c, radius, bestD);
         if (d < bestD) {
           best = c;
           bestD = d;
@@ -169,8 +138,8 @@ export function patchMatch(level: Level, field: NnField, radius: number, iterati
  * cover it, wᵢ = exp(−dᵢ / 2σ²) (their eq. 4 and §3.2). Wexler take σ² at the
  * 75th percentile of the patch distances; the 25th is sharper (fewer poor
  * matches averaged in) and measured better on the val split: +0.4 dB fPSNR,
- * texture ratio 0.67 → 0.82 (opaque marks and boxes, bench:quality
- * --fill-only). `uniform` gives every patch weight 1, for the first vote after upsampling, before distances mean anything.
+ * texture ratio 0.67 → 0.82 (opaque marks and boxes, bench:quality --fill-only). `uniform` gives every patch weight 1, for
+ * the first vote after upsampling, before distances mean anything.
  *
  * `sharpHw` (optional): pixels that instead take what the single best patch
  * covering them (least SSD) puts there. Even sharply weighted, the mean of
@@ -189,8 +158,6 @@ export function vote(level: Level, field: NnField, radius: number, uniform: bool
     sigma2 = Math.max(1, sorted[Math.floor(0.25 * (n - 1))] / area3);
   }
   const accHw3 = new Float32Array(rgb.length);
-  const featAccHw2 = new Float32Array(holeHw.length * 2);
-  const feat = level.featHw2;
   const weightHw = new Float32Array(holeHw.length);
   for (let k = 0; k < n; k++) {
     const wk = uniform ? 1 : Math.exp(-dist[k] / area3 / (2 * sigma2)) + 1e-6;
@@ -205,18 +172,8 @@ export function vote(level: Level, field: NnField, radius: number, uniform: bool
         accHw3[tp * 3 + 1] += wk * rgb[sp + 1];
         accHw3[tp * 3 + 2] += wk * rgb[sp + 2];
         weightHw[tp] += wk;
-        const sf = (s + dy * w + dx) * 2;
-        featAccHw2[tp * 2] += wk * feat[sf];
-        featAccHw2[tp * 2 + 1] += wk * feat[sf + 1];
       }
     }
-  }
-  // The hole's texture features follow the weighted mean (also where the colours take the best patch).
-  for (let p = 0; p < holeHw.length; p++) {
-    const sw = weightHw[p];
-    if (!holeHw[p] || sw <= 0) continue;
-    feat[p * 2] = featAccHw2[p * 2] / sw;
-    feat[p * 2 + 1] = featAccHw2[p * 2 + 1] / sw;
   }
   if (sharpHw) bestPatchVote(level, field, radius, sharpHw, accHw3, weightHw);
   for (let p = 0; p < holeHw.length; p++) {
