@@ -3,7 +3,7 @@ import { psnr } from '../metrics';
 import type { Mask } from '../types';
 import { invertMarks } from './invert';
 import { findLattice, LATTICE_PASSES } from './lattice';
-import { hermite, findRepeats } from './repeats';
+import { hermite, findRepeats, latticeStack } from './repeats';
 import { supportWraps } from './support';
 import { composite, deadLeaves, logoShape, noisePhoto, periodicTexture, tiledAlpha } from './testing';
 
@@ -37,6 +37,39 @@ describe('repeats inside one image', () => {
     const cellDb = psnr(invertMarks(image, [cell.field!]).image, photo, mask);
     const pooledDb = psnr(invertMarks(image, [pooled.field!]).image, photo, mask);
     expect(pooledDb).toBeGreaterThan(cellDb + 4);
+  });
+
+  it('adds the instances the border cuts to a resampled stack: NaN outside the image, the pixels inside', () => {
+    const photo = noisePhoto(W, H, 4);
+    const lattice = { origin: [10.5, 7.25] as [number, number], v1: [190.5, 0] as [number, number], v2: [47.25, 150.5] as [number, number] };
+    const whole = latticeStack(photo, lattice);
+    const cut = latticeStack(photo, lattice, 2, true);
+    expect(whole.whole ?? whole.count).toBe(whole.count);
+    expect(cut.whole).toBe(whole.count);
+    expect(cut.count).toBeGreaterThan(whole.count);
+    const row = new Float32Array(cut.width * 3);
+    let nan = 0;
+    let inside = 0;
+    for (let k = cut.whole!; k < cut.count; k++) {
+      const [x0, y0] = cut.bases[k];
+      for (let y = 0; y < cut.height; y += 7) {
+        cut.row(k, y, row);
+        for (let a = 0; a < cut.width; a++) {
+          const x = x0 + (a / cut.width) * 190.5 + (y / cut.height) * 47.25;
+          const yy = y0 + (y / cut.height) * 150.5;
+          const out = x < 0 || yy < 0 || x > W - 1 || yy > H - 1;
+          if (out) {
+            expect(Number.isNaN(row[a * 3])).toBe(true);
+            nan++;
+          } else {
+            expect(row[a * 3]).toBeGreaterThanOrEqual(0);
+            inside++;
+          }
+        }
+      }
+    }
+    expect(nan).toBeGreaterThan(0);
+    expect(inside).toBeGreaterThan(0);
   });
 
   it('finds a lattice that is not whole pixels (a preview resized after tiling) to a hundredth of a pixel', () => {

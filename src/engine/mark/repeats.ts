@@ -67,7 +67,7 @@ const GRID_BUDGET = 1 << 18;
 /** Instances × cell pixels read by one estimate: bounds time and memory on 12 MP images. */
 const PIXEL_BUDGET = 8_000_000;
 
-export function latticeStack(image: RgbaImage, lattice: Lattice, oversample = OVERSAMPLE): InstanceStack & { bases: [number, number][] } {
+export function latticeStack(image: RgbaImage, lattice: Lattice, oversample = OVERSAMPLE, withCut = false): InstanceStack & { bases: [number, number][] } {
   const [ax, ay] = lattice.v1;
   const [bx, by] = lattice.v2;
   const det = ax * by - ay * bx;
@@ -80,11 +80,14 @@ export function latticeStack(image: RgbaImage, lattice: Lattice, oversample = OV
   const jMax = Math.ceil(Math.max(...corners.map((c) => c[1]))) + 1;
   const inside = (x: number, y: number) => x >= 0 && y >= 0 && x <= image.width - 1 && y <= image.height - 1;
   let bases: [number, number][] = [];
+  const cut: [number, number][] = [];
   for (let j = jMin; j <= jMax; j++) {
     for (let i = iMin; i <= iMax; i++) {
       const x = ox + i * ax + j * bx;
       const y = oy + i * ay + j * by;
-      if (inside(x, y) && inside(x + ax, y + ay) && inside(x + bx, y + by) && inside(x + ax + bx, y + ay + by)) bases.push([x, y]);
+      const corners = [inside(x, y), inside(x + ax, y + ay), inside(x + bx, y + by), inside(x + ax + bx, y + ay + by)].filter(Boolean).length;
+      if (corners === 4) bases.push([x, y]);
+      else if (withCut && corners >= 2) cut.push([x, y]);
     }
   }
   let width = Math.min(MAX_GRID, nextPow2(Math.ceil(oversample * Math.hypot(ax, ay))));
@@ -96,14 +99,16 @@ export function latticeStack(image: RgbaImage, lattice: Lattice, oversample = OV
     else height /= 2;
   }
   const cap = Math.max(5, Math.min(MAX_INSTANCES, Math.floor(PIXEL_BUDGET / (width * height))));
-  if (bases.length > cap) {
-    const step = bases.length / cap;
-    bases = Array.from({ length: cap }, (_, k) => bases[Math.floor(k * step)]);
-  }
+  bases = spread(bases, cap);
+  const whole = bases.length;
+  bases = [...bases, ...spread(cut, Math.max(0, cap - whole))];
+  const W = image.width - 1;
+  const H = image.height - 1;
   return {
     width,
     height,
     count: bases.length,
+    whole,
     topology: { kind: 'torus', twist: 0 },
     bases,
     row(k, b, out) {
@@ -111,7 +116,10 @@ export function latticeStack(image: RgbaImage, lattice: Lattice, oversample = OV
       const t = b / height;
       for (let a = 0; a < width; a++) {
         const s = a / width;
-        sampleRgb(image, x0 + s * ax + t * bx, y0 + s * ay + t * by, out, a * 3);
+        const x = x0 + s * ax + t * bx;
+        const y = y0 + s * ay + t * by;
+        if (k >= whole && (x < 0 || y < 0 || x > W || y > H)) out[a * 3] = out[a * 3 + 1] = out[a * 3 + 2] = NaN;
+        else sampleRgb(image, x, y, out, a * 3);
       }
     },
   };
@@ -247,6 +255,13 @@ export interface RepeatsOptions extends LatticeOptions {
   phase?: boolean;
   /** Re-estimate an integer lattice's α from every instance's pixels (cell-pool.ts); default true. */
   pool?: boolean;
+  /**
+   * A non-integer lattice: also estimate from the instances the border cuts (up to the
+   * instance cap) and keep that when it passes and inverts flatter; default true. Val
+   * resized tiled cases (38, seeds 5/77/123): mean fPSNR 25.87 → 28.20 dB, 4 more
+   * accepted, none lost (one −0.2 dB); no clean val photo or periodic picture accepted.
+   */
+  cut?: boolean;
 }
 
 export function findRepeats(
@@ -281,12 +296,30 @@ export function findRepeats(
     estimate = estimateMark(grid, signal, (s) => progress(0.85 * s));
     field = latticeField(lattice, estimate, image);
   }
-  const twist = hnf ? hnf.b : 0;
-  // The wrap test reads where the mark is, not its support grown into the gaps: a long text whose grown support touches the next repeat is no grid.
-  let amax = 0;
-  for (const a of estimate.alphaHw) if (a > amax) amax = a;
-  const wrapSupport = Uint8Array.from(estimate.supportHw, (s, i) => (s && estimate.alphaHw[i] > WRAP_ALPHA_SHARE * amax ? 1 : 0));
-  const reason = judgeRepeats(estimate.diagnostics, estimate.opacity, supportWraps(wrapSupport, estimate.width, estimate.height, twist));
+  const judge = (e: MarkEstimate) => {
+    // The wrap test reads where the mark is, not its support grown into the gaps: a long text whose grown support touches the next repeat is no grid.
+    let amax = 0;
+    for (const a of e.alphaHw) if (a > amax) amax = a;
+    const wrapSupport = Uint8Array.from(e.supportHw, (s, i) => (s && e.alphaHw[i] > WRAP_ALPHA_SHARE * amax ? 1 : 0));
+    return judgeRepeats(e.diagnostics, e.opacity, supportWraps(wrapSupport, e.width, e.height, hnf ? hnf.b : 0));
+  };
+  let reason = judge(estimate);
+  // A resampled cell reads whole instances only; with few of them (a large mark on a small preview) the
+  // median is the picture's. Instances the border cuts are tried as well, and kept when they pass and invert flatter.
+  if (!hnf && opts.cut !== false) {
+    const cutGrid = latticeStack(image, lattice, OVERSAMPLE, true);
+    if (cutGrid.count > (cutGrid.whole ?? cutGrid.count)) {
+      const other = estimateMark(cachedStack(cutGrid), signal);
+      const otherReason = judge(other);
+      const otherField = latticeField(lattice, other, image);
+      const better = otherReason === 'ok' && (reason !== 'ok' || (() => { const [a, b] = inversionEnergies(image, [field, otherField]); return b < a; })());
+      if (better) {
+        estimate = other;
+        field = otherField;
+        reason = otherReason;
+      }
+    }
+  }
   if (reason !== 'ok') return refuse(reason, estimate);
   // A resampled cell blurs the mark's hard edges: re-estimate α per pixel phase (phase.ts).
   if (!hnf && opts.phase !== false) field = latticeField(lattice, refineByPhase(image, lattice, estimate, signal), image);
