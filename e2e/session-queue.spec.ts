@@ -4,12 +4,13 @@
  * goes on by itself (no click), the status bar says it resumed, and every image
  * that came back ends reviewed. One waiting image's stored file is damaged
  * before the reload: it cannot be restored, so it leaves the queue with a
- * message that says so and its code.
+ * message that says so and its code. "Remove all" likewise: the images still
+ * waiting get their results after the reload without a click.
  */
 import { expect, test, type Page } from '@playwright/test';
 import sharp from 'sharp';
 import { readFile, writeFile } from 'node:fs/promises';
-import { byTestId, fixturePath, MODEL_TIMEOUT, openApp, WORK_TIMEOUT } from './helpers';
+import { afterMaskChange, byTestId, drag, expectNoErrorToast, fixturePath, imageToPage, MODEL_TIMEOUT, openApp, WORK_TIMEOUT } from './helpers';
 
 /** Crops of photo-text.png in which triage keeps "© SAMPLE STOCK" a mark (the first of batch.spec's). */
 const CROPS = [
@@ -23,23 +24,35 @@ const CROPS = [
 const allStates = (page: Page) =>
   byTestId(page, 'doc-status').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-state')}${e.getAttribute('data-code') ? ` ${e.getAttribute('data-code')}` : ''}`));
 
-test('a queue interrupted by a reload goes on by itself; an image that cannot come back leaves it with its code', async ({ page }) => {
-  test.setTimeout(900_000);
+/** Writes the crops as `queue-<n>.png` in the test's output folder; resolves to their paths. */
+async function writeCrops(): Promise<string[]> {
   const source = await readFile(fixturePath('photo-text.png'));
-  const paths = await Promise.all(
+  return Promise.all(
     CROPS.map(async (crop, i) => {
       const path = test.info().outputPath(`queue-${i + 1}.png`);
       await writeFile(path, await sharp(source).extract(crop).png().toBuffer());
       return path;
     }),
   );
+}
+
+/** Waits until no image waits or runs (the queue is done). */
+async function settle(page: Page, n: number): Promise<void> {
+  await expect
+    .poll(async () => (await allStates(page)).filter((s) => /^(waiting|detecting|removing)/.test(s)).length, { timeout: n * MODEL_TIMEOUT, intervals: [1000] })
+    .toBe(0);
+}
+
+test('a queue interrupted by a reload goes on by itself; an image that cannot come back leaves it with its code', async ({ page }) => {
+  test.setTimeout(900_000);
+  const paths = await writeCrops();
   await openApp(page);
   await byTestId(page, 'file-input').setInputFiles(paths);
   await expect(byTestId(page, 'doc-item')).toHaveCount(CROPS.length, { timeout: WORK_TIMEOUT });
 
   await byTestId(page, 'batch-bar-detect').click();
   // As soon as the saved session holds the last images waiting, damage the last one's file and reload.
-  await expect.poll(() => waitingStored(page, 'queue-4'), { timeout: WORK_TIMEOUT, intervals: [100] }).toBeGreaterThanOrEqual(2);
+  await expect.poll(() => waitingStored(page, 'detect', 'queue-4'), { timeout: WORK_TIMEOUT, intervals: [100] }).toBeGreaterThanOrEqual(2);
   await page.reload();
 
   // The damaged image does not come back, and its toast says it left the queue, with its code.
@@ -50,23 +63,54 @@ test('a queue interrupted by a reload goes on by itself; an image that cannot co
 
   // The others go on without a click, and the status bar says the queue resumed.
   await expect(byTestId(page, 'queue-resumed')).toContainText('Detect all resumed after the reload', { timeout: MODEL_TIMEOUT });
-  await expect
-    .poll(async () => (await allStates(page)).filter((s) => /^(waiting|detecting)/.test(s)).length, { timeout: CROPS.length * MODEL_TIMEOUT, intervals: [1000] })
-    .toBe(0);
+  await settle(page, CROPS.length - 1);
   expect(await allStates(page)).toEqual(Array(CROPS.length - 1).fill('review'));
   await expect(byTestId(page, 'queue-resumed')).toBeHidden();
   await expect(byTestId(page, 'error-toast')).toHaveCount(1);
 });
 
+test('"Remove all" interrupted by a reload goes on by itself: the images still waiting get their results', async ({ page }) => {
+  test.setTimeout(900_000);
+  const paths = await writeCrops();
+  await openApp(page);
+  await byTestId(page, 'file-input').setInputFiles(paths);
+  await expect(byTestId(page, 'doc-item')).toHaveCount(CROPS.length, { timeout: WORK_TIMEOUT });
+
+  // A box over most of the last image (640×440), then that mask on every image: each removal takes seconds.
+  const last = byTestId(page, 'doc-item').last();
+  await last.locator('.doc-select').click();
+  await expect(last).toHaveAttribute('data-active', 'true');
+  await page.keyboard.press('r');
+  const toPage = await imageToPage(page, { width: 640, height: 440 });
+  expect(await afterMaskChange(page, () => drag(page, [toPage(40, 40), toPage(600, 400)]))).toBeGreaterThan(150_000);
+  await byTestId(page, 'mask-to-all').click();
+  await expect(byTestId(page, 'status')).toContainText('This mask is now on the other images', { timeout: WORK_TIMEOUT });
+  // Masks saved first: saving a mask asks the worker, which the removals then keep busy.
+  await expect(byTestId(page, 'session-state')).toHaveAttribute('data-state', 'saved', { timeout: WORK_TIMEOUT });
+
+  await byTestId(page, 'batch-bar-remove').click();
+  await expect.poll(() => waitingStored(page, 'remove'), { timeout: WORK_TIMEOUT, intervals: [100] }).toBeGreaterThanOrEqual(2);
+  await page.reload();
+
+  await expect(byTestId(page, 'doc-item')).toHaveCount(CROPS.length, { timeout: MODEL_TIMEOUT });
+  await expect(byTestId(page, 'queue-resumed')).toContainText('Remove all resumed after the reload', { timeout: MODEL_TIMEOUT });
+  await settle(page, CROPS.length);
+  expect(await allStates(page)).toEqual(Array(CROPS.length).fill('done'));
+  // Every image has its result (the strip's ✓), the ones removed before the reload and after it.
+  await expect(page.locator('[data-testid="doc-item"] .doc-done')).toHaveCount(CROPS.length);
+  await expect(byTestId(page, 'queue-resumed')).toBeHidden();
+  await expectNoErrorToast(page);
+});
+
 /**
- * Once the saved session has `damage` waiting, overwrites that image's stored
- * file with bytes that are no image (in the same step, so the reload comes
- * right after); resolves to how many images the saved session holds waiting
- * for a batch (0 until then).
+ * Resolves to how many images the saved session holds waiting for a `kind`
+ * batch (0 until at least two wait). With `damage`: only once that image is
+ * among them, and then its stored file is overwritten with bytes that are no
+ * image (in the same step, so the reload comes right after).
  */
-function waitingStored(page: Page, damage: string): Promise<number> {
+function waitingStored(page: Page, kind: 'detect' | 'remove', damage?: string): Promise<number> {
   return page.evaluate(
-    (damage) =>
+    ({ kind, damage }) =>
       new Promise<number>((resolve, reject) => {
         const open = indexedDB.open('unmark-session');
         open.onerror = () => reject(open.error);
@@ -81,14 +125,14 @@ function waitingStored(page: Page, damage: string): Promise<number> {
             type Image = { key: string; name: string; file: Blob };
             type State = { key: string; job: { state: string; kind?: string } };
             const byKey = new Map((states.result as State[]).map((s) => [s.key, s]));
-            const queued = (images.result as Image[]).filter((i) => byKey.get(i.key)?.job.state === 'waiting' && byKey.get(i.key)?.job.kind === 'detect');
-            const target = queued.find((i) => i.name.startsWith(damage));
-            if (!target || queued.length < 2) return;
+            const queued = (images.result as Image[]).filter((i) => byKey.get(i.key)?.job.state === 'waiting' && byKey.get(i.key)?.job.kind === kind);
+            const target = damage === undefined ? null : queued.find((i) => i.name.startsWith(damage));
+            if ((damage !== undefined && !target) || queued.length < 2) return;
             waiting = queued.length;
-            tx.objectStore('images').put({ ...target, file: new Blob(['not an image at all, only text']) });
+            if (target) tx.objectStore('images').put({ ...target, file: new Blob(['not an image at all, only text']) });
           };
         };
       }),
-    damage,
+    { kind, damage },
   );
 }

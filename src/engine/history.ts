@@ -1,10 +1,14 @@
 /**
  * Undo/redo for mask edits. Each gesture (stroke, box, whole-mask op) becomes one
  * entry holding only the changed bounding box as before/after patches, so a brush
- * dab on a 48 MP mask costs bytes, not 48 MB. As in excalidraw's history, undo is
- * refused mid-gesture and only a new edit clears redo; viewing never touches it.
+ * dab on a 48 MP mask costs bytes, not 48 MB. While a gesture is open, only the
+ * tiles it is about to write are copied (`willWrite`, gesture-tiles.ts): no
+ * full-mask copy at pointer-down, no whole-mask diff at commit. As in
+ * excalidraw's history, undo is refused mid-gesture and only a new edit clears
+ * redo; viewing never touches it.
  */
 import { WmError } from './errors';
+import { copyPatch, GestureTiles } from './gesture-tiles';
 import { clipRect } from './mask';
 import type { Mask, Rect } from './types';
 
@@ -35,38 +39,47 @@ export class MaskHistory {
   private redoStack: Entry[] = [];
   private byteCount = 0;
   /**
-   * One full-mask copy, held only while a gesture is open: kept between gestures
-   * it cost every edited image 12 MB at 12 MP (the batch memory bench's growth).
+   * The open gesture's "before" bytes, tile by tile as it writes them. A full
+   * snapshot here cost 12 MB at 12 MP on every pointer-down (docs/performance.md).
    */
-  private snapshot: Uint8Array | null = null;
-  private gestureSize: { width: number; height: number } | null = null;
+  private gesture: GestureTiles | null = null;
 
   constructor(opts?: Partial<HistoryOptions>) {
     this.opts = { ...DEFAULTS, ...opts };
   }
 
-  /** Start a gesture (stroke, box, whole-mask op): snapshot the mask. Throws if a gesture is open. */
+  /** Start a gesture (stroke, box, whole-mask op); copies nothing yet. Throws if a gesture is open. */
   begin(mask: Mask): void {
-    if (this.gestureSize) throw new WmError('E_PROCESSING', 'A mask gesture is already open; commit or abort it first.');
-    this.snapshot = mask.data.slice();
-    this.gestureSize = { width: mask.width, height: mask.height };
+    if (this.gesture) throw new WmError('E_PROCESSING', 'A mask gesture is already open; commit or abort it first.');
+    this.gesture = new GestureTiles(mask.width, mask.height);
   }
 
-  /** End the gesture: diff mask against the snapshot (inside `hint` if given, else whole mask), store only the changed bbox as before/after patches, clear redo. No-op entry if nothing changed. Returns whether an entry was pushed. */
-  commit(mask: Mask, label: string, hint?: Rect): boolean {
-    const snap = this.openSnapshot(mask);
-    this.gestureSize = null;
-    this.snapshot = null;
-    const area = hint ? clipRect(hint, mask.width, mask.height) : { x: 0, y: 0, width: mask.width, height: mask.height };
-    if (!area) return false;
-    const rect = diffBox(snap, mask, area);
+  /**
+   * Call before every write into the mask during a gesture: keeps the "before"
+   * bytes of the tiles under `rect` (clipped to the mask) that it does not hold
+   * yet. A write outside every rect announced here is not undone.
+   */
+  willWrite(mask: Mask, rect: Rect): void {
+    this.openGesture(mask).willWrite(mask.data, rect);
+  }
+
+  /** Bytes the open gesture holds (its copied tiles); 0 without one. */
+  openBytes(): number {
+    return this.gesture?.bytes ?? 0;
+  }
+
+  /** End the gesture: diff the tiles it wrote, store only the changed bbox as before/after patches, clear redo. No entry if nothing changed. Returns whether an entry was pushed. */
+  commit(mask: Mask, label: string): boolean {
+    const tiles = this.openGesture(mask);
+    this.gesture = null;
+    const rect = tiles.changedBox(mask.data);
     if (!rect) return false;
     const entry: Entry = {
       label,
       width: mask.width,
       height: mask.height,
       rect,
-      before: copyPatch(snap, mask.width, rect),
+      before: tiles.before(mask.data, rect),
       after: copyPatch(mask.data, mask.width, rect),
     };
     this.push(entry);
@@ -82,13 +95,30 @@ export class MaskHistory {
   }
 
   /**
+   * Replaces the whole mask with `next` (same size, row-major) as one step,
+   * without a gesture: one pass finds the changed bbox, and only its bytes are
+   * copied, so a whole-mask op holds no full copy of the mask. Returns whether
+   * an entry was pushed (none when `next` equals the mask).
+   */
+  replace(mask: Mask, next: Uint8Array, label: string): boolean {
+    if (this.gesture) throw new WmError('E_PROCESSING', 'A mask gesture is open; commit or abort it first.');
+    if (next.length !== mask.data.length) throw new WmError('E_MASK_MISMATCH', `A mask of ${next.length} bytes cannot replace a ${mask.width}×${mask.height} one.`);
+    const rect = diffBox(mask.data, next, mask.width);
+    if (!rect) return false;
+    const entry: Entry = { label, width: mask.width, height: mask.height, rect, before: copyPatch(mask.data, mask.width, rect), after: copyPatch(next, mask.width, rect) };
+    this.writePatch(mask, entry, entry.after);
+    this.push(entry);
+    return true;
+  }
+
+  /**
    * Writes `after` (the rect's new bytes, row-major) into the mask as one step,
    * without a gesture: the before patch is copied from the rect alone, so no
    * full-mask snapshot is taken. Replays a step recorded elsewhere (a worker
    * restarted from its journal). Returns whether an entry was pushed.
    */
   record(mask: Mask, label: string, rect: Rect, after: Uint8Array): boolean {
-    if (this.gestureSize) throw new WmError('E_PROCESSING', 'A mask gesture is open; commit or abort it first.');
+    if (this.gesture) throw new WmError('E_PROCESSING', 'A mask gesture is open; commit or abort it first.');
     const r = clipRect(rect, mask.width, mask.height);
     if (!r || r.width !== rect.width || r.height !== rect.height || after.length !== r.width * r.height) {
       throw new WmError('E_MASK_MISMATCH', `A ${rect.width}×${rect.height} step at ${rect.x},${rect.y} does not fit a ${mask.width}×${mask.height} mask.`);
@@ -99,22 +129,21 @@ export class MaskHistory {
     return true;
   }
 
-  /** Abandon the gesture and restore the snapshot into mask. A no-op without an open gesture, so pointercancel handlers can call it freely. */
+  /** Abandon the gesture and write its tiles' "before" bytes back into mask. A no-op without an open gesture, so pointercancel handlers can call it freely. */
   abort(mask: Mask): void {
-    if (!this.gestureSize) return;
-    const snap = this.openSnapshot(mask);
-    mask.data.set(snap);
-    this.gestureSize = null;
-    this.snapshot = null;
+    if (!this.gesture) return;
+    const tiles = this.openGesture(mask);
+    tiles.restore(mask.data);
+    this.gesture = null;
   }
 
   get inGesture(): boolean {
-    return this.gestureSize !== null;
+    return this.gesture !== null;
   }
 
   /** Apply undo/redo in place on mask; returns the dirty rect, or null if nothing to do OR a gesture is open (undo is refused mid-stroke). */
   undo(mask: Mask): Rect | null {
-    if (this.gestureSize) return null;
+    if (this.gesture) return null;
     const e = this.undoStack.at(-1);
     if (!e) return null;
     // Written before popping, so a size mismatch throws without losing the entry.
@@ -125,7 +154,7 @@ export class MaskHistory {
   }
 
   redo(mask: Mask): Rect | null {
-    if (this.gestureSize) return null;
+    if (this.gesture) return null;
     const e = this.redoStack.at(-1);
     if (!e) return null;
     // Written before popping, so a size mismatch throws without losing the entry.
@@ -136,14 +165,14 @@ export class MaskHistory {
   }
 
   get canUndo(): boolean {
-    return !this.gestureSize && this.undoStack.length > 0;
+    return !this.gesture && this.undoStack.length > 0;
   }
 
   get canRedo(): boolean {
-    return !this.gestureSize && this.redoStack.length > 0;
+    return !this.gesture && this.redoStack.length > 0;
   }
 
-  /** Bytes held by patches (undo and redo); the gesture snapshot is not counted. */
+  /** Bytes held by patches (undo and redo); the open gesture's tiles are not counted (`openBytes`). */
   get bytes(): number {
     return this.byteCount;
   }
@@ -186,17 +215,16 @@ export class MaskHistory {
     this.undoStack = [];
     this.redoStack = [];
     this.byteCount = 0;
-    this.gestureSize = null;
-    this.snapshot = null;
+    this.gesture = null;
   }
 
-  private openSnapshot(mask: Mask): Uint8Array {
-    const size = this.gestureSize;
-    if (!size || !this.snapshot) throw new WmError('E_PROCESSING', 'No mask gesture is open.');
-    if (size.width !== mask.width || size.height !== mask.height) {
-      throw new WmError('E_MASK_MISMATCH', `The gesture began on a ${size.width}×${size.height} mask, not ${mask.width}×${mask.height}.`);
+  private openGesture(mask: Mask): GestureTiles {
+    const g = this.gesture;
+    if (!g) throw new WmError('E_PROCESSING', 'No mask gesture is open.');
+    if (g.width !== mask.width || g.height !== mask.height) {
+      throw new WmError('E_MASK_MISMATCH', `The gesture began on a ${g.width}×${g.height} mask, not ${mask.width}×${mask.height}.`);
     }
-    return this.snapshot;
+    return g;
   }
 
   private writePatch(mask: Mask, e: Entry, patch: Uint8Array): void {
@@ -225,29 +253,18 @@ function entryBytes(e: Entry): number {
   return e.before.byteLength + e.after.byteLength;
 }
 
-function copyPatch(src: Uint8Array, stride: number, r: Rect): Uint8Array {
-  const out = new Uint8Array(r.width * r.height);
-  for (let j = 0; j < r.height; j++) {
-    const s = (r.y + j) * stride + r.x;
-    out.set(src.subarray(s, s + r.width), j * r.width);
-  }
-  return out;
-}
-
-/** Bounding box of the pixels that differ between the snapshot and the mask inside `area`. */
-function diffBox(snap: Uint8Array, mask: Mask, area: Rect): Rect | null {
-  const d = mask.data;
-  const w = mask.width;
-  const xe = area.x + area.width;
-  let minX = xe;
-  let maxX = area.x - 1;
+/** Bounding box of the pixels where a and b (row-major, `width` wide) differ. */
+function diffBox(a: Uint8Array, b: Uint8Array, width: number): Rect | null {
+  const height = a.length / width;
+  let minX = width;
+  let maxX = -1;
   let minY = -1;
   let maxY = -1;
-  for (let y = area.y; y < area.y + area.height; y++) {
-    const row = y * w;
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
     let first = -1;
-    for (let x = area.x; x < xe; x++) {
-      if (d[row + x] !== snap[row + x]) {
+    for (let x = 0; x < width; x++) {
+      if (a[row + x] !== b[row + x]) {
         first = x;
         break;
       }
@@ -256,13 +273,12 @@ function diffBox(snap: Uint8Array, mask: Mask, area: Rect): Rect | null {
     if (minY < 0) minY = y;
     maxY = y;
     if (first < minX) minX = first;
-    for (let x = xe - 1; x > maxX; x--) {
-      if (d[row + x] !== snap[row + x]) {
+    for (let x = width - 1; x > maxX; x--) {
+      if (a[row + x] !== b[row + x]) {
         maxX = x;
         break;
       }
     }
   }
-  if (minY < 0) return null;
-  return { x: minX, y: minY, width: maxX - minX + 1, height: maxY - minY + 1 };
+  return minY < 0 ? null : { x: minX, y: minY, width: maxX - minX + 1, height: maxY - minY + 1 };
 }

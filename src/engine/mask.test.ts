@@ -13,6 +13,7 @@ import {
   maskToOverlayRgba,
   masksEqual,
   stampLine,
+  stampLineRects,
   upsampleThreshold,
 } from './mask';
 import type { Mask } from './types';
@@ -116,6 +117,25 @@ describe('stampLine', () => {
     const m = createMask(5, 5);
     expect(stampLine(m, 2, 2, 2, 2, 0.1, 255)).not.toBeNull();
     expect(countMasked(m)).toBeGreaterThanOrEqual(1);
+  });
+
+  it('stampLineRects covers every pixel it paints, in boxes near the segment', () => {
+    const rand = rng(11);
+    for (let k = 0; k < 300; k++) {
+      const m = createMask(160, 120);
+      const [x0, y0] = [rand() * 200 - 20, rand() * 160 - 20];
+      const long = rand() < 0.3;
+      const [x1, y1] = long ? [rand() * 200 - 20, rand() * 160 - 20] : [x0 + rand() * 10 - 5, y0 + rand() * 10 - 5];
+      const radius = rand() < 0.2 ? rand() : rand() * 15;
+      stampLine(m, x0, y0, x1, y1, radius, 255);
+      const rects = stampLineRects(x0, y0, x1, y1, radius, 32);
+      for (const r of rects) expect(Math.max(r.width, r.height)).toBeLessThanOrEqual(32 + 2 * Math.max(radius, 1) + 4);
+      for (let i = 0; i < m.data.length; i++) {
+        if (!m.data[i]) continue;
+        const [x, y] = [i % 160, Math.floor(i / 160)];
+        expect(rects.some((r) => x >= r.x && x < r.x + r.width && y >= r.y && y < r.y + r.height)).toBe(true);
+      }
+    }
   });
 });
 

@@ -177,6 +177,32 @@ export function stampLine(
   return { x: minX, y: minY, width: maxX - minX + 1, height: maxY - minY + 1 };
 }
 
+/**
+ * Rects that together cover every pixel `stampLine` with the same arguments can
+ * write (not clipped to the mask): the segment cut into pieces at most `piece`
+ * long, each piece's box grown by the radius and a pixel. A long diagonal stroke
+ * gives a chain of small boxes, not its whole bounding box, so a gesture that
+ * copies what it is about to write (engine/history.ts) copies near the stroke.
+ */
+export function stampLineRects(x0: number, y0: number, x1: number, y1: number, radius: number, piece = 64): Rect[] {
+  const r = Math.max(radius, Math.SQRT1_2) + 1;
+  // Not finite (never from a pointer): one rect over any mask, so nothing written goes unannounced.
+  if (![x0, y0, x1, y1, r].every(Number.isFinite)) return [{ x: -(2 ** 30), y: -(2 ** 30), width: 2 ** 31, height: 2 ** 31 }];
+  // Capped: past the cap the pieces are longer, still covering, just looser.
+  const n = Math.min(1024, Math.max(1, Math.ceil(Math.hypot(x1 - x0, y1 - y0) / piece)));
+  const rects: Rect[] = [];
+  for (let i = 0; i < n; i++) {
+    const ax = x0 + ((x1 - x0) * i) / n;
+    const ay = y0 + ((y1 - y0) * i) / n;
+    const bx = i === n - 1 ? x1 : x0 + ((x1 - x0) * (i + 1)) / n;
+    const by = i === n - 1 ? y1 : y0 + ((y1 - y0) * (i + 1)) / n;
+    const left = Math.floor(Math.min(ax, bx) - r);
+    const top = Math.floor(Math.min(ay, by) - r);
+    rects.push({ x: left, y: top, width: Math.ceil(Math.max(ax, bx) + r) - left, height: Math.ceil(Math.max(ay, by) + r) - top });
+  }
+  return rects;
+}
+
 export function upsampleThreshold(map: FloatMap, threshold: number, width: number, height: number): Mask {
   const out = createMask(width, height);
   const mw = map.width;

@@ -57,6 +57,39 @@ describe('MaskDocs: strokes', () => {
   });
 });
 
+describe('MaskDocs: strokes over tiles (copy-on-write history)', () => {
+  it('a stroke over tile borders in several batches, a box drawn backwards: undo, redo and abort are exact', () => {
+    const docs = new MaskDocs();
+    docs.open('a', 300, 200);
+    const base = createMask(300, 200);
+    for (let i = 0; i < base.data.length; i += 3) base.data[i] = i % 7 < 3 ? 255 : 0;
+    docs.replace('a', base, 'Detect', false);
+    stroke(docs, 'a', [seg(10, 60, 70, 70), seg(70, 70, 130, 140, 255, 9)]);
+    docs.strokeBegin('a');
+    docs.strokeSegments('a', [seg(130, 140, 10, 60, 0, 5)]);
+    docs.strokeSegments('a', [seg(10, 60, 299, 199, 255, 2)]);
+    const after = whole(docs, 'a');
+    expect(docs.strokeCommit('a', 'Erase', false).undoLabel).toBe('Erase');
+    docs.box('a', { x: 100, y: 100, width: -60, height: -50 }, 0, 'Box', false);
+    const boxed = whole(docs, 'a');
+    docs.strokeBegin('a');
+    docs.strokeSegments('a', [seg(0, 0, 299, 199, 255, 20)]);
+    docs.strokeSegments('a', [seg(299, 0, 0, 199, 0, 20)]);
+    docs.strokeAbort('a', false);
+    expect(whole(docs, 'a')).toEqual(boxed);
+    docs.undo('a', false);
+    expect(whole(docs, 'a')).toEqual(after);
+    docs.undo('a', false);
+    docs.undo('a', false);
+    expect(whole(docs, 'a')).toEqual(base.data);
+    docs.redo('a', false);
+    docs.redo('a', false);
+    docs.redo('a', false);
+    expect(whole(docs, 'a')).toEqual(boxed);
+    expect(docs.state('a').count).toBe(countMasked({ width: 300, height: 200, data: boxed }));
+  });
+});
+
 describe('MaskDocs: undo and redo', () => {
   it('walk the steps back and forth with exact masks, counts and labels; refused mid-stroke', () => {
     const docs = new MaskDocs();

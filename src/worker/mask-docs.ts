@@ -13,7 +13,7 @@
 import { unzlibSync, zlibSync } from 'fflate';
 import { WmError } from '../engine/errors';
 import { MaskHistory, type HistoryStep } from '../engine/history';
-import { applyMaskOp, clipRect, countMasked, fillRect, stampLine, type MaskOp } from '../engine/mask';
+import { applyMaskOp, clipRect, countMasked, fillRect, stampLine, stampLineRects, type MaskOp } from '../engine/mask';
 import { maskForSize } from '../engine/mask-scale';
 import type { Mask, Rect } from '../engine/types';
 import type { AcceptOptions, JournalOp, MaskChange, MaskJournalState, MaskProposal, PackedMaskBytes, StrokeSegment } from './mask-protocol';
@@ -161,7 +161,10 @@ export class MaskDocs {
     const stroke = doc.stroke;
     if (!stroke) return;
     const mask = this.mask(docId, doc);
-    for (const s of segments) stroke.dirty = union(stroke.dirty, stampLine(mask, s.x0, s.y0, s.x1, s.y1, s.radius, s.value));
+    for (const s of segments) {
+      for (const r of stampLineRects(s.x0, s.y0, s.x1, s.y1, s.radius)) doc.history.willWrite(mask, r);
+      stroke.dirty = union(stroke.dirty, stampLine(mask, s.x0, s.y0, s.x1, s.y1, s.radius, s.value));
+    }
   }
 
   /** Ends the stroke as one undoable step (none if nothing changed). The rect is the stroke's whole extent. */
@@ -175,7 +178,7 @@ export class MaskDocs {
       doc.history.abort(mask);
       return this.answer(docId, doc, null, false);
     }
-    return this.committed(docId, doc, doc.history.commit(mask, label, stroke.dirty), stroke.dirty, bytes);
+    return this.committed(docId, doc, doc.history.commit(mask, label), stroke.dirty, bytes);
   }
 
   /** Puts back the mask as it was at strokeBegin; the rect (and bytes) let the overlay follow. */
@@ -200,12 +203,13 @@ export class MaskDocs {
     if (doc.stroke) return null;
     const mask = this.mask(docId, doc);
     doc.history.begin(mask);
+    doc.history.willWrite(mask, rect);
     const dirty = fillRect(mask, rect, value);
     if (!dirty) {
       doc.history.abort(mask);
       return this.answer(docId, doc, null, false);
     }
-    return this.committed(docId, doc, doc.history.commit(mask, label, dirty), dirty, bytes);
+    return this.committed(docId, doc, doc.history.commit(mask, label), dirty, bytes);
   }
 
   /** Replaces the whole mask as one undoable step; null (refused) while a stroke is open. */
@@ -217,9 +221,7 @@ export class MaskDocs {
     if (doc.stroke) return null;
     const mask = this.mask(docId, doc);
     const full = { x: 0, y: 0, width: doc.width, height: doc.height };
-    doc.history.begin(mask);
-    mask.data.set(next.data);
-    const changed = doc.history.commit(mask, label, full);
+    const changed = doc.history.replace(mask, next.data, label);
     return this.committed(docId, doc, changed, changed ? doc.history.peekUndoStep()?.rect ?? full : null, bytes);
   }
 
@@ -342,7 +344,7 @@ export class MaskDocs {
     for (let k = 0; this.recent.length > this.keepLive && k < this.recent.length - 1; ) {
       const id = this.recent[k];
       const other = this.docs.get(id);
-      // Never one in a stroke (its gesture holds a snapshot of these bytes' size) nor the one in hand.
+      // Never one in a stroke (its bytes are being written, tile by tile, under an open gesture) nor the one in hand.
       if (!other || other.stroke || id === docId) {
         k++;
         continue;
@@ -364,7 +366,7 @@ export class MaskDocs {
 
   private move(docId: string, kind: 'undo' | 'redo', bytes: boolean): MaskChange {
     const doc = this.require(docId);
-    // Refused mid-stroke: the open gesture's snapshot would no longer match the mask.
+    // Refused mid-stroke: the open gesture's "before" tiles would no longer match the mask.
     if (doc.stroke) return this.answer(docId, doc, null, false);
     const mask = this.mask(docId, doc);
     const rect = kind === 'undo' ? doc.history.undo(mask) : doc.history.redo(mask);

@@ -49,6 +49,13 @@ const snapshotOf = (d: DocMeta): Saved => ({
   showOverlay: d.showOverlay,
 });
 const setSave = (sessionSave: SessionSave) => update('ui', { sessionSave });
+/**
+ * The saved fields of every image, in strip order. Only a change to these
+ * pushes the debounced save back: Remove's progress changes the store a few
+ * times a second, and used to postpone the save until the whole queue was done,
+ * so a reload mid-"Remove all" found no image waiting.
+ */
+const savedFields = (docs: readonly DocMeta[]): string => docs.map((d) => `${d.key}:${JSON.stringify(snapshotOf(d))}`).join('|');
 
 function manifestOf(keys: ReadonlySet<string>): Manifest {
   const s = getUi();
@@ -156,16 +163,20 @@ async function flushOnce(): Promise<void> {
       lastManifest = JSON.stringify(manifest);
       for (const k of gone) saved.delete(k);
     }
+    let skipped = false;
     for (const d of s.docs) {
-      // A stroke in progress: its end marks the image dirty again.
-      if (!isDirty(d) || getDocData(d.id)?.inGesture) continue;
-      await writeOne(d, keys);
+      if (!isDirty(d)) continue;
+      // A stroke in progress: tried again after it (an aborted stroke changes nothing that would).
+      if (getDocData(d.id)?.inGesture) skipped = true;
+      else await writeOne(d, keys);
     }
     // The order or the active image may have changed without any image changing.
     const manifest = manifestOf(keys);
     if (JSON.stringify(manifest) !== lastManifest) await writeManifest(manifest);
     lastManifest = JSON.stringify(manifest);
-    setSave('saved');
+    // Another change came in while this one was written (the worker was busy): still pending.
+    if (skipped) schedule();
+    else if (!timer) setSave('saved');
   } catch (e) {
     if (isQuotaError(e)) {
       setSave('full');
@@ -189,6 +200,7 @@ async function flush(): Promise<void> {
 
 let lastDocs: DocMeta[] | null = null;
 let lastActive: string | null = null;
+let lastFields = '';
 
 /** Starts saving (after the restore, so the restore does not write itself back). */
 function startSync(): void {
@@ -196,9 +208,12 @@ function startSync(): void {
   useUi.subscribe((s) => {
     if (s.docs === lastDocs && s.activeId === lastActive) return;
     const activeChanged = s.activeId !== lastActive;
+    const fields = savedFields(s.docs);
+    const fieldsChanged = fields !== lastFields;
     lastDocs = s.docs;
     lastActive = s.activeId;
-    if (activeChanged || saved.size !== s.docs.length || s.docs.some(isDirty)) schedule();
+    lastFields = fields;
+    if (activeChanged || (fieldsChanged && (saved.size !== s.docs.length || s.docs.some(isDirty)))) schedule();
   });
   // Images opened while the session was being restored.
   if (getUi().docs.some(isDirty)) schedule();
@@ -232,7 +247,7 @@ export async function restoreSession(): Promise<void> {
     setStatus('idle', tn('status.restored', restored));
   }
   startSync();
-  setSave('saved');
+  if (!timer) setSave('saved');
   if (getUi().docs.some((d) => isQueued(d.job))) void resumeWhenStarted();
 }
 
