@@ -19,11 +19,10 @@
  * pixels, evenly spaced bands are read, not all: a 12 MP picture has far more
  * instances than the pooling needs.
  */
-import { throwIfAborted } from '../errors';
 import type { RgbaImage } from '../types';
 import type { LatticeCell } from './field';
 import { ALPHA_MIN } from './invert';
-import { AlphaSamples, pushPull } from './pool';
+import { sampleBands } from './pool';
 import type { Lattice } from './lattice';
 
 /** Chosen on the val split's resized tiled cases (`npm run bench:quality -- --marks-only --marks-split val`). */
@@ -42,7 +41,7 @@ export const PHASE = {
   minContrast: 100 / 255 ** 2,
   /** Grid points whose pooled weight is below this share of the median keep the cell estimate. */
   minWeightShare: 0.05,
-  /** Rows of one band of the background fill (plus `BAND_MARGIN` above and below). */
+  /** Rows of one band of the background fill (plus 16 above and below, pool.ts `sampleBands`). */
   bandRows: 256,
   /** Pixels read at most: bands are skipped evenly above this. */
   pixelBudget: 4_000_000,
@@ -50,7 +49,6 @@ export const PHASE = {
   maxBins: 1 << 21,
 };
 
-const BAND_MARGIN = 16;
 
 /**
  * The cell re-estimated per phase, on a grid of PHASE.binsPerPx points per
@@ -89,32 +87,8 @@ export function refineByPhase(image: RgbaImage, lattice: Lattice, cell: LatticeC
     }
   };
 
-  const samples = new AlphaSamples();
-  const W = cell.colour;
   // Enough instances for the pooling, not all of them: a 12 MP image reads every third band.
-  const bandStride = Math.max(1, Math.ceil((w * h) / PHASE.pixelBudget));
-  for (let y0 = 0; y0 < h; y0 += PHASE.bandRows * bandStride) {
-    throwIfAborted(signal);
-    const y1 = Math.min(h, y0 + PHASE.bandRows);
-    const top = Math.max(0, y0 - BAND_MARGIN);
-    const rows = Math.min(h, y1 + BAND_MARGIN) - top;
-    const J = new Float32Array(w * rows * 3);
-    const bandBins = new Int32Array(w * rows);
-    const bandHole = new Uint8Array(w * rows);
-    for (let r = 0; r < rows; r++) {
-      binsOfRow(top + r, bandBins.subarray(r * w, (r + 1) * w));
-      for (let x = 0; x < w; x++) {
-        const i = r * w + x;
-        const o = ((top + r) * w + x) * 4;
-        bandHole[i] = bandBins[i] >= 0 ? 1 : 0;
-        J[i * 3] = image.data[o] / 255;
-        J[i * 3 + 1] = image.data[o + 1] / 255;
-        J[i * 3 + 2] = image.data[o + 2] / 255;
-      }
-    }
-    const B = pushPull(J, bandHole, w, rows);
-    for (let i = (y0 - top) * w; i < (y1 - top) * w; i++) if (bandHole[i]) samples.add(bandBins[i], J, B, i, W, PHASE.minContrast);
-  }
+  const samples = sampleBands(image, PHASE, cell.colour, binsOfRow, signal);
 
   const alpha = samples.pool(fallback, PHASE, (sw, swa) => gaussianWrap2(sw, swa, gw, gh, PHASE.sigma), signal);
   return { alphaHw: alpha, width: gw, height: gh, colour: cell.colour };

@@ -205,6 +205,51 @@ function positiveMedian(a: Float64Array): number {
   return pos[pos.length >> 1];
 }
 
+/** Rows read above and below each band, so the background fill has context at its edges. */
+const BAND_MARGIN = 16;
+
+/**
+ * α samples from an image read in bands of `bandRows` rows (evenly spaced above
+ * `pixelBudget` pixels): `binsOfRow(y, out)` gives each pixel's place (or −1
+ * where it is not near the mark); those pixels are the hole of a push-pull
+ * background over the band (± BAND_MARGIN rows), and each says α against it
+ * (AlphaSamples.add). Shared by phase.ts and cell-pool.ts.
+ */
+export function sampleBands(
+  image: RgbaImage,
+  o: { bandRows: number; pixelBudget: number; minContrast: number },
+  colour: readonly number[],
+  binsOfRow: (y: number, out: Int32Array) => void,
+  signal?: AbortSignal,
+): AlphaSamples {
+  const { width: w, height: h } = image;
+  const samples = new AlphaSamples();
+  const bandStride = Math.max(1, Math.ceil((w * h) / o.pixelBudget));
+  for (let y0 = 0; y0 < h; y0 += o.bandRows * bandStride) {
+    throwIfAborted(signal);
+    const y1 = Math.min(h, y0 + o.bandRows);
+    const top = Math.max(0, y0 - BAND_MARGIN);
+    const rows = Math.min(h, y1 + BAND_MARGIN) - top;
+    const J = new Float32Array(w * rows * 3);
+    const bins = new Int32Array(w * rows);
+    const hole = new Uint8Array(w * rows);
+    for (let r = 0; r < rows; r++) {
+      binsOfRow(top + r, bins.subarray(r * w, (r + 1) * w));
+      for (let x = 0; x < w; x++) {
+        const i = r * w + x;
+        const q = ((top + r) * w + x) * 4;
+        hole[i] = bins[i] >= 0 ? 1 : 0;
+        J[i * 3] = image.data[q] / 255;
+        J[i * 3 + 1] = image.data[q + 1] / 255;
+        J[i * 3 + 2] = image.data[q + 2] / 255;
+      }
+    }
+    const B = pushPull(J, hole, w, rows);
+    for (let i = (y0 - top) * w; i < (y1 - top) * w; i++) if (hole[i]) samples.add(bins[i], J, B, i, colour, o.minContrast);
+  }
+  return samples;
+}
+
 /**
  * Push-pull fill (Gortler et al. 1996): masked 2× averages up a pyramid until
  * every point has data, then each level's holes take the bilinear value of the
