@@ -24,11 +24,11 @@ const CROPS = [
 const allStates = (page: Page) =>
   byTestId(page, 'doc-status').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-state')}${e.getAttribute('data-code') ? ` ${e.getAttribute('data-code')}` : ''}`));
 
-/** Writes the crops as `queue-<n>.png` in the test's output folder; resolves to their paths. */
-async function writeCrops(): Promise<string[]> {
+/** Writes the crops (`copies` times over) as `queue-<n>.png` in the test's output folder; resolves to their paths. */
+async function writeCrops(copies = 1): Promise<string[]> {
   const source = await readFile(fixturePath('photo-text.png'));
   return Promise.all(
-    CROPS.map(async (crop, i) => {
+    Array.from({ length: copies }, () => CROPS).flat().map(async (crop, i) => {
       const path = test.info().outputPath(`queue-${i + 1}.png`);
       await writeFile(path, await sharp(source).extract(crop).png().toBuffer());
       return path;
@@ -45,26 +45,29 @@ async function settle(page: Page, n: number): Promise<void> {
 
 test('a queue interrupted by a reload goes on by itself; an image that cannot come back leaves it with its code', async ({ page }) => {
   test.setTimeout(900_000);
-  const paths = await writeCrops();
+  // Twelve images: Detect takes well under a second on each, and the session saves a fast queue every 2 s at least.
+  const paths = await writeCrops(3);
+  const n = paths.length;
+  const lastName = `queue-${n}`;
   await openApp(page);
   await byTestId(page, 'file-input').setInputFiles(paths);
-  await expect(byTestId(page, 'doc-item')).toHaveCount(CROPS.length, { timeout: WORK_TIMEOUT });
+  await expect(byTestId(page, 'doc-item')).toHaveCount(n, { timeout: WORK_TIMEOUT });
 
   await byTestId(page, 'batch-bar-detect').click();
   // As soon as the saved session holds the last images waiting, damage the last one's file and reload.
-  await expect.poll(() => waitingStored(page, 'detect', 'queue-4'), { timeout: WORK_TIMEOUT, intervals: [100] }).toBeGreaterThanOrEqual(2);
+  await expect.poll(() => waitingStored(page, 'detect', lastName), { timeout: WORK_TIMEOUT, intervals: [100] }).toBeGreaterThanOrEqual(2);
   await page.reload();
 
   // The damaged image does not come back, and its toast says it left the queue, with its code.
-  const dropped = byTestId(page, 'error-toast').filter({ hasText: 'queue-4' });
+  const dropped = byTestId(page, 'error-toast').filter({ hasText: lastName });
   await expect(dropped).toHaveAttribute('data-code', 'E_UNSUPPORTED_FORMAT', { timeout: MODEL_TIMEOUT });
   await expect(dropped).toContainText('taken out of the Detect all queue');
-  await expect(byTestId(page, 'doc-item')).toHaveCount(CROPS.length - 1, { timeout: WORK_TIMEOUT });
+  await expect(byTestId(page, 'doc-item')).toHaveCount(n - 1, { timeout: WORK_TIMEOUT });
 
   // The others go on without a click, and the status bar says the queue resumed.
   await expect(byTestId(page, 'queue-resumed')).toContainText('Detect all resumed after the reload', { timeout: MODEL_TIMEOUT });
-  await settle(page, CROPS.length - 1);
-  expect(await allStates(page)).toEqual(Array(CROPS.length - 1).fill('review'));
+  await settle(page, n - 1);
+  expect(await allStates(page)).toEqual(Array(n - 1).fill('review'));
   await expect(byTestId(page, 'queue-resumed')).toBeHidden();
   await expect(byTestId(page, 'error-toast')).toHaveCount(1);
 });

@@ -77,14 +77,24 @@ function isDirty(d: DocMeta): boolean {
   );
 }
 
+/** A run of changes closer together than DEBOUNCE_MS (a fast Detect all) still saves at least this often. */
+const MAX_WAIT_MS = 2000;
+let pendingSince: number | null = null;
+
 function schedule(): void {
   if (!enabled || getUi().sessionSave === 'full') return;
+  const now = performance.now();
+  pendingSince ??= now;
   if (timer) clearTimeout(timer);
   setSave('pending');
-  timer = setTimeout(() => {
-    timer = null;
-    void flush();
-  }, DEBOUNCE_MS);
+  timer = setTimeout(
+    () => {
+      timer = null;
+      pendingSince = null;
+      void flush();
+    },
+    Math.max(0, Math.min(DEBOUNCE_MS, pendingSince + MAX_WAIT_MS - now)),
+  );
 }
 
 async function resultRecord(d: DocMeta): Promise<ResultRecord | null> {
@@ -275,6 +285,7 @@ async function resumeWhenStarted(): Promise<void> {
 export async function clearSession(): Promise<void> {
   if (timer) clearTimeout(timer);
   timer = null;
+  pendingSince = null;
   while (flushing) await flushing;
   for (const d of getUi().docs) closeDoc(d.id);
   saved.clear();
