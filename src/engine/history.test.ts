@@ -190,6 +190,23 @@ function diffRect(a: Mask, b: Mask): Rect | null {
   return x1 < 0 ? null : { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
 }
 
+/**
+ * Commits the open gesture as 'brush' and checks the step: its rect is where the
+ * mask changed since `start`, undo gives `start` back and redo the mask as
+ * committed, which it returns. `afterCommit` runs right after the commit.
+ */
+function commitUndoRedo(h: MaskHistory, m: Mask, start: Mask, afterCommit?: () => void): Mask {
+  const after = cloneMask(m);
+  expect(h.commit(m, 'brush')).toBe(true);
+  afterCommit?.();
+  expect(h.peekUndoStep()?.rect).toEqual(diffRect(start, after));
+  h.undo(m);
+  expect(masksEqual(m, start)).toBe(true);
+  h.redo(m);
+  expect(masksEqual(m, after)).toBe(true);
+  return after;
+}
+
 describe('MaskHistory: copy-on-write tiles', () => {
   it('a small stroke on 12 MP holds a few tiles, not the mask; undo, redo and abort are exact', () => {
     const h = new MaskHistory();
@@ -202,14 +219,7 @@ describe('MaskHistory: copy-on-write tiles', () => {
     // A 12 MB snapshot before; now a handful of 4 KB tiles.
     expect(h.openBytes()).toBeGreaterThan(0);
     expect(h.openBytes()).toBeLessThan(64 * 1024);
-    const after = cloneMask(m);
-    expect(h.commit(m, 'brush')).toBe(true);
-    expect(h.openBytes()).toBe(0);
-    expect(h.peekUndoStep()?.rect).toEqual(diffRect(start, after));
-    h.undo(m);
-    expect(masksEqual(m, start)).toBe(true);
-    h.redo(m);
-    expect(masksEqual(m, after)).toBe(true);
+    const after = commitUndoRedo(h, m, start, () => expect(h.openBytes()).toBe(0));
 
     h.begin(m);
     stamp(h, m, 10, 10, 3990, 2990, 5, 0); // corner to corner, erasing
@@ -229,13 +239,7 @@ describe('MaskHistory: copy-on-write tiles', () => {
     stamp(h, m, 120, 70, 202, 156, 6); // into the bottom-right tile, over the edge
     // Tiles (0,0) (1,0) (0,1) (1,1) (2,1) (2,2) (3,2): at most 8 of the 12.
     expect(h.openBytes()).toBeLessThan(203 * 157);
-    const after = cloneMask(m);
-    expect(h.commit(m, 'brush')).toBe(true);
-    expect(h.peekUndoStep()?.rect).toEqual(diffRect(start, after));
-    h.undo(m);
-    expect(masksEqual(m, start)).toBe(true);
-    h.redo(m);
-    expect(masksEqual(m, after)).toBe(true);
+    const after = commitUndoRedo(h, m, start);
     h.begin(m);
     stamp(h, m, 0, 156, 202, 0, 10, 0);
     box(h, m, { x: 190, y: 150, width: 40, height: 40 }, 255);
