@@ -156,6 +156,31 @@ export function dilateMask(mask: Mask, px: number): Mask {
 }
 
 /**
+ * Every dilation of `mask` by the radii (ascending) at once, from one distance
+ * transform: per pixel 0 where masked, k where the k-th radius (1-based) is the
+ * first to reach it, 255 where none does. `level <= k` is dilateMask(mask, radii[k − 1]).
+ */
+export function dilationLevels(mask: Mask, radii: readonly number[]): Uint8Array {
+  const levels = new Uint8Array(mask.width * mask.height).fill(255);
+  const src = mask.data;
+  for (let i = 0; i < src.length; i++) if (src[i] !== 0) levels[i] = 0;
+  if (radii.length === 0) return levels;
+  const lims = radii.map((r) => r * r);
+  const w = mask.width;
+  rowDistancesSq(mask, true, radii[radii.length - 1], (y, d2, lo, hi) => {
+    const row = y * w;
+    for (let x = lo; x <= hi; x++) {
+      const d = d2[x];
+      if (d > lims[lims.length - 1]) continue;
+      let k = 0;
+      while (d > lims[k]) k++;
+      if (k + 1 < levels[row + x]) levels[row + x] = k + 1;
+    }
+  });
+  return levels;
+}
+
+/**
  * Keeps masked pixels farther than `px` from any unmasked pixel, with their soft
  * values. The image border does not erode: a mask touching the edge keeps its
  * edge, as with OpenCV's default border for erode.

@@ -16,6 +16,7 @@ import {
   stampLineRects,
   upsampleThreshold,
 } from './mask';
+import { dilationLevels } from './mask-morphology';
 import type { Mask } from './types';
 
 /** Deterministic PRNG so failures reproduce. */
@@ -158,6 +159,17 @@ describe('distance-based morphology', () => {
         expect(fea.data[i]).toBe(want);
       }
     }
+  });
+  it('dilationLevels gives every radius\'s dilation from one transform', () => {
+    const m = randomMask(41, 29, 0.01, 11);
+    const radii = [1, 2, 4, 8, 16];
+    const levels = dilationLevels(m, radii);
+    radii.forEach((r, k) => {
+      const want = dilateMask(m, r).data;
+      for (let i = 0; i < want.length; i++) expect(levels[i] <= k + 1 ? 255 : 0).toBe(want[i]);
+    });
+    for (let i = 0; i < levels.length; i++) expect(levels[i] === 0).toBe(m.data[i] !== 0);
+    expect(levels.some((v) => v === 255)).toBe(true);
   });
   it('erode keeps soft interior values and does not erode at the image border', () => {
     const m = createMask(12, 12);

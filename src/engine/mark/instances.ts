@@ -8,6 +8,7 @@
 import { throwIfAborted, WmError } from '../errors';
 import type { KnownRegion } from '../detect';
 import { connectedComponents, countMasked, dilateMask } from '../mask';
+import { dilationLevels } from '../mask-morphology';
 import type { Mask, Rect, RgbaImage } from '../types';
 import { templateField, type MarkField, type Placement } from './field';
 import { ALPHA_MIN, invertMarks } from './invert';
@@ -123,14 +124,22 @@ function centredWindow(width: number, height: number, reach: number): Rect {
  * image): the box, in image pixels, of the cluster nearest the image's centre
  * that does not touch the window's border; null if none.
  */
+/** The α-support's growths tried by wholeInstance, px. */
+const GROWS = [0, 2, 4, 8, 16, 32];
+
 function wholeInstance(field: MarkField, width: number, height: number, cellArea: number, window?: Rect): Rect | null {
   const support = fieldMask(field, width, height, ALPHA_MIN, window);
   const { width: mw, height: mh } = support;
   const ox = window?.x ?? 0;
   const oy = window?.y ?? 0;
   let best: Rect | null = null;
-  for (let grow = 0; grow <= 32; grow = grow === 0 ? 2 : grow * 2) {
-    const { components } = connectedComponents(dilateMask(support, grow));
+  // Each growth is a threshold of one distance transform (dilateMask by each radius, without six transforms).
+  const levels = dilationLevels(support, GROWS.slice(1));
+  const grown: Mask = { width: mw, height: mh, data: new Uint8Array(mw * mh) };
+  for (let k = 0; k < GROWS.length; k++) {
+    const grow = GROWS[k];
+    for (let i = 0; i < levels.length; i++) grown.data[i] = levels[i] <= k ? 255 : 0;
+    const { components } = connectedComponents(grown);
     const whole = components.filter((c) => c.box.x > 0 && c.box.y > 0 && c.box.x + c.box.width < mw && c.box.y + c.box.height < mh);
     if (whole.length === 0) break;
     const dist = (r: Rect) => Math.hypot(ox + r.x + r.width / 2 - width / 2, oy + r.y + r.height / 2 - height / 2);

@@ -78,6 +78,9 @@ function gather(stack: InstanceStack, nb: Neighbours, colour: readonly number[],
   const n = w * h;
   const s: PairSums = { aR: new Float64Array(n), cR: new Float64Array(n), dotR: new Float64Array(n), aD: new Float64Array(n), cD: new Float64Array(n), dotD: new Float64Array(n) };
   let y0 = 0;
+  // Rows with no pixel to gather are not read at all (a mark covers a band of its cell).
+  const rows = new Uint8Array(h);
+  for (let i = 0; i < n; i++) if (need[i]) rows[(i / w) | 0] = 1;
   forEachRowPair(stack, (y, cur, next, last) => {
     if (y - y0 >= 32) {
       throwIfAborted(signal);
@@ -139,7 +142,7 @@ function gather(stack: InstanceStack, nb: Neighbours, colour: readonly number[],
       s.cD[i] = cd;
       s.dotD[i] = sd;
     }
-  });
+  }, rows);
   return s;
 }
 

@@ -80,8 +80,15 @@ export async function removeWithMarks(
 
   if (mask) {
     const rest: Mask = { width, height, data: new Uint8Array(n) };
-    for (let p = 0; p < n; p++) if (mask.data[p] > 0 && !method[p] && !toFill[p]) rest.data[p] = 255;
-    const { labels, components } = connectedComponents(rest);
+    let restCount = 0;
+    for (let p = 0; p < n; p++) {
+      if (mask.data[p] > 0 && !method[p] && !toFill[p]) {
+        rest.data[p] = 255;
+        restCount++;
+      }
+    }
+    // Nothing left once the known marks are inverted (a lattice's own mask): no labelling of the whole image.
+    const { labels, components } = restCount > 0 ? connectedComponents(rest) : { labels: new Int32Array(0), components: [] };
     for (const comp of components) {
       throwIfAborted(signal);
       // A region the known marks already inverted (a detector box around a tiled mark) is done: the rest of it is picture.

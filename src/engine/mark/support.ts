@@ -252,28 +252,26 @@ export function dropIslands(alpha: Float32Array, nb: Neighbours, share = 0.1): v
 /**
  * Streams a stack's rows in pairs: for each grid row y, every instance's row y and
  * the row below it (on a torus the last row's "below" is row 0, which the caller
- * maps with its neighbour table). Holds three rows per instance, never the stack.
+ * maps with its neighbour table). Holds two rows per instance, never the stack.
+ * With `wanted`, only rows y where wanted[y] is set are visited (and read).
  */
 export function forEachRowPair(
   stack: { width: number; height: number; count: number; row(k: number, y: number, out: Float32Array): void },
   visit: (y: number, cur: Float32Array[], next: Float32Array[], last: boolean) => void,
+  wanted?: Uint8Array,
 ): void {
   const { width: w, height: h, count: K } = stack;
-  const first = Array.from({ length: K }, () => new Float32Array(w * 3));
   let cur = Array.from({ length: K }, () => new Float32Array(w * 3));
   let next = Array.from({ length: K }, () => new Float32Array(w * 3));
-  for (let k = 0; k < K; k++) {
-    stack.row(k, 0, cur[k]);
-    first[k].set(cur[k]);
-  }
+  let held = -1; // the row `cur` holds
   for (let y = 0; y < h; y++) {
+    if (wanted && !wanted[y]) continue;
+    if (held !== y) for (let k = 0; k < K; k++) stack.row(k, y, cur[k]);
     const last = y === h - 1;
-    for (let k = 0; k < K; k++) {
-      if (last) next[k].set(first[k]);
-      else stack.row(k, y + 1, next[k]);
-    }
+    for (let k = 0; k < K; k++) stack.row(k, last ? 0 : y + 1, next[k]);
     visit(y, cur, next, last);
     [cur, next] = [next, cur];
+    held = last ? 0 : y + 1;
   }
 }
 
