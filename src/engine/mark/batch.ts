@@ -13,6 +13,7 @@ import { MANY_INSTANCES, MAX_CORE_SIGMA } from './core';
 import { nextPow2 } from './fft';
 import type { Placement } from './field';
 import { inversionFlattens } from './gain';
+import { markPresent } from './presence';
 import { quantile, quantileInPlace, sampleRgb, type Vec2 } from './sample';
 import { judgeRepeats } from './repeats';
 import { poolTemplate } from './pool';
@@ -197,14 +198,14 @@ export function learnSharedMark(images: readonly RgbaImage[], signal?: AbortSign
   const { template, x0: trimX, y0: trimY } = kept;
   const placements = offsets.map(([dx, dy], k): Placement | null => {
     if (!inliers.includes(k)) {
-      // Search near where the others have it, and keep it only if inverting it there takes edges away.
+      // Search near where the others have it, and keep it only if the mark is present there (presence.ts).
       const centre: Vec2 = [
         quantile(inliers.map((j) => offsets[j][0]), 0.5),
         quantile(inliers.map((j) => offsets[j][1]), 0.5),
       ];
       const [ox, oy] = refineShift(images[k], points, centre, OUTLIER_RADIUS);
       const at = { x: cx0 + trimX + Math.round(ox), y: cy0 + trimY + Math.round(oy), scale: 1, gain: 1 };
-      return inversionFlattens(images[k], template, at) ? at : null;
+      return markPresent(images[k], template, at) ? at : null;
     }
     const snap = (v: number) => (Math.abs(v - Math.round(v)) < 0.2 ? Math.round(v) : v);
     // One opacity for every image: a mark exported with one preset has one, and a gain

@@ -11,8 +11,9 @@
  */
 import { throwIfAborted } from '../errors';
 import type { RgbaImage } from '../types';
-import { invert } from './estimate';
-import { templateField, type Placement } from './field';
+import type { Placement } from './field';
+import { markPresence } from './presence';
+import { pushPull } from './push-pull';
 import type { MarkTemplate } from './template';
 
 export interface PoolOptions {
@@ -153,46 +154,22 @@ export function poolTemplate(images: readonly RgbaImage[], t: MarkTemplate, plac
     template: { width: gw, height: gh, alphaHw, colour: t.colour },
     placements: placements.map((p) => (p ? { ...p, x: p.x - pad, y: p.y - pad } : null)),
   };
-  // The smooth background is wrong across a picture's hard edges (flat graphics):
-  // keep the pooled α only where its inversions leave less gradient energy.
-  return stackEnergy(images, pooled.template, pooled.placements, pooled) < stackEnergy(images, t, placements, pooled) ? pooled : kept;
+  // The smooth background is wrong across a picture's hard edges (flat graphics): keep the
+  // pooled α only where it explains more of every image's pixels under the mark (presence.ts).
+  // This replaced a gradient-energy comparison, which on the val batches (seed 6) kept an
+  // estimate with α spread over the pictures' common sky in one batch of six
+  // (K = 4: 22.4 dB inside the mark where the pooled α gives 30.9; K = 8: 22.7 against 32.4).
+  return unexplained(images, pooled.template, pooled.placements) < unexplained(images, t, placements) ? pooled : kept;
 }
 
-/**
- * Gradient energy (L1, RGB) of every image inverted with (template, placements),
- * on the boxes of `frame` (a template at least as large), so two templates are
- * compared on the same pixels.
- */
-function stackEnergy(images: readonly RgbaImage[], t: MarkTemplate, placements: readonly (Placement | null)[], frame: { template: MarkTemplate; placements: readonly (Placement | null)[] }): number {
-  let e = 0;
+/** Σ over the placed images of the share of J − B under the mark that the template does not explain. */
+function unexplained(images: readonly RgbaImage[], t: MarkTemplate, placements: readonly (Placement | null)[]): number {
+  let sum = 0;
   images.forEach((img, k) => {
     const at = placements[k];
-    const box = frame.placements[k];
-    if (!at || !box) return;
-    const field = templateField(t, at, img);
-    const x0 = Math.max(0, Math.floor(box.x));
-    const y0 = Math.max(0, Math.floor(box.y));
-    const x1 = Math.min(img.width - 1, Math.ceil(box.x + frame.template.width * box.scale));
-    const y1 = Math.min(img.height - 1, Math.ceil(box.y + frame.template.height * box.scale));
-    const w = x1 - x0 + 1;
-    const rows = y1 - y0 + 1;
-    if (w < 2 || rows < 2) return;
-    const inv = new Float32Array(w * rows * 3);
-    for (let y = 0; y < rows; y++) {
-      for (let x = 0; x < w; x++) {
-        const a = Math.min(0.98, field.alphaAt(x + x0, y + y0));
-        const o = ((y + y0) * img.width + x + x0) * 4;
-        for (let c = 0; c < 3; c++) inv[(y * w + x) * 3 + c] = invert(img.data[o + c] / 255, a, t.colour[c]);
-      }
-    }
-    for (let y = 0; y < rows - 1; y++) {
-      for (let x = 0; x < w - 1; x++) {
-        const i = (y * w + x) * 3;
-        for (let c = 0; c < 3; c++) e += Math.abs(inv[i + 3 + c] - inv[i + c]) + Math.abs(inv[i + w * 3 + c] - inv[i + c]);
-      }
-    }
+    if (at) sum += 1 - markPresence(img, t, at).explained;
   });
-  return e;
+  return sum;
 }
 
 /** Median of the positive values (every 7th value at most 100k of them: a threshold, not a statistic). */
@@ -248,81 +225,4 @@ export function sampleBands(
     for (let i = (y0 - top) * w; i < (y1 - top) * w; i++) if (hole[i]) samples.add(bins[i], J, B, i, colour, o.minContrast);
   }
   return samples;
-}
-
-/**
- * Push-pull fill (Gortler et al. 1996): masked 2× averages up a pyramid until
- * every point has data, then each level's holes take the bilinear value of the
- * level above. O(pixels); a smooth surface close to the harmonic fill for thin holes.
- */
-export function pushPull(J: Float32Array, hole: Uint8Array, w: number, h: number): Float32Array {
-  const out = J.slice();
-  let any = false;
-  for (let i = 0; i < w * h; i++) if (hole[i]) { any = true; break; }
-  if (!any) return out;
-  const wt = new Float32Array(w * h);
-  for (let i = 0; i < w * h; i++) wt[i] = hole[i] ? 0 : 1;
-  const filled = fillLevel(J, wt, w, h);
-  for (let i = 0; i < w * h; i++) {
-    if (!hole[i]) continue;
-    out[i * 3] = filled[i * 3];
-    out[i * 3 + 1] = filled[i * 3 + 1];
-    out[i * 3 + 2] = filled[i * 3 + 2];
-  }
-  return out;
-}
-
-/** Values (premultiplied by nothing: v is the value where wt > 0) filled where wt = 0, recursively. */
-function fillLevel(v: Float32Array, wt: Float32Array, w: number, h: number): Float32Array {
-  let empty = false;
-  for (let i = 0; i < w * h; i++) if (wt[i] === 0) { empty = true; break; }
-  if (!empty || (w === 1 && h === 1)) return v;
-  const cw = Math.ceil(w / 2);
-  const ch = Math.ceil(h / 2);
-  const cv = new Float32Array(cw * ch * 3);
-  const cwt = new Float32Array(cw * ch);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const i = y * w + x;
-      const q = wt[i];
-      if (q === 0) continue;
-      const ci = (y >> 1) * cw + (x >> 1);
-      cwt[ci] += q;
-      cv[ci * 3] += q * v[i * 3];
-      cv[ci * 3 + 1] += q * v[i * 3 + 1];
-      cv[ci * 3 + 2] += q * v[i * 3 + 2];
-    }
-  }
-  for (let ci = 0; ci < cw * ch; ci++) {
-    const q = cwt[ci];
-    if (q > 0) {
-      cv[ci * 3] /= q;
-      cv[ci * 3 + 1] /= q;
-      cv[ci * 3 + 2] /= q;
-      cwt[ci] = Math.min(1, q);
-    }
-  }
-  const coarse = fillLevel(cv, cwt, cw, ch);
-  const out = v.slice();
-  for (let y = 0; y < h; y++) {
-    // Pixel centre (x + 0.5) / 2 − 0.5 in coarse coordinates.
-    const cy = Math.min(ch - 1, Math.max(0, (y + 0.5) / 2 - 0.5));
-    const y0 = Math.floor(cy);
-    const y1 = Math.min(ch - 1, y0 + 1);
-    const fy = cy - y0;
-    for (let x = 0; x < w; x++) {
-      const i = y * w + x;
-      if (wt[i] > 0) continue;
-      const cx = Math.min(cw - 1, Math.max(0, (x + 0.5) / 2 - 0.5));
-      const x0 = Math.floor(cx);
-      const x1 = Math.min(cw - 1, x0 + 1);
-      const fx = cx - x0;
-      for (let c = 0; c < 3; c++) {
-        const a = (1 - fx) * coarse[(y0 * cw + x0) * 3 + c] + fx * coarse[(y0 * cw + x1) * 3 + c];
-        const b = (1 - fx) * coarse[(y1 * cw + x0) * 3 + c] + fx * coarse[(y1 * cw + x1) * 3 + c];
-        out[i * 3 + c] = (1 - fy) * a + fy * b;
-      }
-    }
-  }
-  return out;
 }
