@@ -27,8 +27,8 @@ interface Doc {
 
 interface Result {
   docId: string;
-  /** What the result changed on its document, made with the result; null when most of the image changed. */
-  patch: ResultPatch | null;
+  /** What the result changed on its document, made just after the result; null when most of the image changed, undefined until made. */
+  patch: ResultPatch | null | undefined;
   /** Made when the RGBA is let go and there is no patch; the download's PNG bytes. */
   png: Promise<Blob> | null;
 }
@@ -93,8 +93,15 @@ export function withImage<R>(docId: string, work: (image: RgbaImage) => R | Prom
 /** One result per document: a new one replaces the previous. `original`: the document's pixels it was made from. */
 export function addResult(resultId: string, docId: string, image: RgbaImage, original: RgbaImage): void {
   for (const [id, r] of results) if (r.docId === docId) dropResult(id);
-  results.set(resultId, { docId, patch: makePatch(original, image), png: null });
+  const result: Result = { docId, patch: undefined, png: null };
+  results.set(resultId, result);
   resultImages.set(resultId, image);
+  // The patch (a scan of every pixel and two deflates, about 0.15 s at 12 MP) is made once the
+  // removal has answered, so the result shows that much sooner. A result let go before then
+  // keeps its PNG instead (onEvict), as one where most of the image changed does.
+  setTimeout(() => {
+    if (results.get(resultId) === result && result.patch === undefined && !result.png) result.patch = makePatch(original, image);
+  }, 0);
 }
 
 export function withResult<R>(resultId: string, work: (image: RgbaImage) => R | Promise<R>): Promise<R> {
