@@ -272,12 +272,16 @@ const api = {
   },
 
   /** Diagnostics for tests and the speed benchmark. */
-  stats(): ReturnType<typeof heldStats> & { detections: number; masks: number; liveMasks: number; crossOriginIsolated: boolean } {
+  stats(): EngineStats {
     const m = masks.stats();
-    return { ...heldStats(), detections: detections.size, masks: m.masks, liveMasks: m.live, crossOriginIsolated: self.crossOriginIsolated };
+    return { ...heldStats(), ...masks.heldBytes(), detections: detections.size, masks: m.masks, liveMasks: m.live, crossOriginIsolated: self.crossOriginIsolated };
   },
 };
 
 export type EngineApi = typeof api;
+
+/** What the worker holds (diagnostics: tests, the speed and memory benchmarks). */
+export type EngineStats = ReturnType<typeof heldStats> &
+  ReturnType<MaskDocs['heldBytes']> & { detections: number; masks: number; liveMasks: number; crossOriginIsolated: boolean };
 
 expose(api);

@@ -324,6 +324,19 @@ export class MaskDocs {
     return { masks: this.docs.size, live: this.recent.length };
   }
 
+  /** Bytes held over every document: live masks, packed masks and undo histories (diagnostics). */
+  heldBytes(): { liveMaskBytes: number; packedMaskBytes: number; historyBytes: number } {
+    let live = 0;
+    let packed = 0;
+    let history = 0;
+    for (const doc of this.docs.values()) {
+      live += doc.live?.byteLength ?? 0;
+      packed += doc.packed?.byteLength ?? 0;
+      history += doc.history.bytes;
+    }
+    return { liveMaskBytes: live, packedMaskBytes: packed, historyBytes: history };
+  }
+
   // --- inside ---
 
   private require(docId: string): Doc {
