@@ -273,8 +273,8 @@ const api = {
 
   /** Diagnostics for tests and the speed benchmark. */
   stats(): EngineStats {
-    const m = masks.stats();
-    return { ...heldStats(), ...masks.heldBytes(), detections: detections.size, masks: m.masks, liveMasks: m.live, crossOriginIsolated: self.crossOriginIsolated };
+    const { masks: count, live, ...bytes } = masks.stats();
+    return { ...heldStats(), ...bytes, detections: detections.size, masks: count, liveMasks: live, crossOriginIsolated: self.crossOriginIsolated };
   },
 };
 
@@ -282,6 +282,6 @@ export type EngineApi = typeof api;
 
 /** What the worker holds (diagnostics: tests, the speed and memory benchmarks). */
 export type EngineStats = ReturnType<typeof heldStats> &
-  ReturnType<MaskDocs['heldBytes']> & { detections: number; masks: number; liveMasks: number; crossOriginIsolated: boolean };
+  Omit<ReturnType<MaskDocs['stats']>, 'masks' | 'live'> & { detections: number; masks: number; liveMasks: number; crossOriginIsolated: boolean };
 
 expose(api);

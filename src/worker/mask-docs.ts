@@ -324,21 +324,15 @@ export class MaskDocs {
     return { version: doc.version, count: doc.count, inStroke: doc.stroke !== null, undoLabel: doc.history.peekUndo(), redoLabel: doc.history.peekRedo() };
   }
 
-  stats(): { masks: number; live: number } {
-    return { masks: this.docs.size, live: this.recent.length };
-  }
-
-  /** Bytes held over every document: live masks, packed masks and undo histories (diagnostics). */
-  heldBytes(): { liveMaskBytes: number; packedMaskBytes: number; historyBytes: number } {
-    let live = 0;
-    let packed = 0;
-    let history = 0;
+  /** What is held (diagnostics): masks, how many live, and the bytes of live masks, packed masks and undo histories. */
+  stats(): { masks: number; live: number; liveMaskBytes: number; packedMaskBytes: number; historyBytes: number } {
+    const held = { masks: this.docs.size, live: this.recent.length, liveMaskBytes: 0, packedMaskBytes: 0, historyBytes: 0 };
     for (const doc of this.docs.values()) {
-      live += doc.live?.byteLength ?? 0;
-      packed += doc.packed?.byteLength ?? 0;
-      history += doc.history.bytes;
+      held.liveMaskBytes += doc.live?.byteLength ?? 0;
+      held.packedMaskBytes += doc.packed?.byteLength ?? 0;
+      held.historyBytes += doc.history.bytes;
     }
-    return { liveMaskBytes: live, packedMaskBytes: packed, historyBytes: history };
+    return held;
   }
 
   // --- inside ---
