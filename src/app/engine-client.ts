@@ -14,7 +14,7 @@ import { proxy, wrap, type Remote } from 'comlink';
 import { fromSerializedError, isSerializedError, WmError } from '../engine/errors';
 import type { Limits } from '../engine/limits';
 import type { MemoryBudget } from '../engine/memory';
-import type { EngineApi, InitOptions } from '../worker/engine.worker';
+import type { EngineApi, EngineStats, InitOptions } from '../worker/engine.worker';
 import type {
   DecodedInfo,
   DetectOptions,
@@ -306,6 +306,10 @@ class WorkerEngineClient implements EngineClient {
     const wid = await this.workerDoc(docId);
     const held = await this.api.holds(wid);
     return held ? wid : this.redecode(docId);
+  }
+
+  stats(): Promise<EngineStats> {
+    return this.withJob(null, undefined, () => this.api.stats());
   }
 
   release(docId: string): void {

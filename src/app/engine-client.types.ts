@@ -21,6 +21,7 @@ import type {
 import type { ExportedMark, MarkFound, MarkProgress, MarkSidecar, MarkSummary, RepeatsFound, SharedFound } from '../worker/mark-protocol';
 import type { Rect } from '../engine/types';
 import type { MaskEngine } from './mask-engine.types';
+import type { EngineStats } from '../worker/engine.worker';
 
 export type { MaskEngine };
 
@@ -69,6 +70,8 @@ export interface EngineClient {
   forgetMarks(docId: string): void;
   /** Frees the worker's copy of a document, its mask and its results. */
   release(docId: string): void;
+  /** What the worker holds: documents, results, masks and their bytes (diagnostics: e2e tests, the memory bench). */
+  stats(): Promise<EngineStats>;
   /** Current runtime info (backend may change after a WebGPU failure fell back to WASM). */
   info(): RuntimeInfo | null;
   /** Subscribe to runtime info changes (backend fallback). Returns an unsubscribe function. */

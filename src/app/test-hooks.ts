@@ -1,10 +1,14 @@
 /** `window.__unmark` for the end-to-end tests. */
 import { getUi } from './store';
+import { engine } from './engine';
+import type { EngineStats } from '../worker/engine.worker';
 
 export interface UnmarkTestHooks {
   /** Masked pixels of the active image, as the worker last reported them (with the maskVersion). */
   maskCount(): number;
   zoom(): number;
+  /** What the worker holds (documents, results, masks, their bytes): the memory bench records it. */
+  engineStats(): Promise<EngineStats>;
 }
 
 declare global {
@@ -23,5 +27,6 @@ export function installTestHooks(): void {
       const s = getUi();
       return s.activeId ? (s.views[s.activeId]?.scale ?? 0) : 0;
     },
+    engineStats: () => engine().stats(),
   };
 }

@@ -3,7 +3,13 @@
  * once, then "Detect all", "Remove all" and "Download all", while the memory
  * of every Chromium process under this one is sampled from /proc every 500 ms.
  *
- *   npm run bench:memory -- [--n 20] [--side 4000x3000] [--dist dist-mem] [--port 4475] [--label after] [--max-minutes 15] [--no-write]
+ *   npm run bench:memory -- [--n 20] [--side 4000x3000] [--dist dist-mem] [--port 4475] [--label after] [--max-minutes 15] [--no-write] [--incognito]
+ *
+ * The page runs in a fresh profile on disk (a temporary folder, deleted after),
+ * as in a user's browser window: the saved session's IndexedDB is written to
+ * disk. `--incognito` runs it in an off-the-record context, as the runs before
+ * 2026-12-03 (session 9) did: there IndexedDB lives in the browser process's
+ * memory, so every saved result and mask grows that process.
  *
  * Builds the app into --dist (unless --no-build), serves it with `vite preview`
  * (COOP/COEP, as the e2e tests), drives /usr/bin/chromium with playwright-core.
@@ -13,10 +19,10 @@
  * `npm test`: 20 × 12 MP takes minutes on a 2-core machine.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { REPO_ROOT } from '../platform/node/paths';
 import { describeMachine, parseFlags, table, writeSection } from './common';
@@ -157,8 +163,25 @@ async function uaMemory(page: Page): Promise<number | null> {
     .catch(() => null);
 }
 
+/** What the worker holds at the end of a phase (`window.__unmark.engineStats`), or null if the page does not say. */
+async function engineStats(page: Page): Promise<Record<string, number | boolean> | null> {
+  return page
+    .evaluate(() => (window as unknown as { __unmark?: { engineStats?: () => Promise<Record<string, number | boolean>> } }).__unmark?.engineStats?.() ?? null)
+    .catch(() => null);
+}
+
+/** The worker's own count of what it holds (MiB), as a sentence for the section. */
+function heldLine(phase: Phase, h: Record<string, number | boolean> | null): string[] {
+  if (!h) return [];
+  const m = (k: string) => (typeof h[k] === 'number' ? (h[k] / MiB).toFixed(1) : '–');
+  return [
+    '',
+    `The worker at the end of ${phase}: ${h.docs} images (${h.decoded} decoded), ${h.results} results (${h.decodedResults} decoded, patches ${m('patchBytes')} MiB), masks ${m('liveMaskBytes')} MiB live + ${m('packedMaskBytes')} MiB packed, undo histories ${m('historyBytes')} MiB.`,
+  ];
+}
+
 async function main(): Promise<void> {
-  const flags = parseFlags(process.argv.slice(2), ['no-build', 'no-write']);
+  const flags = parseFlags(process.argv.slice(2), ['no-build', 'no-write', 'incognito']);
   const n = Number(flags.get('n') ?? 20);
   const [width, height] = (flags.get('side') ?? '4000x3000').split('x').map(Number);
   const dist = path.resolve(REPO_ROOT, flags.get('dist') ?? 'dist-mem');
@@ -180,15 +203,20 @@ async function main(): Promise<void> {
   const samples: Sample[] = [];
   const phaseMs: Partial<Record<Phase, number>> = {};
   const ua: Partial<Record<Phase, number | null>> = {};
+  const held: Partial<Record<Phase, Record<string, number | boolean> | null>> = {};
   let phase: Phase = 'open';
   let result: Record<string, unknown> = {};
   let stopped: string | null = null;
   const t0 = Date.now();
   const timer = setInterval(() => samples.push(sample(phase, t0)), 500);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  const incognito = flags.has('incognito');
+  const contextOptions = { serviceWorkers: 'block' as const, acceptDownloads: true, viewport: { width: 1440, height: 900 } };
+  const profile = incognito ? null : mkdtempSync(path.join(tmpdir(), 'unmark-memory-profile-'));
+  let context: BrowserContext;
+  if (profile) context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, ...contextOptions });
+  else context = await (await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS })).newContext(contextOptions);
   try {
     await waitForServer(`http://localhost:${port}/`, 30_000);
-    const context = await browser.newContext({ serviceWorkers: 'block', acceptDownloads: true, viewport: { width: 1440, height: 900 } });
     const page = await context.newPage();
     // The budget guard (engine/memory.ts) would refuse the 11th 12 MP image; this bench measures what it guards.
     await page.goto(`http://localhost:${port}/?backend=wasm&maxMemMB=1000000`);
@@ -201,6 +229,7 @@ async function main(): Promise<void> {
       await work();
       phaseMs[p] = Date.now() - start;
       samples.push(sample(p, t0));
+      held[p] = await engineStats(page);
       ua[p] = await uaMemory(page);
     };
     await run('open', async () => {
@@ -233,11 +262,12 @@ async function main(): Promise<void> {
   } catch (e) {
     stopped = `stopped during "${phase}": ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`;
     log(stopped);
-    const states = await browser.contexts()[0]?.pages()[0]?.locator('[data-testid="doc-status"]').evaluateAll((els) => els.map((el) => el.getAttribute('data-state') ?? '')).catch(() => []);
+    const states = await context.pages()[0]?.locator('[data-testid="doc-status"]').evaluateAll((els) => els.map((el) => el.getAttribute('data-state') ?? '')).catch(() => []);
     result = { states: count(states ?? []) };
   } finally {
     clearInterval(timer);
-    await browser.close();
+    await (context.browser() ?? context).close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
     if (server.pid !== undefined && server.exitCode === null) process.kill(-server.pid, 'SIGTERM');
   }
 
@@ -246,15 +276,16 @@ async function main(): Promise<void> {
   const rows = PHASES.map((p) => [p, `${((phaseMs[p] ?? 0) / 1000).toFixed(0)}`, mib(peak(p, 'rendererRss')), mib(peak(p, 'totalPss')), mib(ua[p])]);
   const overall = Math.max(...samples.map((s) => s.totalPss));
   const md = [
-    `_Run ${machine.date}, ${machine.cores} cores, load average ${machine.loadAverage} at the start; ${n} JPEGs of ${width}×${height}; \`npm run bench:memory -- ${process.argv.slice(2).join(' ')}\`._`,
+    `_Run ${machine.date}, ${machine.cores} cores, load average ${machine.loadAverage} at the start; ${n} JPEGs of ${width}×${height}; ${incognito ? 'off-the-record context' : 'profile on disk'}; \`npm run bench:memory -- ${process.argv.slice(2).join(' ')}\`._`,
     '',
     table(['phase', 's', 'peak renderer RSS (MiB)', 'peak Chromium PSS, all processes (MiB)', 'measureUserAgentSpecificMemory at the end (MiB)'], rows),
     '',
     `Peak over the run: ${mib(overall)} MiB PSS (all Chromium processes). Final queue: ${JSON.stringify(result.states)}; ZIP ${mib(result.zipBytes as number)} MiB.${stopped ? ` **Incomplete**: ${stopped}.` : ''}`,
+    ...heldLine(held['remove all'] ? 'remove all' : 'detect all', held['remove all'] ?? held['detect all'] ?? null),
   ].join('\n');
   const outDir = path.join(REPO_ROOT, 'bench-out');
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(path.join(outDir, `memory-${label}.json`), JSON.stringify({ n, width, height, machine, phaseMs, ua, result, stopped, samples }, null, 1));
+  writeFileSync(path.join(outDir, `memory-${label}.json`), JSON.stringify({ n, width, height, machine, incognito, phaseMs, ua, held, result, stopped, samples }, null, 1));
   if (!flags.has('no-write')) writeSection(path.join(REPO_ROOT, 'docs/performance.md'), `bench:memory-${label}`, md);
   console.log(md);
 }

@@ -272,12 +272,16 @@ const api = {
   },
 
   /** Diagnostics for tests and the speed benchmark. */
-  stats(): ReturnType<typeof heldStats> & { detections: number; masks: number; liveMasks: number; crossOriginIsolated: boolean } {
-    const m = masks.stats();
-    return { ...heldStats(), detections: detections.size, masks: m.masks, liveMasks: m.live, crossOriginIsolated: self.crossOriginIsolated };
+  stats(): EngineStats {
+    const { masks: count, live, ...bytes } = masks.stats();
+    return { ...heldStats(), ...bytes, detections: detections.size, masks: count, liveMasks: live, crossOriginIsolated: self.crossOriginIsolated };
   },
 };
 
 export type EngineApi = typeof api;
+
+/** What the worker holds (diagnostics: tests, the speed and memory benchmarks). */
+export type EngineStats = ReturnType<typeof heldStats> &
+  Omit<ReturnType<MaskDocs['stats']>, 'masks' | 'live'> & { detections: number; masks: number; liveMasks: number; crossOriginIsolated: boolean };
 
 expose(api);

@@ -218,9 +218,25 @@ describe('MaskDocs: saved masks and restarts', () => {
       docs.box(id, { x: id.charCodeAt(0) - 90, y: 3, width: 9, height: 7 }, 255, 'Box', false);
       masks[id] = { width: W, height: H, data: whole(docs, id) };
     }
-    expect(docs.stats()).toEqual({ masks: 3, live: 2 });
+    expect(docs.stats()).toMatchObject({ masks: 3, live: 2, liveMaskBytes: 2 * W * H });
     expect(whole(docs, 'a')).toEqual(masks.a.data);
     expect(docs.undo('a', false).count).toBe(0);
+  });
+
+  it('a mask packed out of the live set packs its history too; undo and redo stay exact', () => {
+    const docs = new MaskDocs(1);
+    docs.open('a', 300, 200);
+    const big = createMask(300, 200);
+    fillRect(big, { x: 10, y: 10, width: 250, height: 150 }, 255);
+    docs.replace('a', big, 'Detect', false);
+    const raw = docs.stats().historyBytes;
+    expect(raw).toBe(2 * 250 * 150);
+    docs.open('b', 300, 200);
+    docs.box('b', { x: 1, y: 1, width: 2, height: 2 }, 255, 'Box', false);
+    expect(docs.stats().historyBytes).toBeLessThan(raw / 20);
+    expect(docs.undo('a', false).count).toBe(0);
+    expect(docs.redo('a', false).count).toBe(250 * 150);
+    expect(whole(docs, 'a')).toEqual(big.data);
   });
 
   it('answers E_DOC_MISSING for a mask it does not hold (the client then restores it)', () => {

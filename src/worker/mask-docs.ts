@@ -8,11 +8,12 @@
  *
  * Memory: at most `keepLive` masks are held as bytes (1 a pixel; the app's
  * keepDecoded, default 3); the others are kept deflated (zlib, level 1) and
- * inflated on use, never one in a stroke.
+ * inflated on use, never one in a stroke. A packed mask's undo history is
+ * packed with it (MaskHistory.compact), each step inflated again when used.
  */
 import { unzlibSync, zlibSync } from 'fflate';
 import { WmError } from '../engine/errors';
-import { MaskHistory, type HistoryStep } from '../engine/history';
+import { MaskHistory, type HistoryStep, type PatchCodec } from '../engine/history';
 import { applyMaskOp, clipRect, countMasked, fillRect, stampLine, stampLineRects, type MaskOp } from '../engine/mask';
 import { maskForSize } from '../engine/mask-scale';
 import type { Mask, Rect } from '../engine/types';
@@ -59,6 +60,9 @@ function writeRect(mask: Mask, r: Rect, bytes: Uint8Array): void {
 }
 
 const pack = (data: Uint8Array) => zlibSync(data, { level: 1 });
+
+/** A packed document's history steps (MaskHistory.compact), as its mask. */
+const historyCodec: PatchCodec = { pack, unpack: (zlib, length) => unpack(zlib, length, 1) };
 
 function unpack(zlib: Uint8Array, width: number, height: number): Uint8Array {
   const out = new Uint8Array(width * height);
@@ -320,8 +324,15 @@ export class MaskDocs {
     return { version: doc.version, count: doc.count, inStroke: doc.stroke !== null, undoLabel: doc.history.peekUndo(), redoLabel: doc.history.peekRedo() };
   }
 
-  stats(): { masks: number; live: number } {
-    return { masks: this.docs.size, live: this.recent.length };
+  /** What is held (diagnostics): masks, how many live, and the bytes of live masks, packed masks and undo histories. */
+  stats(): { masks: number; live: number; liveMaskBytes: number; packedMaskBytes: number; historyBytes: number } {
+    const held = { masks: this.docs.size, live: this.recent.length, liveMaskBytes: 0, packedMaskBytes: 0, historyBytes: 0 };
+    for (const doc of this.docs.values()) {
+      held.liveMaskBytes += doc.live?.byteLength ?? 0;
+      held.packedMaskBytes += doc.packed?.byteLength ?? 0;
+      held.historyBytes += doc.history.bytes;
+    }
+    return held;
   }
 
   // --- inside ---
@@ -351,6 +362,7 @@ export class MaskDocs {
       }
       if (other.live) other.packed = pack(other.live);
       other.live = null;
+      other.history.compact(historyCodec);
       this.recent.splice(k, 1);
     }
     return { width: doc.width, height: doc.height, data: doc.live };
