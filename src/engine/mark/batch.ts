@@ -141,16 +141,16 @@ export function learnSharedMark(images: readonly RgbaImage[], signal?: AbortSign
   const cy0 = Math.round(by + bh / 2 - ch / 2);
   let offsets: Vec2[] = shifts.map((s) => [s.d[0] / scale, s.d[1] / scale]);
 
-  const stackFor = (off: Vec2[]): InstanceStack => {
+  const stackFor = (off: Vec2[], members: readonly number[] = inliers): InstanceStack => {
     // Marks are usually pasted at whole pixels: read those exactly, resample only true fractions.
-    const use = inliers.map((k) => off[k].map((v) => (Math.abs(v - Math.round(v)) < 0.2 ? Math.round(v) : v)) as Vec2);
+    const use = members.map((k) => off[k].map((v) => (Math.abs(v - Math.round(v)) < 0.2 ? Math.round(v) : v)) as Vec2);
     return {
       width: cw,
       height: ch,
-      count: inliers.length,
+      count: members.length,
       topology: { kind: 'clamp' },
       row(j, y, out) {
-        const k = inliers[j];
+        const k = members[j];
         for (let x = 0; x < cw; x++) sampleRgb(images[k], cx0 + x + use[j][0], cy0 + y + use[j][1], out, x * 3);
       },
     };
@@ -177,12 +177,28 @@ export function learnSharedMark(images: readonly RgbaImage[], signal?: AbortSign
     return { template: { width: tw, height: th, alphaHw, colour: e.colour }, x0: trim.x0, y0: trim.y0 };
   };
   let kept = trimmed(estimate);
+  // Each image asked whether the mark learned from the others is present in it: a template learned
+  // from an image's own pixels explains them too kindly (four clean photos pass), one from the others does not.
+  const presentLeavingOneOut = (): boolean => {
+    if (inliers.length < MANY_INSTANCES) return false;
+    let present = 0;
+    for (const i of inliers) {
+      throwIfAborted(signal);
+      const others = inliers.filter((k) => k !== i);
+      const t = trimmed(estimateMark(stackFor(offsets, others), signal));
+      if (t && markPresent(images[i], t.template, { x: cx0 + t.x0 + offsets[i][0], y: cy0 + t.y0 + offsets[i][1], scale: 1, gain: 1 })) present++;
+    }
+    return present >= Math.max(2, Math.ceil(FLATTEN_SHARE * inliers.length));
+  };
   if (!kept) throw refuse(verdict !== 'ok' ? verdict : '');
   if (verdict !== 'ok') {
     // With few images the median still holds much of the pictures, so the contrast
     // looks two-sided or not one colour although the mark is there. Those two
     // verdicts are overruled when inverting the estimate flattens the mark in
-    // nearly every image on its own pixels; anything else is refused.
+    // nearly every image on its own pixels, or when the mark learned from the
+    // others is present in most images (val batches, seed 6, K = 8: a white text
+    // over busy JPEG photos, 16.5 → 26.2 dB; 5 of 7 present, 0 of 4 clean noise
+    // photos); anything else is refused.
     if (!/two-sided contrast|not one colour/.test(verdict)) throw refuse(verdict);
     const flattens = (k: { template: MarkTemplate; x0: number; y0: number }) =>
       inliers.filter((i) => inversionFlattens(images[i], k.template, { x: cx0 + k.x0 + offsets[i][0], y: cy0 + k.y0 + offsets[i][1], scale: 1, gain: 1 })).length >=
@@ -191,11 +207,11 @@ export function learnSharedMark(images: readonly RgbaImage[], signal?: AbortSign
       // A core snapped to one opacity from a wide spread (core.ts, from four images on) may
       // be what fails here, on a faint mark: try once more with the narrow snap.
       const strict = inliers.length >= MANY_INSTANCES ? trimmed(estimateMark(stackFor(offsets), signal, undefined, undefined, MAX_CORE_SIGMA)) : null;
-      if (!strict || !flattens(strict)) throw refuse(verdict);
-      kept = strict;
+      if (strict && flattens(strict)) kept = strict;
+      else if (!presentLeavingOneOut()) throw refuse(verdict);
     }
   }
-  const { template, x0: trimX, y0: trimY } = kept;
+  const { template, x0: trimX, y0: trimY } = kept!;
   const placements = offsets.map(([dx, dy], k): Placement | null => {
     if (!inliers.includes(k)) {
       // Search near where the others have it, and keep it only if the mark is present there (presence.ts).
