@@ -11,12 +11,12 @@
  * inflated on use, never one in a stroke. A packed mask's undo history is
  * packed with it (MaskHistory.compact), each step inflated again when used.
  */
-import { unzlibSync, zlibSync } from 'fflate';
 import { WmError } from '../engine/errors';
-import { MaskHistory, type HistoryStep, type PatchCodec } from '../engine/history';
+import { MaskHistory, type HistoryStep } from '../engine/history';
 import { applyMaskOp, clipRect, countMasked, fillRect, stampLine, stampLineRects, type MaskOp } from '../engine/mask';
 import { maskForSize } from '../engine/mask-scale';
 import type { Mask, Rect } from '../engine/types';
+import { historyCodec, pack, unpack } from './mask-pack';
 import type { AcceptOptions, JournalOp, MaskChange, MaskJournalState, MaskProposal, PackedMaskBytes, StrokeSegment } from './mask-protocol';
 
 export const DEFAULT_KEEP_LIVE = 3;
@@ -57,24 +57,6 @@ export function cropMask(mask: Mask, r: Rect): Uint8Array {
 /** Writes a rect's bytes (row-major) into the mask. */
 function writeRect(mask: Mask, r: Rect, bytes: Uint8Array): void {
   for (let j = 0; j < r.height; j++) mask.data.set(bytes.subarray(j * r.width, (j + 1) * r.width), (r.y + j) * mask.width + r.x);
-}
-
-const pack = (data: Uint8Array) => zlibSync(data, { level: 1 });
-
-/** A packed document's history steps (MaskHistory.compact), as its mask. */
-const historyCodec: PatchCodec = { pack, unpack: (zlib, length) => unpack(zlib, length, 1) };
-
-function unpack(zlib: Uint8Array, width: number, height: number): Uint8Array {
-  const out = new Uint8Array(width * height);
-  let data: Uint8Array;
-  try {
-    data = unzlibSync(zlib, { out });
-  } catch (e) {
-    throw new WmError('E_MASK_MISMATCH', `The saved mask does not inflate (${e instanceof Error ? e.message : String(e)}).`);
-  }
-  // fflate returns a shorter view when the data ends early.
-  if (data.length !== width * height) throw new WmError('E_MASK_MISMATCH', `The saved mask has ${data.length} bytes for ${width}×${height}.`);
-  return out;
 }
 
 export class MaskDocs {
