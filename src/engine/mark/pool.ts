@@ -13,7 +13,7 @@ import { throwIfAborted } from '../errors';
 import type { RgbaImage } from '../types';
 import type { Placement } from './field';
 import { markPresence } from './presence';
-import { pushPull } from './push-pull';
+import { markHole, pushPull } from './push-pull';
 import type { MarkTemplate } from './template';
 
 export interface PoolOptions {
@@ -113,7 +113,6 @@ export function poolTemplate(images: readonly RgbaImage[], t: MarkTemplate, plac
     const h = y1 - y0;
     if (w <= 0 || h <= 0) return;
     const J = new Float32Array(w * h * 3);
-    const hole = new Uint8Array(w * h);
     for (let y = 0; y < h; y++) {
       for (let x = 0; x < w; x++) {
         const o = ((y + y0) * img.width + x + x0) * 4;
@@ -121,21 +120,14 @@ export function poolTemplate(images: readonly RgbaImage[], t: MarkTemplate, plac
         J[q] = img.data[o] / 255;
         J[q + 1] = img.data[o + 1] / 255;
         J[q + 2] = img.data[o + 2] / 255;
-        // Near the mark: template α > 0.01 within `grow` pixels.
-        const u = x + x0 - at.x;
-        const v = y + y0 - at.y;
-        for (let dv = -grow; dv <= grow && !hole[y * w + x]; dv++) {
-          for (let du = -grow; du <= grow; du++) {
-            const uu = u + du;
-            const vv = v + dv;
-            if (uu >= 0 && vv >= 0 && uu < t.width && vv < t.height && t.alphaHw[vv * t.width + uu] > 0.01) {
-              hole[y * w + x] = 1;
-              break;
-            }
-          }
-        }
       }
     }
+    // Near the mark: template α > 0.01 within `grow` pixels.
+    const hole = markHole(w, h, grow, (x, y) => {
+      const u = x + x0 - at.x;
+      const v = y + y0 - at.y;
+      return u >= 0 && v >= 0 && u < t.width && v < t.height ? t.alphaHw[v * t.width + u] : 0;
+    });
     const B = pushPull(J, hole, w, h);
     for (let y = 0; y < h; y++) {
       for (let x = 0; x < w; x++) {

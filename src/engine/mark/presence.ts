@@ -15,7 +15,7 @@
  */
 import type { RgbaImage } from '../types';
 import { templateField, type Placement } from './field';
-import { pushPull } from './push-pull';
+import { markHole, pushPull } from './push-pull';
 import type { MarkTemplate } from './template';
 
 /** A mark is taken to be present when its fitted gain and the share of J − B it explains both reach these. */
@@ -48,18 +48,7 @@ export function markPresence(image: RgbaImage, t: MarkTemplate, at: Placement): 
     }
   }
   // The background is interpolated over the support grown by one pixel (its anti-aliased rim).
-  const hole = new Uint8Array(w * h);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      let a = 0;
-      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
-        const xx = x + dx;
-        const yy = y + dy;
-        if (xx >= 0 && yy >= 0 && xx < w && yy < h && A[yy * w + xx] > a) a = A[yy * w + xx];
-      }
-      if (a > 0.01) hole[y * w + x] = 1;
-    }
-  }
+  const hole = markHole(w, h, 1, (x, y) => (x >= 0 && y >= 0 && x < w && y < h ? A[y * w + x] : 0));
   const B = pushPull(J, hole, w, h);
   let num = 0;
   let den = 0;

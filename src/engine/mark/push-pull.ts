@@ -1,6 +1,28 @@
 /** A smooth background under a hole, from the pixels around it (pool.ts, presence.ts). */
 
 /**
+ * The hole under a mark in a w × h crop: 1 where α > 0.01 within `grow` pixels
+ * (a box), so its anti-aliased rim is inside. `alphaAt` is read at crop
+ * coordinates, also outside the crop (0 where there is no mark).
+ */
+export function markHole(w: number, h: number, grow: number, alphaAt: (x: number, y: number) => number): Uint8Array {
+  const hole = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      search: for (let dy = -grow; dy <= grow; dy++) {
+        for (let dx = -grow; dx <= grow; dx++) {
+          if (alphaAt(x + dx, y + dy) > 0.01) {
+            hole[y * w + x] = 1;
+            break search;
+          }
+        }
+      }
+    }
+  }
+  return hole;
+}
+
+/**
  * Push-pull fill (Gortler et al. 1996): masked 2× averages up a pyramid until
  * every point has data, then each level's holes take the bilinear value of the
  * level above. O(pixels); a smooth surface close to the harmonic fill for thin holes.
