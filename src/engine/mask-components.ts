@@ -99,3 +99,80 @@ export function connectedComponents(mask: Mask): { labels: Int32Array; component
   }
   return { labels, components };
 }
+
+/**
+ * The components' boxes of every threshold of `levels` at once: for k = 0, 1, …,
+ * `onLevel(k, boxes)` gets the boxes of the 8-connected components of
+ * {levels ≤ k}, in the order connectedComponents numbers them (raster order of
+ * each one's first pixel), and returns false to stop. Pixels join in order of
+ * level into one union-find, so growing thresholds cost one labelling, not one
+ * each (levels as dilationLevels gives them: 255 = never).
+ */
+export function componentBoxesByLevel(levels: Uint8Array, width: number, height: number, maxLevel: number, onLevel: (k: number, boxes: Rect[]) => boolean): void {
+  const labels = new Int32Array(width * height);
+  let parent = new Int32Array(1024);
+  // Per label, at its root: box and first pixel (raster index).
+  let box = new Int32Array(1024 * 5);
+  let next = 1;
+  const union = (a: number, b: number): number => {
+    const ra = findRoot(parent, a);
+    const rb = findRoot(parent, b);
+    if (ra === rb) return ra;
+    const [keep, drop] = ra < rb ? [ra, rb] : [rb, ra];
+    parent[drop] = keep;
+    const k = keep * 5;
+    const d = drop * 5;
+    box[k] = Math.min(box[k], box[d]);
+    box[k + 1] = Math.min(box[k + 1], box[d + 1]);
+    box[k + 2] = Math.max(box[k + 2], box[d + 2]);
+    box[k + 3] = Math.max(box[k + 3], box[d + 3]);
+    box[k + 4] = Math.min(box[k + 4], box[d + 4]);
+    return keep;
+  };
+  for (let level = 0; level <= maxLevel; level++) {
+    for (let y = 0; y < height; y++) {
+      const row = y * width;
+      for (let x = 0; x < width; x++) {
+        const i = row + x;
+        if (levels[i] !== level) continue;
+        let l = 0;
+        for (let dy = -1; dy <= 1; dy++) {
+          const yy = y + dy;
+          if (yy < 0 || yy >= height) continue;
+          for (let dx = -1; dx <= 1; dx++) {
+            const xx = x + dx;
+            if ((dx === 0 && dy === 0) || xx < 0 || xx >= width) continue;
+            const n = labels[yy * width + xx];
+            if (n !== 0) l = l === 0 ? findRoot(parent, n) : union(l, n);
+          }
+        }
+        if (l === 0) {
+          if (next >= parent.length) {
+            const grown = new Int32Array(parent.length * 2);
+            grown.set(parent);
+            parent = grown;
+            const grownBox = new Int32Array(box.length * 2);
+            grownBox.set(box);
+            box = grownBox;
+          }
+          parent[next] = next;
+          box.set([x, y, x, y, i], next * 5);
+          l = next++;
+        } else {
+          const k = l * 5;
+          if (x < box[k]) box[k] = x;
+          if (y < box[k + 1]) box[k + 1] = y;
+          if (x > box[k + 2]) box[k + 2] = x;
+          if (y > box[k + 3]) box[k + 3] = y;
+          if (i < box[k + 4]) box[k + 4] = i;
+        }
+        labels[i] = l;
+      }
+    }
+    const roots: number[] = [];
+    for (let l = 1; l < next; l++) if (parent[l] === l) roots.push(l);
+    roots.sort((a, b) => box[a * 5 + 4] - box[b * 5 + 4]);
+    const boxes = roots.map((r) => ({ x: box[r * 5], y: box[r * 5 + 1], width: box[r * 5 + 2] - box[r * 5] + 1, height: box[r * 5 + 3] - box[r * 5 + 1] + 1 }));
+    if (!onLevel(level, boxes)) return;
+  }
+}

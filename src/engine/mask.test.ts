@@ -16,6 +16,7 @@ import {
   stampLineRects,
   upsampleThreshold,
 } from './mask';
+import { componentBoxesByLevel } from './mask-components';
 import { dilationLevels } from './mask-morphology';
 import type { Mask } from './types';
 
@@ -326,5 +327,30 @@ describe('masksEqual', () => {
     b.data[3] = 1;
     expect(masksEqual(a, b)).toBe(false);
     expect(masksEqual(createMask(2, 3), createMask(3, 2))).toBe(false);
+  });
+});
+
+describe('componentBoxesByLevel', () => {
+  it('gives, per threshold of the levels, the boxes connectedComponents finds there, in its order', () => {
+    for (const seed of [3, 11, 29]) {
+      const w = 61;
+      const h = 37;
+      const radii = [1, 2.5, 4, 8];
+      const levels = dilationLevels(randomMask(w, h, 0.02, seed), radii);
+      const seen: number[] = [];
+      componentBoxesByLevel(levels, w, h, radii.length, (k, boxes) => {
+        seen.push(k);
+        const at: Mask = { width: w, height: h, data: Uint8Array.from(levels, (v) => (v <= k ? 255 : 0)) };
+        expect(boxes).toEqual(connectedComponents(at).components.map((c) => c.box));
+        return true;
+      });
+      expect(seen).toEqual([0, 1, 2, 3, 4]);
+    }
+  });
+  it('stops when told to', () => {
+    const levels = dilationLevels(randomMask(20, 20, 0.05, 5), [2, 4]);
+    const seen: number[] = [];
+    componentBoxesByLevel(levels, 20, 20, 2, (k) => (seen.push(k), false));
+    expect(seen).toEqual([0]);
   });
 });

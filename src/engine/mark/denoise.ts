@@ -22,23 +22,48 @@ const RANGE_SIGMA = 16;
 
 /**
  * Denoises `out` in place at the pixels with alpha255[p] > 0 (α quantised to
- * 1/255), reading neighbours from a copy so the order does not matter.
+ * 1/255), reading neighbours as they were before, so the order does not matter:
+ * from a ring of 2·RADIUS + 1 rows, each copied before any pixel of it is
+ * written (row r at step r − RADIUS), and only where a pixel within RADIUS rows
+ * of it is denoised (a 12 MP picture is not copied whole).
  */
 export function denoiseInverted(out: RgbaImage, alpha255: Uint8Array): void {
   const { width: w, height: h } = out;
-  const src = out.data.slice();
+  const side = 2 * RADIUS + 1;
+  const w4 = w * 4;
+  const src = new Uint8ClampedArray(side * w4);
+  const slot = (r: number) => (r % side) * w4;
+  const hasAlpha = new Uint8Array(h);
+  for (let y = 0; y < h; y++) {
+    for (let p = y * w, end = p + w; p < end; p++) {
+      if (alpha255[p]) {
+        hasAlpha[y] = 1;
+        break;
+      }
+    }
+  }
+  const copyRow = (r: number) => {
+    if (r >= h) return;
+    let read = false;
+    for (let y = Math.max(0, r - RADIUS); y <= Math.min(h - 1, r + RADIUS) && !read; y++) read = hasAlpha[y] === 1;
+    if (read) src.set(out.data.subarray(r * w4, (r + 1) * w4), slot(r));
+  };
+  for (let r = 0; r < RADIUS; r++) copyRow(r);
   const spatial = new Float32Array((2 * RADIUS + 1) ** 2);
   for (let dy = -RADIUS; dy <= RADIUS; dy++) for (let dx = -RADIUS; dx <= RADIUS; dx++) spatial[(dy + RADIUS) * (2 * RADIUS + 1) + dx + RADIUS] = Math.exp(-(dx * dx + dy * dy) / (2 * SPATIAL_SIGMA ** 2));
   // Range weight by the difference divided by the amplification k: exp(−(d/k)² / 2σ²), d/k in steps of 1/4 level.
   const range = new Float32Array(1024);
   for (let j = 0; j < range.length; j++) range[j] = Math.exp(-((j / 4) ** 2) / (2 * RANGE_SIGMA ** 2));
-  const side = 2 * RADIUS + 1;
   // spatial × range in one table, for the unrolled loop.
   const weight = new Float64Array(side * side * 1024);
   for (let sp = 0; sp < side * side; sp++) for (let j = 0; j < 1024; j++) weight[sp * 1024 + j] = spatial[sp] * range[j];
   const d = out.data;
-  const w4 = w * 4;
+  const rowAt = new Int32Array(side);
   for (let y = 0; y < h; y++) {
+    copyRow(y + RADIUS);
+    if (!hasAlpha[y]) continue;
+    // Where in the ring rows y − RADIUS … y + RADIUS start (those inside the image).
+    for (let k = 0; k < side; k++) rowAt[k] = y - RADIUS + k >= 0 ? slot(y - RADIUS + k) : 0;
     const y0 = Math.max(0, y - RADIUS);
     const y1 = Math.min(h - 1, y + RADIUS);
     const rowInside = y >= RADIUS && y + RADIUS < h;
@@ -48,9 +73,10 @@ export function denoiseInverted(out: RgbaImage, alpha255: Uint8Array): void {
       if (a255 === 0) continue;
       const a = a255 / 255;
       const o = p * 4;
-      const r0 = src[o];
-      const g0 = src[o + 1];
-      const b0 = src[o + 2];
+      const c0 = rowAt[RADIUS] + x * 4;
+      const r0 = src[c0];
+      const g0 = src[c0 + 1];
+      const b0 = src[c0 + 2];
       // One range weight per neighbour for all three channels, from the mean channel difference.
       const scale = (4 / 3) * (1 - a);
       let ws = 0;
@@ -59,9 +85,9 @@ export function denoiseInverted(out: RgbaImage, alpha255: Uint8Array): void {
       let sb = 0;
       if (rowInside && x >= RADIUS && x + RADIUS < w) {
         // Inside the image (nearly every pixel): the 5×5 window unrolled along x, in the same order as below.
-        for (let k = 0, q = o - RADIUS * w4 - RADIUS * 4; k < side; k++, q += w4) {
+        for (let k = 0; k < side; k++) {
           const sp = k * side;
-          for (let t = 0, qq = q; t < side; t++, qq += 4) {
+          for (let t = 0, qq = rowAt[k] + (x - RADIUS) * 4; t < side; t++, qq += 4) {
             const r = src[qq];
             const g = src[qq + 1];
             const b = src[qq + 2];
@@ -78,7 +104,7 @@ export function denoiseInverted(out: RgbaImage, alpha255: Uint8Array): void {
         const x1 = Math.min(w - 1, x + RADIUS);
         for (let yy = y0; yy <= y1; yy++) {
           const srow = (yy - y + RADIUS) * side - x + RADIUS;
-          for (let xx = x0, q = (yy * w + x0) * 4; xx <= x1; xx++, q += 4) {
+          for (let xx = x0, q = slot(yy) + x0 * 4; xx <= x1; xx++, q += 4) {
             const r = src[q];
             const g = src[q + 1];
             const b = src[q + 2];

@@ -198,18 +198,25 @@ export function estimateMark(stack: InstanceStack, signal?: AbortSignal, onProgr
     }
   };
   const alpha = new Float32Array(n);
+  // Each pixel the energy reads (inside S and its right and lower neighbours) is inverted once per instance.
+  const reads = new Uint8Array(n);
+  for (const i of inside) reads[i] = reads[nb.right[i]] = reads[nb.down[i]] = 1;
+  const read: number[] = [];
+  for (let i = 0; i < n; i++) if (reads[i]) read.push(i);
+  const inverted = new Float64Array(n * 3);
   const energy = (colour: readonly number[] | null): number => {
     if (colour) alphaFor(colour, alpha);
     else alpha.fill(0);
     let e = 0;
     for (const inst of cache) {
+      for (const i of read) for (let c = 0; c < 3; c++) inverted[i * 3 + c] = invert(inst[i * 3 + c], alpha[i], colour ? colour[c] : 0);
       for (const i of inside) {
-        const iR = nb.right[i];
-        const iD = nb.down[i];
+        const iR = nb.right[i] * 3;
+        const iD = nb.down[i] * 3;
         for (let c = 0; c < 3; c++) {
-          const here = invert(inst[i * 3 + c], alpha[i], colour ? colour[c] : 0);
-          e += Math.abs(invert(inst[iR * 3 + c], alpha[iR], colour ? colour[c] : 0) - here);
-          e += Math.abs(invert(inst[iD * 3 + c], alpha[iD], colour ? colour[c] : 0) - here);
+          const here = inverted[i * 3 + c];
+          e += Math.abs(inverted[iR + c] - here);
+          e += Math.abs(inverted[iD + c] - here);
         }
       }
     }

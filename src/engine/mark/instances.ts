@@ -7,7 +7,8 @@
  */
 import { throwIfAborted, WmError } from '../errors';
 import type { KnownRegion } from '../detect';
-import { connectedComponents, countMasked, dilateMask } from '../mask';
+import { countMasked, dilateMask } from '../mask';
+import { componentBoxesByLevel } from '../mask-components';
 import { dilationLevels } from '../mask-morphology';
 import type { Mask, Rect, RgbaImage } from '../types';
 import { templateField, type MarkField, type Placement } from './field';
@@ -133,21 +134,21 @@ function wholeInstance(field: MarkField, width: number, height: number, cellArea
   const ox = window?.x ?? 0;
   const oy = window?.y ?? 0;
   let best: Rect | null = null;
-  // Each growth is a threshold of one distance transform (dilateMask by each radius, without six transforms).
+  // Each growth is a threshold of one distance transform (dilateMask by each radius, without six
+  // transforms), and the components of every threshold come from one union-find (not six labellings).
   const levels = dilationLevels(support, GROWS.slice(1));
-  const grown: Mask = { width: mw, height: mh, data: new Uint8Array(mw * mh) };
-  for (let k = 0; k < GROWS.length; k++) {
+  componentBoxesByLevel(levels, mw, mh, GROWS.length - 1, (k, boxes) => {
     const grow = GROWS[k];
-    for (let i = 0; i < levels.length; i++) grown.data[i] = levels[i] <= k ? 255 : 0;
-    const { components } = connectedComponents(grown);
-    const whole = components.filter((c) => c.box.x > 0 && c.box.y > 0 && c.box.x + c.box.width < mw && c.box.y + c.box.height < mh);
-    if (whole.length === 0) break;
+    const whole = boxes.filter((b) => b.x > 0 && b.y > 0 && b.x + b.width < mw && b.y + b.height < mh);
+    if (whole.length === 0) return false;
     const dist = (r: Rect) => Math.hypot(ox + r.x + r.width / 2 - width / 2, oy + r.y + r.height / 2 - height / 2);
-    const pick = whole.sort((a, b) => dist(a.box) - dist(b.box))[0].box;
-    if (best && pick.width * pick.height > cellArea) break;
+    const pick = whole.sort((a, b) => dist(a) - dist(b))[0];
+    if (best && pick.width * pick.height > cellArea) return false;
     best = { x: ox + pick.x + grow, y: oy + pick.y + grow, width: pick.width - 2 * grow, height: pick.height - 2 * grow };
-  }
-  return best && best.width > 0 && best.height > 0 ? best : null;
+    return true;
+  });
+  const found = best as Rect | null;
+  return found && found.width > 0 && found.height > 0 ? found : null;
 }
 
 export interface LikeResult {

@@ -243,19 +243,19 @@ function workingGradient(image: RgbaImage, scale: number): { map: Float32Array; 
   const w = Math.max(1, Math.floor(image.width * scale));
   const h = Math.max(1, Math.floor(image.height * scale));
   const sum = new Float32Array(w * h);
-  const cnt = new Float32Array(w * h);
   const d = image.data;
   const col = new Int32Array(image.width);
-  for (let x = 0; x < image.width; x++) col[x] = Math.min(w - 1, Math.floor(x * scale));
+  // Pixels per working cell: its source columns times its source rows.
+  const perCol = new Float32Array(w);
+  const perRow = new Float32Array(h);
+  for (let x = 0; x < image.width; x++) perCol[(col[x] = Math.min(w - 1, Math.floor(x * scale)))]++;
   for (let y = 0; y < image.height; y++) {
-    const oy = Math.min(h - 1, Math.floor(y * scale)) * w;
-    for (let x = 0, i = y * image.width * 4; x < image.width; x++, i += 4) {
-      const o = oy + col[x];
-      sum[o] += 0.299 * d[i] + 0.587 * d[i + 1] + 0.114 * d[i + 2];
-      cnt[o]++;
-    }
+    const ry = Math.min(h - 1, Math.floor(y * scale));
+    perRow[ry]++;
+    const oy = ry * w;
+    for (let x = 0, i = y * image.width * 4; x < image.width; x++, i += 4) sum[oy + col[x]] += 0.299 * d[i] + 0.587 * d[i + 1] + 0.114 * d[i + 2];
   }
-  for (let i = 0; i < w * h; i++) sum[i] /= cnt[i] || 1;
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) sum[y * w + x] /= perRow[y] * perCol[x] || 1;
   const g = new Float32Array(w * h);
   const hist = new Uint32Array(512);
   for (let y = 1; y < h - 1; y++) {

@@ -194,10 +194,22 @@ describe('lattice helpers', () => {
   });
 });
 
-describe('quantileInPlace', () => {
-  it('gives the same value as the sorting quantile', async () => {
+describe('quantile, quantileInPlace', () => {
+  // The reference: a sorted copy (NaN last), read at round(q·(n − 1)).
+  const sorted = (v: Float32Array, q: number) => v.slice().sort()[Math.round(q * (v.length - 1))];
+  it('give the value a sort puts at the quantile', async () => {
     const { quantile, quantileInPlace } = await import('./sample');
     const values = Float32Array.from({ length: 37 }, (_, i) => Math.sin(i * 12.9898) * 43758.5453 % 1);
-    for (const q of [0, 0.25, 0.5, 0.9, 1]) expect(quantileInPlace(values.slice(), values.length, q)).toBe(quantile(values, q));
+    for (const q of [0, 0.25, 0.5, 0.9, 1]) {
+      expect(quantile(values, q)).toBe(sorted(values, q));
+      expect(quantileInPlace(values.slice(), values.length, q)).toBe(sorted(values, q));
+    }
+  });
+  it('quantile sorts NaN last, and ties and plain arrays come out as sorted', async () => {
+    const { quantile } = await import('./sample');
+    const values = Float32Array.from([3, NaN, 1, 1, 2, NaN, 5, 1, 0, 2]);
+    for (const q of [0, 0.3, 0.5, 0.7, 0.8, 0.9, 1]) expect(quantile(values, q)).toStrictEqual(sorted(values, q));
+    expect(quantile([0.5, 0.25, 0.75], 0.5)).toBe(0.5);
+    expect(quantile([], 0.5)).toBeNaN();
   });
 });

@@ -93,12 +93,17 @@ export function quantileInPlace(values: Float32Array, n: number, q: number): num
   return select(values, 0, n - 1, Math.min(n - 1, Math.max(0, Math.round(q * (n - 1)))));
 }
 
-/** The q-quantile (0–1) of a copy of `values`. */
+/**
+ * The q-quantile (0–1) of a copy of `values` (as Float32): the value a sort would put
+ * at round(q·(n − 1)), NaN sorting last, found by selection in O(n).
+ */
 export function quantile(values: ArrayLike<number>, q: number): number {
   const a = Float32Array.from(values);
   if (a.length === 0) return NaN;
-  a.sort();
-  return a[Math.min(a.length - 1, Math.max(0, Math.round(q * (a.length - 1))))];
+  const k = Math.min(a.length - 1, Math.max(0, Math.round(q * (a.length - 1))));
+  let n = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] === a[i]) a[n++] = a[i];
+  return k < n ? select(a, 0, n - 1, k) : NaN;
 }
 
 /** Stacks at most this many bytes are read once and kept (16 bits a value). */
