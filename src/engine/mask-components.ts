@@ -176,3 +176,79 @@ export function componentBoxesByLevel(levels: Uint8Array, width: number, height:
     if (!onLevel(level, boxes)) return;
   }
 }
+
+/**
+ * The same components as connectedComponents (8-connectivity, ids 1..n in raster
+ * order of each one's first pixel, the same boxes and areas), as runs of masked
+ * pixels instead of a label per pixel: `runs` holds (y, x0, x1, id) per run, in
+ * raster order. On a sparse 12 MP mask this avoids two passes over a 48 MB label
+ * array.
+ */
+export function componentRuns(mask: Mask): { components: Component[]; runs: Int32Array; count: number } {
+  const { width, height, data } = mask;
+  let runs = new Int32Array(4096 * 4);
+  let parent = new Int32Array(1024);
+  let count = 0;
+  let prevStart = 0;
+  let prevEnd = 0;
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    const rowStart = count;
+    let j = prevStart;
+    for (let x = 0; x < width; x++) {
+      if (data[row + x] === 0) continue;
+      const x0 = x;
+      while (x + 1 < width && data[row + x + 1] !== 0) x++;
+      if ((count + 1) * 4 > runs.length) {
+        const grown = new Int32Array(runs.length * 2);
+        grown.set(runs);
+        runs = grown;
+      }
+      if (count + 1 >= parent.length) {
+        const grown = new Int32Array(parent.length * 2);
+        grown.set(parent);
+        parent = grown;
+      }
+      // Labels are 1-based run numbers; the smaller root wins, so roots keep raster order.
+      const label = count + 1;
+      parent[label] = label;
+      // Runs of the row above that touch this one, diagonals included.
+      while (j < prevEnd && runs[j * 4 + 2] < x0 - 1) j++;
+      for (let k = j; k < prevEnd && runs[k * 4 + 1] <= x + 1; k++) {
+        const ra = findRoot(parent, label);
+        const rb = findRoot(parent, runs[k * 4 + 3]);
+        if (ra < rb) parent[rb] = ra;
+        else if (rb < ra) parent[ra] = rb;
+      }
+      runs.set([y, x0, x, label], count * 4);
+      count++;
+    }
+    prevStart = rowStart;
+    prevEnd = count;
+  }
+  const compact = new Int32Array(count + 1);
+  let n = 0;
+  for (let l = 1; l <= count; l++) if (findRoot(parent, l) === l) compact[l] = ++n;
+  const minX = new Int32Array(n + 1).fill(width);
+  const minY = new Int32Array(n + 1).fill(height);
+  const maxX = new Int32Array(n + 1).fill(-1);
+  const maxY = new Int32Array(n + 1).fill(-1);
+  const area = new Float64Array(n + 1);
+  for (let r = 0; r < count; r++) {
+    const id = compact[findRoot(parent, runs[r * 4 + 3])];
+    runs[r * 4 + 3] = id;
+    const y = runs[r * 4];
+    const x0 = runs[r * 4 + 1];
+    const x1 = runs[r * 4 + 2];
+    area[id] += x1 - x0 + 1;
+    if (x0 < minX[id]) minX[id] = x0;
+    if (x1 > maxX[id]) maxX[id] = x1;
+    if (y < minY[id]) minY[id] = y;
+    maxY[id] = y;
+  }
+  const components: Component[] = [];
+  for (let id = 1; id <= n; id++) {
+    components.push({ id, box: { x: minX[id], y: minY[id], width: maxX[id] - minX[id] + 1, height: maxY[id] - minY[id] + 1 }, area: area[id] });
+  }
+  return { components, runs: runs.subarray(0, count * 4), count };
+}

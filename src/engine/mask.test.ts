@@ -16,7 +16,7 @@ import {
   stampLineRects,
   upsampleThreshold,
 } from './mask';
-import { componentBoxesByLevel } from './mask-components';
+import { componentBoxesByLevel, componentRuns } from './mask-components';
 import { dilationLevels } from './mask-morphology';
 import type { Mask } from './types';
 
@@ -352,5 +352,24 @@ describe('componentBoxesByLevel', () => {
     const seen: number[] = [];
     componentBoxesByLevel(levels, 20, 20, 2, (k) => (seen.push(k), false));
     expect(seen).toEqual([0]);
+  });
+});
+
+describe('componentRuns', () => {
+  it('gives connectedComponents\' components, and runs that cover exactly its labels', () => {
+    for (const [density, seed] of [[0.3, 1], [0.55, 2], [0.8, 3], [0, 4]] as const) {
+      const w = 47;
+      const h = 31;
+      const m = randomMask(w, h, density, seed);
+      const ref = connectedComponents(m);
+      const got = componentRuns(m);
+      expect(got.components).toEqual(ref.components);
+      const labels = new Int32Array(w * h);
+      for (let r = 0; r < got.count; r++) {
+        const [y, x0, x1, id] = got.runs.subarray(r * 4, r * 4 + 4);
+        for (let x = x0; x <= x1; x++) labels[y * w + x] = id;
+      }
+      expect(labels).toEqual(ref.labels);
+    }
   });
 });

@@ -10,6 +10,7 @@
  */
 import { throwIfAborted } from '../errors';
 import { connectedComponents, countMasked } from '../mask';
+import { componentRuns } from '../mask-components';
 import { checkMask, FILL_METHODS, removeMarks, type Remover } from '../remove';
 import { cropRect } from '../tensor';
 import type { Mask, Rect, RgbaImage } from '../types';
@@ -139,16 +140,26 @@ export async function removeWithMarks(
   // A plain loop: Uint8Array.from with a map function walks an iterator, 30× slower (3.7 s at 48 MP).
   const used: Mask = { width, height, data: new Uint8Array(n) };
   for (let p = 0; p < n; p++) if (method[p]) used.data[p] = 255;
-  const { labels, components } = connectedComponents(used);
-  const regions = components.map((comp): RegionRecord => {
-    const counts = new Map<number, number>();
-    for (let y = comp.box.y; y < comp.box.y + comp.box.height; y++) {
-      for (let x = comp.box.x; x < comp.box.x + comp.box.width; x++) {
-        const p = y * width + x;
-        if (labels[p] === comp.id) counts.set(method[p], (counts.get(method[p]) ?? 0) + 1);
-      }
+  // Per region, the method that wrote most of its pixels (a tie goes to the one met first in raster order).
+  const { components, runs, count } = componentRuns(used);
+  const M = METHODS.length;
+  const counts = new Float64Array((components.length + 1) * M);
+  const seen = new Float64Array((components.length + 1) * M).fill(Infinity);
+  let order = 0;
+  for (let r = 0; r < count; r++) {
+    const row = runs[r * 4] * width;
+    const base = runs[r * 4 + 3] * M;
+    for (let p = row + runs[r * 4 + 1], end = row + runs[r * 4 + 2]; p <= end; p++) {
+      const k = base + method[p];
+      if (counts[k]++ === 0) seen[k] = order++;
     }
-    const top = [...counts.entries()].sort((a, b) => b[1] - a[1])[0][0];
+  }
+  const regions = components.map((comp): RegionRecord => {
+    let top = 0;
+    for (let m = 1, base = comp.id * M; m < M; m++) {
+      const [c, t] = [counts[base + m], counts[base + top]];
+      if (c > t || (c === t && c > 0 && seen[base + m] < seen[base + top])) top = m;
+    }
     const filledOrFitted = top >= 4;
     const verdict = filledOrFitted ? verdicts.find((v) => overlaps(v.box, comp.box))?.verdict : undefined;
     return { box: comp.box, pixels: comp.area, method: METHODS[top] as RemovalMethod, ...(verdict ? { verdict } : {}) };
