@@ -191,6 +191,15 @@ export function pixelStack(image: RgbaImage, h: { a: number; b: number; c: numbe
     row(k, y, out) {
       const [x0, y0] = bases[k];
       const yy = y0 + y;
+      if (yy >= 0 && yy < image.height && x0 >= 0 && x0 + h.a <= W) {
+        // The row lies inside the image (nearly always): no test per pixel.
+        for (let x = 0, o = (yy * W + x0) * 4; x < h.a; x++, o += 4) {
+          out[x * 3] = d[o] / 255;
+          out[x * 3 + 1] = d[o + 1] / 255;
+          out[x * 3 + 2] = d[o + 2] / 255;
+        }
+        return;
+      }
       for (let x = 0; x < h.a; x++) {
         const xx = x0 + x;
         if (yy < 0 || yy >= image.height || xx < 0 || xx >= W) {
