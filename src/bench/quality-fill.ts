@@ -152,8 +152,17 @@ function render(o: FillBenchOptions, methods: Method[], perCase: { family: FillF
       famRows.push([family, String(s.length), m, fmt(mean(s.map((x) => x.fpsnr)), 2), fmt(median(gain), 2), fmt(mean(s.map((x) => x.ssim)), 4), fmt(median(s.map((x) => x.texture)), 2), fmt(mean(s.map((x) => x.ms)), 0)]);
     }
   }
-  const blurred = perCase.filter((c) => (c.scores.telea?.texture ?? 1) < 0.4);
-  const blurRows = methods.map((m) => [m, String(blurred.length), fmt(mean(blurred.map((c) => c.scores[m]?.texture ?? NaN).filter(Number.isFinite)), 2), fmt(median(blurred.map((c) => c.scores[m]?.texture ?? NaN)), 2)]);
+  // Per family (the issue's texture target is on the opaque family), then all of them together.
+  const blurRows: string[][] = [];
+  for (const family of ['opaque', 'thin', 'box', 'all'] as const) {
+    const blurred = perCase.filter((c) => (family === 'all' || c.family === family) && (c.scores.telea?.texture ?? 1) < 0.4);
+    if (blurred.length === 0) continue;
+    for (const m of methods) {
+      const tex = blurred.map((c) => c.scores[m]?.texture ?? NaN).filter(Number.isFinite);
+      const inside = tex.filter((t) => t >= 0.7 && t <= 1.3).length;
+      blurRows.push([family, m, String(blurred.length), fmt(mean(tex), 2), fmt(median(tex), 2), `${inside} of ${tex.length}`]);
+    }
+  }
   const routeRows: string[][] = [];
   let lo = 0;
   for (const t of THICK) {
@@ -178,7 +187,7 @@ function render(o: FillBenchOptions, methods: Method[], perCase: { family: FillF
     '',
     `**Where Telea blurs** (cases whose Telea texture ratio < 0.4): texture ratio per method.`,
     '',
-    table(['method', 'cases', 'mean texture', 'median texture'], blurRows),
+    table(['family', 'method', 'cases', 'mean texture', 'median texture', 'texture within 0.7–1.3'], blurRows),
     '',
     `**Routing table** (per region = connected component of the true mask; fPSNR pooled over the bucket's pixels; thickness = twice the inscribed chessboard radius, px; background = mean squared RGB gradient of rings 10–13 px around the region). Current rule (engine/fill/route.ts, chosen on the val split): the patch fill for every region; Telea and the learned remover nowhere.`,
     '',
