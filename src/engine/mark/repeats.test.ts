@@ -4,7 +4,7 @@ import type { Mask } from '../types';
 import { invertMarks } from './invert';
 import { findLattice, LATTICE_PASSES } from './lattice';
 import { hermite, findRepeats, latticeStack } from './repeats';
-import { supportWraps } from './support';
+import { dropIslands, neighbours, supportWraps } from './support';
 import { composite, deadLeaves, logoShape, noisePhoto, periodicTexture, tiledAlpha } from './testing';
 
 const W = 640;
@@ -211,5 +211,23 @@ describe('quantile, quantileInPlace', () => {
     for (const q of [0, 0.3, 0.5, 0.7, 0.8, 0.9, 1]) expect(quantile(values, q)).toStrictEqual(sorted(values, q));
     expect(quantile([0.5, 0.25, 0.75], 0.5)).toBe(0.5);
     expect(quantile([], 0.5)).toBeNaN();
+  });
+});
+
+describe('dropIslands', () => {
+  it('keeps a full stop as opaque as the mark, drops a faint leftover of the same size', () => {
+    const w = 40;
+    const h = 20;
+    const alpha = new Float32Array(w * h);
+    const square = (x0: number, y0: number, side: number, a: number) => {
+      for (let y = y0; y < y0 + side; y++) for (let x = x0; x < x0 + side; x++) alpha[y * w + x] = a;
+    };
+    square(2, 2, 14, 0.5); // a glyph: mass 98
+    square(20, 12, 2, 0.5); // a full stop beside it: mass 2, a fiftieth of the glyph's
+    square(30, 4, 3, 0.15); // a leftover of the pictures: mass 1.35, faint
+    dropIslands(alpha, neighbours(w, h, { kind: 'clamp' }));
+    expect(alpha[12 * w + 20]).toBe(0.5);
+    expect(alpha[5 * w + 31]).toBe(0);
+    expect(alpha[8 * w + 8]).toBe(0.5);
   });
 });

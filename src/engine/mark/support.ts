@@ -213,10 +213,15 @@ export function consistentEdges(
   return out;
 }
 
+/** An island as opaque as this share of the mark's core (98th percentile of α), and at least MIN_ISLAND px, is the mark's. */
+const CORE_ISLAND = 0.8;
+const MIN_ISLAND = 4;
+
 /**
  * Keeps the parts of an α map that carry the mark: 4-connected components of
- * α > 0.02 whose α mass is at least `share` of the heaviest one's. Small islands
- * are the pictures' leftovers in the median; inverting them would only damage.
+ * α > 0.02 whose α mass is at least `share` of the heaviest one's, or as opaque
+ * as the mark's core (below). Other small islands are the pictures' leftovers in
+ * the median; inverting them would only damage.
  */
 export function dropIslands(alpha: Float32Array, nb: Neighbours, share = 0.1): void {
   const n = alpha.length;
@@ -244,8 +249,26 @@ export function dropIslands(alpha: Float32Array, nb: Neighbours, share = 0.1): v
     mass.push(m);
   }
   const top = Math.max(0, ...mass);
+  const keep = mass.map((m) => m >= share * top);
+  // A light island is kept when it is as opaque as the mark's core (CORE_ISLAND of the 98th
+  // percentile of α, at least MIN_ISLAND px): a full stop, the dot of an i, a small glyph
+  // apart from the rest. Leftovers of the pictures are faint. Val tiled cases (76, seeds
+  // 5/77/123): integer 30.58 → 32.10 dB, resized 28.43 → 29.12, eleven cases gained up to
+  // 20 dB, none lost; val batches K = 8: a text's lost full stop, 26.6 → 31.7 dB (0.6: the same
+  // within 0.01 dB).
+  const peak = new Float32Array(mass.length);
+  const size = new Int32Array(mass.length);
+  const values: number[] = [];
   for (let i = 0; i < n; i++) {
-    if (alpha[i] > 0.02 ? mass[label[i]] < share * top : alpha[i] > 0) alpha[i] = 0;
+    if (!(alpha[i] > 0.02)) continue;
+    values.push(alpha[i]);
+    if (alpha[i] > peak[label[i]]) peak[label[i]] = alpha[i];
+    size[label[i]]++;
+  }
+  const core = quantile(values, 0.98);
+  for (let id = 0; id < mass.length; id++) if (!keep[id] && peak[id] >= CORE_ISLAND * core && size[id] >= MIN_ISLAND) keep[id] = true;
+  for (let i = 0; i < n; i++) {
+    if (alpha[i] > 0.02 ? !keep[label[i]] : alpha[i] > 0) alpha[i] = 0;
   }
 }
 
