@@ -1,7 +1,8 @@
 /** Fakes for pipeline tests: model runners whose output is a known function of their input. */
 import type { ModelEntry } from './model-spec';
+import { seededRandom } from './random';
 import type { ModelRunner, TensorF32 } from './runner';
-import type { RgbaImage } from './types';
+import type { Mask, RgbaImage } from './types';
 
 export function entry(partial: Partial<ModelEntry> & Pick<ModelEntry, 'id' | 'role' | 'inputs' | 'outputs'>): ModelEntry {
   return {
@@ -82,4 +83,12 @@ export function noiseImage(width: number, height: number, seed = 1): RgbaImage {
     data[i] = (i & 3) === 3 ? 255 : s >>> 24;
   }
   return { width, height, data };
+}
+
+/** A mask with each pixel set (255) with probability `density`, from a seeded generator (failures reproduce). */
+export function randomMask(w: number, h: number, density: number, seed: number): Mask {
+  const r = seededRandom(seed);
+  const data = new Uint8Array(w * h);
+  for (let i = 0; i < data.length; i++) data[i] = r() < density ? 255 : 0;
+  return { width: w, height: h, data };
 }
