@@ -16,6 +16,14 @@ function findRoot(parent: Int32Array, i: number): number {
   return i;
 }
 
+/** `a`, or a copy of it twice as long (or more) when it holds fewer than `need` values. */
+function withRoom(a: Int32Array<ArrayBuffer>, need: number): Int32Array<ArrayBuffer> {
+  if (need <= a.length) return a;
+  const grown = new Int32Array(Math.max(need, a.length * 2));
+  grown.set(a);
+  return grown;
+}
+
 /**
  * 8-connected components of mask > 0 (union-find over runs, componentRuns). Ids run
  * 1..n in raster order of each component's first pixel; background is 0.
@@ -77,14 +85,8 @@ export function componentBoxesByLevel(levels: Uint8Array, width: number, height:
           }
         }
         if (l === 0) {
-          if (next >= parent.length) {
-            const grown = new Int32Array(parent.length * 2);
-            grown.set(parent);
-            parent = grown;
-            const grownBox = new Int32Array(box.length * 2);
-            grownBox.set(box);
-            box = grownBox;
-          }
+          parent = withRoom(parent, next + 1);
+          box = withRoom(box, (next + 1) * 5);
           parent[next] = next;
           box.set([x, y, x, y, i], next * 5);
           l = next++;
@@ -129,16 +131,8 @@ export function componentRuns(mask: Mask): { components: Component[]; runs: Int3
       if (data[row + x] === 0) continue;
       const x0 = x;
       while (x + 1 < width && data[row + x + 1] !== 0) x++;
-      if ((count + 1) * 4 > runs.length) {
-        const grown = new Int32Array(runs.length * 2);
-        grown.set(runs);
-        runs = grown;
-      }
-      if (count + 1 >= parent.length) {
-        const grown = new Int32Array(parent.length * 2);
-        grown.set(parent);
-        parent = grown;
-      }
+      runs = withRoom(runs, (count + 1) * 4);
+      parent = withRoom(parent, count + 2);
       // Labels are 1-based run numbers; the smaller root wins, so roots keep raster order.
       const label = count + 1;
       parent[label] = label;

@@ -13,7 +13,6 @@
  * 3 lose 1.4–2.5 dB (near-perfect estimates that the gate did not keep).
  */
 import type { RgbaImage } from '../types';
-import { flattenCore, MAX_CORE_SIGMA_MANY } from './core';
 import { ALPHA_MIN } from './invert';
 import { sampleBands } from './pool';
 import { growMask, neighbours } from './support';
@@ -59,11 +58,7 @@ export function poolIntegerCell(
     }
   };
   const samples = sampleBands(image, CELL_POOL, cell.colour, binsOfRow, signal);
-  const alpha = samples.pool(cell.alphaHw, CELL_POOL, (sw, swa) => [sw, swa], signal);
-  // Per pixel the flat core is noisy again: one opacity for it, as the estimate has (core.ts).
-  // Val integer cases (38): 30.36 → 30.58 dB (0.03: 30.59).
-  flattenCore(alpha, MAX_CORE_SIGMA_MANY);
-  return alpha;
+  return samples.pool(cell.alphaHw, CELL_POOL, (sw, swa) => [sw, swa], signal);
 }
 
 /**

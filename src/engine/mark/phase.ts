@@ -21,7 +21,6 @@
  */
 import type { RgbaImage } from '../types';
 import type { LatticeCell } from './field';
-import { flattenCore, MAX_CORE_SIGMA_MANY } from './core';
 import { ALPHA_MIN } from './invert';
 import { sampleBands } from './pool';
 import type { Lattice } from './lattice';
@@ -92,8 +91,6 @@ export function refineByPhase(image: RgbaImage, lattice: Lattice, cell: LatticeC
   const samples = sampleBands(image, PHASE, cell.colour, binsOfRow, signal);
 
   const alpha = samples.pool(fallback, PHASE, (sw, swa) => gaussianWrap2(sw, swa, gw, gh, PHASE.sigma), signal);
-  // The flat core snapped to one opacity again (core.ts): val resized cases (38) 28.20 → 28.43 dB (0.03: 28.31).
-  flattenCore(alpha, MAX_CORE_SIGMA_MANY);
   return { alphaHw: alpha, width: gw, height: gh, colour: cell.colour };
 }
 
