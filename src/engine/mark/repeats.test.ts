@@ -142,6 +142,33 @@ describe('repeats inside one image', () => {
     expect(Math.abs(vs[1][1] - 83.5)).toBeLessThan(0.05);
   });
 
+  it('finds a faint mark over a hard-edged picture by its edges\' orientation, where both magnitude passes miss it', () => {
+    const orientation = LATTICE_PASSES.find((p) => p.feature === 'orientation')!;
+    const magnitude = LATTICE_PASSES.filter((p) => p !== orientation);
+    const photo = deadLeaves(W, H, 5, 400);
+    const { image } = composite(photo, tiledAlpha(logoShape(70, 40), [101.5, 0], [37.25, 83.5], 0.15), [1, 1, 1]);
+    for (const pass of magnitude) expect(findLattice(image, { passes: [pass] }).lattice).toBeNull();
+    const found = findLattice(image).lattice;
+    expect(found).not.toBeNull();
+    const vs = [found!.v1, found!.v2].sort((a, b) => Math.abs(a[1]) - Math.abs(b[1]));
+    expect(Math.abs(Math.abs(vs[0][0]) - 101.5)).toBeLessThan(0.3);
+    expect(Math.abs(Math.abs(vs[1][1]) - 83.5)).toBeLessThan(0.3);
+    // The same picture without the mark: the orientation pass, read in standard deviations, finds nothing.
+    expect(findLattice(photo, { passes: [orientation] }).lattice).toBeNull();
+    expect(findLattice(deadLeaves(W, H, 3, 300), { passes: [orientation] }).lattice).toBeNull();
+  });
+
+  it('estimates a wide lattice with fewer than three whole cells from the cells the border cuts as well', () => {
+    const photo = noisePhoto(W, H, 4);
+    const { image, alpha } = composite(photo, tiledAlpha(logoShape(120, 60), [300.5, 0], [80.25, 230.5], 0.35), [1, 1, 1]);
+    expect(findRepeats(image, { cut: false }).reason).toMatch(/^only [012] whole repeats$/);
+    const r = findRepeats(image);
+    expect(r.reason).toBe('ok');
+    expect(r.estimate!.diagnostics.instances).toBeGreaterThanOrEqual(4);
+    const gain = psnr(invertMarks(image, [r.field!]).image, photo, markMask(alpha)) - psnr(image, photo, markMask(alpha));
+    expect(gain).toBeGreaterThan(15);
+  });
+
   it.each(['tiles', 'plaid', 'weave'] as const)('refuses a periodic picture (%s): nothing is inverted', (kind) => {
     const r = findRepeats(periodicTexture(kind, W, H));
     expect(r.accepted).toBe(false);

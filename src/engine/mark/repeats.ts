@@ -57,6 +57,8 @@ export interface RepeatsResult {
  */
 const WRAP_ALPHA_SHARE = 0.25;
 const MAX_INSTANCES = 48;
+/** Instances, whole and cut, needed to estimate from a lattice with fewer than three whole cells. */
+const MIN_WITH_CUT = 4;
 const MAX_GRID = 1024;
 /** The grid on which the pixel-exact cell's support is found: support needs no fine detail. */
 const SUPPORT_GRID = 512;
@@ -289,6 +291,7 @@ export function findRepeats(
   const hnf = integer ? hermite(lattice.v1, lattice.v2) : null;
   let estimate: MarkEstimate;
   let field: MarkField;
+  let fromCut = false;
   if (hnf) {
     // Tiled and not resized: every instance is the same pixels, so work on pixels, not a resampled grid.
     const rounded: Vec2[] = [lattice.v1, lattice.v2].map((v) => [Math.round(v[0]), Math.round(v[1])] as Vec2);
@@ -300,8 +303,17 @@ export function findRepeats(
     estimate = estimateMark(cell, signal, progress, median);
     field = pixelLatticeField(hnf, estimate, image);
   } else {
-    const grid = cachedStack(latticeStack(image, lattice));
-    if (grid.count < 3) return refuse(`only ${grid.count} whole repeats`);
+    let stack = latticeStack(image, lattice);
+    // A wide lattice on a small preview leaves fewer than three whole cells: start from the cut ones as well.
+    if (stack.count < 3 && opts.cut !== false) {
+      const withCut = latticeStack(image, lattice, OVERSAMPLE, true);
+      if (withCut.count >= MIN_WITH_CUT) {
+        stack = withCut;
+        fromCut = true;
+      }
+    }
+    if (stack.count < 3) return refuse(`only ${stack.count} whole repeats`);
+    const grid = cachedStack(stack);
     estimate = estimateMark(grid, signal, (s) => progress(0.85 * s));
     field = latticeField(lattice, estimate, image);
   }
@@ -315,7 +327,7 @@ export function findRepeats(
   let reason = judge(estimate);
   // A resampled cell reads whole instances only; with few of them (a large mark on a small preview) the
   // median is the picture's. Instances the border cuts are tried as well, and kept when they pass and invert flatter.
-  if (!hnf && opts.cut !== false) {
+  if (!hnf && !fromCut && opts.cut !== false) {
     const cutGrid = latticeStack(image, lattice, OVERSAMPLE, true);
     if (cutGrid.count > (cutGrid.whole ?? cutGrid.count)) {
       const other = estimateMark(cachedStack(cutGrid), signal);
