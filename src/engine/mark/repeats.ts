@@ -18,7 +18,14 @@ import { consistentEdges, growMask, neighbours, poissonSupport, supportWraps } f
 /** Thresholds of the verdict; the bench (npm run bench:quality) reports the diagnostics they act on. */
 export const REPEAT_VERDICT = {
   minExplained: 0.8,
-  maxNegativeShare: 0.15,
+  /**
+   * 0.15 until session 11. A white text mark on a resized val preview (5 whole
+   * instances, 16 with the cut ones) came out at 0.17: accepted, 11.8 → 26.3 dB
+   * fPSNR. On val (76 tiled cases) 0.2 and 0.25 accept just that one more; no clean
+   * val photo (80), periodic picture or val pattern case is accepted, and the val
+   * batches at K = 2 and 4 keep their verdicts (those refused are at 0.35–0.50).
+   */
+  maxNegativeShare: 0.2,
   /**
    * 0.9 until session 5. On val (seed 5, 32 tiled cases) two real marks were
    * refused at 0.93–0.94, a JPEG'd text mark and a resized logo, where inversion
