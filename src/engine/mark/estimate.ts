@@ -53,6 +53,7 @@ export interface MarkEstimate {
   diagnostics: MarkDiagnostics;
 }
 
+/** Measures of an estimate; NaN where it does not measure one (a mark read from the spread, contraction.ts, has no median contrast). */
 export interface MarkDiagnostics {
   instances: number;
   /** Share of the grid in the mark's support. */

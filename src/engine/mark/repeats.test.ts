@@ -169,6 +169,21 @@ describe('repeats inside one image', () => {
     expect(gain).toBeGreaterThan(15);
   });
 
+  it.each([
+    ['integer', [128, 0], [37, 84]],
+    ['resized', [101.5, 0], [37.25, 83.5]],
+  ] as const)('reads a mid-grey mark (%s lattice) from how much the instances vary, where its median shows no contrast', (_, v1, v2) => {
+    const photo = noisePhoto(W, H, 7);
+    const { image, alpha } = composite(photo, tiledAlpha(logoShape(70, 40), [...v1], [...v2], 0.5), [0.5, 0.5, 0.5]);
+    expect(findRepeats(image, { spread: false }).reason).toMatch(/too faint|two-sided/);
+    const r = findRepeats(image);
+    expect(r.reason).toBe('ok');
+    for (const c of r.estimate!.colour) expect(Math.abs(c - 0.5)).toBeLessThan(0.03);
+    expect(Math.abs(r.estimate!.opacity - 0.5)).toBeLessThan(0.08);
+    const gain = psnr(invertMarks(image, [r.field!]).image, photo, markMask(alpha)) - psnr(image, photo, markMask(alpha));
+    expect(gain).toBeGreaterThan(12);
+  });
+
   it.each(['tiles', 'plaid', 'weave'] as const)('refuses a periodic picture (%s): nothing is inverted', (kind) => {
     const r = findRepeats(periodicTexture(kind, W, H));
     expect(r.accepted).toBe(false);

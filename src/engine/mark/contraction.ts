@@ -1,0 +1,113 @@
+/**
+ * A mark estimated from how much the instances vary, not from their median.
+ *
+ * Under J = (1 − α)·I + α·W the spread of the instances at one place of the cell
+ * is (1 − α) times the pictures' spread there, whatever W is. The median-based
+ * estimate (estimate.ts) reads the mark from medJ − background, which vanishes
+ * for a mid-grey mark over pictures of mid-grey median, and flips sign between
+ * light and dark pictures: such marks are refused as two-sided or too faint. The
+ * spread does not care: α(p) = 1 − spread(p) / spread of the pictures, where the
+ * pictures' spread is the median over the cell (most of it is outside the mark).
+ * W then follows from the median: medJ = (1 − α)·B + α·W, B the background
+ * filled in from around the mark.
+ */
+import { throwIfAborted } from '../errors';
+import type { InstanceStack, MarkEstimate, StackMedian } from './estimate';
+import { harmonicFill } from './harmonic';
+import { medianInPlace, quantile } from './sample';
+import { growMask, neighbours } from './support';
+
+/** α below this is not the mark's support. */
+const SUPPORT_ALPHA = 0.25;
+/** Fewer instances than this make the spread too noisy to read α from. */
+export const MIN_CONTRACTION_INSTANCES = 8;
+
+export function contractionEstimate(stack: InstanceStack, median: StackMedian, signal?: AbortSignal): MarkEstimate | null {
+  const { width: w, height: h, count: K } = stack;
+  if (K < MIN_CONTRACTION_INSTANCES) return null;
+  const n = w * h;
+  const nb = neighbours(w, h, stack.topology);
+  // 1. The spread across instances (MAD of luma) at each grid point.
+  const mad = new Float32Array(n).fill(NaN);
+  const rows = Array.from({ length: K }, () => new Float32Array(w * 3));
+  const vals = new Float32Array(K);
+  for (let y = 0; y < h; y++) {
+    if ((y & 15) === 0) throwIfAborted(signal);
+    for (let k = 0; k < K; k++) stack.row(k, y, rows[k]);
+    for (let x = 0; x < w; x++) {
+      let v = 0;
+      for (let k = 0; k < K; k++) {
+        const r = rows[k];
+        const g = 0.299 * r[x * 3] + 0.587 * r[x * 3 + 1] + 0.114 * r[x * 3 + 2];
+        if (g === g) vals[v++] = g;
+      }
+      if (v < MIN_CONTRACTION_INSTANCES) continue;
+      const m = medianInPlace(vals, v);
+      for (let k = 0; k < v; k++) vals[k] = Math.abs(vals[k] - m);
+      mad[y * w + x] = medianInPlace(vals, v);
+    }
+  }
+  const valid = Array.from(mad).filter((v) => v === v);
+  const ref = valid.length > 0 ? quantile(valid, 0.5) : 0;
+  if (!(ref > 0)) return null;
+  // 2. α from the contraction, averaged over 3 × 3 (the MAD of K samples is noisy).
+  const alpha = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const up = nb.up[i];
+    const down = nb.down[i];
+    let sum = 0;
+    let cnt = 0;
+    for (const j of [i, nb.left[i], nb.right[i], up, nb.left[up], nb.right[up], down, nb.left[down], nb.right[down]]) {
+      if (mad[j] === mad[j]) {
+        sum += mad[j];
+        cnt++;
+      }
+    }
+    alpha[i] = cnt > 0 ? Math.min(0.95, Math.max(0, 1 - sum / cnt / ref)) : 0;
+  }
+  const seed = Uint8Array.from(alpha, (a) => (a > SUPPORT_ALPHA ? 1 : 0));
+  const support = growMask(seed, nb, 1);
+  let inside = 0;
+  for (const s of support) inside += s;
+  if (inside === 0) return null;
+  for (let i = 0; i < n; i++) if (!support[i]) alpha[i] = 0;
+  // 3. The background under the mark, and W from the median where the mark is densest.
+  const { medJ } = median;
+  const J = new Float32Array(n * 3);
+  for (let i = 0; i < n; i++) for (let c = 0; c < 3; c++) J[i * 3 + c] = medJ[c * n + i];
+  const B = harmonicFill(J, support, w, h);
+  const top = quantile(Array.from(alpha).filter((a) => a > 0), 0.98);
+  const core: number[] = [];
+  for (let i = 0; i < n; i++) if (seed[i] && alpha[i] >= 0.7 * top) core.push(i);
+  if (core.length === 0) return null;
+  const colour = [0, 1, 2].map((c) => {
+    const v = core.map((i) => (J[i * 3 + c] - (1 - alpha[i]) * B[i * 3 + c]) / alpha[i]);
+    return Math.min(1, Math.max(0, quantile(v, 0.5)));
+  }) as [number, number, number];
+  const opacity = quantile(core.map((i) => alpha[i]), 0.5);
+  const outside = median.spread.value.filter((_, j) => !support[median.spread.at[j]]);
+  const through = median.spread.value.flatMap((v, j) => {
+    const i = median.spread.at[j];
+    return support[i] && alpha[i] > 0.5 * opacity ? [v / Math.max(0.05, 1 - alpha[i])] : [];
+  });
+  const outsideSpread = outside.length > 0 ? quantile(outside, 0.5) : 0;
+  return {
+    width: w,
+    height: h,
+    alphaHw: alpha,
+    colour,
+    opacity,
+    supportHw: support,
+    diagnostics: {
+      instances: K,
+      supportShare: inside / n,
+      explained: Number.NaN,
+      negativeShare: Number.NaN,
+      // Measured on the image once α is refined (findRepeats): this α is smooth, its inversion leaves halos.
+      energyRatio: Number.NaN,
+      diversity: outsideSpread * 255,
+      transmission: through.length > 0 && outsideSpread > 0 ? quantile(through, 0.5) / outsideSpread : 0,
+      contrast: Number.NaN,
+    },
+  };
+}
