@@ -14,7 +14,7 @@
 import { throwIfAborted } from '../errors';
 import type { RgbaImage } from '../types';
 import { inversionEnergies } from './cell-pool';
-import { stackMedian, type InstanceStack, type MarkEstimate, type StackMedian } from './estimate';
+import type { InstanceStack, MarkEstimate, StackMedian } from './estimate';
 import type { MarkField } from './field';
 import { harmonicFill } from './harmonic';
 import { medianInPlace, quantile } from './sample';
@@ -46,7 +46,7 @@ const MIN_SPREAD_TRANSMISSION = 0.8;
  */
 const MIN_SPREAD_SUPPORT = 0.02;
 /** Fewer instances than this make the spread too noisy to read α from. */
-export const MIN_CONTRACTION_INSTANCES = 8;
+const MIN_CONTRACTION_INSTANCES = 8;
 
 export function contractionEstimate(stack: InstanceStack, median: StackMedian, signal?: AbortSignal): MarkEstimate | null {
   const { width: w, height: h, count: K } = stack;
@@ -145,8 +145,8 @@ export function contractionEstimate(stack: InstanceStack, median: StackMedian, s
  * (MIN_SPREAD_DIVERSITY) and the pictures show through it as a blend's would
  * (MIN_SPREAD_TRANSMISSION), else null.
  */
-export function estimateFromSpread(stack: InstanceStack, judge: (e: MarkEstimate) => string, signal?: AbortSignal): MarkEstimate | null {
-  const spread = contractionEstimate(stack, stackMedian(stack, signal), signal);
+export function estimateFromSpread(stack: InstanceStack, median: StackMedian, judge: (e: MarkEstimate) => string, signal?: AbortSignal): MarkEstimate | null {
+  const spread = contractionEstimate(stack, median, signal);
   if (!spread) return null;
   const d = spread.diagnostics;
   if (d.supportShare < MIN_SPREAD_SUPPORT || d.diversity < MIN_SPREAD_DIVERSITY || d.transmission < MIN_SPREAD_TRANSMISSION) return null;

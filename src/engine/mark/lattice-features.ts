@@ -4,7 +4,6 @@
  */
 import type { RgbaImage } from '../types';
 
-/** Luma gradient magnitude at `scale` (area-averaged luma), clipped at its 95th percentile and zero-mean. */
 export interface WorkingGradient {
   map: Float32Array;
   w: number;
@@ -14,6 +13,7 @@ export interface WorkingGradient {
   clip: number;
 }
 
+/** Luma gradient magnitude at `scale` (area-averaged luma), clipped at its 95th percentile and zero-mean. */
 export function workingGradient(image: RgbaImage, scale: number): WorkingGradient {
   const w = Math.max(1, Math.floor(image.width * scale));
   const h = Math.max(1, Math.floor(image.height * scale));

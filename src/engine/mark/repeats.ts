@@ -7,7 +7,7 @@
 import { throwIfAborted } from '../errors';
 import type { RgbaImage } from '../types';
 import { estimateFromSpread, flatteningRatio } from './contraction';
-import { estimateMark, stackMedian, type InstanceStack, type MarkDiagnostics, type MarkEstimate } from './estimate';
+import { estimateMark, stackMedian, type InstanceStack, type MarkDiagnostics, type MarkEstimate, type StackMedian } from './estimate';
 import { nextPow2 } from './fft';
 import { latticeField, pixelLatticeField, type MarkField } from './field';
 import { findLattice, type Lattice, type LatticeOptions, type LatticeSearch } from './lattice';
@@ -73,9 +73,8 @@ const SPREAD_RETRY = /^(two-sided contrast|too faint|not one colour)/;
  * pictures' noise by 1/(1 − α), so the ratio stays near 1 even when the mark comes
  * out: the three val previews it accepted (a grey and a black text, +10.5 and
  * +10.1 dB fPSNR; a grey logo, +0.1 dB) measured 1.03–1.08, two val pattern cases
- * 1.04 and 1.12. It bounds a wild estimate; a periodic weave whose spread estimate
- * passed the verdicts was refused here, and is now refused before (contraction.ts,
- * MIN_SPREAD_DIVERSITY).
+ * 1.04 and 1.12. It bounds a wild estimate (a periodic weave, now refused before it
+ * by MIN_SPREAD_DIVERSITY in contraction.ts, was refused here at 1.42).
  */
 const MAX_SPREAD_ENERGY = 1.15;
 /** Instances, whole and cut, needed to estimate from a lattice with fewer than three whole cells. */
@@ -315,14 +314,15 @@ export function findRepeats(
   let estimate: MarkEstimate;
   let field: MarkField;
   let fromCut = false;
-  let pixelCell: InstanceStack | null = null;
+  // What the spread estimate reads if the median's is refused: the pixel cell, else the stack with cut instances if any.
+  let spreadFrom: { stack: InstanceStack; median: StackMedian };
   if (hnf) {
     // Tiled and not resized: every instance is the same pixels, so work on pixels, not a resampled grid.
     const rounded: Vec2[] = [lattice.v1, lattice.v2].map((v) => [Math.round(v[0]), Math.round(v[1])] as Vec2);
     const cell = pixelStack(image, hnf);
-    pixelCell = cell;
     if (cell.count < 3) return refuse(`only ${cell.count} whole repeats`);
     const median = stackMedian(cell, signal, (s) => progress(0.6 * s));
+    spreadFrom = { stack: cell, median };
     const keep = consistentEdges(cell, median.medJ, neighbours(hnf.a, hnf.c, cell.topology));
     cell.support = pixelCellSupport(median.medJ, keep, hnf, rounded[0], rounded[1]);
     estimate = estimateMark(cell, signal, progress, median);
@@ -339,7 +339,9 @@ export function findRepeats(
     }
     if (stack.count < 3) return refuse(`only ${stack.count} whole repeats`);
     const grid = cachedStack(stack);
-    estimate = estimateMark(grid, signal, (s) => progress(0.85 * s));
+    const median = stackMedian(grid, signal, (s) => progress(0.5 * s));
+    spreadFrom = { stack: grid, median };
+    estimate = estimateMark(grid, signal, (s) => progress(0.5 + 0.35 * s), median);
     field = latticeField(lattice, estimate, image);
   }
   const judge = (e: MarkEstimate) => {
@@ -355,7 +357,10 @@ export function findRepeats(
   if (!hnf && !fromCut && opts.cut !== false) {
     const cutGrid = latticeStack(image, lattice, OVERSAMPLE, true);
     if (cutGrid.count > (cutGrid.whole ?? cutGrid.count)) {
-      const other = estimateMark(cachedStack(cutGrid), signal);
+      const cutCached = cachedStack(cutGrid);
+      const cutMedian = stackMedian(cutCached, signal);
+      spreadFrom = { stack: cutCached, median: cutMedian };
+      const other = estimateMark(cutCached, signal, undefined, cutMedian);
       const otherReason = judge(other);
       const otherField = latticeField(lattice, other, image);
       const better = otherReason === 'ok' && (reason !== 'ok' || (() => { const [a, b] = inversionEnergies(image, [field, otherField]); return b < a; })());
@@ -369,8 +374,7 @@ export function findRepeats(
   // Refused for its median's contrast: a mid-grey mark has none, or both signs. Read α from how much the instances vary instead.
   let fromSpread = false;
   if (reason !== 'ok' && opts.spread !== false && SPREAD_RETRY.test(reason)) {
-    const stack = pixelCell ?? cachedStack(latticeStack(image, lattice, OVERSAMPLE, true));
-    const other = estimateFromSpread(stack, judge, signal);
+    const other = estimateFromSpread(spreadFrom.stack, spreadFrom.median, judge, signal);
     if (other) {
       estimate = other;
       field = hnf ? pixelLatticeField(hnf, other, image) : latticeField(lattice, other, image);
@@ -389,7 +393,7 @@ export function findRepeats(
   }
   if (fromSpread) {
     const ratio = flatteningRatio(image, field);
-    if (Number.isNaN(estimate.diagnostics.energyRatio)) estimate = { ...estimate, diagnostics: { ...estimate.diagnostics, energyRatio: ratio } };
+    estimate = { ...estimate, diagnostics: { ...estimate.diagnostics, energyRatio: ratio } };
     if (!(ratio <= MAX_SPREAD_ENERGY)) return refuse(`read from the instances' spread, its inversion does not flatten it (energy ratio ${ratio.toFixed(2)})`, estimate);
   }
   progress(1);
