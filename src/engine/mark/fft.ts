@@ -1,31 +1,119 @@
 /// <reference path="./fft-js.d.ts" />
 /**
- * Power-of-two 2-D FFTs on top of fft.js (radix-4, ~13 kB): the autocorrelation
- * of the lattice search and the periodic Poisson solve. Complex arrays are
- * interleaved (re, im) row-major: `cplxHw[(y * w + x) * 2]`.
+ * 2-D FFTs on top of fft.js (radix-4, ~13 kB), for sides 2^k and 3·2^k (one
+ * radix-3 step over three fft.js transforms, so padding a side to the next
+ * good size costs at most 1.33× instead of 2×): the autocorrelation of the
+ * lattice search, the alignment and location searches and the periodic Poisson
+ * solve. Complex arrays are interleaved (re, im) row-major: `cplxHw[(y * w + x) * 2]`.
  */
 import FFT from 'fft.js';
 
-const plans = new Map<number, FFT>();
-function plan(n: number): FFT {
+interface Plan {
+  transform(out: Float64Array, data: Float64Array): void;
+  inverseTransform(out: Float64Array, data: Float64Array): void;
+}
+
+/** A complex transform of size 3m (m a power of two): decimation in time, three transforms of m, one radix-3 step. */
+class Radix3 implements Plan {
+  private readonly m: number;
+  private readonly sub: FFT;
+  private readonly cos: Float64Array;
+  private readonly sin: Float64Array;
+  private readonly ins = [0, 1, 2].map(() => new Float64Array(0));
+  private readonly outs = [0, 1, 2].map(() => new Float64Array(0));
+  constructor(readonly size: number) {
+    this.m = size / 3;
+    this.sub = new FFT(this.m);
+    this.cos = new Float64Array(size);
+    this.sin = new Float64Array(size);
+    for (let k = 0; k < size; k++) {
+      this.cos[k] = Math.cos((2 * Math.PI * k) / size);
+      this.sin[k] = Math.sin((2 * Math.PI * k) / size);
+    }
+    for (let r = 0; r < 3; r++) {
+      this.ins[r] = new Float64Array(this.m * 2);
+      this.outs[r] = new Float64Array(this.m * 2);
+    }
+  }
+  transform(out: Float64Array, data: Float64Array): void {
+    this.run(out, data, false);
+  }
+  inverseTransform(out: Float64Array, data: Float64Array): void {
+    this.run(out, data, true);
+  }
+  private run(out: Float64Array, data: Float64Array, inverse: boolean): void {
+    const { m, size, cos, sin } = this;
+    for (let r = 0; r < 3; r++) {
+      const a = this.ins[r];
+      for (let j = 0; j < m; j++) {
+        a[j * 2] = data[(3 * j + r) * 2];
+        a[j * 2 + 1] = data[(3 * j + r) * 2 + 1];
+      }
+      if (inverse) this.sub.inverseTransform(this.outs[r], a);
+      else this.sub.transform(this.outs[r], a);
+    }
+    const [a0, a1, a2] = this.outs;
+    // Twiddles e^(∓2πik/n) (forward −, inverse +), then the 3-point butterfly on
+    // k = j, j + m, j + 2m; fft.js's inverse divides by m, the step by 3 more.
+    const sg = inverse ? 1 : -1;
+    const scale = inverse ? 1 / 3 : 1;
+    const r3 = (sg * Math.sqrt(3)) / 2;
+    for (let j = 0; j < m; j++) {
+      const o = j * 2;
+      const c1 = cos[j];
+      const s1 = sg * sin[j];
+      const c2 = cos[2 * j];
+      const s2 = sg * sin[2 * j];
+      const t1r = a1[o] * c1 - a1[o + 1] * s1;
+      const t1i = a1[o] * s1 + a1[o + 1] * c1;
+      const t2r = a2[o] * c2 - a2[o + 1] * s2;
+      const t2i = a2[o] * s2 + a2[o + 1] * c2;
+      const sr = t1r + t2r;
+      const si = t1i + t2i;
+      // ω·t1 + ω²·t2 = −s/2 ± i·(√3/2)·(t1 − t2), ω = e^(∓2πi/3).
+      const dr = r3 * (t1r - t2r);
+      const di = r3 * (t1i - t2i);
+      const mr = a0[o] - sr / 2;
+      const mi = a0[o + 1] - si / 2;
+      out[o] = (a0[o] + sr) * scale;
+      out[o + 1] = (a0[o + 1] + si) * scale;
+      out[o + 2 * m] = (mr - di) * scale;
+      out[o + 2 * m + 1] = (mi + dr) * scale;
+      out[o + 4 * m] = (mr + di) * scale;
+      out[o + 4 * m + 1] = (mi - dr) * scale;
+    }
+  }
+}
+
+const plans = new Map<number, Plan>();
+function plan(n: number): Plan {
   let p = plans.get(n);
   if (!p) {
-    p = new FFT(n);
+    if (isPow2(n)) p = new FFT(n) as unknown as Plan;
+    else if (n % 3 === 0 && isPow2(n / 3)) p = new Radix3(n);
+    else throw new Error(`no FFT plan for size ${n}: sides must be 2^k or 3·2^k`);
     plans.set(n, p);
   }
   return p;
 }
 
 export const isPow2 = (n: number): boolean => n >= 2 && (n & (n - 1)) === 0;
+const isGoodSize = (n: number): boolean => isPow2(n) || (n % 3 === 0 && isPow2(n / 3));
 export function nextPow2(n: number): number {
   let p = 2;
   while (p < n) p <<= 1;
   return p;
 }
+/** The smallest size ≥ n this module transforms: 2^k or 3·2^k. */
+export function fftSize(n: number): number {
+  const p = nextPow2(n);
+  const t = 3 * nextPow2(Math.ceil(n / 3));
+  return t >= 6 && t < p ? t : p;
+}
 
 /** In-place 2-D transform of an interleaved complex (h, w) array; inverse scales by 1/(w·h). */
 export function fft2d(cplxHw: Float64Array, w: number, h: number, inverse = false): void {
-  if (!isPow2(w) || !isPow2(h)) throw new Error(`fft2d needs power-of-two sides, got ${w}×${h}`);
+  if (!isGoodSize(w) || !isGoodSize(h)) throw new Error(`fft2d needs sides 2^k or 3·2^k, got ${w}×${h}`);
   if (cplxHw.length !== w * h * 2) throw new Error('fft2d: buffer does not match its sides');
   rowPass(cplxHw, w, h, inverse);
   columnPass(cplxHw, w, h, inverse);
@@ -66,30 +154,51 @@ function columnPass(cplxHw: Float64Array, w: number, h: number, inverse: boolean
 
 /**
  * The power spectrum |F|² of a real (h, w) map zero-padded to (ph, pw), as (ph, pw).
- * The input is real, so F(pw − u, ph − v) = conj F(u, v): only the columns u ≤ pw/2
- * are transformed, the others are mirrored.
+ * The input is real, so F(pw − u, ph − v) = conj F(u, v): rows are transformed two
+ * at a time (one as the real part, one as the imaginary), only the columns
+ * u ≤ pw/2 are transformed, and the others are mirrored.
  */
 export function powerSpectrum(realHw: Float32Array, w: number, h: number, pw: number, ph: number): Float64Array {
-  if (!isPow2(pw) || !isPow2(ph)) throw new Error(`powerSpectrum needs power-of-two sides, got ${pw}×${ph}`);
-  // Row transforms of the h non-zero rows, real input: only the first half of each spectrum is filled and needed.
-  const c = new Float64Array(pw * h * 2);
+  if (!isGoodSize(pw) || !isGoodSize(ph)) throw new Error(`powerSpectrum needs sides 2^k or 3·2^k, got ${pw}×${ph}`);
+  // Row transforms of the h non-zero rows; of each spectrum only u ≤ pw/2 is kept.
+  const half = (pw >> 1) + 1;
+  const c = new Float64Array(half * h * 2);
   const rowPlan = plan(pw);
-  const rowIn = new Float64Array(pw);
+  const rowIn = new Float64Array(pw * 2);
   const rowOut = new Float64Array(pw * 2);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) rowIn[x] = realHw[y * w + x];
-    rowPlan.realTransform(rowOut, rowIn);
-    c.set(rowOut.subarray(0, pw + 2), y * pw * 2);
+  for (let y = 0; y < h; y += 2) {
+    rowIn.fill(0);
+    const second = y + 1 < h;
+    for (let x = 0; x < w; x++) {
+      rowIn[x * 2] = realHw[y * w + x];
+      if (second) rowIn[x * 2 + 1] = realHw[(y + 1) * w + x];
+    }
+    rowPlan.transform(rowOut, rowIn);
+    // Z = A + iB with A, B the spectra of the two real rows: A = (Z(u) + conj Z(−u)) / 2, B = (Z(u) − conj Z(−u)) / 2i.
+    for (let u = 0; u < half; u++) {
+      const n = (pw - u) % pw;
+      const zr = rowOut[u * 2];
+      const zi = rowOut[u * 2 + 1];
+      const nr = rowOut[n * 2];
+      const ni = rowOut[n * 2 + 1];
+      const o = (y * half + u) * 2;
+      c[o] = (zr + nr) / 2;
+      c[o + 1] = (zi - ni) / 2;
+      if (second) {
+        c[o + half * 2] = (zi + ni) / 2;
+        c[o + half * 2 + 1] = (nr - zr) / 2;
+      }
+    }
   }
   const power = new Float64Array(pw * ph);
   const colPlan = plan(ph);
   const colIn = new Float64Array(ph * 2);
   const colOut = new Float64Array(ph * 2);
-  for (let u = 0; u <= pw >> 1; u++) {
+  for (let u = 0; u < half; u++) {
     colIn.fill(0);
     for (let y = 0; y < h; y++) {
-      colIn[y * 2] = c[(y * pw + u) * 2];
-      colIn[y * 2 + 1] = c[(y * pw + u) * 2 + 1];
+      colIn[y * 2] = c[(y * half + u) * 2];
+      colIn[y * 2 + 1] = c[(y * half + u) * 2 + 1];
     }
     colPlan.transform(colOut, colIn);
     for (let v = 0; v < ph; v++) {
@@ -110,6 +219,23 @@ export function powerSpectrum(realHw: Float32Array, w: number, h: number, pw: nu
  * down, and only half the columns are transformed.
  */
 export function autocorrelationRows(power: Float64Array, pw: number, ph: number, rows: number, exponent = 1): Float64Array {
+  return autocorrelations(power, pw, ph, rows, exponent, null)[0];
+}
+
+/**
+ * Two autocorrelations of one spectrum, raised to two exponents, for the price
+ * of one: P^a and P^b are real and even, so their inverse transforms are real,
+ * and the inverse transform of P^a + i·P^b carries the first in its real part
+ * and the second in its imaginary part.
+ */
+export function autocorrelationRowsPair(power: Float64Array, pw: number, ph: number, rows: number, a: number, b: number): [Float64Array, Float64Array] {
+  const [x, y] = autocorrelations(power, pw, ph, rows, a, b);
+  return [x, y as Float64Array];
+}
+
+const raise = (p: number, e: number) => (e === 1 ? p : e === 0.5 ? Math.sqrt(p) : Math.pow(p, e));
+
+function autocorrelations(power: Float64Array, pw: number, ph: number, rows: number, a: number, b: number | null): [Float64Array, Float64Array | null] {
   const c = new Float64Array(pw * rows * 2);
   const colPlan = plan(ph);
   const colIn = new Float64Array(ph * 2);
@@ -117,8 +243,8 @@ export function autocorrelationRows(power: Float64Array, pw: number, ph: number,
   for (let u = 0; u <= pw >> 1; u++) {
     for (let v = 0; v < ph; v++) {
       const p = power[v * pw + u];
-      colIn[v * 2] = exponent === 1 ? p : exponent === 0.5 ? Math.sqrt(p) : Math.pow(p, exponent);
-      colIn[v * 2 + 1] = 0;
+      colIn[v * 2] = raise(p, a);
+      colIn[v * 2 + 1] = b === null ? 0 : raise(p, b);
     }
     colPlan.inverseTransform(colOut, colIn);
     const mirror = (pw - u) % pw;
@@ -135,7 +261,10 @@ export function autocorrelationRows(power: Float64Array, pw: number, ph: number,
   rowPass(c, pw, rows, true);
   const out = new Float64Array(pw * rows);
   for (let i = 0; i < pw * rows; i++) out[i] = c[i * 2];
-  return out;
+  if (b === null) return [out, null];
+  const second = new Float64Array(pw * rows);
+  for (let i = 0; i < pw * rows; i++) second[i] = c[i * 2 + 1];
+  return [out, second];
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 import { throwIfAborted } from '../errors';
 import type { RgbaImage } from '../types';
-import { autocorrelationRows, nextPow2, powerSpectrum } from './fft';
+import { autocorrelationRows, autocorrelationRowsPair, fftSize, powerSpectrum } from './fft';
 import { orientationMaps, workingGradient, type WorkingGradient } from './lattice-features';
 import { parabola, refineAtFullResolution } from './lattice-refine';
 import type { Vec2 } from './sample';
@@ -109,7 +109,7 @@ export function findLattice(image: RgbaImage, opts: LatticeOptions = {}, signal?
     let l = levels.get(scale);
     if (!l) {
       const grad = workingGradient(image, scale);
-      l = { scale, grad, pw: nextPow2(grad.w + (grad.w >> 1)), ph: nextPow2(grad.h + (grad.h >> 1)), spectra: new Map() };
+      l = { scale, grad, pw: fftSize(grad.w + (grad.w >> 1)), ph: fftSize(grad.h + (grad.h >> 1)), spectra: new Map() };
       levels.set(scale, l);
     }
     return l;
@@ -128,15 +128,37 @@ export function findLattice(image: RgbaImage, opts: LatticeOptions = {}, signal?
     }
     return p;
   };
+  // Autocorrelations by side, feature and exponent; a later pass on the same spectrum is transformed with the first (autocorrelationRowsPair).
+  const side = (pass: LatticePass) => Math.min(o.workSide, pass.workSide ?? o.workSide);
+  const key = (pass: LatticePass) => `${side(pass)} ${pass.feature ?? 'magnitude'} ${pass.exponent}`;
+  const acs = new Map<string, Float64Array>();
+  const autocorrelation = (i: number): Float64Array => {
+    const pass = o.passes[i];
+    let ac = acs.get(key(pass));
+    if (!ac) {
+      const l = level(side(pass));
+      const p = spectrum(l, pass.feature ?? 'magnitude');
+      const rows = (l.grad.h >> 1) + 1;
+      const mate = o.passes.slice(i + 1).find((q) => side(q) === side(pass) && (q.feature ?? 'magnitude') === (pass.feature ?? 'magnitude') && q.exponent !== pass.exponent);
+      if (mate) {
+        const [a, b] = autocorrelationRowsPair(p, l.pw, l.ph, rows, pass.exponent, mate.exponent);
+        acs.set(key(mate), b);
+        ac = a;
+      } else ac = autocorrelationRows(p, l.pw, l.ph, rows, pass.exponent);
+      acs.set(key(pass), ac);
+    }
+    return ac;
+  };
   const top = level(o.workSide);
   if (top.grad.w < 32 || top.grad.h < 32) return none('image too small for a lattice');
   let first: LatticeSearch | null = null;
-  for (const pass of o.passes) {
+  for (let i = 0; i < o.passes.length; i++) {
+    const pass = o.passes[i];
     throwIfAborted(signal);
-    const l = level(Math.min(o.workSide, pass.workSide ?? o.workSide));
+    const l = level(side(pass));
     const { w, h } = l.grad;
     if (w < 32 || h < 32) continue;
-    const found = searchPass(autocorrelationRows(spectrum(l, pass.feature ?? 'magnitude'), l.pw, l.ph, (h >> 1) + 1, pass.exponent), w, h, l.pw, l.scale, o.minPeriodPx, pass);
+    const found = searchPass(autocorrelation(i), w, h, l.pw, l.scale, o.minPeriodPx, pass);
     if (found.lattice) {
       throwIfAborted(signal);
       const { v1, v2 } = found.lattice;
@@ -154,20 +176,23 @@ function searchPass(acRaw: Float64Array, w: number, h: number, pw: number, scale
   if (!(zero > 0)) return none('no structure');
   const maxDx = w >> 1;
   const maxDy = h >> 1;
-  // Normalised autocorrelation over the half-plane of lags, sampled with symmetry.
+  // Normalised autocorrelation over the half-plane of lags (dy ≥ 0), tabled once and sampled with symmetry.
+  const span = 2 * maxDx + 1;
+  const table = new Float64Array(span * (maxDy + 1));
+  for (let dy = 0; dy <= maxDy; dy++) {
+    for (let dx = -maxDx; dx <= maxDx; dx++) table[dy * span + dx + maxDx] = acRaw[dy * pw + ((dx + pw) % pw)] / ((w - Math.abs(dx)) * (h - dy)) / zero;
+  }
   const ac = (dx: number, dy: number): number => {
     if (dy < 0 || (dy === 0 && dx < 0)) {
       dx = -dx;
       dy = -dy;
     }
-    if (Math.abs(dx) > maxDx || dy > maxDy) return 0;
-    const v = acRaw[dy * pw + ((dx + pw) % pw)];
-    return (v / ((w - Math.abs(dx)) * (h - dy)) / zero - shift) * gain;
+    if (dx > maxDx || dx < -maxDx || dy > maxDy) return 0;
+    return table[dy * span + dx + maxDx];
   };
 
   const minPeriod = Math.max(6, minPeriodPx * scale);
-  let shift = 0;
-  let gain = 1;
+  const minPeriod2 = minPeriod * minPeriod;
   if (o.noiseUnits) {
     // Read the autocorrelation in units of its spread over the lags searched, so the fixed margins below are that many standard deviations.
     let n = 0;
@@ -175,7 +200,7 @@ function searchPass(acRaw: Float64Array, w: number, h: number, pw: number, scale
     let sq = 0;
     for (let dy = 0; dy <= maxDy - 2; dy++) {
       for (let dx = -maxDx + 2; dx <= maxDx - 2; dx++) {
-        if ((dy === 0 && dx <= 0) || dx * dx + dy * dy < minPeriod * minPeriod) continue;
+        if ((dy === 0 && dx <= 0) || dx * dx + dy * dy < minPeriod2) continue;
         const v = ac(dx, dy);
         n++;
         sum += v;
@@ -185,14 +210,14 @@ function searchPass(acRaw: Float64Array, w: number, h: number, pw: number, scale
     const mean = n > 0 ? sum / n : 0;
     const sd = n > 1 ? Math.sqrt(Math.max(0, sq / n - mean * mean)) : 0;
     if (!(sd > 0)) return none('no structure');
-    shift = mean;
-    gain = NOISE_UNIT / sd;
+    const gain = NOISE_UNIT / sd;
+    for (let i = 0; i < table.length; i++) table[i] = (table[i] - mean) * gain;
   }
   const peaks: { dx: number; dy: number; prominence: number }[] = [];
   for (let dy = 0; dy <= maxDy - 2; dy++) {
     for (let dx = -maxDx + 2; dx <= maxDx - 2; dx++) {
       if (dy === 0 && dx <= 0) continue;
-      if (Math.hypot(dx, dy) < minPeriod) continue;
+      if (dx * dx + dy * dy < minPeriod2) continue;
       const v = ac(dx, dy);
       if (v <= 0.02 || !isLocalMax(ac, dx, dy, v)) continue;
       let ring = 0;
