@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { autocorrelationRows, autocorrelationRowsPair, fft2d, fftSize, powerSpectrum } from './fft';
+import { autocorrelationRows, autocorrelationRowsPair, fft2d, fft2dInverseNearLags, fftSize, powerSpectrum } from './fft';
 
 /** Direct O(n²) 2-D DFT, the reference the fast paths are held to. */
 function dft2d(re: number[], im: number[], w: number, h: number, inverse: boolean): [number[], number[]] {
@@ -54,6 +54,20 @@ describe('fft', () => {
       for (let i = 0; i < w * h; i++) err = Math.max(err, Math.abs(c[i * 2] - er[i]), Math.abs(c[i * 2 + 1] - ei[i]));
       expect(err).toBeLessThan(1e-9);
     }
+  });
+
+  it('inverts just the rows near lag 0 when asked to, and those rows match the full inverse', () => {
+    const [w, h, reach] = [12, 24, 3];
+    const r = rng(7);
+    const c = Float64Array.from({ length: w * h * 2 }, r);
+    const full = c.slice();
+    fft2d(full, w, h, true);
+    fft2dInverseNearLags(c, w, h, reach);
+    for (const y of [0, 1, 2, 3, h - 3, h - 2, h - 1]) for (let i = y * w * 2; i < (y + 1) * w * 2; i++) expect(c[i]).toBeCloseTo(full[i], 10);
+    // A row it was told it need not invert differs from the full inverse.
+    let far = 0;
+    for (let i = 8 * w * 2; i < 9 * w * 2; i++) far = Math.max(far, Math.abs(c[i] - full[i]));
+    expect(far).toBeGreaterThan(1e-3);
   });
 
   it('refuses sides it cannot transform', () => {

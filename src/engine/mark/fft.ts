@@ -119,11 +119,27 @@ export function fft2d(cplxHw: Float64Array, w: number, h: number, inverse = fals
   columnPass(cplxHw, w, h, inverse);
 }
 
-function rowPass(cplxHw: Float64Array, w: number, rows: number, inverse: boolean): void {
+/**
+ * The inverse 2-D transform where only the rows y ≤ reach and y ≥ h − reach are
+ * read afterwards (lags |dy| ≤ reach): columns first, then just those rows.
+ */
+export function fft2dInverseNearLags(cplxHw: Float64Array, w: number, h: number, reach: number): void {
+  if (!isGoodSize(w) || !isGoodSize(h)) throw new Error(`fft2d needs sides 2^k or 3·2^k, got ${w}×${h}`);
+  columnPass(cplxHw, w, h, true);
+  if (2 * reach + 1 >= h) {
+    rowPass(cplxHw, w, h, true);
+    return;
+  }
+  rowPass(cplxHw, w, reach + 1, true);
+  rowPass(cplxHw, w, h, true, h - reach);
+}
+
+/** Transforms rows from … rows − 1 in place. */
+function rowPass(cplxHw: Float64Array, w: number, rows: number, inverse: boolean, from = 0): void {
   const rowPlan = plan(w);
   const rowIn = new Float64Array(w * 2);
   const rowOut = new Float64Array(w * 2);
-  for (let y = 0; y < rows; y++) {
+  for (let y = from; y < rows; y++) {
     const o = y * w * 2;
     rowIn.set(cplxHw.subarray(o, o + w * 2));
     if (inverse) rowPlan.inverseTransform(rowOut, rowIn);

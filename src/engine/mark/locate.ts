@@ -7,7 +7,7 @@ import { throwIfAborted } from '../errors';
 import type { RgbaImage } from '../types';
 import { gradientMap, refineShift } from './align';
 import { fitGain } from './gain';
-import { fft2d, nextPow2 } from './fft';
+import { fft2d, fftSize } from './fft';
 import { gridAlpha, type Placement } from './field';
 import type { MarkTemplate } from './template';
 
@@ -23,8 +23,8 @@ const MIN_SCORE = 0.25;
 export function locateMark(image: RgbaImage, mark: MarkTemplate, signal?: AbortSignal): Located | null {
   const ws = Math.min(1, WORK_SIDE / Math.max(image.width, image.height));
   const { map: g, w, h } = gradientMap(image, ws);
-  const pw = nextPow2(w + Math.ceil(mark.width * ws * 1.2) + 2);
-  const ph = nextPow2(h + Math.ceil(mark.height * ws * 1.2) + 2);
+  const pw = fftSize(w + Math.ceil(mark.width * ws * 1.2) + 2);
+  const ph = fftSize(h + Math.ceil(mark.height * ws * 1.2) + 2);
   const fImg = new Float64Array(pw * ph * 2);
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) fImg[(y * pw + x) * 2] = g[y * w + x];
   fft2d(fImg, pw, ph);
