@@ -9,6 +9,7 @@ import { throwIfAborted, WmError } from './errors';
 import { connectedComponents, countMasked, createMask, dilateMask, maskBBox, upsampleThreshold } from './mask';
 import type { ModelRunner, TensorF32 } from './runner';
 import { detectorSize, resizeRgbaArea, rgbaToNchw, roundUp } from './tensor';
+import { barRegions } from './mark/band';
 import { unionMask } from './mark/instances';
 import { triageRegions } from './triage/triage';
 import type { FloatMap, Mask, Rect, Region, RegionKind, RegionVerdict, RgbaImage } from './types';
@@ -64,6 +65,8 @@ export interface DetectOptions {
   triage?: boolean;
   /** Marks known across the image (an accepted lattice): regions of their own, and evidence for triage. */
   known?: readonly KnownRegion[];
+  /** Look for footer and header bars of one colour under the detected regions (default true). */
+  bars?: boolean;
 }
 
 function outputOf(outputs: Record<string, TensorF32>, name: string, model: string): TensorF32 {
@@ -210,7 +213,9 @@ export async function detect(
     throwIfAborted(signal);
     triageDetection(image, det, opts.threshold, opts.known);
   }
-  addKnownRegions(det, opts.known ?? []);
+  // Footer and header bars that a detector region stands on: the whole bar (mark/band.ts).
+  const bars = opts.bars === false ? [] : barRegions(image, det.regions, signal);
+  addKnownRegions(det, [...(opts.known ?? []), ...bars]);
   return det;
 }
 

@@ -3,6 +3,7 @@ export { findRepeats, REPEAT_VERDICT, type RepeatsResult } from './repeats';
 export { findLattice, type Lattice, type LatticeSearch } from './lattice';
 export { learnSharedMark, type SharedMark } from './batch';
 export { fitOneColour, type BlendVerdict, type OneColourFit } from './single';
+export { findBands, barRegions, type Band } from './band';
 export { locateMark, type Located } from './locate';
 export { invertMarks, ALPHA_MAX, ALPHA_MIN, type InvertResult } from './invert';
 export { templateField, latticeField, type MarkField, type Placement } from './field';

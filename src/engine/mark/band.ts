@@ -1,0 +1,297 @@
+/**
+ * Bars: a footer or header of one colour laid across the picture at one
+ * opacity, J = (1 − α)·I + α·W, usually with an ID or a site name on it (issue 9,
+ * "find what is missed"). The picture goes on under the bar with its contrast
+ * scaled by 1 − α, so across the bar's edge one row predicts the next: inner =
+ * s·outer + α·W per channel, one slope s = 1 − α for all three channels, W inside
+ * 0–255. Where the picture crosses the edge unchanged in shape but in a third of
+ * its contrast or less, all along the edge, a bar is the physical explanation; a
+ * picture's own edge (a horizon, a table top) changes along its length, and
+ * shading does not cut contrast by three within three rows.
+ *
+ * On an area-averaged copy (long side ≤ WORK_SIDE) rows e − 2 and e + 1 are
+ * compared for every e, so JPEG ringing and an edge that falls inside a working
+ * pixel do not matter. An edge counts when the whole width fits one blend (slope,
+ * correlation, spread, W in range) and at least AGREE_SHARE of its informative
+ * 24-px segments give the same slope and colour, with informative segments
+ * making up at least half of the width. A bar runs from its edge to the border
+ * (at most MAX_BORDER_BAND of the image) or to an opposite edge of the same
+ * blend, and is at least 4 % of the image thick. Columns are searched the same
+ * way, on the transposed picture.
+ *
+ * Chosen on the val split (bench-out/quality-data-val-s99-n20 and 80 val
+ * photos): see barRegions for what the detector adds, and docs/quality.md.
+ */
+import { throwIfAborted } from '../errors';
+import type { KnownRegion } from '../detect';
+import type { Rect, Region, RgbaImage } from '../types';
+
+export interface Band {
+  /** In image pixels. */
+  rect: Rect;
+  /** The bar's opacity α = 1 − s. */
+  opacity: number;
+  /** W, 0–255. */
+  colour: [number, number, number];
+  /** Pooled correlation of the rows across the edge (0–1). */
+  correlation: number;
+}
+
+const WORK_SIDE = 1024;
+/** Mean per-channel variance of the outer row below which a range says nothing (flat sky). */
+const MIN_VARIANCE = 64;
+/** Correlation of the rows across the edge. */
+const MIN_CORRELATION = 0.6;
+/** The picture's own correlation between rows three apart, below which an edge cannot be read. */
+const MIN_NATURAL = 0.5;
+/** The inner row's spread over the outer's: a bar of α ≥ 0.4 scales it by ≤ 0.6. */
+const MAX_SPREAD_RATIO = 0.6;
+const MIN_SLOPE = 0.03;
+/** A bar that reaches the border without an opposite edge is at most this share of the image. */
+const MAX_BORDER_BAND = 0.3;
+/** Segments of an edge checked on their own, working pixels; at least MIN_SEGMENTS say something, AGREE_SHARE of them agree. */
+const SEGMENT = 24;
+const MIN_SEGMENTS = 3;
+const AGREE_SHARE = 0.8;
+const INFORMATIVE_SHARE = 0.5;
+/** A bar's thickness: at least this share of the image's side, and MIN_THICK working pixels. */
+const MIN_THICK_SHARE = 0.04;
+const MIN_THICK = 8;
+
+interface Edge {
+  /** Working row where the bar starts (below) or the first row past its end (above). */
+  row: number;
+  below: boolean;
+  x0: number;
+  x1: number;
+  slope: number;
+  colour: [number, number, number];
+  correlation: number;
+  score: number;
+}
+
+export function findBands(image: RgbaImage, signal?: AbortSignal): Band[] {
+  const scale = Math.min(1, WORK_SIDE / Math.max(image.width, image.height));
+  const w = Math.max(1, Math.floor(image.width * scale));
+  const h = Math.max(1, Math.floor(image.height * scale));
+  if (w < 4 * SEGMENT || h < 32) return [];
+  const rgb = areaAverage(image, w, h);
+  const out: Band[] = [];
+  for (const horizontal of [true, false]) {
+    throwIfAborted(signal);
+    // Vertical bars: the same search on the transposed picture.
+    const [tw, th, px] = horizontal ? [w, h, rgb] : [h, w, transpose(rgb, w, h)];
+    for (const b of bandsAlongRows(px, tw, th)) {
+      const r = horizontal ? b.rect : { x: b.rect.y, y: b.rect.x, width: b.rect.height, height: b.rect.width };
+      out.push({ ...b, rect: toImage(r, scale, image.width, image.height) });
+    }
+  }
+  return out;
+}
+
+/** Bars along the rows of a working picture, in its pixels. */
+function bandsAlongRows(px: Float32Array, w: number, h: number): Band[] {
+  const edges: Edge[] = [];
+  const S = new Float64Array((w + 1) * 15);
+  for (let e = 2; e <= h - 2; e++) {
+    // Rows e − 2 (a) and e + 1 (b) straddle an edge between rows e − 1 and e.
+    const ra = (e - 2) * w * 3;
+    const rb = (e + 1) * w * 3;
+    for (let x = 0; x < w; x++) {
+      for (let c = 0; c < 3; c++) {
+        const a = px[ra + x * 3 + c];
+        const b = px[rb + x * 3 + c];
+        const o = (x + 1) * 15 + c * 5;
+        const p = x * 15 + c * 5;
+        S[o] = S[p] + a;
+        S[o + 1] = S[p + 1] + b;
+        S[o + 2] = S[p + 2] + a * a;
+        S[o + 3] = S[p + 3] + b * b;
+        S[o + 4] = S[p + 4] + a * b;
+      }
+    }
+    for (const below of [true, false]) {
+      // Rows three apart decorrelate even without a bar: the slope across the edge is read
+      // against the picture's own correlation at that distance, on the outer side.
+      const [o1, o2] = below ? [e - 5, e - 2] : [e + 1, e + 4];
+      if (o1 < 0 || o2 >= h) continue;
+      const natural = rowCorrelation(px, w, o1, o2);
+      if (!(natural >= MIN_NATURAL)) continue;
+      const edge = fitEdge(S, 0, w, below, natural);
+      if (edge) edges.push({ ...edge, row: e, below });
+    }
+  }
+  // Each edge closed by the nearest opposite edge of the same bar, or by the border.
+  const bands: (Band & { score: number })[] = [];
+  for (const e of edges.filter((x) => x.below)) {
+    const end = edges.find((o) => !o.below && o.row > e.row + 2 && same(o, e));
+    const y1 = end ? end.row : h;
+    if (!end && h - e.row > MAX_BORDER_BAND * h) continue;
+    bands.push({ rect: { x: e.x0, y: e.row, width: e.x1 - e.x0, height: y1 - e.row }, opacity: 1 - e.slope, colour: e.colour, correlation: e.correlation, score: e.score });
+  }
+  for (const e of edges.filter((x) => !x.below)) {
+    if (bands.some((b) => b.rect.y + b.rect.height === e.row)) continue;
+    if (e.row > MAX_BORDER_BAND * h) continue;
+    bands.push({ rect: { x: e.x0, y: 0, width: e.x1 - e.x0, height: e.row }, opacity: 1 - e.slope, colour: e.colour, correlation: e.correlation, score: e.score });
+  }
+  const thick = Math.max(MIN_THICK, MIN_THICK_SHARE * h);
+  for (let i = bands.length - 1; i >= 0; i--) if (bands[i].rect.height < thick) bands.splice(i, 1);
+  // Overlapping finds of one bar (an edge seen on neighbouring rows): the best-scoring one.
+  bands.sort((a, b) => b.score - a.score);
+  const kept: typeof bands = [];
+  for (const b of bands) if (!kept.some((k) => overlapShare(k.rect, b.rect) > 0.3)) kept.push(b);
+  return kept.map(({ score: _, ...b }) => b);
+}
+
+const same = (a: Edge, b: Edge) => Math.abs(a.slope - b.slope) < 0.12 && a.colour.every((c, i) => Math.abs(c - b.colour[i]) < 24);
+
+/** The blend across one edge over columns x0 … x1 − 1, or null where the rows do not fit one. */
+function fitEdge(S: Float64Array, x0: number, x1: number, below: boolean, natural: number): Omit<Edge, 'row' | 'below'> | null {
+  const n = x1 - x0;
+  let sOO = 0;
+  let sII = 0;
+  let sOI = 0;
+  const mO = [0, 0, 0];
+  const mI = [0, 0, 0];
+  for (let c = 0; c < 3; c++) {
+    const q = (k: number) => S[x1 * 15 + c * 5 + k] - S[x0 * 15 + c * 5 + k];
+    // Outer row a, inner b for a bar below the edge; the other way round above it.
+    const [so, si, soo, sii] = below ? [q(0), q(1), q(2), q(3)] : [q(1), q(0), q(3), q(2)];
+    mO[c] = so / n;
+    mI[c] = si / n;
+    sOO += soo - (so * so) / n;
+    sII += sii - (si * si) / n;
+    sOI += q(4) - (so * si) / n;
+  }
+  if (sOO / (3 * n) < MIN_VARIANCE) return null;
+  const correlation = sOI / Math.sqrt(sOO * sII + 1e-9);
+  const raw = sOI / sOO;
+  const slope = Math.min(1, raw / natural);
+  if (!(correlation >= MIN_CORRELATION) || slope < MIN_SLOPE || Math.sqrt(sII / sOO) > MAX_SPREAD_RATIO) return null;
+  const alpha = 1 - slope;
+  const colour = mI.map((m, c) => (m - slope * mO[c]) / alpha) as [number, number, number];
+  if (colour.some((v) => v < -12 || v > 267)) return null;
+  // The same blend all along the edge: a picture's own edge changes along its length.
+  let informative = 0;
+  let agree = 0;
+  for (let a = x0; a + SEGMENT <= x1; a += SEGMENT) {
+    const seg = segmentFit(S, a, a + SEGMENT, below);
+    if (!seg) continue;
+    informative++;
+    if (Math.abs(seg.slope - raw) <= 0.15 && seg.means.every((m, c) => Math.abs((m[1] - slope * m[0]) / alpha - colour[c]) <= 32)) agree++;
+  }
+  const segments = Math.floor(n / SEGMENT);
+  if (informative < Math.max(MIN_SEGMENTS, INFORMATIVE_SHARE * segments) || agree < AGREE_SHARE * informative) return null;
+  return { x0, x1, slope, colour: colour.map((v) => Math.min(255, Math.max(0, v))) as [number, number, number], correlation, score: correlation * Math.sqrt(n) };
+}
+
+/** Pooled correlation of two working rows over the whole width. */
+function rowCorrelation(px: Float32Array, w: number, ra: number, rb: number): number {
+  let cov = 0;
+  let va = 0;
+  let vb = 0;
+  for (let c = 0; c < 3; c++) {
+    let sa = 0;
+    let sb = 0;
+    let saa = 0;
+    let sbb = 0;
+    let sab = 0;
+    for (let x = 0; x < w; x++) {
+      const a = px[(ra * w + x) * 3 + c];
+      const b = px[(rb * w + x) * 3 + c];
+      sa += a;
+      sb += b;
+      saa += a * a;
+      sbb += b * b;
+      sab += a * b;
+    }
+    cov += sab - (sa * sb) / w;
+    va += saa - (sa * sa) / w;
+    vb += sbb - (sb * sb) / w;
+  }
+  return cov / Math.sqrt(va * vb + 1e-9);
+}
+
+/** Slope and means (outer, inner per channel) of one segment, or null where it is flat. */
+function segmentFit(S: Float64Array, x0: number, x1: number, below: boolean): { slope: number; means: [number, number][] } | null {
+  const n = x1 - x0;
+  let sOO = 0;
+  let sOI = 0;
+  const means: [number, number][] = [];
+  for (let c = 0; c < 3; c++) {
+    const q = (k: number) => S[x1 * 15 + c * 5 + k] - S[x0 * 15 + c * 5 + k];
+    const [so, si, soo] = below ? [q(0), q(1), q(2)] : [q(1), q(0), q(3)];
+    sOO += soo - (so * so) / n;
+    sOI += q(4) - (so * si) / n;
+    means.push([so / n, si / n]);
+  }
+  if (sOO / (3 * n) < MIN_VARIANCE) return null;
+  return { slope: sOI / sOO, means };
+}
+
+function areaAverage(image: RgbaImage, w: number, h: number): Float32Array {
+  const sum = new Float32Array(w * h * 3);
+  const cnt = new Float32Array(w * h);
+  const sx = w / image.width;
+  const sy = h / image.height;
+  const d = image.data;
+  for (let y = 0; y < image.height; y++) {
+    const oy = Math.min(h - 1, Math.floor(y * sy)) * w;
+    for (let x = 0, i = y * image.width * 4; x < image.width; x++, i += 4) {
+      const o = oy + Math.min(w - 1, Math.floor(x * sx));
+      sum[o * 3] += d[i];
+      sum[o * 3 + 1] += d[i + 1];
+      sum[o * 3 + 2] += d[i + 2];
+      cnt[o]++;
+    }
+  }
+  for (let i = 0; i < w * h; i++) for (let c = 0; c < 3; c++) sum[i * 3 + c] /= cnt[i] || 1;
+  return sum;
+}
+
+function transpose(px: Float32Array, w: number, h: number): Float32Array {
+  const t = new Float32Array(px.length);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let c = 0; c < 3; c++) t[(x * h + y) * 3 + c] = px[(y * w + x) * 3 + c];
+  return t;
+}
+
+/** A working-scale rect in image pixels, one working pixel wider each way (the edge may fall inside it), clamped. */
+function toImage(r: Rect, scale: number, width: number, height: number): Rect {
+  const x0 = Math.max(0, Math.floor((r.x - (r.x > 0 ? 1 : 0)) / scale));
+  const y0 = Math.max(0, Math.floor((r.y - (r.y > 0 ? 1 : 0)) / scale));
+  const x1 = Math.min(width, Math.ceil((r.x + r.width + 1) / scale));
+  const y1 = Math.min(height, Math.ceil((r.y + r.height + 1) / scale));
+  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+}
+
+const overlapShare = (a: Rect, b: Rect) => intersection(a, b) / Math.min(a.width * a.height, b.width * b.height);
+
+/**
+ * Bars that a detector region stands on (at least half of the region's box inside
+ * the bar), as detection regions of their own (engine/detect.ts KnownRegion): the
+ * whole bar, kind "text", verdict "overlay". A bar alone is not enough: a straight
+ * horizon over darker ground fits the same blend, so only a bar that carries
+ * something the detectors saw (its ID, a site name) counts.
+ */
+export function barRegions(image: RgbaImage, regions: readonly Region[], signal?: AbortSignal): KnownRegion[] {
+  if (regions.length === 0) return [];
+  return findBands(image, signal)
+    .filter((b) => regions.some((r) => intersection(r.box, b.rect) >= 0.5 * r.box.width * r.box.height))
+    .map((b) => {
+      const mask = { width: image.width, height: image.height, data: new Uint8Array(image.width * image.height) };
+      for (let y = b.rect.y; y < b.rect.y + b.rect.height; y++) mask.data.fill(255, y * image.width + b.rect.x, y * image.width + b.rect.x + b.rect.width);
+      return {
+        mask,
+        kind: 'text' as const,
+        confidence: Math.max(0, Math.min(1, b.correlation)),
+        verdict: 'overlay' as const,
+        reason: `a bar of one colour at ${Math.round(b.opacity * 100)} % opacity across the image, under detected text: a footer or header mark`,
+      };
+    });
+}
+
+function intersection(a: Rect, b: Rect): number {
+  const ix = Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x));
+  const iy = Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y));
+  return ix * iy;
+}
