@@ -59,6 +59,7 @@ export async function oneClick(image: RgbaImage, o: Pick<MarkBenchOptions, 'dete
   const rep = findRepeats(image);
   const known: KnownMark[] = rep.field ? [{ field: rep.field, method: 'repeats' }] : [];
   const det = await detect(image, o.detectors, { threshold: o.threshold });
+  known.push(...(det.marks ?? []));
   const mask = detectionToMask(det, { threshold: o.threshold, dilatePx: 0 });
   if (countMasked(mask) === 0 && known.length === 0) return image;
   return (await removeWithMarks(image, countMasked(mask) ? mask : null, known, o.fill, { limitMarksToMask: false })).image;

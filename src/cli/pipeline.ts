@@ -11,7 +11,7 @@ import { detect, detectionToMask, type KnownRegion } from '../engine/detect';
 import { WmError, type SerializedError } from '../engine/errors';
 import type { Limits } from '../engine/limits';
 import { countMasked, createMask, dilateMask } from '../engine/mask';
-import { removeWithMarks, type RegionRecord } from '../engine/mark';
+import { removeWithMarks, type KnownMark, type RegionRecord } from '../engine/mark';
 import type { MarkRemoveOutput } from '../engine/mark/remove';
 import type { Remover } from '../engine/remove';
 import type { Mask, Rect, RegionKind, RegionVerdict, RgbaImage } from '../engine/types';
@@ -94,7 +94,10 @@ export class Timer {
 
 const round = (ms: number) => Math.round(ms * 10) / 10;
 
-/** The detectors' mask of one image; fills `record.backend` and `record.detections`. */
+/**
+ * The detectors' mask of one image, and the marks the detection found for removal
+ * to invert (footer bars); fills `record.backend` and `record.detections`.
+ */
 export async function detectMask(
   ctx: PipelineContext,
   image: RgbaImage,
@@ -102,7 +105,7 @@ export async function detectMask(
   timer: Timer,
   signal?: AbortSignal,
   known: readonly KnownRegion[] = [],
-): Promise<Mask> {
+): Promise<{ mask: Mask; marks: KnownMark[] }> {
   const models = await timer.time('models', () => ctx.models());
   noteModelErrors(record, models, 'detector');
   if (models.detectors.length === 0) {
@@ -119,7 +122,7 @@ export async function detectMask(
       box: r.box,
       ...(r.verdict ? { verdict: r.verdict, reason: r.reason, used: r.enabled } : {}),
     }));
-    return mask;
+    return { mask, marks: det.marks ?? [] };
   });
 }
 
@@ -151,17 +154,19 @@ export async function removeFromImage(
   const marks = await marksFor(ctx.markSource, image, record, timer, index, signal);
   // A given mark (--mark, --shared-mark) is the whole job: the detector would only add its false positives.
   const detectToo = !ctx.markSource?.exclusive;
+  const detected = supplied || !detectToo ? null : await detectMask(ctx, image, record, timer, signal, marks.regions);
   const mask = supplied
     ? await timer.time('detect', async () => (ctx.dilatePx > 0 ? dilateMask(supplied, ctx.dilatePx) : supplied))
-    : detectToo
-      ? await detectMask(ctx, image, record, timer, signal, marks.regions)
-      : createMask(image.width, image.height);
+    : (detected?.mask ?? createMask(image.width, image.height));
+  // Marks the detection found (a footer bar: one colour, one opacity) are inverted with the known
+  // ones where the one-colour fits are on (--method auto).
+  const known = [...marks.known, ...(ctx.oneColour ? (detected?.marks ?? []) : [])];
   record.maskedPixels = countMasked(mask);
-  if (record.maskedPixels === 0 && !supplied && marks.known.length === 0) return null;
+  if (record.maskedPixels === 0 && !supplied && known.length === 0) return null;
   const remover: Remover = ctx.method === 'model' ? await timer.time('models', () => resolveRemover(ctx, record)) : { kind: ctx.method };
   record.method = remover.kind;
   const result = await timer.time('remove', () =>
-    removeWithMarks(image, record.maskedPixels ? mask : null, marks.known, remover, { limitMarksToMask: Boolean(supplied), oneColour: ctx.oneColour, onProgress: ctx.onTiles }, signal),
+    removeWithMarks(image, record.maskedPixels ? mask : null, known, remover, { limitMarksToMask: Boolean(supplied), oneColour: ctx.oneColour, onProgress: ctx.onTiles }, signal),
   );
   if (countMasked(result.mask) === 0 && supplied) throw new WmError('E_EMPTY_MASK', 'The mask is empty: nothing to remove.');
   record.tiles = result.tiles;

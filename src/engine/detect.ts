@@ -9,7 +9,8 @@ import { throwIfAborted, WmError } from './errors';
 import { connectedComponents, countMasked, createMask, dilateMask, maskBBox, upsampleThreshold } from './mask';
 import type { ModelRunner, TensorF32 } from './runner';
 import { detectorSize, resizeRgbaArea, rgbaToNchw, roundUp } from './tensor';
-import { barRegions } from './mark/band';
+import { findBars } from './mark/bar';
+import type { KnownMark } from './mark/remove';
 import { unionMask } from './mark/instances';
 import { triageRegions } from './triage/triage';
 import type { FloatMap, Mask, Rect, Region, RegionKind, RegionVerdict, RgbaImage } from './types';
@@ -32,6 +33,8 @@ export interface Detection {
   backend: string;
   /** Regions whose mask is given outright (a known mark: see KnownRegion), by region id. */
   known?: Map<number, Mask>;
+  /** Marks the detection found and removal should invert (footer and header bars, mark/bar.ts). */
+  marks?: KnownMark[];
 }
 
 /**
@@ -213,9 +216,10 @@ export async function detect(
     throwIfAborted(signal);
     triageDetection(image, det, opts.threshold, opts.known);
   }
-  // Footer and header bars that a detector region stands on: the whole bar (mark/band.ts).
-  const bars = opts.bars === false ? [] : barRegions(image, det.regions, signal);
-  addKnownRegions(det, [...(opts.known ?? []), ...bars]);
+  // Footer and header bars that a detector region stands on: the whole bar, and a mark to invert (mark/bar.ts).
+  const bars = opts.bars === false ? [] : findBars(image, det.regions, signal);
+  addKnownRegions(det, [...(opts.known ?? []), ...bars.map((b) => b.region)]);
+  if (bars.length) det.marks = bars.map((b) => ({ field: b.field, method: 'one-colour' }));
   return det;
 }
 

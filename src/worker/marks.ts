@@ -146,6 +146,14 @@ export function tiledMarkFor(deps: Pick<MarkDeps, 'newId'>, docId: string, image
   return { region, mark: summary(markId, record) };
 }
 
+/** The marks a detection found (footer bars, engine/mark/bar.ts): they replace the previous detection's. */
+export function placeDetectedMarks(deps: Pick<MarkDeps, 'newId'>, docId: string, found: readonly KnownMark[]): void {
+  const kept = (docMarks.get(docId) ?? []).filter((m) => m.method !== 'one-colour');
+  const added = found.map((m): DocMark => ({ markId: deps.newId('mark'), method: m.method, field: m.field }));
+  if (kept.length + added.length > 0) docMarks.set(docId, [...kept, ...added]);
+  else docMarks.delete(docId);
+}
+
 /** The user's selection: the box if one was drawn, else the largest piece of the mask. */
 function selectionOf(base: Mask, box: Rect | null): { mask: Mask; box: Rect } | null {
   if (box) {

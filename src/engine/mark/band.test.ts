@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Region, RgbaImage } from '../types';
-import { barRegions, findBands } from './band';
+import { findBands } from './band';
+import { findBars } from './bar';
+import { removeWithMarks } from './remove';
 import { deadLeaves } from './testing';
 
 const W = 480;
@@ -59,11 +61,11 @@ describe('findBands (footer and header bars of one colour)', () => {
   });
 });
 
-describe('barRegions', () => {
+describe('findBars', () => {
   const image = footer(deadLeaves(W, H, 5), 0.75, [240, 240, 240]);
 
   it('gives a bar that a detected region stands on as a region of its own: the whole bar, an overlay', () => {
-    const [bar, ...rest] = barRegions(image, [region(130, TOP + 10, 220, 20)]);
+    const [bar, ...rest] = findBars(image, [region(130, TOP + 10, 220, 20)]).map((b) => b.region);
     expect(rest).toEqual([]);
     expect(bar.verdict).toBe('overlay');
     expect(bar.mask.data[(H - 1) * W + 5]).toBe(255);
@@ -72,7 +74,36 @@ describe('barRegions', () => {
   });
 
   it('ignores a bar that no detected region stands on', () => {
-    expect(barRegions(image, [])).toEqual([]);
-    expect(barRegions(image, [region(100, 40, 120, 30)])).toEqual([]);
+    expect(findBars(image, [])).toEqual([]);
+    expect(findBars(image, [region(100, 40, 120, 30)])).toEqual([]);
+  });
+});
+
+describe('barField', () => {
+  it('inverts the picture under a footer and leaves what is printed on it to the fill', async () => {
+    const photo = deadLeaves(W, H, 5);
+    const image = footer(photo, 0.75, [240, 240, 240]);
+    const [bar] = findBars(image, [region(130, TOP + 10, 220, 20)]);
+    const { field } = bar;
+    expect(Math.abs(field.bounds.y - TOP)).toBeLessThanOrEqual(1);
+    // The printed blocks (opaque, dark) are α 1; the bar's plain part is its opacity.
+    expect(field.alphaAt(130, TOP + 20)).toBe(1);
+    expect(Math.abs(field.alphaAt(20, TOP + 30) - 0.75)).toBeLessThan(0.05);
+    expect(field.alphaAt(20, TOP - 3)).toBe(0);
+    const out = (await removeWithMarks(image, null, [{ field, method: 'one-colour' }], { kind: 'telea' })).image;
+    // Inside the bar, away from the print and its edge: the picture comes back.
+    let se = 0;
+    let n = 0;
+    for (let y = TOP + 3; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        if (y >= TOP + 9 && y < TOP + 31 && x > 110 && x < 370) continue;
+        for (let c = 0; c < 3; c++) se += (out.data[(y * W + x) * 4 + c] - photo.data[(y * W + x) * 4 + c]) ** 2;
+        n += 3;
+      }
+    }
+    // (The input scores about 10 dB there; the inversion is 29 with this estimate of α.)
+    expect(10 * Math.log10((255 * 255) / (se / n))).toBeGreaterThan(27);
+    // Above the bar nothing changed.
+    for (let i = 0; i < (TOP - 2) * W * 4; i++) if (out.data[i] !== image.data[i]) throw new Error(`pixel ${i >> 2} above the bar changed`);
   });
 });

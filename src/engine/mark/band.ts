@@ -23,8 +23,7 @@
  * photos): see barRegions for what the detector adds, and docs/quality.md.
  */
 import { throwIfAborted } from '../errors';
-import type { KnownRegion } from '../detect';
-import type { Rect, Region, RgbaImage } from '../types';
+import type { Rect, RgbaImage } from '../types';
 
 export interface Band {
   /** In image pixels. */
@@ -166,6 +165,7 @@ function fitEdge(S: Float64Array, x0: number, x1: number, below: boolean, natura
   if (sOO / (3 * n) < MIN_VARIANCE) return null;
   const correlation = sOI / Math.sqrt(sOO * sII + 1e-9);
   const raw = sOI / sOO;
+  // The regression slope is 1 − α times the rows' own correlation, read against the picture's.
   const slope = Math.min(1, raw / natural);
   if (!(correlation >= MIN_CORRELATION) || slope < MIN_SLOPE || Math.sqrt(sII / sOO) > MAX_SPREAD_RATIO) return null;
   const alpha = 1 - slope;
@@ -182,7 +182,12 @@ function fitEdge(S: Float64Array, x0: number, x1: number, below: boolean, natura
   }
   const segments = Math.floor(n / SEGMENT);
   if (informative < Math.max(MIN_SEGMENTS, INFORMATIVE_SHARE * segments) || agree < AGREE_SHARE * informative) return null;
-  return { x0, x1, slope, colour: colour.map((v) => Math.min(255, Math.max(0, v))) as [number, number, number], correlation, score: correlation * Math.sqrt(n) };
+  // Reported: 1 − α as the ratio of the spreads (the picture's spread is the same three rows on):
+  // on the five val bars α came within 0.04 of the truth (median 0.007), against 0.01–0.055 low
+  // from the slope. W from the means.
+  const spread = Math.sqrt(sII / sOO);
+  const w = mI.map((m, c) => Math.min(255, Math.max(0, (m - spread * mO[c]) / (1 - spread)))) as [number, number, number];
+  return { x0, x1, slope: spread, colour: w, correlation, score: correlation * Math.sqrt(n) };
 }
 
 /** Pooled correlation of two working rows over the whole width. */
@@ -266,31 +271,7 @@ function toImage(r: Rect, scale: number, width: number, height: number): Rect {
 
 const overlapShare = (a: Rect, b: Rect) => intersection(a, b) / Math.min(a.width * a.height, b.width * b.height);
 
-/**
- * Bars that a detector region stands on (at least half of the region's box inside
- * the bar), as detection regions of their own (engine/detect.ts KnownRegion): the
- * whole bar, kind "text", verdict "overlay". A bar alone is not enough: a straight
- * horizon over darker ground fits the same blend, so only a bar that carries
- * something the detectors saw (its ID, a site name) counts.
- */
-export function barRegions(image: RgbaImage, regions: readonly Region[], signal?: AbortSignal): KnownRegion[] {
-  if (regions.length === 0) return [];
-  return findBands(image, signal)
-    .filter((b) => regions.some((r) => intersection(r.box, b.rect) >= 0.5 * r.box.width * r.box.height))
-    .map((b) => {
-      const mask = { width: image.width, height: image.height, data: new Uint8Array(image.width * image.height) };
-      for (let y = b.rect.y; y < b.rect.y + b.rect.height; y++) mask.data.fill(255, y * image.width + b.rect.x, y * image.width + b.rect.x + b.rect.width);
-      return {
-        mask,
-        kind: 'text' as const,
-        confidence: Math.max(0, Math.min(1, b.correlation)),
-        verdict: 'overlay' as const,
-        reason: `a bar of one colour at ${Math.round(b.opacity * 100)} % opacity across the image, under detected text: a footer or header mark`,
-      };
-    });
-}
-
-function intersection(a: Rect, b: Rect): number {
+export function intersection(a: Rect, b: Rect): number {
   const ix = Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x));
   const iy = Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y));
   return ix * iy;

@@ -24,7 +24,8 @@ export type RemovalMethod = 'repeats' | 'shared' | 'saved' | 'one-colour' | 'mod
 
 export interface KnownMark {
   field: MarkField;
-  method: 'repeats' | 'shared' | 'saved';
+  /** 'one-colour': a bar found by detection (bar.ts), one opacity and one colour. */
+  method: 'repeats' | 'shared' | 'saved' | 'one-colour';
 }
 
 export interface MarkRemoveOptions {
