@@ -12,7 +12,7 @@
  * On an area-averaged copy (long side ≤ WORK_SIDE) rows e − 2 and e + 1 are
  * compared for every e, so JPEG ringing and an edge that falls inside a working
  * pixel do not matter. An edge counts when the whole width fits one blend (slope,
- * correlation, spread, W in range) and at least AGREE_SHARE of its informative
+ * correlation, spread, W in range) and at least AGREE_SHARE (70 %) of its informative
  * 24-px segments give the same slope and colour, with informative segments
  * making up at least half of the width. A bar runs from its edge to the border
  * (at most MAX_BORDER_BAND of the image) or to an opposite edge of the same
@@ -51,7 +51,7 @@ const MAX_BORDER_BAND = 0.3;
 /** Segments of an edge checked on their own, working pixels; at least MIN_SEGMENTS say something, AGREE_SHARE of them agree. */
 const SEGMENT = 24;
 const MIN_SEGMENTS = 3;
-const AGREE_SHARE = 0.8;
+const AGREE_SHARE = 0.7;
 const INFORMATIVE_SHARE = 0.5;
 /** A bar's thickness: at least this share of the image's side, and MIN_THICK working pixels. */
 const MIN_THICK_SHARE = 0.04;
