@@ -40,6 +40,18 @@ describe('findBands (footer and header bars of one colour)', () => {
     for (let c = 0; c < 3; c++) expect(Math.abs(b.colour[c] - colour[c])).toBeLessThan(12);
   });
 
+  it('reads a solid footer as solid where ringing carries the picture a few rows into it', () => {
+    const photo = deadLeaves(W, H, 5);
+    const data = new Uint8ClampedArray(photo.data);
+    for (let y = TOP; y < H; y++) {
+      // As JPEG ringing at a strong edge: the picture leaks into the bar's first rows, fading.
+      const alpha = [0.7, 0.8, 0.9, 0.95][y - TOP] ?? 0.99;
+      for (let x = 0; x < W; x++) for (let c = 0; c < 3; c++) data[(y * W + x) * 4 + c] = Math.round((1 - alpha) * photo.data[(y * W + x) * 4 + c] + alpha * 235);
+    }
+    const [b] = findBands({ width: W, height: H, data });
+    expect(b.opacity).toBeGreaterThan(0.95);
+  });
+
   it("refuses the picture's own edges: another, duller texture below a line, and shading", () => {
     const top = deadLeaves(W, H, 5);
     const other = deadLeaves(W, H, 9);
