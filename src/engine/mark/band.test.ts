@@ -3,7 +3,7 @@ import type { Region, RgbaImage } from '../types';
 import { findBands } from './band';
 import { findBars } from './bar';
 import { removeWithMarks } from './remove';
-import { deadLeaves } from './testing';
+import { deadLeaves, periodicTexture } from './testing';
 
 const W = 480;
 const H = 360;
@@ -70,6 +70,12 @@ describe('findBands (footer and header bars of one colour)', () => {
     expect(findBands({ width: W, height: H, data: horizon })).toEqual([]);
     expect(findBands({ width: W, height: H, data: shaded })).toEqual([]);
     expect(findBands(top)).toEqual([]);
+  });
+});
+
+describe('findBands on periodic pictures', () => {
+  it.each(['tiles', 'weave', 'plaid'] as const)('finds no bar in %s, whose straight edges repeat', (kind) => {
+    expect(findBands(periodicTexture(kind, 800, 600))).toEqual([]);
   });
 });
 

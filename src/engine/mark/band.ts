@@ -56,6 +56,8 @@ const INFORMATIVE_SHARE = 0.5;
 /** A bar's thickness: at least this share of the image's side, and MIN_THICK working pixels. */
 const MIN_THICK_SHARE = 0.04;
 const MIN_THICK = 8;
+/** Lines fitting a blend beyond which a picture's rows (or columns) are taken to repeat a structure. */
+const MAX_EDGE_LINES = 2;
 
 interface Edge {
   /** Working row where the bar starts (below) or the first row past its end (above). */
@@ -120,6 +122,11 @@ function bandsAlongRows(px: Float32Array, w: number, h: number): Band[] {
       if (edge) edges.push({ ...edge, row: e, below });
     }
   }
+  // A bar has two edges at most; more lines that fit a blend are the picture's own repeated
+  // straight edges (grout, a weave's threads, blinds): no bar along these lines.
+  let lines = 0;
+  for (let i = 0; i < edges.length; i++) if (i === 0 || edges[i].row - edges[i - 1].row > 2) lines++;
+  if (lines > MAX_EDGE_LINES) return [];
   // Each edge closed by the nearest opposite edge of the same bar, or by the border.
   const bands: (Band & { score: number; edge: Edge })[] = [];
   for (const e of edges.filter((x) => x.below)) {
