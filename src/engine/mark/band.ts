@@ -56,6 +56,10 @@ const INFORMATIVE_SHARE = 0.5;
 /** A bar's thickness: at least this share of the image's side, and MIN_THICK working pixels. */
 const MIN_THICK_SHARE = 0.04;
 const MIN_THICK = 8;
+/** The grey-level screen before the colour fit: looser than MIN_CORRELATION, MAX_SPREAD_RATIO and MIN_VARIANCE. */
+const SCREEN_CORRELATION = 0.4;
+const SCREEN_SPREAD = 0.8;
+const SCREEN_VARIANCE = 16;
 /** Lines fitting a blend beyond which a picture's rows (or columns) are taken to repeat a structure. */
 const MAX_EDGE_LINES = 2;
 
@@ -94,8 +98,12 @@ export function findBands(image: RgbaImage, signal?: AbortSignal): Band[] {
 function bandsAlongRows(px: Float32Array, w: number, h: number): Band[] {
   const edges: Edge[] = [];
   const S = new Float64Array((w + 1) * 15);
+  const grey = new Float32Array(w * h);
+  for (let i = 0; i < w * h; i++) grey[i] = (px[i * 3] + px[i * 3 + 1] + px[i * 3 + 2]) / 3;
   for (let e = 2; e <= h - 2; e++) {
-    // Rows e − 2 (a) and e + 1 (b) straddle an edge between rows e − 1 and e.
+    // Rows e − 2 (a) and e + 1 (b) straddle an edge between rows e − 1 and e. Most rows
+    // are no bar's edge: a loose screen on their grey levels first (SCREEN_*).
+    if (!mayBeEdge(grey, w, e - 2, e + 1)) continue;
     const ra = (e - 2) * w * 3;
     const rb = (e + 1) * w * 3;
     for (let x = 0; x < w; x++) {
@@ -247,6 +255,35 @@ function fitEdge(S: Float64Array, x0: number, x1: number, below: boolean, natura
   const spread = Math.sqrt(sII / sOO);
   const w = mI.map((m, c) => Math.min(255, Math.max(0, (m - spread * mO[c]) / (1 - spread)))) as [number, number, number];
   return { x0, x1, slope: spread, colour: w, correlation, score: correlation * Math.sqrt(n) };
+}
+
+/**
+ * Whether rows a and b could straddle a bar's edge either way: their grey levels
+ * correlate a little and one row's spread is well under the other's. Looser than
+ * every check of fitEdge (the val bars' figures are the same with and without it).
+ */
+function mayBeEdge(grey: Float32Array, w: number, ra: number, rb: number): boolean {
+  let sa = 0;
+  let sb = 0;
+  let saa = 0;
+  let sbb = 0;
+  let sab = 0;
+  for (let x = 0, i = ra * w, j = rb * w; x < w; x++, i++, j++) {
+    const a = grey[i];
+    const b = grey[j];
+    sa += a;
+    sb += b;
+    saa += a * a;
+    sbb += b * b;
+    sab += a * b;
+  }
+  const va = saa - (sa * sa) / w;
+  const vb = sbb - (sb * sb) / w;
+  const cov = sab - (sa * sb) / w;
+  if (!(cov >= SCREEN_CORRELATION * Math.sqrt(va * vb))) return false;
+  const lo = Math.min(va, vb);
+  const hi = Math.max(va, vb);
+  return hi / w >= SCREEN_VARIANCE && lo <= SCREEN_SPREAD * SCREEN_SPREAD * hi;
 }
 
 /** Pooled correlation of two working rows over the whole width. */
