@@ -332,6 +332,14 @@ function segmentFit(S: Float64Array, x0: number, x1: number, below: boolean): { 
 
 function areaAverage(image: RgbaImage, w: number, h: number): Float32Array {
   const sum = new Float32Array(w * h * 3);
+  if (w === image.width && h === image.height) {
+    for (let i = 0, d = image.data; i < w * h; i++) {
+      sum[i * 3] = d[i * 4];
+      sum[i * 3 + 1] = d[i * 4 + 1];
+      sum[i * 3 + 2] = d[i * 4 + 2];
+    }
+    return sum;
+  }
   const cnt = new Float32Array(w * h);
   const sx = w / image.width;
   const sy = h / image.height;
@@ -352,7 +360,14 @@ function areaAverage(image: RgbaImage, w: number, h: number): Float32Array {
 
 function transpose(px: Float32Array, w: number, h: number): Float32Array {
   const t = new Float32Array(px.length);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let c = 0; c < 3; c++) t[(x * h + y) * 3 + c] = px[(y * w + x) * 3 + c];
+  for (let x = 0; x < w; x++) {
+    for (let y = 0, o = x * h * 3; y < h; y++, o += 3) {
+      const i = (y * w + x) * 3;
+      t[o] = px[i];
+      t[o + 1] = px[i + 1];
+      t[o + 2] = px[i + 2];
+    }
+  }
   return t;
 }
 
