@@ -13,7 +13,9 @@ import { findBars } from './mark/bar';
 import type { KnownMark } from './mark/remove';
 import { unionMask } from './mark/instances';
 import { triageRegions } from './triage/triage';
-import type { FloatMap, Mask, Rect, Region, RegionKind, RegionVerdict, RgbaImage } from './types';
+import type { FloatMap, KnownRegion, Mask, Rect, Region, RegionKind, RegionVerdict, RgbaImage } from './types';
+
+export type { KnownRegion } from './types';
 
 export interface Detection {
   /** Combined soft map at detection resolution, values in [0, 1]. */
@@ -35,22 +37,6 @@ export interface Detection {
   known?: Map<number, Mask>;
   /** Marks the detection found and removal should invert (footer and header bars, mark/bar.ts). */
   marks?: KnownMark[];
-}
-
-/**
- * A mark the engine already knows across the whole image (today: an accepted
- * lattice of repeats, engine/mark/instances.ts `latticeRegion`). The detectors
- * see a tiled mark as a few weak blobs; the lattice gives every repeat, with
- * its α. It becomes one region whose mask is the mark's α-support, and it is
- * evidence for triage: a detector region on it is a mark.
- */
-export interface KnownRegion {
-  /** Full-resolution mask of the mark. */
-  mask: Mask;
-  kind: RegionKind;
-  confidence: number;
-  verdict: RegionVerdict;
-  reason: string;
 }
 
 export const KINDS: RegionKind[] = ['text', 'logo', 'pattern'];

@@ -52,3 +52,20 @@ export interface Region {
 }
 
 export type ImageFormat = 'jpeg' | 'png' | 'webp';
+
+/**
+ * A mark the engine already knows across the whole image: an accepted lattice
+ * of repeats (engine/mark/instances.ts `latticeRegion`) or a footer bar
+ * (engine/mark/bar.ts). The detectors see a tiled mark as a few weak blobs;
+ * the lattice gives every repeat, with its α. It becomes one region whose mask
+ * is the mark's α-support, and a lattice is evidence for triage: a detector
+ * region on it is a mark.
+ */
+export interface KnownRegion {
+  /** Full-resolution mask of the mark. */
+  mask: Mask;
+  kind: RegionKind;
+  confidence: number;
+  verdict: RegionVerdict;
+  reason: string;
+}

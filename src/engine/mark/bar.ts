@@ -6,9 +6,8 @@
  * GAMUT_SLACK in any channel (the ID or site name printed on the bar), grown by a
  * pixel for the letters' anti-aliased edges.
  */
-import type { KnownRegion } from '../detect';
 import { dilateMask } from '../mask-morphology';
-import type { Mask, Rect, Region, RgbaImage } from '../types';
+import type { KnownRegion, Mask, Rect, Region, RgbaImage } from '../types';
 import { findBands, intersection, type Band } from './band';
 import type { MarkField } from './field';
 

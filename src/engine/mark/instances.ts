@@ -6,11 +6,10 @@
  * again and again, inverting each instance found so the next search sees past it.
  */
 import { throwIfAborted, WmError } from '../errors';
-import type { KnownRegion } from '../detect';
 import { countMasked, dilateMask } from '../mask';
 import { componentBoxesByLevel } from '../mask-components';
 import { dilationLevels } from '../mask-morphology';
-import type { Mask, Rect, RgbaImage } from '../types';
+import type { KnownRegion, Mask, Rect, RgbaImage } from '../types';
 import { templateField, type MarkField, type Placement } from './field';
 import { ALPHA_MIN, invertMarks } from './invert';
 import { locateMark } from './locate';
