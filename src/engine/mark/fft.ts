@@ -85,6 +85,9 @@ class Radix3 implements Plan {
   }
 }
 
+/** Columns moved at a time by the column passes (cache lines, not single doubles). */
+const BLOCK = 16;
+
 const plans = new Map<number, Plan>();
 function plan(n: number): Plan {
   let p = plans.get(n);
@@ -150,20 +153,31 @@ function rowPass(cplxHw: Float64Array, w: number, rows: number, inverse: boolean
 
 function columnPass(cplxHw: Float64Array, w: number, h: number, inverse: boolean): void {
   const colPlan = plan(h);
-  const colIn = new Float64Array(h * 2);
-  const colOut = new Float64Array(h * 2);
-  for (let x = 0; x < w; x++) {
+  // Columns are gathered and scattered BLOCK at a time, so each row's read is one contiguous run.
+  const B = Math.min(BLOCK, w);
+  const ins = new Float64Array(B * h * 2);
+  const outs = new Float64Array(B * h * 2);
+  for (let x0 = 0; x0 < w; x0 += B) {
+    const n = Math.min(B, w - x0);
     for (let y = 0; y < h; y++) {
-      const o = (y * w + x) * 2;
-      colIn[y * 2] = cplxHw[o];
-      colIn[y * 2 + 1] = cplxHw[o + 1];
+      const o = (y * w + x0) * 2;
+      for (let b = 0; b < n; b++) {
+        ins[(b * h + y) * 2] = cplxHw[o + b * 2];
+        ins[(b * h + y) * 2 + 1] = cplxHw[o + b * 2 + 1];
+      }
     }
-    if (inverse) colPlan.inverseTransform(colOut, colIn);
-    else colPlan.transform(colOut, colIn);
+    for (let b = 0; b < n; b++) {
+      const colIn = ins.subarray(b * h * 2, (b + 1) * h * 2);
+      const colOut = outs.subarray(b * h * 2, (b + 1) * h * 2);
+      if (inverse) colPlan.inverseTransform(colOut, colIn);
+      else colPlan.transform(colOut, colIn);
+    }
     for (let y = 0; y < h; y++) {
-      const o = (y * w + x) * 2;
-      cplxHw[o] = colOut[y * 2];
-      cplxHw[o + 1] = colOut[y * 2 + 1];
+      const o = (y * w + x0) * 2;
+      for (let b = 0; b < n; b++) {
+        cplxHw[o + b * 2] = outs[(b * h + y) * 2];
+        cplxHw[o + b * 2 + 1] = outs[(b * h + y) * 2 + 1];
+      }
     }
   }
 }
@@ -208,19 +222,30 @@ export function powerSpectrum(realHw: Float32Array, w: number, h: number, pw: nu
   }
   const power = new Float64Array(pw * ph);
   const colPlan = plan(ph);
-  const colIn = new Float64Array(ph * 2);
-  const colOut = new Float64Array(ph * 2);
-  for (let u = 0; u < half; u++) {
-    colIn.fill(0);
+  // BLOCK columns at a time; rows h … ph − 1 of the inputs stay 0 (the padding).
+  const ins = new Float64Array(BLOCK * ph * 2);
+  const outs = new Float64Array(BLOCK * ph * 2);
+  for (let u0 = 0; u0 < half; u0 += BLOCK) {
+    const n = Math.min(BLOCK, half - u0);
     for (let y = 0; y < h; y++) {
-      colIn[y * 2] = c[(y * half + u) * 2];
-      colIn[y * 2 + 1] = c[(y * half + u) * 2 + 1];
+      const o = (y * half + u0) * 2;
+      for (let k = 0; k < n; k++) {
+        ins[(k * ph + y) * 2] = c[o + k * 2];
+        ins[(k * ph + y) * 2 + 1] = c[o + k * 2 + 1];
+      }
     }
-    colPlan.transform(colOut, colIn);
+    for (let k = 0; k < n; k++) colPlan.transform(outs.subarray(k * ph * 2, (k + 1) * ph * 2), ins.subarray(k * ph * 2, (k + 1) * ph * 2));
     for (let v = 0; v < ph; v++) {
-      const p = colOut[v * 2] * colOut[v * 2] + colOut[v * 2 + 1] * colOut[v * 2 + 1];
-      power[v * pw + u] = p;
-      power[((ph - v) % ph) * pw + ((pw - u) % pw)] = p;
+      const row = v * pw;
+      const mirrorRow = ((ph - v) % ph) * pw;
+      for (let k = 0; k < n; k++) {
+        const u = u0 + k;
+        const re = outs[(k * ph + v) * 2];
+        const im = outs[(k * ph + v) * 2 + 1];
+        const p = re * re + im * im;
+        power[row + u] = p;
+        power[mirrorRow + ((pw - u) % pw)] = p;
+      }
     }
   }
   return power;
@@ -254,23 +279,32 @@ const raise = (p: number, e: number) => (e === 1 ? p : e === 0.5 ? Math.sqrt(p) 
 function autocorrelations(power: Float64Array, pw: number, ph: number, rows: number, a: number, b: number | null): [Float64Array, Float64Array | null] {
   const c = new Float64Array(pw * rows * 2);
   const colPlan = plan(ph);
-  const colIn = new Float64Array(ph * 2);
-  const colOut = new Float64Array(ph * 2);
-  for (let u = 0; u <= pw >> 1; u++) {
+  const ins = new Float64Array(BLOCK * ph * 2);
+  const outs = new Float64Array(BLOCK * ph * 2);
+  const cols = (pw >> 1) + 1;
+  for (let u0 = 0; u0 < cols; u0 += BLOCK) {
+    const n = Math.min(BLOCK, cols - u0);
     for (let v = 0; v < ph; v++) {
-      const p = power[v * pw + u];
-      colIn[v * 2] = raise(p, a);
-      colIn[v * 2 + 1] = b === null ? 0 : raise(p, b);
+      const row = v * pw + u0;
+      for (let k = 0; k < n; k++) {
+        const p = power[row + k];
+        ins[(k * ph + v) * 2] = raise(p, a);
+        ins[(k * ph + v) * 2 + 1] = b === null ? 0 : raise(p, b);
+      }
     }
-    colPlan.inverseTransform(colOut, colIn);
-    const mirror = (pw - u) % pw;
+    for (let k = 0; k < n; k++) colPlan.inverseTransform(outs.subarray(k * ph * 2, (k + 1) * ph * 2), ins.subarray(k * ph * 2, (k + 1) * ph * 2));
     for (let y = 0; y < rows; y++) {
-      c[(y * pw + u) * 2] = colOut[y * 2];
-      c[(y * pw + u) * 2 + 1] = colOut[y * 2 + 1];
-      if (mirror !== u) {
-        const f = (ph - y) % ph;
-        c[(y * pw + mirror) * 2] = colOut[f * 2];
-        c[(y * pw + mirror) * 2 + 1] = colOut[f * 2 + 1];
+      const f = (ph - y) % ph;
+      for (let k = 0; k < n; k++) {
+        const u = u0 + k;
+        const o = k * ph * 2;
+        c[(y * pw + u) * 2] = outs[o + y * 2];
+        c[(y * pw + u) * 2 + 1] = outs[o + y * 2 + 1];
+        const mirror = (pw - u) % pw;
+        if (mirror !== u) {
+          c[(y * pw + mirror) * 2] = outs[o + f * 2];
+          c[(y * pw + mirror) * 2 + 1] = outs[o + f * 2 + 1];
+        }
       }
     }
   }
