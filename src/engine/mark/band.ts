@@ -263,23 +263,7 @@ function fitEdge(S: Float64Array, x0: number, x1: number, below: boolean, natura
  * every check of fitEdge (the val bars' figures are the same with and without it).
  */
 function mayBeEdge(grey: Float32Array, w: number, ra: number, rb: number): boolean {
-  let sa = 0;
-  let sb = 0;
-  let saa = 0;
-  let sbb = 0;
-  let sab = 0;
-  for (let x = 0, i = ra * w, j = rb * w; x < w; x++, i++, j++) {
-    const a = grey[i];
-    const b = grey[j];
-    sa += a;
-    sb += b;
-    saa += a * a;
-    sbb += b * b;
-    sab += a * b;
-  }
-  const va = saa - (sa * sa) / w;
-  const vb = sbb - (sb * sb) / w;
-  const cov = sab - (sa * sb) / w;
+  const { va, vb, cov } = pairSums(grey, w, 1, ra, rb, 0);
   if (!(cov >= SCREEN_CORRELATION * Math.sqrt(va * vb))) return false;
   const lo = Math.min(va, vb);
   const hi = Math.max(va, vb);
@@ -292,25 +276,31 @@ function rowCorrelation(px: Float32Array, w: number, ra: number, rb: number): nu
   let va = 0;
   let vb = 0;
   for (let c = 0; c < 3; c++) {
-    let sa = 0;
-    let sb = 0;
-    let saa = 0;
-    let sbb = 0;
-    let sab = 0;
-    for (let x = 0; x < w; x++) {
-      const a = px[(ra * w + x) * 3 + c];
-      const b = px[(rb * w + x) * 3 + c];
-      sa += a;
-      sb += b;
-      saa += a * a;
-      sbb += b * b;
-      sab += a * b;
-    }
-    cov += sab - (sa * sb) / w;
-    va += saa - (sa * sa) / w;
-    vb += sbb - (sb * sb) / w;
+    const q = pairSums(px, w, 3, ra, rb, c);
+    cov += q.cov;
+    va += q.va;
+    vb += q.vb;
   }
   return cov / Math.sqrt(va * vb + 1e-9);
+}
+
+/** Centred sums (times w) of rows ra and rb, channel c of an interleaved map: their variances and covariance. */
+function pairSums(px: Float32Array, w: number, channels: number, ra: number, rb: number, c: number): { va: number; vb: number; cov: number } {
+  let sa = 0;
+  let sb = 0;
+  let saa = 0;
+  let sbb = 0;
+  let sab = 0;
+  for (let x = 0, i = ra * w * channels + c, j = rb * w * channels + c; x < w; x++, i += channels, j += channels) {
+    const a = px[i];
+    const b = px[j];
+    sa += a;
+    sb += b;
+    saa += a * a;
+    sbb += b * b;
+    sab += a * b;
+  }
+  return { va: saa - (sa * sa) / w, vb: sbb - (sb * sb) / w, cov: sab - (sa * sb) / w };
 }
 
 /** Slope and means (outer, inner per channel) of one segment, or null where it is flat. */
