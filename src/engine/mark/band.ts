@@ -23,6 +23,7 @@
  * photos): see barRegions for what the detector adds, and docs/quality.md.
  */
 import { throwIfAborted } from '../errors';
+import { resizeRgbaArea } from '../tensor';
 import type { Rect, RgbaImage } from '../types';
 
 export interface Band {
@@ -80,7 +81,7 @@ export function findBands(image: RgbaImage, signal?: AbortSignal): Band[] {
   const w = Math.max(1, Math.floor(image.width * scale));
   const h = Math.max(1, Math.floor(image.height * scale));
   if (w < 4 * SEGMENT || h < 32) return [];
-  const rgb = areaAverage(image, w, h);
+  const rgb = workingRgb(image, w, h);
   const out: Band[] = [];
   for (const horizontal of [true, false]) {
     throwIfAborted(signal);
@@ -320,32 +321,16 @@ function segmentFit(S: Float64Array, x0: number, x1: number, below: boolean): { 
   return { slope: sOI / sOO, means };
 }
 
-function areaAverage(image: RgbaImage, w: number, h: number): Float32Array {
-  const sum = new Float32Array(w * h * 3);
-  if (w === image.width && h === image.height) {
-    for (let i = 0, d = image.data; i < w * h; i++) {
-      sum[i * 3] = d[i * 4];
-      sum[i * 3 + 1] = d[i * 4 + 1];
-      sum[i * 3 + 2] = d[i * 4 + 2];
-    }
-    return sum;
+/** The picture at the working size (the engine's area resize), as float RGB. */
+function workingRgb(image: RgbaImage, w: number, h: number): Float32Array {
+  const { data } = resizeRgbaArea(image, w, h);
+  const rgb = new Float32Array(w * h * 3);
+  for (let i = 0; i < w * h; i++) {
+    rgb[i * 3] = data[i * 4];
+    rgb[i * 3 + 1] = data[i * 4 + 1];
+    rgb[i * 3 + 2] = data[i * 4 + 2];
   }
-  const cnt = new Float32Array(w * h);
-  const sx = w / image.width;
-  const sy = h / image.height;
-  const d = image.data;
-  for (let y = 0; y < image.height; y++) {
-    const oy = Math.min(h - 1, Math.floor(y * sy)) * w;
-    for (let x = 0, i = y * image.width * 4; x < image.width; x++, i += 4) {
-      const o = oy + Math.min(w - 1, Math.floor(x * sx));
-      sum[o * 3] += d[i];
-      sum[o * 3 + 1] += d[i + 1];
-      sum[o * 3 + 2] += d[i + 2];
-      cnt[o]++;
-    }
-  }
-  for (let i = 0; i < w * h; i++) for (let c = 0; c < 3; c++) sum[i * 3 + c] /= cnt[i] || 1;
-  return sum;
+  return rgb;
 }
 
 function transpose(px: Float32Array, w: number, h: number): Float32Array {

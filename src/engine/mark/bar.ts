@@ -6,6 +6,7 @@
  * GAMUT_SLACK in any channel (the ID or site name printed on the bar), grown by a
  * pixel for the letters' anti-aliased edges.
  */
+import { createMask, fillRect } from '../mask';
 import { dilateMask } from '../mask-morphology';
 import type { KnownRegion, Mask, Rect, Region, RgbaImage } from '../types';
 import { findBands, intersection, type Band } from './band';
@@ -32,9 +33,8 @@ export function findBars(image: RgbaImage, regions: readonly Region[], signal?: 
     .filter((b) => regions.some((r) => intersection(r.box, b.rect) >= 0.5 * r.box.width * r.box.height))
     .map((band) => {
       const field = barField(image, band);
-      const { x, y, width, height } = field.bounds;
-      const mask: Mask = { width: image.width, height: image.height, data: new Uint8Array(image.width * image.height) };
-      for (let yy = y; yy < y + height; yy++) mask.data.fill(255, yy * image.width + x, yy * image.width + x + width);
+      const mask = createMask(image.width, image.height);
+      fillRect(mask, field.bounds, 255);
       const region: KnownRegion = {
         mask,
         kind: 'text',
