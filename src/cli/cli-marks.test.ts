@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { composite, coverage, logoShape, noisePhoto, tiledAlpha } from '../engine/mark/testing';
+import { composite, coverage, deadLeaves, logoShape, noisePhoto, tiledAlpha } from '../engine/mark/testing';
 import { psnr } from '../engine/metrics';
 import type { Mask, RgbaImage } from '../engine/types';
 import { runCli } from './fixtures';
@@ -19,6 +19,7 @@ const at = (...p: string[]) => path.join(dir, ...p);
 const W = 384;
 const H = 288;
 const shape = logoShape(110, 56);
+const [BAR_W, BAR_H, BAR_TOP] = [640, 420, 360];
 const truth = new Map<string, { clean: RgbaImage; mask: Mask }>();
 
 async function save(img: RgbaImage, file: string): Promise<void> {
@@ -51,6 +52,12 @@ beforeAll(async () => {
   const tiled = composite(tiledPhoto, tiledAlpha(logoShape(70, 40), [128, 0], [37, 84], 0.4), [1, 1, 1]);
   await save(tiled.image, at('tiled.png'));
   truth.set('tiled.png', { clean: tiledPhoto, mask: { width: 512, height: 384, data: Uint8Array.from(tiled.alpha, (a) => (a > 0 ? 255 : 0)) } });
+  // A footer bar: white at α 0.75 from row BAR_TOP down, with dark print on it (rendered by sharp from SVG).
+  const barPhoto = deadLeaves(BAR_W, BAR_H, 5);
+  const bar = composite(barPhoto, (_x, y) => (y >= BAR_TOP ? 0.75 : 0), [0.94, 0.94, 0.94]).image;
+  const print = `<svg xmlns="http://www.w3.org/2000/svg" width="${BAR_W}" height="${BAR_H}"><text x="150" y="${BAR_TOP + 40}" font-family="DejaVu Sans" font-size="28" fill="#141414">Photo 4821 · example.org</text></svg>`;
+  await sharp(Buffer.from(bar.data), { raw: { width: BAR_W, height: BAR_H, channels: 4 } }).composite([{ input: Buffer.from(print) }]).png().toFile(at('footer.png'));
+  truth.set('footer.png', { clean: barPhoto, mask: { width: BAR_W, height: BAR_H, data: Uint8Array.from({ length: BAR_W * BAR_H }, (_, i) => (i >= BAR_TOP * BAR_W ? 255 : 0)) } });
   await save(noisePhoto(W - 8, H, 1), at('odd', 'a.png'));
   await save(noisePhoto(W, H, 2), at('odd', 'b.png'));
   await save(noisePhoto(W, H, 3), at('plain', 'a.png'));
@@ -157,6 +164,27 @@ describe('unmark learn and remove --mark / --shared-mark', () => {
     expect(plain.marks).toBeUndefined();
     expect(plain.detections.some((d) => d.kind === 'pattern' && d.verdict === 'overlay' && /lattice/.test(d.reason ?? ''))).toBe(false);
   }, 180_000);
+
+  it('finds a footer bar under detected print and inverts it (region method one-colour), leaving the print to the fill', async () => {
+    const r = await runCli(['remove', 'footer.png', '--out', 'footer', '--mask-out', '--json'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const [rec] = records(r.stdout);
+    const bar = rec.detections.find((d) => /bar of one colour/.test(d.reason ?? ''));
+    expect(bar).toMatchObject({ verdict: 'overlay', used: true });
+    expect(bar!.box.width).toBe(BAR_W);
+    expect(bar!.box.y + bar!.box.height).toBe(BAR_H);
+    const inverted = rec.regions?.find((g) => g.method === 'one-colour' && g.box.width === BAR_W);
+    expect(inverted, JSON.stringify(rec.regions)).toBeDefined();
+    // Pixels outside the mask are the input's; on the bar away from the print, the picture comes back (read with sharp).
+    await checkOutput('footer.png', rec.output as string, rec.maskOutput as string);
+    const [input, output] = [await read(at('footer.png')), await read(at(rec.output as string))];
+    const clean = truth.get('footer.png')!.clean;
+    const plain: Mask = { width: BAR_W, height: BAR_H, data: new Uint8Array(BAR_W * BAR_H) };
+    for (let y = BAR_TOP + 4; y < BAR_H; y++) for (let x = 0; x < BAR_W; x++) if (y < BAR_TOP + 8 || x < 130 || x > 530) plain.data[y * BAR_W + x] = 255;
+    const [before, after] = [psnr(input, clean, plain), psnr(output, clean, plain)];
+    // Measured: about 9.5 dB before and 22 after.
+    expect(after - before, `${before} → ${after} dB`).toBeGreaterThan(10);
+  }, 120_000);
 
   it('refuses --mark together with --shared-mark as a usage error', async () => {
     const r = await runCli(['remove', 'batch', '--shared-mark', '--mark', 'marks/mark.png', '--out', 'both'], dir);
