@@ -13,9 +13,15 @@ export interface Level {
   sourceHw: Uint8Array;
   /** Indices of the source centres, for uniform random picks. */
   sources: Int32Array;
+  /**
+   * Texture features (H, W, 2), texture.ts: the finest level's mean absolute
+   * luminance gradients, averaged down with the colours and voted into the hole
+   * with them. Absent: colours alone.
+   */
+  featHw2?: Float32Array;
 }
 
-export function makeLevel(width: number, height: number, rgbHw3: Float32Array, holeHw: Uint8Array, radius: number): Level {
+export function makeLevel(width: number, height: number, rgbHw3: Float32Array, holeHw: Uint8Array, radius: number, featHw2?: Float32Array): Level {
   const sourceHw = new Uint8Array(width * height);
   // A centre is a source when no hole pixel lies within `radius` per axis: a
   // separable box dilation of the hole (rows, then columns) by running counts.
@@ -46,7 +52,7 @@ export function makeLevel(width: number, height: number, rgbHw3: Float32Array, h
   const sources = new Int32Array(n);
   let k = 0;
   for (let i = 0; i < width * height; i++) if (sourceHw[i]) sources[k++] = i;
-  return { width, height, rgbHw3, holeHw, sourceHw, sources };
+  return { width, height, rgbHw3, holeHw, sourceHw, sources, featHw2 };
 }
 
 /**
@@ -58,11 +64,15 @@ export function downsample(fine: Level, radius: number): Level {
   const h = Math.ceil(fine.height / 2);
   const rgb = new Float32Array(w * h * 3);
   const hole = new Uint8Array(w * h);
+  const fineFeat = fine.featHw2;
+  const feat = fineFeat ? new Float32Array(w * h * 2) : undefined;
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       let r = 0;
       let g = 0;
       let b = 0;
+      let fx0 = 0;
+      let fy0 = 0;
       let known = 0;
       let holes = 0;
       for (let dy = 0; dy < 2; dy++) {
@@ -79,6 +89,10 @@ export function downsample(fine: Level, radius: number): Level {
           r += fine.rgbHw3[f * 3];
           g += fine.rgbHw3[f * 3 + 1];
           b += fine.rgbHw3[f * 3 + 2];
+          if (fineFeat) {
+            fx0 += fineFeat[f * 2];
+            fy0 += fineFeat[f * 2 + 1];
+          }
           known++;
         }
       }
@@ -90,9 +104,13 @@ export function downsample(fine: Level, radius: number): Level {
       rgb[c * 3] = r / known;
       rgb[c * 3 + 1] = g / known;
       rgb[c * 3 + 2] = b / known;
+      if (feat) {
+        feat[c * 2] = fx0 / known;
+        feat[c * 2 + 1] = fy0 / known;
+      }
     }
   }
-  return makeLevel(w, h, rgb, hole, radius);
+  return makeLevel(w, h, rgb, hole, radius, feat);
 }
 
 /**
@@ -101,13 +119,14 @@ export function downsample(fine: Level, radius: number): Level {
  * right colour; the EM iterations replace it.
  */
 export function onionFill(level: Level): void {
-  const { width: w, height: h, rgbHw3: rgb } = level;
+  const { width: w, height: h, rgbHw3: rgb, featHw2: feat } = level;
   const done = new Uint8Array(level.holeHw.length);
   for (let i = 0; i < done.length; i++) done[i] = level.holeHw[i] ? 0 : 1;
   let front: number[] = [];
   for (let i = 0; i < w * h; i++) if (!done[i] && hasDoneNeighbour(i)) front.push(i);
   while (front.length > 0) {
     const values = new Float32Array(front.length * 3);
+    const fvalues = new Float32Array(front.length * 2);
     front.forEach((i, k) => {
       const x = i % w;
       const y = (i - x) / w;
@@ -121,13 +140,19 @@ export function onionFill(level: Level): void {
           values[k * 3] += rgb[j];
           values[k * 3 + 1] += rgb[j + 1];
           values[k * 3 + 2] += rgb[j + 2];
+          if (feat) {
+            fvalues[k * 2] += feat[(ny * w + nx) * 2];
+            fvalues[k * 2 + 1] += feat[(ny * w + nx) * 2 + 1];
+          }
           n++;
         }
       }
       for (let c = 0; c < 3; c++) values[k * 3 + c] /= Math.max(1, n);
+      for (let c = 0; c < 2; c++) fvalues[k * 2 + c] /= Math.max(1, n);
     });
     front.forEach((i, k) => {
       for (let c = 0; c < 3; c++) rgb[i * 3 + c] = values[k * 3 + c];
+      if (feat) for (let c = 0; c < 2; c++) feat[i * 2 + c] = fvalues[k * 2 + c];
       done[i] = 1;
     });
     const next = new Set<number>();
