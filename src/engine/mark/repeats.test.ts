@@ -3,7 +3,8 @@ import { psnr } from '../metrics';
 import type { Mask } from '../types';
 import { invertMarks } from './invert';
 import { findLattice, LATTICE_PASSES } from './lattice';
-import { hermite, findRepeats, latticeStack } from './repeats';
+import { hermite, latticeStack } from './cell-stack';
+import { findRepeats } from './repeats';
 import { dropIslands, neighbours, supportWraps } from './support';
 import { composite, deadLeaves, logoShape, noisePhoto, periodicTexture, tiledAlpha } from './testing';
 
