@@ -55,6 +55,23 @@ describe('one mark across a batch', () => {
     const clean = [1, 2, 3, 4].map((s) => noisePhoto(W, H, 900 + s));
     expect(code(() => learnSharedMark(clean))).toBe('E_MARK_NOT_FOUND');
   });
+
+  it('learns nothing from copies of one picture, and leaves a copy out of the estimate', () => {
+    // The same photo twice, the mark elsewhere on each: the pictures align with each other, not the mark.
+    const photo = noisePhoto(W, H, 77);
+    const copy = (ox: number, oy: number) => composite(photo, (x, y) => 0.3 * coverage(shape, x - ox, y - oy), [1, 1, 1]);
+    const [a, b] = [copy(40, 30), copy(230, 200)];
+    expect(code(() => learnSharedMark([a.image, b.image]))).toBe('E_MARK_TOO_FEW');
+    // Among different photos a copy is placed but not learned from: every image still comes out clean.
+    const set = batch(5, 3);
+    const twin = { ...set[1], image: composite(set[1].photo, (x, y) => 0.45 * coverage(shape, x - 224, y - 186), [1, 1, 1]).image };
+    const m = learnSharedMark([...set.map((c) => c.image), twin.image]);
+    expect(m.diagnostics.instances).toBe(5);
+    [...set, twin].forEach((c, k) => {
+      const out = invertMarks(c.image, [templateField(m.template, m.placements[k]!, c.image)]);
+      expect(psnr(out.image, c.photo)).toBeGreaterThan(psnr(c.image, c.photo) + 10);
+    });
+  });
 });
 
 describe('saved marks', () => {

@@ -6,6 +6,7 @@
  * pixel and estimate again. Every image keeps the mark's one opacity.
  */
 import { throwIfAborted, WmError } from '../errors';
+import { resizeRgbaArea } from '../tensor';
 import type { RgbaImage } from '../types';
 import { bestReferenceShifts, complexGradientMap, magnitudeMap, refineShift, signedGradients, type Shift } from './align';
 import { estimateMark, type InstanceStack, type MarkDiagnostics, type MarkEstimate } from './estimate';
@@ -78,6 +79,39 @@ function alignBatch(images: readonly RgbaImage[], scale: number): { ref: number;
   return placed(byMagnitude) > placed(byDirection) ? byMagnitude : byDirection;
 }
 
+/**
+ * Two images are copies of one picture when the median absolute difference of
+ * their grey thumbnails (COPY_SIDE px long) is under COPY_LEVEL (0–255): a mark
+ * that moves between them changes a few per cent of the thumbnail, and JPEG a
+ * level. Val batches (seeds 7, 13 and 1235, 8 batches of 16 each; the bench draws
+ * photos with replacement): 11 pairs of copies measured 0–1.0, the closest pairs of
+ * different photos 3.0, 4.0 and 5.0 (plain backgrounds). In one batch the same
+ * photo came twice among the first 8; the two aligned on the whole picture, and
+ * the K = 8 estimate was a black "mark" over most of the image (whole-image PSNR
+ * 44 → 22 dB on the 4 images it was placed in). Now that batch is refused.
+ */
+const COPY_SIDE = 64;
+const COPY_LEVEL = 2;
+
+/** Per image: true when it is a copy of an earlier one. */
+function copiesOfEarlier(images: readonly RgbaImage[]): boolean[] {
+  const { width, height } = images[0];
+  const s = COPY_SIDE / Math.max(width, height);
+  const tw = Math.max(4, Math.round(width * s));
+  const th = Math.max(4, Math.round(height * s));
+  const greys = images.map((im) => {
+    const t = resizeRgbaArea(im, tw, th);
+    return Float32Array.from({ length: tw * th }, (_, i) => 0.299 * t.data[i * 4] + 0.587 * t.data[i * 4 + 1] + 0.114 * t.data[i * 4 + 2]);
+  });
+  const diff = new Float32Array(tw * th);
+  return greys.map((g, k) =>
+    greys.slice(0, k).some((h) => {
+      for (let i = 0; i < diff.length; i++) diff[i] = Math.abs(g[i] - h[i]);
+      return quantileInPlace(diff, diff.length, 0.5) < COPY_LEVEL;
+    }),
+  );
+}
+
 export interface SharedMarkOptions {
   /** Pool α again from every image's pixels (pool.ts poolTemplate); default true. */
   pool?: boolean;
@@ -93,12 +127,17 @@ export function learnSharedMark(images: readonly RgbaImage[], signal?: AbortSign
       `All images must have the same size to learn one mark: image 1 is ${width}×${height}, image ${odd + 1} is ${images[odd].width}×${images[odd].height}.`,
     );
   }
+  // Copies of one picture teach nothing about the mark: aligned on the whole picture, they make it the "mark".
+  const copies = copiesOfEarlier(images);
+  if (copies.filter((c) => !c).length < 2) {
+    throw new WmError('E_MARK_TOO_FEW', 'These images are copies of one picture: learning a mark needs at least two different pictures that carry it.');
+  }
   const scale = Math.min(1, WORK_SIDE / Math.max(width, height));
   const { ref, shifts } = alignBatch(images, scale);
   throwIfAborted(signal);
   onProgress?.(0.15);
-  // Images whose correlation peak does not stand out are placed later, from the estimate, not used for it.
-  let inliers = shifts.map((s, k) => k).filter((k) => shifts[k].distinctness >= MIN_DISTINCTNESS);
+  // Images whose correlation peak does not stand out, and copies, are placed later, from the estimate, not used for it.
+  let inliers = shifts.map((s, k) => k).filter((k) => shifts[k].distinctness >= MIN_DISTINCTNESS && !copies[k]);
   if (inliers.length < 2) throw new WmError('E_MARK_NOT_FOUND', 'These images share no mark that could be found: nothing repeats from one image to the next.');
 
   // The consistent gradients (Dekel et al. eq. 4): per-pixel medians over the inliers
