@@ -44,34 +44,15 @@ export function targetField(level: Level, radius: number): NnField {
   return { targets, source: new Int32Array(targets.length), dist: new Float32Array(targets.length), slotHw };
 }
 
-/** SSD of two patches (centres a, b); stops once it reaches `bound`. */
-export function patchSsd(rgbHw3: Float32Array, width: number, a: number, b: number, radius: number, bound: number): number {
-  const span = (2 * radius + 1) * 3;
-  const stride = width * 3;
-  let pa = (a - radius * width - radius) * 3;
-  let pb = (b - radius * width - radius) * 3;
-  let s = 0;
-  for (let dy = -radius; dy <= radius; dy++) {
-    for (let k = 0; k < span; k++) {
-      const d = rgbHw3[pa + k] - rgbHw3[pb + k];
-      s += d * d;
-    }
-    if (s >= bound) return s;
-    pa += stride;
-    pb += stride;
-  }
-  return s;
-}
-
 /**
- * Like patchSsd, plus `weight` times the SSD of the two patches' texture
- * features (Level.featHw2, two per pixel), row by row with the same early exit.
+ * SSD of two patches (centres a, b); stops once it reaches `bound`. With
+ * `featHw2` (texture features, two per pixel: Level.featHw2), plus `weight` times
+ * the features' SSD, row by row with the same early exit.
  */
-export function patchSsdTextured(rgbHw3: Float32Array, featHw2: Float32Array, weight: number, width: number, a: number, b: number, radius: number, bound: number): number {
+export function patchSsd(rgbHw3: Float32Array, width: number, a: number, b: number, radius: number, bound: number, featHw2?: Float32Array, weight = 0): number {
   const span = (2 * radius + 1) * 3;
   const fspan = (2 * radius + 1) * 2;
   const stride = width * 3;
-  const fstride = width * 2;
   let pa = (a - radius * width - radius) * 3;
   let pb = (b - radius * width - radius) * 3;
   let qa = (a - radius * width - radius) * 2;
@@ -82,17 +63,19 @@ export function patchSsdTextured(rgbHw3: Float32Array, featHw2: Float32Array, we
       const d = rgbHw3[pa + k] - rgbHw3[pb + k];
       s += d * d;
     }
-    let t = 0;
-    for (let k = 0; k < fspan; k++) {
-      const d = featHw2[qa + k] - featHw2[qb + k];
-      t += d * d;
+    if (featHw2) {
+      let t = 0;
+      for (let k = 0; k < fspan; k++) {
+        const d = featHw2[qa + k] - featHw2[qb + k];
+        t += d * d;
+      }
+      s += weight * t;
+      qa += width * 2;
+      qb += width * 2;
     }
-    s += weight * t;
     if (s >= bound) return s;
     pa += stride;
     pb += stride;
-    qa += fstride;
-    qb += fstride;
   }
   return s;
 }
@@ -100,8 +83,7 @@ export function patchSsdTextured(rgbHw3: Float32Array, featHw2: Float32Array, we
 /** The patch distance a level uses: colours, plus texture features where the level has them. */
 export function levelDistance(level: Level): (a: number, b: number, radius: number, bound: number) => number {
   const { rgbHw3: rgb, featHw2: feat, width: w } = level;
-  if (feat) return (a, b, radius, bound) => patchSsdTextured(rgb, feat, TEXTURE_WEIGHT, w, a, b, radius, bound);
-  return (a, b, radius, bound) => patchSsd(rgb, w, a, b, radius, bound);
+  return (a, b, radius, bound) => patchSsd(rgb, w, a, b, radius, bound, feat, TEXTURE_WEIGHT);
 }
 
 /**
