@@ -8,7 +8,7 @@
  * Gauss–Seidel with over-relaxation; the dot products are gathered in one pass.
  */
 import { throwIfAborted } from '../errors';
-import type { InstanceStack } from './estimate';
+import type { InstanceStack } from './sample';
 import { forEachRowPair, type Neighbours } from './support';
 
 const ALPHA_CAP = 0.98;

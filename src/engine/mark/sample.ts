@@ -139,3 +139,24 @@ export function cachedStack<S extends { width: number; height: number; count: nu
     },
   };
 }
+
+/** K aligned instances of one mark on a grid (estimate.ts reads them; refine.ts and the stack builders make and use them). */
+export interface InstanceStack {
+  /** Grid size; powers of two (the Poisson solve is an FFT). */
+  width: number;
+  height: number;
+  /** K, the number of instances. */
+  count: number;
+  /**
+   * How the grid's edges join: 'clamp' (a crop around one mark) or a torus (one
+   * lattice cell). `twist` shifts x by −twist when a step leaves the bottom row:
+   * the pixel-exact cell of an integer lattice with basis (w, 0), (twist, h).
+   */
+  topology: { kind: 'clamp' } | { kind: 'torus'; twist: number };
+  /** The mark's support when the caller knows it; else found by a Poisson solve (needs power-of-two sides and no twist). */
+  support?: Uint8Array;
+  /** Instance k's RGB (0–1) along grid row y, as (width, 3); NaN where the instance leaves the image. */
+  row(k: number, y: number, out: Float32Array): void;
+  /** Instances [0, whole) lie fully inside the image (default: all). */
+  whole?: number;
+}
