@@ -6,7 +6,8 @@
  * dilation) so that adjusting the threshold never re-runs a model.
  */
 import { throwIfAborted, WmError } from './errors';
-import { connectedComponents, countMasked, createMask, dilateMask, maskBBox, upsampleThreshold } from './mask';
+import { connectedComponents, countMasked, createMask, maskBBox, upsampleThreshold } from './mask';
+import { dilateMask } from './mask-morphology';
 import type { ModelRunner, TensorF32 } from './runner';
 import { detectorSize, resizeRgbaArea, rgbaToNchw, roundUp } from './tensor';
 import { findBars } from './mark/bar';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { MaskHistory } from './history';
 import { seededRandom } from './random';
-import { applyMaskOp, cloneMask, createMask, fillRect, masksEqual, stampLine, stampLineRects } from './mask';
+import { cloneMask, createMask, fillRect, masksEqual, stampLine, stampLineRects } from './mask';
+import { applyMaskOp } from './mask-morphology';
 import type { Mask, Rect } from './types';
 
 /** A stamp as mask-docs does it: announce the rects, then write. */

@@ -1,13 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
-  applyMaskOp,
   cloneMask,
   connectedComponents,
   countMasked,
   createMask,
-  dilateMask,
-  erodeMask,
-  featherMask,
   fillRect,
   maskBBox,
   maskToOverlayRgba,
@@ -16,7 +12,7 @@ import {
   stampLineRects,
   upsampleThreshold,
 } from './mask';
-import { dilationLevels } from './mask-morphology';
+import { applyMaskOp, dilateMask, dilationLevels, erodeMask, featherMask } from './mask-morphology';
 import { seededRandom } from './random';
 import { randomMask } from './testing';
 import type { Mask } from './types';

@@ -6,7 +6,6 @@
 import { WmError } from './errors';
 import type { FloatMap, Mask, Rect } from './types';
 
-export { applyMaskOp, dilateMask, erodeMask, featherMask } from './mask-morphology';
 export { connectedComponents, type Component } from './mask-components';
 
 export type MaskOp =

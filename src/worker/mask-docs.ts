@@ -13,7 +13,8 @@
  */
 import { WmError } from '../engine/errors';
 import { MaskHistory, type HistoryStep } from '../engine/history';
-import { applyMaskOp, clipRect, countMasked, fillRect, stampLine, stampLineRects, type MaskOp } from '../engine/mask';
+import { clipRect, countMasked, fillRect, stampLine, stampLineRects, type MaskOp } from '../engine/mask';
+import { applyMaskOp } from '../engine/mask-morphology';
 import { maskForSize } from '../engine/mask-scale';
 import type { Mask, Rect } from '../engine/types';
 import { historyCodec, pack, unpack } from './mask-pack';

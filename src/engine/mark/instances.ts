@@ -6,7 +6,8 @@
  * again and again, inverting each instance found so the next search sees past it.
  */
 import { throwIfAborted, WmError } from '../errors';
-import { countMasked, dilateMask } from '../mask';
+import { countMasked } from '../mask';
+import { dilateMask } from '../mask-morphology';
 import { componentBoxesByLevel } from '../mask-components';
 import { dilationLevels } from '../mask-morphology';
 import type { KnownRegion, Mask, Rect, RgbaImage } from '../types';
