@@ -4,9 +4,7 @@
  * window) the install fails and the worker becomes redundant; the app keeps
  * working online and says offline use is unavailable instead of claiming it.
  */
-import { update } from './store';
-
-export type OfflineState = 'pending' | 'ready' | 'unavailable' | 'none';
+import { update, type OfflineState } from './store';
 
 export function watchOffline(reg: ServiceWorkerRegistration): void {
   const settle = () => {

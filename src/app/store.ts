@@ -14,10 +14,11 @@
 import { create } from 'zustand';
 import type { Backend, LoadProgress, RemovalMethod, RuntimeInfo } from '../worker/protocol';
 import type { ImageFormat, Region } from '../engine/types';
-import type { OfflineState } from './offline';
 import type { RegionMethodRecord } from '../worker/mark-protocol';
 import type { View } from './viewport/view-math';
 import type { DocJob } from './batch/queue';
+
+export type OfflineState = 'pending' | 'ready' | 'unavailable' | 'none';
 
 export type Capture = 'history' | 'view' | 'ui';
 export type ToolId = 'brush' | 'eraser' | 'box' | 'hand';

@@ -1,5 +1,5 @@
 /** The French words for the error codes of en-errors.ts. */
-import type { CatalogueShape } from './index';
+import type { CatalogueShape } from './shape';
 
 export const frErrors: CatalogueShape['errors'] = {
   E_EMPTY_FILE: 'Le fichier est vide.',

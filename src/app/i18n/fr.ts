@@ -1,6 +1,6 @@
 /** The French catalogue: exactly the keys and placeholders of en.ts (i18n.test.ts checks both). */
 import { frErrors } from './fr-errors';
-import type { CatalogueShape } from './index';
+import type { CatalogueShape } from './shape';
 
 export const fr: CatalogueShape = {
   app: {

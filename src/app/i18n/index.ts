@@ -19,8 +19,9 @@ export type Language = (typeof LANGUAGES)[number];
 export const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', fr: 'Français' };
 export const STORAGE_KEY = 'unmark.language';
 
-type Catalogue = typeof en;
-type Namespace = keyof Catalogue;
+import type { Catalogue, CatalogueShape, Namespace } from './shape';
+
+export type { CatalogueShape } from './shape';
 export type MessageKey = { [N in Namespace]: `${N}.${keyof Catalogue[N] & string}` }[Namespace];
 type Text<K extends MessageKey> = K extends `${infer N extends Namespace}.${infer L}` ? (L extends keyof Catalogue[N] ? Catalogue[N][L] : never) : never;
 type Placeholders<S> = S extends `${string}{{${infer P}}}${infer Rest}` ? P | Placeholders<Rest> : never;
@@ -30,9 +31,6 @@ export type PlainKey = { [K in MessageKey]: [Placeholders<Text<K>>] extends [nev
 /** A key with `_one` / `_other` forms, named without the suffix. */
 export type PluralKey = MessageKey extends infer K ? (K extends `${infer B}_one` ? B : never) : never;
 type PluralParams<B extends PluralKey> = Omit<Record<Placeholders<Text<`${B}_other` & MessageKey>>, string | number>, 'n'>;
-
-/** Another language's catalogue: the same keys, any words. */
-export type CatalogueShape = { [N in Namespace]: { [L in keyof Catalogue[N]]: string } };
 
 const catalogues: Partial<Record<Language, CatalogueShape>> = { en };
 const lookup = rosetta<CatalogueShape>({ en });
