@@ -126,7 +126,7 @@ export function onionFill(level: Level): void {
   for (let i = 0; i < w * h; i++) if (!done[i] && hasDoneNeighbour(i)) front.push(i);
   while (front.length > 0) {
     const values = new Float32Array(front.length * 3);
-    const fvalues = new Float32Array(front.length * 2);
+    const fvalues = feat ? new Float32Array(front.length * 2) : null;
     front.forEach((i, k) => {
       const x = i % w;
       const y = (i - x) / w;
@@ -140,7 +140,7 @@ export function onionFill(level: Level): void {
           values[k * 3] += rgb[j];
           values[k * 3 + 1] += rgb[j + 1];
           values[k * 3 + 2] += rgb[j + 2];
-          if (feat) {
+          if (feat && fvalues) {
             fvalues[k * 2] += feat[(ny * w + nx) * 2];
             fvalues[k * 2 + 1] += feat[(ny * w + nx) * 2 + 1];
           }
@@ -148,11 +148,11 @@ export function onionFill(level: Level): void {
         }
       }
       for (let c = 0; c < 3; c++) values[k * 3 + c] /= Math.max(1, n);
-      for (let c = 0; c < 2; c++) fvalues[k * 2 + c] /= Math.max(1, n);
+      if (fvalues) for (let c = 0; c < 2; c++) fvalues[k * 2 + c] /= Math.max(1, n);
     });
     front.forEach((i, k) => {
       for (let c = 0; c < 3; c++) rgb[i * 3 + c] = values[k * 3 + c];
-      if (feat) for (let c = 0; c < 2; c++) feat[i * 2 + c] = fvalues[k * 2 + c];
+      if (feat && fvalues) for (let c = 0; c < 2; c++) feat[i * 2 + c] = fvalues[k * 2 + c];
       done[i] = 1;
     });
     const next = new Set<number>();

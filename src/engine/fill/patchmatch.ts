@@ -208,21 +208,21 @@ export function vote(level: Level, field: NnField, radius: number, uniform: bool
         accHw3[tp * 3 + 1] += wk * rgb[sp + 1];
         accHw3[tp * 3 + 2] += wk * rgb[sp + 2];
         weightHw[tp] += wk;
-        if (accHw2) {
+        if (feat && accHw2) {
           const sq = (s + dy * w + dx) * 2;
-          accHw2[tp * 2] += wk * feat![sq];
-          accHw2[tp * 2 + 1] += wk * feat![sq + 1];
+          accHw2[tp * 2] += wk * feat[sq];
+          accHw2[tp * 2 + 1] += wk * feat[sq + 1];
         }
       }
     }
   }
   // The features follow the weighted mean even where the colours take the best patch.
-  if (accHw2) {
+  if (feat && accHw2) {
     for (let p = 0; p < holeHw.length; p++) {
       const sw = weightHw[p];
       if (!holeHw[p] || sw <= 0) continue;
-      feat![p * 2] = accHw2[p * 2] / sw;
-      feat![p * 2 + 1] = accHw2[p * 2 + 1] / sw;
+      feat[p * 2] = accHw2[p * 2] / sw;
+      feat[p * 2 + 1] = accHw2[p * 2 + 1] / sw;
     }
   }
   if (sharpHw) bestPatchVote(level, field, radius, sharpHw, accHw3, weightHw);

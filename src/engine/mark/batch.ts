@@ -15,7 +15,7 @@ import { nextPow2 } from './fft';
 import type { Placement } from './field';
 import { inversionFlattens } from './gain';
 import { markPresent } from './presence';
-import { quantile, quantileInPlace, sampleRgb, type Vec2 } from './sample';
+import { lumaAt, quantile, quantileInPlace, sampleRgb, type Vec2 } from './sample';
 import { judgeRepeats } from './repeats';
 import { poolTemplate } from './pool';
 import type { MarkTemplate } from './template';
@@ -101,7 +101,7 @@ function copiesOfEarlier(images: readonly RgbaImage[]): boolean[] {
   const th = Math.max(4, Math.round(height * s));
   const greys = images.map((im) => {
     const t = resizeRgbaArea(im, tw, th);
-    return Float32Array.from({ length: tw * th }, (_, i) => 0.299 * t.data[i * 4] + 0.587 * t.data[i * 4 + 1] + 0.114 * t.data[i * 4 + 2]);
+    return Float32Array.from({ length: tw * th }, (_, i) => lumaAt(t, i % tw, Math.floor(i / tw)));
   });
   const diff = new Float32Array(tw * th);
   return greys.map((g, k) =>
