@@ -301,7 +301,7 @@ def main():
     if args.sweep_gate:
         sweep_gate(rem, bench)
         return
-    tau = args.tau if args.tau is not None else torch.load(dck)["metrics"]["det_threshold"]
+    tau = args.tau if args.tau is not None else torch.load(dck, weights_only=False)["metrics"]["det_threshold"]
     t0 = time.time()
     rows = evaluate(det, rem, bench, tau, args.max_side)
     table = summarise(rows, data.FAMILIES)

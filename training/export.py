@@ -33,7 +33,7 @@ KINDS = ["text", "logo", "pattern"]
 def load_checkpoint(path: Path, kind: str, overrides: dict | None = None):
     """Rebuild a model from a best-<kind>.pt or a last.pt checkpoint (both store model args + config).
     `overrides`: model args to change after training, e.g. the remover's gate_lo/gate_hi (chosen on val)."""
-    ck = torch.load(path, map_location="cpu")
+    ck = torch.load(path, map_location="cpu", weights_only=False)
     part = ck if "kind" in ck else ck[kind]
     model = build(kind, {**part["args"], **(overrides or {})})
     model.load_state_dict(part["state"])

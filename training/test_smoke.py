@@ -76,7 +76,7 @@ def test_train_checkpoint_resume_export():
     trainer = train.Trainer(cfg, fresh=True)
     trainer.fit()
     assert trainer.step == cfg.max_steps
-    ck = torch.load(run / "best-detector.pt")
+    ck = torch.load(run / "best-detector.pt", weights_only=False)
     assert ck["args"]["widths"] and ck["config"]["name"] == cfg.name  # enough to rebuild the model
     resumed = train.Trainer(dataclasses.replace(cfg, max_steps=cfg.max_steps + 2))
     assert resumed.step == cfg.max_steps
