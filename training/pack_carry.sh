@@ -8,14 +8,14 @@
 #   .carry/assets.tar.gz    logos/{si,ic}/*.png (training/.cache/logos, all: val uses the held-out ones)
 #                           and fonts/<path under /usr/share/fonts>: every held-out (val/test) font plus
 #                           train fonts round-robin over families up to FONT_MIB
-# Unpacked by training/gpu_run.sh. usage: bash training/pack_carry.sh   (env: PHOTO_MIB=36 VAL_MIB=5
-# FONT_MIB=10 SIDE=256 SHARED=../shared PYTHON=/usr/bin/python3)
+# Unpacked by training/gpu_run.sh. usage: bash training/pack_carry.sh   (env: PHOTO_MIB=24 VAL_MIB=5
+# FONT_MIB=20 SIDE=256 SHARED=../shared PYTHON=/usr/bin/python3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 shared=${SHARED:-$root/../shared}
 py=${PYTHON:-/usr/bin/python3}; [ -x "$py" ] || py=python3
-photo_mib=${PHOTO_MIB:-36}; val_mib=${VAL_MIB:-5}; font_mib=${FONT_MIB:-10}; side=${SIDE:-256}
+photo_mib=${PHOTO_MIB:-24}; val_mib=${VAL_MIB:-5}; font_mib=${FONT_MIB:-20}; side=${SIDE:-256}
 die() { echo "pack_carry: $*" >&2; exit 1; }
 
 # pack-photos.sh needs ImageMagick's convert; without it, pack_photos below does the same with PIL.
