@@ -90,7 +90,7 @@ export async function runTriageBench(o: TriageBenchOptions): Promise<{ md: strin
     }
     o.log(`triage: ${label}: ${list.length} photos`);
     cleanRows.push([label, String(list.length), `${fmt(mean(raw) * 100, 3)} %`, `${fmt(mean(tri) * 100, 3)} %`, `${fmt(Math.max(0, ...raw) * 100, 2)} %`, `${fmt(Math.max(0, ...tri) * 100, 2)} %`]);
-    json[label] = { n: list.length, raw, triaged: tri };
+    json[label] = { n: list.length, photos: list, raw, triaged: tri };
   }
 
   const famRows: string[][] = [];
