@@ -6,27 +6,17 @@ went unseen, as with cpu_det3, whose text-rich negatives had the same effect. He
 negatives (cpu_det2's 25 % plain clean), more text (0.3), a lower peak lr, from gpu-det's best.
 """
 import os
+from dataclasses import replace
 
-from configs import TrainConfig
 from configs.gpu_det import CONFIG as GPU_DET
 
-CONFIG = TrainConfig(
+CONFIG = replace(
+    GPU_DET,  # 192² crops, batch 64, 14 workers, val_samples 192, the same nets
     name="gpu-det2",
     init_from="checkpoints/gpu-det-best-detector.pt",
-    train_remover=False,
-    crop=192,
-    batch=int(os.environ.get("WM_BATCH", 64)),
     lr=5e-4,
     warmup_steps=50,
     max_minutes=float(os.environ.get("WM_MAX_MINUTES", 3)),
-    eval_every=250,
-    patience=20,
-    val_samples=192,
-    num_workers=int(os.environ.get("WM_WORKERS", 14)),
-    threads=2,
-    photos=os.environ.get("WM_PHOTOS", TrainConfig.photos),
     family_weights={"clwd": 0.22, "text": 0.3, "pattern": 0.11, "opaque": 0.12, "clean": 0.25},
     hard_negative_share=0.0,
-    detector=GPU_DET.detector,
-    remover=GPU_DET.remover,
 )

@@ -8,28 +8,16 @@ gpu_det), with text at 30 % and cpu_det2's 25 % plain clean photos.
 Run there: `bash training/gpu_run.sh gpu_det3` (carry [".carry"], timeout_s 570). Then choose τ on
 the seed-7 val sample (`eval.py --split val --seed 7 --n 100`), clean FP first.
 """
-import os
+from dataclasses import replace
 
-from configs import TrainConfig
 from configs.gpu_det import CONFIG as GPU_DET
+from configs.gpu_det2 import CONFIG as GPU_DET2
 
-CONFIG = TrainConfig(
+CONFIG = replace(
+    GPU_DET2,  # gpu_det2's mix of marks, no text-rich negatives; gpu_det's schedule, from cpu-det2
     name="gpu-det3",
     init_from="checkpoints/cpu-det2-best-detector.pt",
-    train_remover=False,
-    crop=192,
-    batch=int(os.environ.get("WM_BATCH", 64)),
-    lr=1e-3,
-    warmup_steps=100,
-    max_minutes=float(os.environ.get("WM_MAX_MINUTES", 8)),
-    eval_every=250,
-    patience=20,
-    val_samples=192,
-    num_workers=int(os.environ.get("WM_WORKERS", 14)),
-    threads=2,
-    photos=os.environ.get("WM_PHOTOS", TrainConfig.photos),
-    family_weights={"clwd": 0.22, "text": 0.3, "pattern": 0.11, "opaque": 0.12, "clean": 0.25},
-    hard_negative_share=0.0,
-    detector=GPU_DET.detector,
-    remover=GPU_DET.remover,
+    lr=GPU_DET.lr,
+    warmup_steps=GPU_DET.warmup_steps,
+    max_minutes=GPU_DET.max_minutes,
 )
