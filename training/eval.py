@@ -29,6 +29,7 @@ from PIL import Image
 
 import data
 from export import gate_pair, load_checkpoint
+from models import read_checkpoint
 
 ROOT = Path(__file__).resolve().parent
 PSNR_CAP = 60.0  # identical images give +inf; cap so means stay finite
@@ -301,7 +302,7 @@ def main():
     if args.sweep_gate:
         sweep_gate(rem, bench)
         return
-    tau = args.tau if args.tau is not None else torch.load(dck, weights_only=False)["metrics"]["det_threshold"]
+    tau = args.tau if args.tau is not None else read_checkpoint(dck)["metrics"]["det_threshold"]
     t0 = time.time()
     rows = evaluate(det, rem, bench, tau, args.max_side)
     table = summarise(rows, data.FAMILIES)

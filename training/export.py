@@ -21,7 +21,7 @@ import numpy as np
 import onnx
 import torch
 
-from models import build, count_params
+from models import build, count_params, read_checkpoint
 
 ROOT = Path(__file__).resolve().parent
 REPO = ROOT.parent
@@ -33,7 +33,7 @@ KINDS = ["text", "logo", "pattern"]
 def load_checkpoint(path: Path, kind: str, overrides: dict | None = None):
     """Rebuild a model from a best-<kind>.pt or a last.pt checkpoint (both store model args + config).
     `overrides`: model args to change after training, e.g. the remover's gate_lo/gate_hi (chosen on val)."""
-    ck = torch.load(path, map_location="cpu", weights_only=False)
+    ck = read_checkpoint(path)
     part = ck if "kind" in ck else ck[kind]
     model = build(kind, {**part["args"], **(overrides or {})})
     model.load_state_dict(part["state"])

@@ -162,6 +162,12 @@ def build(kind: str, args: dict | None = None) -> nn.Module:
     return Remover(a)
 
 
+def read_checkpoint(path) -> dict:
+    """A checkpoint of ours, on the CPU. They hold configs and model args beside the tensors, which
+    torch >= 2.6 refuses by default (weights_only=True; a lent GPU has 2.11)."""
+    return torch.load(path, map_location="cpu", weights_only=False)
+
+
 def model_args(m: nn.Module) -> dict:
     return asdict(m.args)
 

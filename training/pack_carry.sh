@@ -33,9 +33,8 @@ git check-ignore -q .carry/x || die ".carry/ is not git-ignored: add '/.carry/' 
 # The fonts of ../shared/data/README.md (session 14 packed a machine with only fonts-dejavu: its GPU
 # detector then drew text in 20 fonts and lost text marks in the held-out ones). MIN_FONTS=0 skips.
 n_held=$(cd training && "$py" -c 'import data; print(len(data.list_fonts("val")))')
-[ "$n_held" -ge "${MIN_FONTS:-8}" ] || die "only $n_held held-out fonts here: install the fonts listed in \
-$shared/data/README.md (apt-get install fonts-noto-core fonts-dejavu-core fonts-liberation2 fonts-roboto-unhinted \
-fonts-open-sans fonts-lato fonts-urw-base35), or set MIN_FONTS=0"
+[ "$n_held" -ge "${MIN_FONTS:-8}" ] || die "only $n_held held-out fonts here: install the fonts of \
+$shared/data/README.md (the apt line is step 0 of training/README.md), or set MIN_FONTS=0"
 
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 

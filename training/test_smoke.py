@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import data  # noqa: E402
 import eval as evaluation  # noqa: E402
 import export  # noqa: E402
+import models  # noqa: E402
 import train  # noqa: E402
 from configs.smoke import CONFIG  # noqa: E402
 
@@ -76,7 +77,7 @@ def test_train_checkpoint_resume_export():
     trainer = train.Trainer(cfg, fresh=True)
     trainer.fit()
     assert trainer.step == cfg.max_steps
-    ck = torch.load(run / "best-detector.pt", weights_only=False)
+    ck = models.read_checkpoint(run / "best-detector.pt")
     assert ck["args"]["widths"] and ck["config"]["name"] == cfg.name  # enough to rebuild the model
     resumed = train.Trainer(dataclasses.replace(cfg, max_steps=cfg.max_steps + 2))
     assert resumed.step == cfg.max_steps

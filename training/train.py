@@ -27,7 +27,7 @@ from torch.utils.data import DataLoader, IterableDataset
 
 import data
 from configs import TrainConfig
-from models import build, count_params, model_args
+from models import build, count_params, model_args, read_checkpoint
 
 ROOT = Path(__file__).resolve().parent
 
@@ -219,7 +219,7 @@ class Trainer:
         if not fresh and (self.dir / "last.pt").exists():
             self.resume(self.dir / "last.pt")
         elif cfg.init_from:  # weights only: a new run (own schedule, optimiser) from another run's state
-            ck = torch.load(ROOT / cfg.init_from, map_location="cpu", weights_only=False)  # our own files: configs and args, not only tensors (torch >= 2.6 defaults to True)
+            ck = read_checkpoint(ROOT / cfg.init_from)
             if ck.get("kind") in ("detector", "remover"):  # a best-*.pt holds one model; the other starts fresh
                 (self.det if ck["kind"] == "detector" else self.rem).load_state_dict(ck["state"])
             else:
@@ -252,7 +252,7 @@ class Trainer:
                                                   "elapsed": self.elapsed, "metrics": metrics})
 
     def resume(self, path: Path) -> None:
-        ck = torch.load(path, map_location="cpu", weights_only=False)
+        ck = read_checkpoint(path)
         self.det.load_state_dict(ck["detector"]["state"]); self.rem.load_state_dict(ck["remover"]["state"])
         self.opt.load_state_dict(ck["optimizer"])
         self.step, self.elapsed, self.best, self.stale = ck["step"], ck["elapsed"], ck["best"], ck["stale"]
