@@ -308,6 +308,7 @@ def main():
     table = summarise(rows, data.FAMILIES)
     secs = time.time() - t0
     out = ROOT / "runs" / args.run / f"eval-{args.split}-s{args.seed}-n{args.n}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"tau": tau, "detector": str(dck), "remover": str(rck), "dinfo": dinfo,
                                "rinfo": rinfo, "table": table, "rows": rows}, indent=1, default=float))
     md = markdown(table, None)
