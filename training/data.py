@@ -24,6 +24,7 @@ import json
 import math
 import os
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -201,19 +202,24 @@ class Synth:
     """Draws samples from one split. `crop=None` keeps the photo at its natural size."""
 
     def __init__(self, photo_dir: Path, split: str, family_weights: dict[str, float] | None = None,
-                 scale: tuple[float, float] = (1.0, 2.0), hard_share: float = 0.0):
+                 scale: tuple[float, float] = (1.0, 2.0), hard_share: float = 0.0,
+                 mined: Sequence[str] = (), mined_share: float = 0.0):
         self.photos = list_photos(photo_dir, split)
         # Hard negatives: text-rich photos (documents, screenshots, licence plates) for this share of clean samples.
         self.hard = [p for p in self.photos if p.name.startswith(TEXT_RICH)]
         self.hard_share = hard_share if self.hard else 0.0
+        # Mined negatives (mine_negatives.py): photos of this split that a detector flagged, for mined_share.
+        names = set(mined)
+        self.mined = [p for p in self.photos if p.name in names]
+        self.mined_share = mined_share if self.mined else 0.0
         self.scale = scale  # with a crop: the photo's short side is log-uniform in [lo·crop, hi·crop]
         self.assets = Assets(split)
         fw = family_weights or {"clwd": 0.3, "text": 0.22, "pattern": 0.15, "opaque": 0.15, "clean": 0.18}
         self.families, p = list(fw), np.array(list(fw.values()), np.float64)
         self.p = p / p.sum()
 
-    def load(self, rng, crop: int | None, hard: bool = False) -> np.ndarray:
-        pool = self.hard if hard else self.photos
+    def load(self, rng, crop: int | None, pool: list[Path] | None = None) -> np.ndarray:
+        pool = pool or self.photos
         img = cv2.imread(str(pool[rng.integers(len(pool))]), cv2.IMREAD_COLOR)
         img = cv2.cvtColor(img, cv2.COLOR_BGR2RGB).astype(np.float32) / 255
         if crop is not None:  # scale so short side is in [lo·crop, hi·crop]: marks keep image-relative sizes
@@ -225,9 +231,16 @@ class Synth:
                 img = img[:, ::-1].copy()
         return img
 
+    def _negative_pool(self, rng) -> list[Path] | None:
+        """Where a clean negative comes from: text-rich, mined, or (None) any photo of the split."""
+        r = rng.random()
+        if r < self.hard_share:
+            return self.hard
+        return self.mined if r < self.hard_share + self.mined_share else None
+
     def sample(self, rng: np.random.Generator, crop: int | None = None, family: str | None = None) -> Sample:
         family = family or self.families[rng.choice(len(self.families), p=self.p)]
-        I = self.load(rng, crop, hard=family == "clean" and rng.random() < self.hard_share)
+        I = self.load(rng, crop, self._negative_pool(rng) if family == "clean" else None)
         h, w = I.shape[:2]
         layers = [] if family == "clean" else MARKERS[family](rng, self.assets, h, w)
         J, alpha, colour, kind = composite(I, layers)

@@ -23,6 +23,7 @@ done
 rm -rf "$unpack"; mkdir -p "$unpack/photos"
 tar -xf "$carry/photos.tar" -C "$unpack/photos"
 tar -xf "$carry/photos-val.tar" -C "$unpack/photos"
+if [ -f "$carry/photos-mined.tar" ]; then tar -xf "$carry/photos-mined.tar" -C "$unpack/photos"; fi
 tar -xzf "$carry/assets.tar.gz" -C "$unpack"
 export WM_PHOTOS=$unpack/photos WM_LOGOS=$unpack/logos WM_FONTS=$unpack/fonts
 export PYTHONUNBUFFERED=1 OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}  # workers: 1 thread each; train.py sets its own

@@ -8,14 +8,18 @@
 #   .carry/assets.tar.gz    logos/{si,ic}/*.png (training/.cache/logos, all: val uses the held-out ones)
 #                           and fonts/<path under /usr/share/fonts>: every held-out (val/test) font plus
 #                           train fonts round-robin over families up to FONT_MIB
+#   .carry/photos-mined.tar only with MINED=<list from mine_negatives.py>: those train photos (in
+#                           pack order) up to MINED_MIB=8 (PHOTO_MIB then defaults to 16, to stay under 64 MiB)
 # Unpacked by training/gpu_run.sh. usage: bash training/pack_carry.sh   (env: PHOTO_MIB=24 VAL_MIB=5
-# FONT_MIB=20 SIDE=256 SHARED=../shared PYTHON=/usr/bin/python3)
+# FONT_MIB=20 SIDE=256 MINED= MINED_MIB=8 SHARED=../shared PYTHON=/usr/bin/python3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 shared=${SHARED:-$root/../shared}
 py=${PYTHON:-/usr/bin/python3}; [ -x "$py" ] || py=python3
-photo_mib=${PHOTO_MIB:-24}; val_mib=${VAL_MIB:-5}; font_mib=${FONT_MIB:-20}; side=${SIDE:-256}
+mined=${MINED:-}  # e.g. training/splits/mined-gpu-det3.txt: those train photos go first, in photos-mined.tar
+if [ -n "$mined" ]; then photo_mib=${PHOTO_MIB:-16}; else photo_mib=${PHOTO_MIB:-24}; fi
+mined_mib=${MINED_MIB:-8}; val_mib=${VAL_MIB:-5}; font_mib=${FONT_MIB:-20}; side=${SIDE:-256}
 die() { echo "pack_carry: $*" >&2; exit 1; }
 
 # pack-photos.sh needs ImageMagick's convert; without it, pack_photos below does the same with PIL.
@@ -72,8 +76,16 @@ rm -rf .carry; mkdir .carry
 pack_photos .carry/photos.tar "$photo_mib" "$side" training/splits/heldout-photos.txt
 ls "$photos" | grep '\.jpg$' | grep -vxFf training/splits/val-photos.txt > "$tmp/not-val" || true
 pack_photos .carry/photos-val.tar "$val_mib" "$side" "$tmp/not-val"
-# Check: no held-out photo in the train pack, only val photos in the val pack.
+if [ -n "$mined" ]; then  # mined hard negatives (mine_negatives.py; train photos only), in pack order up to MINED_MIB
+  [ -s "$mined" ] || die "$mined not found"
+  grep -v '^#' "$mined" | cut -d' ' -f1 | grep . > "$tmp/mined" || true
+  ls "$photos" | grep '\.jpg$' | grep -vxFf "$tmp/mined" | cat - training/splits/heldout-photos.txt > "$tmp/not-mined"
+  pack_photos .carry/photos-mined.tar "$mined_mib" "$side" "$tmp/not-mined"
+fi
+# Check: no held-out photo in the train packs, only val photos in the val pack.
 tar -tf .carry/photos.tar | sed -n 's|^\./||p' | grep . > "$tmp/in-train" || true
+[ -z "$mined" ] || tar -tf .carry/photos-mined.tar | sed -n 's|^\./||p' | grep . > "$tmp/in-mined" || true
+[ -z "$mined" ] || ! grep -qxFf training/splits/heldout-photos.txt "$tmp/in-mined" || die "a held-out photo is in photos-mined.tar"
 tar -tf .carry/photos-val.tar | sed -n 's|^\./||p' | grep . > "$tmp/in-val" || true
 ! grep -qxFf training/splits/heldout-photos.txt "$tmp/in-train" || die "a held-out photo is in photos.tar"
 ! grep -vqxFf training/splits/val-photos.txt "$tmp/in-val" || die "a non-val photo is in photos-val.tar"
@@ -114,6 +126,7 @@ tar -C "$tmp/a" -czf .carry/assets.tar.gz logos fonts
   echo "built $(date -u +%FT%TZ) from $(git rev-parse --short HEAD)"
   echo "photos.tar: $(wc -l < "$tmp/in-train") train photos (short side <= $side, heldout-photos.txt left out)"
   echo "photos-val.tar: $(wc -l < "$tmp/in-val") val photos"
+  [ -z "$mined" ] || echo "photos-mined.tar: $(wc -l < "$tmp/in-mined") of $(wc -l < "$tmp/mined") photos in $mined"
   echo "assets.tar.gz: $n_logos logos, $(wc -l < "$tmp/fonts.txt") fonts"
 } > .carry/MANIFEST.txt
 cat .carry/MANIFEST.txt

@@ -69,6 +69,33 @@ def test_splits_disjoint():
     assert not set(data.list_fonts("train")) & set(data.list_fonts("test"))
 
 
+def test_mined_negatives_stay_in_their_split():
+    need_photos()
+    train_photos = data.list_photos(data.DEFAULT_PHOTOS, "train")[:3]
+    val_photo = data.list_photos(data.DEFAULT_PHOTOS, "val")[0]
+    names = [p.name for p in train_photos] + [val_photo.name]
+    synth = data.Synth(data.DEFAULT_PHOTOS, "train", mined=names, mined_share=1.0)
+    assert synth.mined == train_photos  # a val name in the list never trains
+    rng = np.random.default_rng(0)
+    assert all(synth._negative_pool(rng) is synth.mined for _ in range(20))
+    val = data.Synth(data.DEFAULT_PHOTOS, "val", mined=[p.name for p in train_photos], mined_share=1.0)
+    assert val.mined == [] and val.mined_share == 0.0  # nor does a train name reach validation
+
+
+def test_freeze_bn_keeps_detector_statistics():
+    cfg = dataclasses.replace(smoke_config(), freeze_bn=True)
+    det, rem = models.build("detector", cfg.detector), models.build("remover", cfg.remover)
+    train.train_mode(cfg, det, rem)
+    bns = [m for m in det.modules() if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)]
+    assert bns and det.training and not any(m.training for m in bns)
+    before = [m.running_mean.clone() for m in bns]
+    det(torch.rand(2, 3, 64, 64))[0].mean().backward()
+    assert all(torch.equal(b, m.running_mean) for b, m in zip(before, bns))
+    train.train_mode(dataclasses.replace(cfg, freeze_bn=False), det, rem)
+    det(torch.rand(2, 3, 64, 64))
+    assert not all(torch.equal(b, m.running_mean) for b, m in zip(before, bns))  # the test can fail
+
+
 def test_train_checkpoint_resume_export():
     need_photos()
     cfg = smoke_config()

@@ -49,6 +49,25 @@ def to_batch(samples: list[data.Sample], rng, box_p: float = 0.25) -> dict[str, 
     }
 
 
+def make_synth(cfg: TrainConfig, split: str) -> data.Synth:
+    lines = (ROOT / cfg.mined_negatives).read_text().splitlines() if cfg.mined_negatives else []
+    mined = [ln.split()[0] for ln in lines if ln.strip() and not ln.startswith("#")]  # "name [area]" lines
+    return data.Synth(Path(cfg.photos), split, cfg.family_weights, cfg.photo_scale, cfg.hard_negative_share,
+                      mined, cfg.mined_share)
+
+
+def train_mode(cfg: TrainConfig, det, rem) -> None:
+    """Both nets in training mode, except a frozen detector (remover-only runs) and, with freeze_bn,
+    the detector's BatchNorm layers, which keep their running statistics."""
+    det.train(); rem.train()
+    if not cfg.train_detector:
+        det.eval()
+    elif cfg.freeze_bn:
+        for m in det.modules():
+            if isinstance(m, torch.nn.modules.batchnorm._BatchNorm):
+                m.eval()
+
+
 class SynthStream(IterableDataset):
     def __init__(self, cfg: TrainConfig, split: str = "train"):
         self.cfg, self.split = cfg, split
@@ -57,15 +76,14 @@ class SynthStream(IterableDataset):
         info = torch.utils.data.get_worker_info()
         wid = info.id if info else 0
         rng = np.random.default_rng([self.cfg.seed, wid, int(time.time() * 1000) % 2**31])
-        synth = data.Synth(Path(self.cfg.photos), self.split, self.cfg.family_weights, self.cfg.photo_scale,
-                           self.cfg.hard_negative_share)
+        synth = make_synth(self.cfg, self.split)
         while True:
             yield to_batch([synth.sample(rng, crop=self.cfg.crop) for _ in range(self.cfg.batch)], rng,
                            self.cfg.box_request)
 
 
 def fixed_val(cfg: TrainConfig) -> list[dict[str, torch.Tensor]]:
-    synth = data.Synth(Path(cfg.photos), "val", cfg.family_weights, cfg.photo_scale, cfg.hard_negative_share)
+    synth = make_synth(cfg, "val")
     rng = np.random.default_rng(12345)
     samples = [synth.sample(rng, crop=cfg.crop) for _ in range(cfg.val_samples)]
     rng = np.random.default_rng(54321)
@@ -154,7 +172,7 @@ def validate(cfg: TrainConfig, det, rem, val) -> dict[str, float]:
         se_in += (((out - b["clean"]) ** 2) * m).sum().item()
         se_id += (((b["image"] - b["clean"]) ** 2) * m).sum().item()
         n_in += m.sum().item() * 3
-    det.train(); rem.train()
+    train_mode(cfg, det, rem)
     iou = tp / np.maximum(tp + fp + fn, 1)
     f1 = 2 * tp / np.maximum(2 * tp + fp + fn, 1)
     best = int(np.argmax(iou))
@@ -281,9 +299,7 @@ class Trainer:
         val = [dev(b) for b in fixed_val(cfg)]
         loader = DataLoader(SynthStream(cfg), batch_size=None, num_workers=cfg.num_workers,
                             persistent_workers=cfg.num_workers > 0, pin_memory=self.device.type == "cuda")
-        self.det.train(); self.rem.train()
-        if not cfg.train_detector:
-            self.det.eval()  # frozen: keep its BatchNorm statistics as they are
+        train_mode(cfg, self.det, self.rem)
         t0, run = time.time() - self.elapsed, {}
         for b in loader:
             if self.step >= cfg.max_steps or self.elapsed >= 60 * cfg.max_minutes:

@@ -35,6 +35,13 @@ class TrainConfig:
     # Share of the clean negatives drawn from the text-rich photos (synthetic documents and screenshots,
     # licence plates): the picture's own text, which the detector must leave alone (issue 9).
     hard_negative_share: float = 0.0
+    # Mined hard negatives (mine_negatives.py): train photos a detector flagged, listed in this file
+    # (relative to training/), drawn for this share of the clean negatives. Only train-split names count.
+    mined_negatives: str = ""
+    mined_share: float = 0.0
+    # Keep the detector's BatchNorm statistics as they are (eval-mode BN while training): for a
+    # batch-8 CPU continuation of a net trained at batch 64, whose statistics small batches would shake.
+    freeze_bn: bool = False
     # Remover alpha loss weight decays from start to end over the first alpha_weight_frac of the run.
     # Without a heavy alpha loss early the remover sits on the identity plateau (α̂ ≈ 0, output = input).
     alpha_weight_start: float = 10.0
