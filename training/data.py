@@ -187,6 +187,11 @@ def remover_mask(rng, mask: np.ndarray, box_p: float = 0.25) -> np.ndarray:
     return m.astype(np.float32)
 
 
+def read_photo(path: Path) -> np.ndarray:
+    """A photo at its natural size, RGB float32 in [0, 1] (the shared photos are ≤ 512 px on the short side)."""
+    return cv2.cvtColor(cv2.imread(str(path), cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB).astype(np.float32) / 255
+
+
 @dataclass
 class Sample:
     watermarked: np.ndarray  # (H, W, 3) float32 [0,1], degraded
@@ -220,8 +225,7 @@ class Synth:
 
     def load(self, rng, crop: int | None, pool: list[Path] | None = None) -> np.ndarray:
         pool = pool or self.photos
-        img = cv2.imread(str(pool[rng.integers(len(pool))]), cv2.IMREAD_COLOR)
-        img = cv2.cvtColor(img, cv2.COLOR_BGR2RGB).astype(np.float32) / 255
+        img = read_photo(pool[rng.integers(len(pool))])
         if crop is not None:  # scale so short side is in [lo·crop, hi·crop]: marks keep image-relative sizes
             lo, hi = self.scale
             s = crop * math.exp(rng.uniform(math.log(lo), math.log(hi))) / min(img.shape[:2])

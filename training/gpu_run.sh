@@ -47,8 +47,9 @@ counts = {f"{what} {split}": len(f(split)) for split in ("train", "val")
           for what, f in (("photos", lambda s: data.list_photos(Path(cfg.photos), s)),
                           ("logos", data.list_logos), ("fonts", data.list_fonts))}
 if cfg.mined_share > 0:  # mined negatives (pack_carry.sh MINED=...): how many of the list are here
-    from train import make_synth
-    counts["mined negatives train"] = len(make_synth(cfg, "train").mined)
+    from train import mined_names
+    here = {p.name for p in data.list_photos(Path(cfg.photos), "train")}
+    counts["mined negatives train"] = len(here.intersection(mined_names(cfg)))
 print(", ".join(f"{k}: {v}" for k, v in counts.items()))
 if not all(counts.values()):
     sys.exit(f"gpu_run: preflight failed: none of {[k for k, v in counts.items() if not v]}")

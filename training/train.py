@@ -49,11 +49,15 @@ def to_batch(samples: list[data.Sample], rng, box_p: float = 0.25) -> dict[str, 
     }
 
 
-def make_synth(cfg: TrainConfig, split: str) -> data.Synth:
+def mined_names(cfg: TrainConfig) -> list[str]:
+    """The photo names of cfg.mined_negatives (mine_negatives.py: a '#' header, then "name area" lines)."""
     lines = (ROOT / cfg.mined_negatives).read_text().splitlines() if cfg.mined_negatives else []
-    mined = [ln.split()[0] for ln in lines if ln.strip() and not ln.startswith("#")]  # "name [area]" lines
+    return [ln.split()[0] for ln in lines if ln.strip() and not ln.startswith("#")]
+
+
+def make_synth(cfg: TrainConfig, split: str) -> data.Synth:
     return data.Synth(Path(cfg.photos), split, cfg.family_weights, cfg.photo_scale, cfg.hard_negative_share,
-                      mined, cfg.mined_share)
+                      mined_names(cfg), cfg.mined_share)
 
 
 def train_mode(cfg: TrainConfig, det, rem) -> None:
