@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { WmError } from '../errors';
@@ -54,6 +56,20 @@ describe('one mark across a batch', () => {
     expect(code(() => learnSharedMark([set[0].image, small]))).toBe('E_MARK_SIZE_MISMATCH');
     const clean = [1, 2, 3, 4].map((s) => noisePhoto(W, H, 900 + s));
     expect(code(() => learnSharedMark(clean))).toBe('E_MARK_NOT_FOUND');
+  });
+
+  // Two unrelated val photos, as the marks bench makes them (640×480 cover, JPEG q 75 and 90):
+  // their mean passed every verdict and was learned as a black "mark" the size of the picture.
+  const PHOTOS = path.resolve(__dirname, '../../../../shared/data/photos');
+  const pair = ['clothing__8b0be452-c7d4-4c58-828d-88c70efcb0e5.jpg', 'caltech101__cannon_image_0001.jpg'];
+  it.skipIf(!pair.every((f) => existsSync(path.join(PHOTOS, f))))('learns no mark from two unrelated photos that share none', async () => {
+    const load = async (f: string, quality: number): Promise<RgbaImage> => {
+      const rgb = await sharp(path.join(PHOTOS, f)).removeAlpha().resize(640, 480, { fit: 'cover' }).jpeg({ quality }).toBuffer();
+      const { data, info } = await sharp(rgb).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+      return { width: info.width, height: info.height, data: new Uint8ClampedArray(data) };
+    };
+    const images = [await load(pair[0], 75), await load(pair[1], 90)];
+    expect(code(() => learnSharedMark(images))).toBe('E_MARK_NOT_FOUND');
   });
 
   it('learns nothing from copies of one picture, and leaves a copy out of the estimate', () => {

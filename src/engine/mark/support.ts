@@ -213,6 +213,27 @@ export function consistentEdges(
   return out;
 }
 
+/**
+ * Zeroes α farther than `reach` px (4-connected steps) from the mark's body: pixels
+ * at least `share` of its 98th-percentile α. A mark's anti-aliased edge lies within
+ * a pixel or two of its body; faint α farther out, joined to the mark by a thread
+ * above dropIslands' floor, is the pictures' leftovers. Returns the pixels zeroed.
+ */
+export function keepNearBody(alpha: Float32Array, nb: Neighbours, share: number, reach: number): number {
+  const sorted = Float32Array.from(alpha.filter((v) => v > 0.01)).sort();
+  if (sorted.length === 0) return 0;
+  const level = share * sorted[Math.min(sorted.length - 1, Math.floor(0.98 * sorted.length))];
+  const body = growMask(Uint8Array.from(alpha, (v) => (v >= level ? 1 : 0)), nb, reach);
+  let zeroed = 0;
+  for (let i = 0; i < alpha.length; i++) {
+    if (!body[i] && alpha[i] > 0) {
+      alpha[i] = 0;
+      zeroed++;
+    }
+  }
+  return zeroed;
+}
+
 /** An island as opaque as this share of the mark's core (98th percentile of α), and at least MIN_ISLAND px, is the mark's. */
 const CORE_ISLAND = 0.8;
 const MIN_ISLAND = 4;
