@@ -9,7 +9,7 @@
  *   - periodic clean pictures, and clean held-out photos: what repeats change.
  */
 import { detect, detectionToMask } from '../engine/detect';
-import { findRepeats, invertMarks, learnSharedMark, removeWithMarks, templateField, type KnownMark } from '../engine/mark';
+import { findRepeats, invertMarks, isPeriodicPicture, learnSharedMark, removeWithMarks, templateField, type KnownMark } from '../engine/mark';
 import { countMasked } from '../engine/mask';
 import { changedOutside, psnr } from '../engine/metrics';
 import { removeMarks, type Remover } from '../engine/remove';
@@ -58,7 +58,7 @@ async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
 export async function oneClick(image: RgbaImage, o: Pick<MarkBenchOptions, 'detectors' | 'fill' | 'threshold'>): Promise<RgbaImage> {
   const rep = findRepeats(image);
   const known: KnownMark[] = rep.field ? [{ field: rep.field, method: 'repeats' }] : [];
-  const det = await detect(image, o.detectors, { threshold: o.threshold });
+  const det = await detect(image, o.detectors, { threshold: o.threshold, periodicPicture: isPeriodicPicture(rep) });
   known.push(...(det.marks ?? []));
   const mask = detectionToMask(det, { threshold: o.threshold, dilatePx: 0 });
   if (countMasked(mask) === 0 && known.length === 0) return image;

@@ -11,7 +11,7 @@
  *   - detect time and triage time, in Node.
  */
 import { addKnownRegions, detect, detectionToMask, triageDetection, type Detection } from '../engine/detect';
-import { findRepeats } from '../engine/mark';
+import { findRepeats, isPeriodicPicture } from '../engine/mark';
 import { latticeRegion } from '../engine/mark/instances';
 import { countMasked } from '../engine/mask';
 import { maskF1, maskIoU } from '../engine/metrics';
@@ -42,21 +42,26 @@ const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.l
  * the same regions triaged, plus the tiled mark's region when the lattice
  * search accepts one (each step timed on its own).
  */
-async function both(image: RgbaImage, o: TriageBenchOptions): Promise<{ raw: Mask; triaged: Mask; det: Detection; lattice: boolean; detectMs: number; triageMs: number; repeatsMs: number }> {
+async function both(
+  image: RgbaImage,
+  o: TriageBenchOptions,
+): Promise<{ raw: Mask; triaged: Mask; det: Detection; lattice: boolean; periodic: boolean; detectMs: number; triageMs: number; repeatsMs: number }> {
   let t = performance.now();
   const plain = await detect(image, o.detectors, { threshold: o.threshold, triage: false });
   const detectMs = performance.now() - t;
   const raw = detectionToMask(plain, { threshold: o.threshold, dilatePx: 0 });
   const det: Detection = { ...plain, regions: plain.regions.map((r) => ({ ...r })) };
   t = performance.now();
-  const tiled = o.repeats === false ? null : latticeRegion(findRepeats(image), image.width, image.height);
+  const rep = o.repeats === false ? null : findRepeats(image);
+  const tiled = rep ? latticeRegion(rep, image.width, image.height) : null;
   const repeatsMs = performance.now() - t;
   const known = tiled ? [tiled] : [];
   t = performance.now();
-  triageDetection(image, det, o.threshold, known);
+  const periodic = rep ? isPeriodicPicture(rep) : false;
+  triageDetection(image, det, o.threshold, known, periodic);
   addKnownRegions(det, known);
   const triageMs = performance.now() - t;
-  return { raw, triaged: detectionToMask(det, { threshold: o.threshold, dilatePx: 0 }), det, lattice: Boolean(tiled), detectMs, triageMs, repeatsMs };
+  return { raw, triaged: detectionToMask(det, { threshold: o.threshold, dilatePx: 0 }), det, lattice: Boolean(tiled), periodic, detectMs, triageMs, repeatsMs };
 }
 
 export async function runTriageBench(o: TriageBenchOptions): Promise<{ md: string; json: unknown }> {
@@ -72,6 +77,7 @@ export async function runTriageBench(o: TriageBenchOptions): Promise<{ md: strin
   const verdicts: Record<string, number> = {};
   const ms = { detect: [] as number[], triage: [] as number[], repeats: [] as number[] };
   const lattices: Record<string, number> = {};
+  const periodic: Record<string, number> = {};
   const json: Record<string, unknown> = {};
   for (const [label, list] of groups) {
     const raw: number[] = [];
@@ -86,6 +92,7 @@ export async function runTriageBench(o: TriageBenchOptions): Promise<{ md: strin
       ms.triage.push(r.triageMs);
       ms.repeats.push(r.repeatsMs);
       if (r.lattice) lattices[label] = (lattices[label] ?? 0) + 1;
+      if (r.periodic) periodic[label] = (periodic[label] ?? 0) + 1;
       for (const reg of r.det.regions) verdicts[reg.verdict ?? 'none'] = (verdicts[reg.verdict ?? 'none'] ?? 0) + 1;
     }
     o.log(`triage: ${label}: ${list.length} photos`);
@@ -102,6 +109,7 @@ export async function runTriageBench(o: TriageBenchOptions): Promise<{ md: strin
       if (truthArea === 0) continue;
       const r = await both(c.watermarked, o);
       if (r.lattice) lattices[c.family] = (lattices[c.family] ?? 0) + 1;
+      if (r.periodic) periodic[c.family] = (periodic[c.family] ?? 0) + 1;
       const f = byFamily.get(c.family) ?? { iouR: [], iouT: [], f1R: [], f1T: [], recR: [], recT: [] };
       const recall = (m: Mask) => {
         let hit = 0;
@@ -128,7 +136,7 @@ export async function runTriageBench(o: TriageBenchOptions): Promise<{ md: strin
     '',
     table(['clean set', 'n', 'mean before', 'mean triage', 'worst before', 'worst triage'], cleanRows),
     '',
-    `Verdicts on those photos' regions: ${Object.entries(verdicts).map(([k, v]) => `${k} ${v}`).join(', ')}. Per photo in Node (WASM): detect ${fmt(mean(ms.detect), 0)} ms, lattice search ${fmt(mean(ms.repeats), 0)} ms, then triage ${fmt(mean(ms.triage), 0)} ms. Lattices accepted: ${Object.entries(lattices).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}.`,
+    `Verdicts on those photos' regions: ${Object.entries(verdicts).map(([k, v]) => `${k} ${v}`).join(', ')}. Per photo in Node (WASM): detect ${fmt(mean(ms.detect), 0)} ms, lattice search ${fmt(mean(ms.repeats), 0)} ms, then triage ${fmt(mean(ms.triage), 0)} ms. Lattices accepted: ${Object.entries(lattices).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}; refused as the picture's own pattern (triage then ignores placement): ${Object.entries(periodic).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}.`,
     ...(famRows.length
       ? ['', 'Marked synthetic cases (same data as the Quality table): what triage costs in marks.', '', table(['family', 'n', 'IoU before', 'IoU triage', 'F1 before', 'F1 triage', 'recall before', 'recall triage'], famRows)]
       : []),

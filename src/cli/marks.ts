@@ -10,6 +10,7 @@ import type { Limits } from '../engine/limits';
 import {
   decodeMarkPng,
   findRepeats,
+  isPeriodicPicture,
   learnSharedMark,
   locateMark,
   templateField,
@@ -50,6 +51,8 @@ export interface MarksForImage {
   records: MarkRecord[];
   /** Marks that are regions of the detection too (an accepted lattice: every repeat, found by the lattice, not the detector). */
   regions?: KnownRegion[];
+  /** The lattice was refused as the picture's own pattern (isPeriodicPicture): triage ignores placement. */
+  periodicPicture?: boolean;
 }
 
 const r3 = (v: number) => Math.round(v * 1000) / 1000;
@@ -61,6 +64,7 @@ export const repeatsSource: MarkSource = {
     const r = findRepeats(image, {}, signal);
     const lattice = r.search.lattice ? { v1: r.search.lattice.v1.map(r3) as [number, number], v2: r.search.lattice.v2.map(r3) as [number, number] } : undefined;
     if (!r.search.lattice) return { known: [], records: [] };
+    const periodicPicture = isPeriodicPicture(r);
     const record: MarkRecord = {
       method: 'repeats',
       found: r.accepted,
@@ -69,7 +73,7 @@ export const repeatsSource: MarkSource = {
       lattice,
     };
     const region = latticeRegion(r, image.width, image.height);
-    return { known: r.field ? [{ field: r.field, method: 'repeats' }] : [], records: [record], regions: region ? [region] : [] };
+    return { known: r.field ? [{ field: r.field, method: 'repeats' }] : [], records: [record], regions: region ? [region] : [], ...(periodicPicture ? { periodicPicture } : {}) };
   },
 };
 

@@ -106,6 +106,7 @@ export async function detectMask(
   timer: Timer,
   signal?: AbortSignal,
   known: readonly KnownRegion[] = [],
+  periodicPicture = false,
 ): Promise<{ mask: Mask; marks: KnownMark[] }> {
   const models = await timer.time('models', () => ctx.models());
   noteModelErrors(record, models, 'detector');
@@ -114,7 +115,7 @@ export async function detectMask(
     throw new WmError(why?.code ?? 'E_MODEL_MISSING', why?.message ?? 'No detector model is installed.');
   }
   return timer.time('detect', async () => {
-    const det = await detect(image, models.detectors, { threshold: ctx.threshold, known }, signal);
+    const det = await detect(image, models.detectors, { threshold: ctx.threshold, known, periodicPicture }, signal);
     record.backend = det.backend;
     const mask = detectionToMask(det, { threshold: ctx.threshold, dilatePx: ctx.dilatePx });
     record.detections = det.regions.map((r) => ({
@@ -155,7 +156,7 @@ export async function removeFromImage(
   const marks = await marksFor(ctx.markSource, image, record, timer, index, signal);
   // A given mark (--mark, --shared-mark) is the whole job: the detector would only add its false positives.
   const detectToo = !ctx.markSource?.exclusive;
-  const detected = supplied || !detectToo ? null : await detectMask(ctx, image, record, timer, signal, marks.regions);
+  const detected = supplied || !detectToo ? null : await detectMask(ctx, image, record, timer, signal, marks.regions, marks.periodicPicture);
   const mask = supplied
     ? await timer.time('detect', async () => (ctx.dilatePx > 0 ? dilateMask(supplied, ctx.dilatePx) : supplied))
     : (detected?.mask ?? createMask(image.width, image.height));

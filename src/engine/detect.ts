@@ -57,6 +57,8 @@ export interface DetectOptions {
   known?: readonly KnownRegion[];
   /** Look for footer and header bars of one colour under the detected regions (default true). */
   bars?: boolean;
+  /** The lattice search refused the picture's repeats as one pattern (mark/repeats.ts isPeriodicPicture): triage ignores placement. */
+  periodicPicture?: boolean;
 }
 
 function outputOf(outputs: Record<string, TensorF32>, name: string, model: string): TensorF32 {
@@ -201,7 +203,7 @@ export async function detect(
   const det: Detection = { probability: probabilityMap, kindIndex, sourceIndex, unclips, width: image.width, height: image.height, regions, cores, backend };
   if (opts.triage !== false) {
     throwIfAborted(signal);
-    triageDetection(image, det, opts.threshold, opts.known);
+    triageDetection(image, det, opts.threshold, opts.known, opts.periodicPicture);
   }
   // Footer and header bars that a detector region stands on: the whole bar, and a mark to invert (mark/bar.ts).
   const bars = opts.bars === false ? [] : findBars(image, det.regions, signal);
@@ -215,11 +217,11 @@ export async function detect(
  * "probably content" switched off. Each region is judged on its pixels of the
  * mask with every region on; known marks are repetition evidence.
  */
-export function triageDetection(image: RgbaImage, det: Detection, threshold: number, known: readonly KnownRegion[] = []): void {
+export function triageDetection(image: RgbaImage, det: Detection, threshold: number, known: readonly KnownRegion[] = [], periodicPicture = false): void {
   const regions = det.regions.filter((r) => !det.known?.has(r.id));
   if (regions.length === 0) return;
   const evidence = known.length ? known.slice(1).reduce((m, k) => unionMask(m, k.mask).mask, known[0].mask) : null;
-  triageRegions(image, regions, detectionToMask(det, { threshold, disabledRegionIds: [], dilatePx: 0 }), evidence);
+  triageRegions(image, regions, detectionToMask(det, { threshold, disabledRegionIds: [], dilatePx: 0 }), evidence, periodicPicture);
 }
 
 /** Each known mark as a region of its own, first in the list, on by default (in place). */

@@ -16,7 +16,7 @@ import { loadModels, type LoadedModels } from '../runtime/models';
 import { RunQueue, type Backend as OrtBackend, type OrtModule } from '../runtime/ort-runner';
 import { addDoc, addResult, heldStats, holdsDoc, releaseDoc, resultPng, setKeepDecoded, withImage, withResult } from './held-images';
 import { regionRecords, toDetectResult, toRemoveResult } from './results';
-import { createMarkApi, marksFor, placeDetectedMarks, releaseMarks, tiledMarkFor } from './marks';
+import { createMarkApi, marksFor, periodicPictureFor, placeDetectedMarks, releaseMarks, tiledMarkFor } from './marks';
 import { MaskDocs } from './mask-docs';
 import { createMaskApi } from './mask-api';
 import type {
@@ -185,7 +185,8 @@ const api = {
       const { det, tiled } = await withImage(docId, async (image) => {
         // A tiled mark's lattice (cached per document): every repeat becomes one region, and removal inverts it.
         const tiled = opts.repeats !== false ? tiledMarkFor({ newId }, docId, image, signal) : null;
-        const found = await detect(image, models.detectors, { threshold: opts.threshold, known: tiled ? [tiled.region] : [] }, signal);
+        const periodicPicture = opts.repeats !== false && periodicPictureFor(docId, image, signal);
+        const found = await detect(image, models.detectors, { threshold: opts.threshold, known: tiled ? [tiled.region] : [], periodicPicture }, signal);
         // A footer bar the detection found is a mark removal inverts, like a lattice.
         placeDetectedMarks({ newId }, docId, found.marks ?? []);
         return { det: found, tiled };

@@ -8,7 +8,7 @@
 import { transfer } from 'comlink';
 import { WmError } from '../engine/errors';
 import { connectedComponents, fillRect } from '../engine/mask';
-import { findRepeats, type RepeatsResult } from '../engine/mark/repeats';
+import { findRepeats, isPeriodicPicture, type RepeatsResult } from '../engine/mark/repeats';
 import { learnSharedMark } from '../engine/mark/batch';
 import { templateField, type MarkField } from '../engine/mark/field';
 import { alphaPreviewRgba, fieldInstance, fieldMask, findAllLike, latticeRegion, unionMask } from '../engine/mark/instances';
@@ -144,6 +144,11 @@ export function tiledMarkFor(deps: Pick<MarkDeps, 'newId'>, docId: string, image
   if (!region) return null;
   const { markId, record } = latticeMark(deps, docId, image, r);
   return { region, mark: summary(markId, record) };
+}
+
+/** True when the document's lattice was refused as the picture's own pattern (engine/mark isPeriodicPicture): triage ignores placement. */
+export function periodicPictureFor(docId: string, image: RgbaImage, signal: AbortSignal): boolean {
+  return isPeriodicPicture(repeatsOf(docId, image, signal));
 }
 
 /** The marks a detection found (footer bars, engine/mark/bar.ts): they replace the previous detection's. */

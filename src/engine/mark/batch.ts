@@ -18,6 +18,7 @@ import { markPresent } from './presence';
 import { lumaAt, quantile, quantileInPlace, sampleRgb, type Vec2 } from './sample';
 import { judgeRepeats } from './repeats';
 import { poolTemplate } from './pool';
+import { consistentBox, supportBox } from './batch-box';
 import { keepNearBody, neighbours } from './support';
 import type { MarkTemplate } from './template';
 
@@ -37,18 +38,8 @@ export interface SharedMark {
  */
 const WORK_SIDE = 512;
 const CLIP_QUANTILE = 0.95;
-/** The mark's box is found on maps this long, where strong consistent edges 6 px apart belong to one mark. */
+/** The mark's box is found on maps this long, where strong consistent edges 6 px apart belong to one mark (batch-box.ts). */
 const BOX_SIDE = 256;
-const REACH = 6;
-/**
- * A consistent edge is at least this share of the strongest (99.9th percentile)
- * above the median: on the bench's K = 8 batches 0.15 left the box around the
- * whole picture and 0.25 fits the mark; the larger shares are tried while the
- * heaviest cluster's strong edges fill less than MIN_DENSITY of its box
- * (scattered texture: 0.02–0.04 on the faint α 0.2 batch; the marks: 0.25–0.53).
- */
-const EDGE_SHARES = [0.25, 0.35, 0.5, 0.7];
-const MIN_DENSITY = 0.1;
 /**
  * Share of the used images in which inverting the estimate must flatten the mark
  * to overrule a content verdict. A faint mark over texture flattens in fewer
@@ -316,96 +307,6 @@ function farImagesWithoutMark(
     const at = { x: cx0 + first.x0 + Math.round(offsets[k][0]), y: cy0 + first.y0 + Math.round(offsets[k][1]), scale: 1, gain: 1 };
     return !markPresent(images[k], first.template, at);
   });
-}
-
-/** Bounding box of the strongest cluster of consistent edges, in working pixels, or null. */
-function consistentBox(med: Float32Array, w: number, h: number): { x0: number; y0: number; x1: number; y1: number } | null {
-  // A faint mark over busy pictures leaves texture above the first floor that
-  // joins into one cluster as big as the picture: raise the floor until the
-  // heaviest cluster is mark-sized (measured: the bench's α 0.2 batch).
-  let densest: (Box & { density: number }) | null = null;
-  for (const share of EDGE_SHARES) {
-    const box = clusterBox(med, w, h, share);
-    if (!box) break;
-    if (box.density >= MIN_DENSITY) return box;
-    if (!densest || box.density > densest.density) densest = box;
-  }
-  return densest;
-}
-
-type Box = { x0: number; y0: number; x1: number; y1: number };
-
-function clusterBox(med: Float32Array, w: number, h: number, edgeShare: number): (Box & { density: number }) | null {
-  const base = quantile(med, 0.5);
-  const mad = quantile(
-    Array.from(med, (v) => Math.abs(v - base)),
-    0.5,
-  );
-  // Above the noise of a median (6 MAD) and at least a share of the mark's own
-  // strongest edges: scattered texture that survives the median stays below that.
-  const top = quantile(med, 0.999);
-  const tau = base + Math.max(6 * mad, 4, edgeShare * (top - base));
-  const strong: number[] = [];
-  for (let i = 0; i < w * h; i++) if (med[i] > tau) strong.push(i);
-  if (strong.length < 4) return null;
-  // Cluster by REACH-px proximity: grow each strong point, label components, keep the heaviest.
-  const label = new Int32Array(w * h).fill(-1);
-  const near = new Uint8Array(w * h);
-  for (const i of strong) {
-    const x = i % w;
-    const y = (i - x) / w;
-    for (let dy = -REACH; dy <= REACH; dy++) for (let dx = -REACH; dx <= REACH; dx++) {
-      const xx = x + dx;
-      const yy = y + dy;
-      if (xx >= 0 && yy >= 0 && xx < w && yy < h) near[yy * w + xx] = 1;
-    }
-  }
-  let best = { weight: 0, count: 0, x0: 0, y0: 0, x1: 0, y1: 0 };
-  let next = 0;
-  for (const seed of strong) {
-    if (label[seed] >= 0) continue;
-    const id = next++;
-    const queue = [seed];
-    label[seed] = id;
-    const c = { weight: 0, count: 0, x0: w, y0: h, x1: 0, y1: 0 };
-    while (queue.length) {
-      const i = queue.pop() as number;
-      const x = i % w;
-      const y = (i - x) / w;
-      if (med[i] > tau) {
-        c.weight += med[i] - base;
-        c.count++;
-        c.x0 = Math.min(c.x0, x);
-        c.y0 = Math.min(c.y0, y);
-        c.x1 = Math.max(c.x1, x);
-        c.y1 = Math.max(c.y1, y);
-      }
-      for (const j of [x > 0 ? i - 1 : -1, x < w - 1 ? i + 1 : -1, y > 0 ? i - w : -1, y < h - 1 ? i + w : -1]) {
-        if (j >= 0 && near[j] && label[j] < 0) {
-          label[j] = id;
-          queue.push(j);
-        }
-      }
-    }
-    if (c.weight > best.weight) best = c;
-  }
-  const density = best.count / ((best.x1 - best.x0 + 1) * (best.y1 - best.y0 + 1));
-  return best.weight > 0 ? { x0: best.x0 - 2, y0: best.y0 - 2, x1: best.x1 + 2, y1: best.y1 + 2, density } : null;
-}
-
-function supportBox(support: Uint8Array, w: number, h: number): { x0: number; y0: number; x1: number; y1: number } | null {
-  let x0 = w;
-  let y0 = h;
-  let x1 = -1;
-  let y1 = -1;
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-    if (!support[y * w + x]) continue;
-    x0 = Math.min(x0, x);
-    y0 = Math.min(y0, y);
-    x1 = Math.max(x1, x);
-    y1 = Math.max(y1, y);
-  }
-  return x1 < 0 ? null : { x0, y0, x1, y1 };
 }
 
 /** Template edge points (x, y, weight) in the first image's pixels, for the sub-pixel search. */

@@ -4,7 +4,7 @@ import type { Mask } from '../types';
 import { invertMarks } from './invert';
 import { findLattice, LATTICE_PASSES } from './lattice';
 import { hermite, latticeStack } from './cell-stack';
-import { findRepeats } from './repeats';
+import { findRepeats, isPeriodicPicture } from './repeats';
 import { dropIslands, neighbours, supportWraps } from './support';
 import { composite, deadLeaves, logoShape, noisePhoto, periodicTexture, tiledAlpha } from './testing';
 
@@ -189,12 +189,15 @@ describe('repeats inside one image', () => {
     const r = findRepeats(periodicTexture(kind, W, H));
     expect(r.accepted).toBe(false);
     expect(r.field).toBeNull();
+    // Grout and a plaid wind through every repeat: the picture is periodic, and triage then ignores placement.
+    if (kind !== 'weave') expect(isPeriodicPicture(r)).toBe(true);
   });
 
   it('finds no lattice in a photo without repeats', () => {
     const r = findRepeats(noisePhoto(W, H, 11));
     expect(r.search.lattice).toBeNull();
     expect(r.accepted).toBe(false);
+    expect(isPeriodicPicture(r)).toBe(false);
   });
 
   it('keeps every pixel where the estimated α is below the threshold bit-identical', () => {

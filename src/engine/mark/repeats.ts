@@ -79,10 +79,22 @@ const MAX_SPREAD_ENERGY = 1.15;
 /** Instances, whole and cut, needed to estimate from a lattice with fewer than three whole cells. */
 const MIN_WITH_CUT = 4;
 
+/** Why a lattice is refused when one pattern winds through every repeat: the picture itself is periodic. */
+const WRAPS = 'one connected pattern runs through every repeat (a grid, grout, stripes): content, not a mark';
+
+/**
+ * True when the lattice search found repeats and refused them as one pattern running
+ * through all of them (tiles, a plaid, a grid): the picture itself is periodic, and
+ * where a detected region sits in it says nothing (triage's placement evidence).
+ */
+export function isPeriodicPicture(r: RepeatsResult): boolean {
+  return !r.accepted && r.reason === WRAPS;
+}
+
 export function judgeRepeats(d: MarkDiagnostics, opacity: number, wraps = false, kind: 'repeats' | 'batch' = 'repeats'): string {
   const v = REPEAT_VERDICT;
   const batch = kind === 'batch';
-  if (wraps) return 'one connected pattern runs through every repeat (a grid, grout, stripes): content, not a mark';
+  if (wraps) return WRAPS;
   if (opacity > v.maxOpacity) return `opaque repeats (opacity ${opacity.toFixed(2)}): content such as grout or a grid, not a mark`;
   if (d.contrast < v.minContrast) return `too faint (contrast ${d.contrast.toFixed(1)})`;
   if (d.supportShare > v.maxSupportShare) return `fills the cell (${(d.supportShare * 100).toFixed(0)} %): content, not a mark`;

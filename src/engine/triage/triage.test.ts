@@ -96,6 +96,20 @@ describe('triage of detected regions', () => {
     expect(decide({ ...base, placement: 'corner', crispText: true, ringTexture: 1 }).verdict).toBe('content');
     expect(placementOf({ x: 200, y: 160, width: 80, height: 40 }, W, H)).toBe('centre');
   });
+
+  it('ignores placement in a picture that is one periodic pattern', () => {
+    const base = { blend: 'opaque' as const, opacity: 1, explained: 0.9, ringTexture: 12, repeated: false, crispText: false, boxShare: 0.05 };
+    // A stamp in the corner, a flat overlay in the footer: marks in a photo, the pattern's own cells in a plaid.
+    expect(decide({ ...base, placement: 'corner', periodicPicture: true }).verdict).toBe('content');
+    const flatOverlay = { ...base, blend: 'overlay' as const, opacity: 0.4, ringTexture: 1, placement: 'footer' as const };
+    expect(decide(flatOverlay).verdict).toBe('overlay');
+    const t = decide({ ...flatOverlay, periodicPicture: true });
+    expect(t.verdict).toBe('content');
+    expect(t.reason).toMatch(/periodic pattern/);
+    // An overlay over textured picture is a mark wherever it sits, and a lattice's repeats stay marks.
+    expect(decide({ ...flatOverlay, ringTexture: 12, periodicPicture: true }).verdict).toBe('overlay');
+    expect(decide({ ...base, placement: 'corner', repeated: true, periodicPicture: true }).verdict).toBe('opaque-mark');
+  });
 });
 
 describe('regions switched off', () => {

@@ -33,6 +33,8 @@ export interface TriageEvidence {
   crispText: boolean;
   /** The region's box over the image's area. */
   boxShare: number;
+  /** The whole picture is one periodic pattern (a refused lattice): its placement is no evidence. */
+  periodicPicture?: boolean;
 }
 
 export interface Triage {
@@ -84,7 +86,14 @@ export function placementOf(box: Rect, width: number, height: number): Placement
  * Triage one region: `mask` is the detector's full-resolution mask (the region's
  * pixels are those inside `box`), `repeats` an optional mask of accepted repeats.
  */
-export function triageRegion(image: RgbaImage, mask: Mask, box: Rect, repeats?: Mask | null, detection?: { kind: RegionKind; confidence: number }): Triage {
+export function triageRegion(
+  image: RgbaImage,
+  mask: Mask,
+  box: Rect,
+  repeats?: Mask | null,
+  detection?: { kind: RegionKind; confidence: number },
+  periodicPicture = false,
+): Triage {
   const crop = shrinkCrop(image, mask, box);
   const fit = fitOneColour(crop.image, markPixels(crop.image, crop.mask), crop.box);
   const evidence: TriageEvidence = {
@@ -96,11 +105,20 @@ export function triageRegion(image: RgbaImage, mask: Mask, box: Rect, repeats?: 
     repeated: repeats ? overlapShare(repeats, box) > 0.2 : false,
     crispText: detection ? detection.kind === 'text' && detection.confidence > CRISP_TEXT : false,
     boxShare: (box.width * box.height) / (image.width * image.height),
+    ...(periodicPicture ? { periodicPicture } : {}),
   };
   return decide(evidence);
 }
 
 export function decide(e: TriageEvidence): Triage {
+  if (e.periodicPicture && e.placement !== 'interior') {
+    // A tiled floor or a plaid has a pattern at every corner and along every edge: where a
+    // region sits says nothing there (the marks bench's plaid-800: five bands of the plaid
+    // at the bottom were "overlays in the corner", 0.63 % of the picture).
+    const t = decide({ ...e, placement: 'interior' });
+    if (t.verdict !== 'content') return { ...t, evidence: e };
+    return { verdict: 'content', evidence: e, reason: `${t.reason} (the picture is one periodic pattern: its ${e.placement} is no evidence)` };
+  }
   const markPlace = e.placement !== 'interior';
   const flat = e.ringTexture < FLAT_RING;
   if (e.repeated) return { verdict: e.blend === 'opaque' ? 'opaque-mark' : 'overlay', evidence: e, reason: 'repeats on a lattice' };
@@ -200,11 +218,11 @@ function overlapShare(m: Mask, box: Rect): number {
  * and "content" regions are switched off (enabled = false). `mask` is the
  * detection's mask with every region on.
  */
-export function triageRegions(image: RgbaImage, regions: Region[], mask: Mask, repeats?: Mask | null): void {
+export function triageRegions(image: RgbaImage, regions: Region[], mask: Mask, repeats?: Mask | null, periodicPicture = false): void {
   const judged: { region: Region; triage: Triage }[] = [];
   for (const r of regions) {
     if (r.box.width < 2 || r.box.height < 2) continue;
-    const t = triageRegion(image, mask, r.box, repeats, r);
+    const t = triageRegion(image, mask, r.box, repeats, r, periodicPicture);
     r.verdict = t.verdict;
     r.reason = t.reason;
     r.enabled = t.verdict !== 'content';
