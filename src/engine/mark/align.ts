@@ -170,7 +170,7 @@ function padded(w: number, h: number): { pw: number; ph: number } {
  * mark over a busy first picture found no inliers against it). Tries the
  * references in order and stops at one that places every image.
  */
-export function bestReferenceShifts(maps: Float32Array[], w: number, h: number, minDistinctness: number): { ref: number; shifts: Shift[] } {
+export function bestReferenceShifts(maps: Float32Array[], w: number, h: number, minDistinctness: number): { ref: number; shifts: Shift[]; spec: Float64Array[] } {
   const spec = spectra(maps, w, h);
   const memo: ShiftMemo = new Map();
   let best: { ref: number; shifts: Shift[]; inliers: number; score: number } | null = null;
@@ -182,7 +182,43 @@ export function bestReferenceShifts(maps: Float32Array[], w: number, h: number, 
     if (!best || inliers > best.inliers || (inliers === best.inliers && score > best.score)) best = { ref, shifts, inliers, score };
     if (inliers === maps.length - 1) break;
   }
-  return { ref: best!.ref, shifts: best!.shifts };
+  return { ref: best!.ref, shifts: best!.shifts, spec };
+}
+
+/**
+ * The images `shifts` left unplaced, correlated against the sum of the placed ones
+ * brought to the reference's frame (shift theorem on their spectra, whole-pixel
+ * lags): the mark adds up in that sum and each picture's clutter does not, so a
+ * peak too weak against one reference can stand out against several.
+ */
+export function reinforcedShifts(spec: Float64Array[], w: number, h: number, ref: number, shifts: readonly Shift[], minDistinctness: number): Shift[] {
+  const { pw, ph } = padded(w, h);
+  const placed = shifts.map((s, k) => k).filter((k) => k === ref || shifts[k].distinctness >= minDistinctness);
+  if (placed.length < 2 || placed.length === shifts.length) return [...shifts];
+  const acc = new Float64Array(pw * ph * 2);
+  for (const k of placed) {
+    const dx = Math.round(shifts[k].d[0]);
+    const dy = Math.round(shifts[k].d[1]);
+    const F = spec[k];
+    for (let v = 0; v < ph; v++) {
+      for (let u = 0; u < pw; u++) {
+        const i = v * pw + u;
+        // map_k(x) = ref(x − d): F_k = R·e^(−2πi⟨f, d⟩), so R = F_k·e^(+2πi⟨f, d⟩).
+        const t = 2 * Math.PI * ((u * dx) / pw + (v * dy) / ph);
+        const c = Math.cos(t);
+        const s = Math.sin(t);
+        acc[i * 2] += F[i * 2] * c - F[i * 2 + 1] * s;
+        acc[i * 2 + 1] += F[i * 2] * s + F[i * 2 + 1] * c;
+      }
+    }
+  }
+  const out = [...shifts];
+  const all = [...spec, acc];
+  const against = phaseShifts(new Array(all.length).fill(new Float32Array(0)), w, h, all.length - 1, all);
+  shifts.forEach((s, k) => {
+    if (!placed.includes(k) && against[k].distinctness > s.distinctness) out[k] = against[k];
+  });
+  return out;
 }
 
 /** The highest lag within half a map each way, sub-pixel, and how far it stands over the best lag outside its 5 × 5 neighbourhood. */

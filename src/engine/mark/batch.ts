@@ -8,7 +8,7 @@
 import { throwIfAborted, WmError } from '../errors';
 import { resizeRgbaArea } from '../tensor';
 import type { RgbaImage } from '../types';
-import { bestReferenceShifts, complexGradientMap, magnitudeMap, refineShift, signedGradients, type Shift } from './align';
+import { bestReferenceShifts, complexGradientMap, magnitudeMap, refineShift, reinforcedShifts, signedGradients, type Shift } from './align';
 import { estimateMark, type InstanceStack, type MarkDiagnostics, type MarkEstimate } from './estimate';
 import { MANY_INSTANCES, MAX_CORE_SIGMA } from './core';
 import { nextPow2 } from './fft';
@@ -67,10 +67,14 @@ function alignBatch(images: readonly RgbaImage[], scale: number): { ref: number;
   const placed = (r: { shifts: Shift[] }) => r.shifts.filter((x) => x.distinctness >= MIN_DISTINCTNESS).length;
   const grads = images.map((im) => signedGradients(im, scale));
   const { w, h } = grads[0];
-  const byDirection = bestReferenceShifts(grads.map((g) => complexGradientMap(g, CLIP_QUANTILE).map), w, h, MIN_DISTINCTNESS);
+  // Images one reference could not place are tried against the placed ones' sum (val, seed 13,
+  // K = 4: 19 → 22 of 24 images placed; mean fPSNR at K = 8 27.95 → 29.86 dB, seed 77 K = 8/16
+  // 28.09/31.95 → 28.54/32.69; no clean set accepted, 72 tried).
+  const reinforce = (r: { ref: number; shifts: Shift[]; spec: Float64Array[] }) => ({ ...r, shifts: reinforcedShifts(r.spec, w, h, r.ref, r.shifts, MIN_DISTINCTNESS) });
+  const byDirection = reinforce(bestReferenceShifts(grads.map((g) => complexGradientMap(g, CLIP_QUANTILE).map), w, h, MIN_DISTINCTNESS));
   if (placed(byDirection) === images.length) return byDirection;
   const magnitudes = grads.map((g) => magnitudeMap(g, CLIP_QUANTILE).map);
-  const byMagnitude = bestReferenceShifts(magnitudes, w, h, MIN_DISTINCTNESS);
+  const byMagnitude = reinforce(bestReferenceShifts(magnitudes, w, h, MIN_DISTINCTNESS));
   return placed(byMagnitude) > placed(byDirection) ? byMagnitude : byDirection;
 }
 
