@@ -212,11 +212,13 @@ export function reinforcedShifts(spec: Float64Array[], w: number, h: number, ref
       }
     }
   }
+  // Only the unplaced images are correlated against the sum (it is the last spectrum).
+  const unplaced = shifts.map((s, k) => k).filter((k) => !placed.includes(k));
+  const given = [...unplaced.map((k) => spec[k]), acc];
+  const against = phaseShifts(given.map(() => new Float32Array(0)), w, h, unplaced.length, given);
   const out = [...shifts];
-  const all = [...spec, acc];
-  const against = phaseShifts(new Array(all.length).fill(new Float32Array(0)), w, h, all.length - 1, all);
-  shifts.forEach((s, k) => {
-    if (!placed.includes(k) && against[k].distinctness > s.distinctness) out[k] = against[k];
+  unplaced.forEach((k, j) => {
+    if (against[j].distinctness > shifts[k].distinctness) out[k] = against[j];
   });
   return out;
 }

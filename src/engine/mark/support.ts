@@ -220,7 +220,7 @@ export function consistentEdges(
  * above dropIslands' floor, is the pictures' leftovers. Returns the pixels zeroed.
  */
 export function keepNearBody(alpha: Float32Array, nb: Neighbours, share: number, reach: number): number {
-  const sorted = Float32Array.from(alpha.filter((v) => v > 0.01)).sort();
+  const sorted = alpha.filter((v) => v > 0.01).sort();
   if (sorted.length === 0) return 0;
   const level = share * sorted[Math.min(sorted.length - 1, Math.floor(0.98 * sorted.length))];
   const body = growMask(Uint8Array.from(alpha, (v) => (v >= level ? 1 : 0)), nb, reach);
