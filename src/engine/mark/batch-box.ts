@@ -1,9 +1,58 @@
 /**
  * The shared mark's box in a batch (batch.ts): the heaviest cluster of consistent
- * edges on the per-pixel median of the aligned signed gradients, and the box of
- * an estimate's support.
+ * edges on the aligned signed gradients, and the box of an estimate's support.
  */
-import { quantile } from './sample';
+import type { Gradients } from './align';
+import { quantile, quantileInPlace, type Vec2 } from './sample';
+
+/**
+ * Below this many images, a gradient is consistent only as far as all of them agree
+ * (`agreed`); from it on, their median. The median of four is the mean of the middle
+ * two, so the pictures' texture that two share survives it and joins into one
+ * cluster as large as the picture. Val batches (`--marks-split val`, 6 batches of 16,
+ * seeds 77 and 13; mean fPSNR inside the mark, refused batches at the input's):
+ * K = 4 23.33 / 18.90 → 25.73 / 20.73 dB (accepted 3 / 1 → 5 / 2), K = 2 14.07 /
+ * 16.70 → 19.72 / 16.70; at K = 8 all agreeing lost (28.54 / 29.86 → 27.65 / 28.56).
+ */
+const AGREE_BELOW = 5;
+
+/** The smallest of n values in magnitude when they all have one sign, else 0. */
+function agreed(v: Float32Array, n: number): number {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < n; i++) {
+    lo = Math.min(lo, v[i]);
+    hi = Math.max(hi, v[i]);
+  }
+  return lo > 0 ? lo : hi < 0 ? hi : 0;
+}
+
+/**
+ * Dekel et al.'s consistent gradients (eq. 4): per pixel of a w×h map, the magnitude
+ * of the images' aligned signed gradients' consensus (each image's map read at the
+ * pixel plus its shift): their median, or below AGREE_BELOW images the gradient all
+ * of them agree on. A picture's texture has no consistent sign across images, a
+ * white or black mark's edges have.
+ */
+export function consistentGradients(grads: readonly Gradients[], shifts: readonly Vec2[], w: number, h: number): Float32Array {
+  const n = grads.length;
+  const out = new Float32Array(w * h);
+  const vx = new Float32Array(n);
+  const vy = new Float32Array(n);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      for (let k = 0; k < n; k++) {
+        const sx = Math.round(x + shifts[k][0]);
+        const sy = Math.round(y + shifts[k][1]);
+        const inside = sx >= 0 && sy >= 0 && sx < w && sy < h;
+        vx[k] = inside ? grads[k].gx[sy * w + sx] : 0;
+        vy[k] = inside ? grads[k].gy[sy * w + sx] : 0;
+      }
+      out[y * w + x] = n < AGREE_BELOW ? Math.hypot(agreed(vx, n), agreed(vy, n)) : Math.hypot(quantileInPlace(vx, n, 0.5), quantileInPlace(vy, n, 0.5));
+    }
+  }
+  return out;
+}
 
 const REACH = 6;
 /**

@@ -108,8 +108,12 @@ export function stackMedian(stack: InstanceStack, signal?: AbortSignal, onProgre
   return { medJ, cache, spread };
 }
 
-/** `coreSigma`: the widest core spread snapped to one opacity (core.ts; default by the number of instances). */
-export function estimateMark(stack: InstanceStack, signal?: AbortSignal, onProgress?: (share: number) => void, median?: StackMedian, coreSigma?: number): MarkEstimate {
+/**
+ * `coreSigma`: the widest core spread snapped to one opacity (core.ts; default by the
+ * number of instances). `colour`: W, when another estimate of the same mark already
+ * has it (batch.ts's leave-one-out estimates); the opacity search is skipped.
+ */
+export function estimateMark(stack: InstanceStack, signal?: AbortSignal, onProgress?: (share: number) => void, median?: StackMedian, coreSigma?: number, colour?: readonly [number, number, number]): MarkEstimate {
   const { width: w, height: h, count: K } = stack;
   const n = w * h;
   if (K < 2) throw new Error('estimateMark needs at least two instances');
@@ -150,7 +154,18 @@ export function estimateMark(stack: InstanceStack, signal?: AbortSignal, onProgr
 
   // 4. Opacity → W → α, by the least gradient energy after inversion.
   const mag = new Float32Array(inside.length);
-  inside.forEach((i, j) => (mag[j] = Math.hypot(contrastM[i], contrastM[n + i], contrastM[2 * n + i])));
+  // With W known, the core is where the contrast points most towards it (content of the other sign is not the mark).
+  const along = (i: number): number => {
+    let dot = 0;
+    let len = 0;
+    for (let c = 0; c < 3; c++) {
+      const d = colour![c] - bg[c * n + i];
+      dot += contrastM[c * n + i] * d;
+      len += d * d;
+    }
+    return len > 1e-6 ? Math.max(0, dot / Math.sqrt(len)) : 0;
+  };
+  inside.forEach((i, j) => (mag[j] = colour ? along(i) : Math.hypot(contrastM[i], contrastM[n + i], contrastM[2 * n + i])));
   const top = quantile(mag, 0.98) || 1e-6;
   const core = inside.filter((_, j) => mag[j] / top > 0.7);
   const colourFor = (a: number): [number, number, number] => {
@@ -207,7 +222,7 @@ export function estimateMark(stack: InstanceStack, signal?: AbortSignal, onProgr
   };
   const e0 = energy(null);
   let best = { a: 0.5, e: Infinity };
-  if (core.length > 0) {
+  if (core.length > 0 && !colour) {
     for (let a = 0.1; a <= 0.951; a += 0.05) {
       const e = energy(colourFor(a));
       if (e < best.e) best = { a, e };
@@ -219,9 +234,10 @@ export function estimateMark(stack: InstanceStack, signal?: AbortSignal, onProgr
     }
     throwIfAborted(signal);
   }
-  const colour = core.length > 0 ? colourFor(best.a) : ([1, 1, 1] as [number, number, number]);
+  if (colour && core.length > 0) best = { a: best.a, e: energy(colour) };
+  const W: [number, number, number] = colour ? [colour[0], colour[1], colour[2]] : core.length > 0 ? colourFor(best.a) : [1, 1, 1];
   const rawAlpha = new Float32Array(n);
-  alphaFor(colour, alpha, rawAlpha);
+  alphaFor(W, alpha, rawAlpha);
 
   let total = 0;
   let residual = 0;
@@ -231,7 +247,7 @@ export function estimateMark(stack: InstanceStack, signal?: AbortSignal, onProgr
     let r2 = 0;
     for (let c = 0; c < 3; c++) {
       const m = contrastM[c * n + i];
-      const r = m - alpha[i] * (colour[c] - bg[c * n + i]);
+      const r = m - alpha[i] * (W[c] - bg[c * n + i]);
       m2 += m * m;
       r2 += r * r;
     }
@@ -246,7 +262,7 @@ export function estimateMark(stack: InstanceStack, signal?: AbortSignal, onProgr
     return support[i] && alpha[i] > 0.5 * opacity ? [v / Math.max(0.05, 1 - alpha[i])] : [];
   });
   const outsideSpread = outside.length > 0 ? quantile(outside, 0.5) : 0;
-  const refined = core.length > 0 ? refineAlpha(stack, nb, support, alpha, colour, signal) : alpha;
+  const refined = core.length > 0 ? refineAlpha(stack, nb, support, alpha, W, signal) : alpha;
   dropIslands(refined, nb);
   flattenCore(refined, coreSigma ?? (K >= MANY_INSTANCES ? MAX_CORE_SIGMA_MANY : MAX_CORE_SIGMA));
   onProgress?.(1);
@@ -254,7 +270,7 @@ export function estimateMark(stack: InstanceStack, signal?: AbortSignal, onProgr
     width: w,
     height: h,
     alphaHw: refined,
-    colour,
+    colour: W,
     opacity,
     supportHw: support,
     diagnostics: {

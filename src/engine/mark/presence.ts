@@ -28,7 +28,20 @@ export interface Presence {
   explained: number;
 }
 
-export function markPresence(image: RgbaImage, t: MarkTemplate, at: Placement): Presence {
+interface Under {
+  /** The template's α, the image's pixels (RGB, 0–1) and the background under it, on a crop around the mark. */
+  A: Float32Array;
+  J: Float32Array;
+  B: Float32Array;
+  /** The crop's top-left corner in the image, and its size. */
+  x0: number;
+  y0: number;
+  w: number;
+  h: number;
+}
+
+/** The pixels under a placed template and the smooth background behind them (push-pull over its support grown by a pixel). */
+function under(image: RgbaImage, t: MarkTemplate, at: Placement): Under | null {
   const f = templateField(t, at, image);
   const b = f.bounds;
   const m = PRESENCE.margin;
@@ -36,7 +49,7 @@ export function markPresence(image: RgbaImage, t: MarkTemplate, at: Placement): 
   const y0 = Math.max(0, b.y - m);
   const w = Math.min(image.width, b.x + b.width + m) - x0;
   const h = Math.min(image.height, b.y + b.height + m) - y0;
-  if (w <= 0 || h <= 0) return { gain: 0, explained: 0 };
+  if (w <= 0 || h <= 0) return null;
   const J = new Float32Array(w * h * 3);
   const A = new Float32Array(w * h);
   for (let y = 0; y < h; y++) {
@@ -49,24 +62,63 @@ export function markPresence(image: RgbaImage, t: MarkTemplate, at: Placement): 
   }
   // The background is interpolated over the support grown by one pixel (its anti-aliased rim).
   const hole = markHole(w, h, 1, (x, y) => (x >= 0 && y >= 0 && x < w && y < h ? A[y * w + x] : 0));
-  const B = pushPull(J, hole, w, h);
-  let num = 0;
-  let den = 0;
-  let total = 0;
-  for (let i = 0; i < w * h; i++) {
-    if (!(A[i] > 0.05)) continue;
+  return { A, J, B: pushPull(J, hole, w, h), x0, y0, w, h };
+}
+
+/** Sums of ⟨d, m⟩, |m|² and |d|² for d = J − B, m = α·(W − B); the gain and share they give. */
+class Fit {
+  num = 0;
+  den = 0;
+  total = 0;
+  add(u: Under, i: number, colour: readonly number[]): void {
     for (let c = 0; c < 3; c++) {
-      const mark = A[i] * (t.colour[c] - B[i * 3 + c]);
-      const d = J[i * 3 + c] - B[i * 3 + c];
-      num += d * mark;
-      den += mark * mark;
-      total += d * d;
+      const mark = u.A[i] * (colour[c] - u.B[i * 3 + c]);
+      const d = u.J[i * 3 + c] - u.B[i * 3 + c];
+      this.num += d * mark;
+      this.den += mark * mark;
+      this.total += d * d;
     }
   }
-  const gain = den > 0 ? num / den : 0;
-  // |d − g·m|² = |d|² − 2g⟨d, m⟩ + g²|m|²
-  const explained = total > 0 ? 1 - (total - 2 * gain * num + gain * gain * den) / total : 0;
-  return { gain, explained };
+  presence(): Presence {
+    const gain = this.den > 0 ? this.num / this.den : 0;
+    // |d − g·m|² = |d|² − 2g⟨d, m⟩ + g²|m|²
+    const explained = this.total > 0 ? 1 - (this.total - 2 * gain * this.num + gain * gain * this.den) / this.total : 0;
+    return { gain, explained };
+  }
+}
+
+export function markPresence(image: RgbaImage, t: MarkTemplate, at: Placement): Presence {
+  const u = under(image, t, at);
+  if (!u) return { gain: 0, explained: 0 };
+  const fit = new Fit();
+  for (let i = 0; i < u.w * u.h; i++) if (u.A[i] > 0.05) fit.add(u, i, t.colour);
+  return fit.presence();
+}
+
+/**
+ * The same fit for each part of the mark on its own: `parts` labels the template's
+ * pixels 1…count (0 = none), and part p's presence is fitted on its pixels only,
+ * against the background behind the whole mark. Index 0 of the result is unused.
+ */
+export function partPresence(image: RgbaImage, t: MarkTemplate, at: Placement, parts: Int32Array, count: number): Presence[] {
+  const fits = Array.from({ length: count + 1 }, () => new Fit());
+  const u = under(image, t, at);
+  if (u) {
+    const ox = Math.round(at.x);
+    const oy = Math.round(at.y);
+    for (let y = 0; y < u.h; y++) {
+      for (let x = 0; x < u.w; x++) {
+        const i = y * u.w + x;
+        if (!(u.A[i] > 0.05)) continue;
+        const tu = x + u.x0 - ox;
+        const tv = y + u.y0 - oy;
+        if (tu < 0 || tv < 0 || tu >= t.width || tv >= t.height) continue;
+        const p = parts[tv * t.width + tu];
+        if (p > 0) fits[p].add(u, i, t.colour);
+      }
+    }
+  }
+  return fits.map((f) => f.presence());
 }
 
 export function markPresent(image: RgbaImage, t: MarkTemplate, at: Placement): boolean {
