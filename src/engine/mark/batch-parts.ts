@@ -26,6 +26,8 @@ const PART_GAIN: readonly [number, number] = [0.6, 1.6];
 export interface PartsResult {
   parts: number;
   dropped: number;
+  /** Share of the template's α mass left. */
+  kept: number;
 }
 
 /**
@@ -36,7 +38,7 @@ export interface PartsResult {
 export function dropUnsharedParts(images: readonly RgbaImage[], t: MarkTemplate, places: readonly Placement[], bodyShare: number, reach: number): PartsResult {
   const a = t.alphaHw;
   const sorted = a.filter((v) => v > 0.01).sort();
-  if (sorted.length === 0 || places.length < 2) return { parts: 0, dropped: 0 };
+  if (sorted.length === 0 || places.length < 2) return { parts: 0, dropped: 0, kept: 1 };
   const level = bodyShare * sorted[Math.min(sorted.length - 1, Math.floor(0.98 * sorted.length))];
   const body = Uint8Array.from(a, (v) => (v >= level ? 1 : 0));
   const { labels, components } = connectedComponents({ width: t.width, height: t.height, data: body });
@@ -55,8 +57,15 @@ export function dropUnsharedParts(images: readonly RgbaImage[], t: MarkTemplate,
       dropped++;
     }
   }
-  if (dropped === 0) return { parts: components.length, dropped };
+  if (dropped === 0) return { parts: components.length, dropped, kept: 1 };
+  const before = mass(a);
   for (let i = 0; i < a.length; i++) if (drop[labels[i]]) a[i] = 0;
   keepNearBody(a, neighbours(t.width, t.height, { kind: 'clamp' }), bodyShare, reach);
-  return { parts: components.length, dropped };
+  return { parts: components.length, dropped, kept: before > 0 ? mass(a) / before : 0 };
+}
+
+function mass(a: Float32Array): number {
+  let s = 0;
+  for (const v of a) s += v;
+  return s;
 }

@@ -29,8 +29,14 @@ export function fitGain(image: RgbaImage, template: MarkTemplate, at: Placement)
 
 /** True when inverting the mark at `at` removes at least a fifth of the gradient energy under it: the mark is there. */
 export function inversionFlattens(image: RgbaImage, template: MarkTemplate, at: Placement): boolean {
+  return inversionEnergyRatio(image, template, at) < 0.8;
+}
+
+/** Gradient energy under the placed mark after inverting it, over before (1 when there is none). */
+export function inversionEnergyRatio(image: RgbaImage, template: MarkTemplate, at: Placement): number {
   const energy = inversionEnergy(image, template, at);
-  return energy(1) < 0.8 * energy(0);
+  const before = energy(0);
+  return before > 0 ? energy(1) / before : 1;
 }
 
 /** Gradient energy (L1) under the placed mark after inverting it with α·gain, on the image's own pixels. */
