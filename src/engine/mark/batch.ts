@@ -193,6 +193,8 @@ export function learnSharedMark(images: readonly RgbaImage[], signal?: AbortSign
     for (let y = 0; y < th; y++) for (let x = 0; x < tw; x++) alphaHw[y * tw + x] = e.alphaHw[(y + trim.y0) * cw + x + trim.x0];
     return { template: { width: tw, height: th, alphaHw, colour: e.colour }, x0: trim.x0, y0: trim.y0 };
   };
+  /** Where a trimmed estimate sits in image i. */
+  const placeIn = (k: { x0: number; y0: number }, i: number): Placement => ({ x: cx0 + k.x0 + offsets[i][0], y: cy0 + k.y0 + offsets[i][1], scale: 1, gain: 1 });
   let estimate = estimateMark(stackFor(offsets), signal, (s) => onProgress?.(0.15 + 0.35 * s));
   // An image placed far from the others by a chance correlation peak pulls its own picture
   // into the median: kept only where the first estimate is present at that place.
@@ -223,15 +225,15 @@ export function learnSharedMark(images: readonly RgbaImage[], signal?: AbortSign
       // From three images a support and W of their own hold their pictures (val, seed 13,
       // K = 4: a white text learned black from each three, present in none of the four).
       const t = trimmed(estimateMark({ ...stackFor(offsets, others), support: estimate.supportHw }, signal, undefined, undefined, undefined, estimate.colour));
-      if (t && markPresent(images[i], t.template, { x: cx0 + t.x0 + offsets[i][0], y: cy0 + t.y0 + offsets[i][1], scale: 1, gain: 1 })) present++;
+      if (t && markPresent(images[i], t.template, placeIn(t, i))) present++;
     }
     return present >= Math.max(2, Math.ceil(FLATTEN_SHARE * inliers.length));
   };
   if (!kept) throw refuse(verdict !== 'ok' ? verdict : '');
-  // From two images the median is their mean, and two unrelated photos can pass every
-  // verdict: val (seed 77), 2 of 24 clean pairs and quadruples were accepted as a black
-  // "mark" the size of the picture. So the estimate holds each picture's strong content
-  // at half its contrast, and its parts that not both images carry are dropped
+  // From two images the median is their mean: the estimate holds each picture's strong
+  // content at half its contrast, and two unrelated photos can pass every verdict (val,
+  // seed 77: 2 of 24 clean pairs and quadruples were accepted as a black "mark" the size
+  // of the picture). Parts of the estimate that not both images carry are dropped
   // (batch-parts.ts). Then the mark must flatten in both, or (a strong mark over
   // texture, whose inversion amplifies the texture under it) lose little to the parts
   // test and add gradient energy in neither image. Val, K = 2 (seeds 77 and 13): the
@@ -241,13 +243,7 @@ export function learnSharedMark(images: readonly RgbaImage[], signal?: AbortSign
   let sharedShare = 1;
   if (twoOnly) {
     const k = kept;
-    const parts = dropUnsharedParts(
-      inliers.map((i) => images[i]),
-      k.template,
-      inliers.map((i) => ({ x: cx0 + k.x0 + offsets[i][0], y: cy0 + k.y0 + offsets[i][1], scale: 1, gain: 1 })),
-      BODY_SHARE,
-      BODY_REACH,
-    );
+    const parts = dropUnsharedParts(inliers.map((i) => images[i]), k.template, inliers.map((i) => placeIn(k, i)), BODY_SHARE, BODY_REACH);
     if (parts.dropped === parts.parts) throw refuse('no part of it is in both images');
     sharedShare = parts.kept;
   }
@@ -262,12 +258,11 @@ export function learnSharedMark(images: readonly RgbaImage[], signal?: AbortSign
     // 9.9 → 26.7 dB, flattening in 3 of 4); anything else is refused.
     if (verdict !== 'ok' && !/two-sided contrast|not one colour|nothing shows through/.test(verdict)) throw refuse(verdict);
     const flattens = (k: { template: MarkTemplate; x0: number; y0: number }) =>
-      inliers.filter((i) => inversionFlattens(images[i], k.template, { x: cx0 + k.x0 + offsets[i][0], y: cy0 + k.y0 + offsets[i][1], scale: 1, gain: 1 })).length >=
+      inliers.filter((i) => inversionFlattens(images[i], k.template, placeIn(k, i))).length >=
       Math.max(2, Math.ceil(FLATTEN_SHARE * inliers.length));
-    const at = (k: { x0: number; y0: number }, i: number): Placement => ({ x: cx0 + k.x0 + offsets[i][0], y: cy0 + k.y0 + offsets[i][1], scale: 1, gain: 1 });
     const flat = flattens(kept);
     if (!flat && twoOnly) {
-      const addsNowhere = inliers.every((i) => inversionEnergyRatio(images[i], kept!.template, at(kept!, i)) < 1);
+      const addsNowhere = inliers.every((i) => inversionEnergyRatio(images[i], kept!.template, placeIn(kept!, i)) < 1);
       if (sharedShare < TWO_SHARED || !addsNowhere) throw refuse(verdict !== 'ok' ? verdict : 'inverting it does not flatten it in both images');
     } else if (!flat) {
       // A core snapped to one opacity from a wide spread (core.ts, from four images on) may
