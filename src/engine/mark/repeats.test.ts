@@ -276,4 +276,17 @@ describe('dropIslands', () => {
     expect(alpha[5 * w + 31]).toBe(0);
     expect(alpha[8 * w + 8]).toBe(0.5);
   });
+
+  it('reads the core level past a noisy overshoot: a thin glyph as opaque as the body stays', () => {
+    const w = 60;
+    const h = 30;
+    const alpha = new Float32Array(w * h);
+    // A body of glyphs at 0.38 whose estimate overshoots to 0.6 on a tenth of its pixels.
+    for (let y = 2; y < 22; y++) for (let x = 2; x < 32; x++) alpha[y * w + x] = (x * 7 + y * 3) % 10 === 0 ? 0.6 : 0.38;
+    for (let y = 4; y < 20; y++) for (let x = 40; x < 43; x++) alpha[y * w + x] = 0.38; // an l apart: mass 18, under 0.1 of the body's
+    for (let y = 25; y < 28; y++) for (let x = 50; x < 53; x++) alpha[y * w + x] = 0.15; // a faint leftover
+    dropIslands(alpha, neighbours(w, h, { kind: 'clamp' }));
+    expect(alpha[10 * w + 41]).toBeCloseTo(0.38);
+    expect(alpha[26 * w + 51]).toBe(0);
+  });
 });
