@@ -97,12 +97,19 @@ async function runQueue(kind: BatchKind, ids: readonly string[], resumed: boolea
       const stop = () => task.controller.abort();
       controller.signal.addEventListener('abort', stop, { once: true });
       setJob(id, { state: w.busy, progress: kind === 'remove' ? 0 : null, kind });
+      // A progress report can arrive after the removal has settled (comlink sends each callback
+      // on a channel of its own, so its order against the result is not kept): once settled,
+      // it must not put the image back to "removing" (seen once in e2e/batch.spec.ts: an image
+      // cleaned, its row stuck at "Removing").
+      let live = true;
       try {
         if (kind === 'detect') await detectDoc(id, task);
-        else await removeDoc(id, task, (share) => setJob(id, { state: 'removing', progress: share, kind }));
+        else await removeDoc(id, task, (share) => live && setJob(id, { state: 'removing', progress: share, kind }));
+        live = false;
         recordOutcome(kind, id);
         done++;
       } catch (e) {
+        live = false;
         recordOutcome(kind, id, e);
         const code = errorCode(e);
         if (code === 'E_CANCELLED') {
