@@ -11,7 +11,7 @@ import { connectedComponents } from '../mask-components';
 import type { RgbaImage } from '../types';
 import type { Placement } from './field';
 import { partPresence } from './presence';
-import { keepNearBody, neighbours } from './support';
+import { bodyLevel, keepNearBody, neighbours } from './support';
 import type { MarkTemplate } from './template';
 
 /**
@@ -37,9 +37,8 @@ export interface PartsResult {
  */
 export function dropUnsharedParts(images: readonly RgbaImage[], t: MarkTemplate, places: readonly Placement[], bodyShare: number, reach: number): PartsResult {
   const a = t.alphaHw;
-  const sorted = a.filter((v) => v > 0.01).sort();
-  if (sorted.length === 0 || places.length < 2) return { parts: 0, dropped: 0, kept: 1 };
-  const level = bodyShare * sorted[Math.min(sorted.length - 1, Math.floor(0.98 * sorted.length))];
+  const level = bodyLevel(a, bodyShare);
+  if (level === null || places.length < 2) return { parts: 0, dropped: 0, kept: 1 };
   const body = Uint8Array.from(a, (v) => (v >= level ? 1 : 0));
   const { labels, components } = connectedComponents({ width: t.width, height: t.height, data: body });
   const count = components.length === 0 ? 0 : Math.max(...components.map((c) => c.id));

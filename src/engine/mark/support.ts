@@ -213,6 +213,13 @@ export function consistentEdges(
   return out;
 }
 
+/** The mark's body starts at `share` of its 98th-percentile α (of α > 0.01); null when there is no α. */
+export function bodyLevel(alpha: Float32Array, share: number): number | null {
+  const sorted = alpha.filter((v) => v > 0.01).sort();
+  if (sorted.length === 0) return null;
+  return share * sorted[Math.min(sorted.length - 1, Math.floor(0.98 * sorted.length))];
+}
+
 /**
  * Zeroes α farther than `reach` px (4-connected steps) from the mark's body: pixels
  * at least `share` of its 98th-percentile α. A mark's anti-aliased edge lies within
@@ -220,9 +227,8 @@ export function consistentEdges(
  * above dropIslands' floor, is the pictures' leftovers. Returns the pixels zeroed.
  */
 export function keepNearBody(alpha: Float32Array, nb: Neighbours, share: number, reach: number): number {
-  const sorted = alpha.filter((v) => v > 0.01).sort();
-  if (sorted.length === 0) return 0;
-  const level = share * sorted[Math.min(sorted.length - 1, Math.floor(0.98 * sorted.length))];
+  const level = bodyLevel(alpha, share);
+  if (level === null) return 0;
   const body = growMask(Uint8Array.from(alpha, (v) => (v >= level ? 1 : 0)), nb, reach);
   let zeroed = 0;
   for (let i = 0; i < alpha.length; i++) {
