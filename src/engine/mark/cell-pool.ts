@@ -14,7 +14,7 @@
  */
 import type { RgbaImage } from '../types';
 import { ALPHA_MIN } from './invert';
-import { sampleBands } from './pool';
+import { sampleBands, TEXTURE_SHARE } from './pool';
 import { growMask, neighbours } from './support';
 import type { MarkField } from './field';
 
@@ -27,6 +27,8 @@ export const CELL_POOL = {
   grow: 1,
   /** Samples where |W − B|² is below this say nothing about α (100 8-bit levels²). */
   minContrast: 100 / 255 ** 2,
+  /** Samples weighted by how smooth the picture is around them (pool.ts `TEXTURE_SHARE`). */
+  textureShare: TEXTURE_SHARE,
   bandRows: 128,
   /** Pixels read at most (evenly spaced bands; a 1 MP picture is read whole, 12 MP has more instances than the pooling needs). */
   pixelBudget: 1_500_000,

@@ -22,7 +22,7 @@
 import type { RgbaImage } from '../types';
 import type { LatticeCell } from './field';
 import { ALPHA_MIN } from './invert';
-import { sampleBands } from './pool';
+import { sampleBands, TEXTURE_SHARE } from './pool';
 import type { Lattice } from './lattice';
 
 /** Chosen on the val split's resized tiled cases (`npm run bench:quality -- --marks-only --marks-split val`). */
@@ -39,6 +39,8 @@ export const PHASE = {
   grow: 1.5,
   /** Samples where |W − B|² (RGB sum, values in [0, 1]) is below this say nothing about α (100 8-bit levels²). */
   minContrast: 100 / 255 ** 2,
+  /** Samples weighted by how smooth the picture is around them (pool.ts `TEXTURE_SHARE`). */
+  textureShare: TEXTURE_SHARE,
   /** Grid points whose pooled weight is below this share of the median keep the cell estimate. */
   minWeightShare: 0.05,
   /** Rows of one band of the background fill (plus 16 above and below, pool.ts `sampleBands`). */

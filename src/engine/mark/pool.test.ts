@@ -3,7 +3,7 @@ import { psnr } from '../metrics';
 import type { Mask } from '../types';
 import { templateField, type Placement } from './field';
 import { invertMarks } from './invert';
-import { poolTemplate, TEMPLATE_POOL } from './pool';
+import { AlphaSamples, poolTemplate, TEMPLATE_POOL } from './pool';
 import type { MarkTemplate } from './template';
 import { composite, coverage, logoShape, noisePhoto, rng } from './testing';
 
@@ -12,6 +12,26 @@ const H = 240;
 const shape = logoShape(90, 48);
 
 describe('α pooled from single pixels (pool.ts)', () => {
+  it('weights each sample by its texture trust, and still pools a place whose samples are all trusted little', () => {
+    // White mark, background 0.2 everywhere: a sample's α is (J − B) / (W − B).
+    const B = new Float32Array(3 * 4).fill(0.2);
+    const J = Float32Array.from({ length: 12 }, (_, k) => 0.2 + 0.8 * [0.4, 0.6, 0.3, 0.5][Math.floor(k / 3)]);
+    const o = { tukey: 10, rounds: 0, minWeightShare: 0.05, coreSigma: 0 };
+    const fallback = new Float32Array(2).fill(0.9);
+    const pooled = (trusts: number[]) => {
+      const s = new AlphaSamples();
+      // Place 0: α 0.4 and 0.6; place 1: α 0.3 and 0.5.
+      [0, 0, 1, 1].forEach((bin, i) => s.add(bin, J, B, i, [1, 1, 1], 0, trusts[i]));
+      return Array.from(s.pool(fallback, o, (sw, swa) => [sw, swa]));
+    };
+    const even = pooled([1, 1, 1, 1]);
+    expect(even[0]).toBeCloseTo(0.5, 5);
+    const trusted = pooled([1, 0.01, 0.01, 0.01]);
+    expect(trusted[0]).toBeCloseTo((0.4 + 0.01 * 0.6) / 1.01, 5);
+    // Place 1's samples are trusted a hundred times less than place 0's best, yet they are its α, not the fallback.
+    expect(trusted[1]).toBeCloseTo(0.4, 5);
+  });
+
   it('re-estimates a blurred batch template from the images: inversion gains, α error falls', () => {
     const rand = rng(5);
     const truth = new Float32Array(90 * 48);
