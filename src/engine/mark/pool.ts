@@ -15,6 +15,7 @@ import type { Placement } from './field';
 import { flattenCore, MANY_INSTANCES, MAX_CORE_SIGMA, MAX_CORE_SIGMA_MANY } from './core';
 import { markPresence } from './presence';
 import { markHole, pushPull } from './push-pull';
+import { quantile } from './sample';
 import type { MarkTemplate } from './template';
 
 export interface PoolOptions {
@@ -40,6 +41,8 @@ export class AlphaSamples {
   private values = new Float32Array(1 << 14);
   private weights = new Float32Array(1 << 14);
   private trusts = new Float32Array(1 << 14);
+  /** Whether any sample's trust is below 1 (else the weights with and without it are one set). */
+  private trusted = false;
   count = 0;
 
   /**
@@ -66,6 +69,7 @@ export class AlphaSamples {
     this.values[this.count] = num / den;
     this.weights[this.count] = den;
     this.trusts[this.count] = trust;
+    if (trust !== 1) this.trusted = true;
     this.count++;
   }
 
@@ -96,7 +100,7 @@ export class AlphaSamples {
         swa[this.bins[k]] += wt * this.values[k];
       }
       const [pw, pwa] = spread(sw, swa);
-      const [pr] = spread(sr, sr);
+      const pr = this.trusted ? spread(sr, sr)[0] : pw;
       const floor = o.minWeightShare * positiveMedian(pr);
       const next = new Float32Array(cells);
       for (let i = 0; i < cells; i++) next[i] = pr[i] > floor && pw[i] > 0 ? Math.max(0, Math.min(0.995, pwa[i] / pw[i])) : fallback[i];
@@ -229,7 +233,7 @@ const BAND_MARGIN = 16;
 function textureTrust(J: Float32Array, hole: Uint8Array, w: number, h: number, share: number): Float32Array {
   const trust = new Float32Array(w * h).fill(1);
   if (!(share > 0)) return trust;
-  const energy = new Float32Array(w * h * 3);
+  const energy = new Float32Array(w * h);
   const unknown = new Uint8Array(w * h);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
@@ -240,16 +244,15 @@ function textureTrust(J: Float32Array, hole: Uint8Array, w: number, h: number, s
       }
       let e = 0;
       for (let c = 0; c < 3; c++) e += (J[(i + 1) * 3 + c] - J[i * 3 + c]) ** 2 + (J[(i + w) * 3 + c] - J[i * 3 + c]) ** 2;
-      energy[i * 3] = e;
+      energy[i] = e;
     }
   }
-  const filled = pushPull(energy, unknown, w, h);
+  const filled = pushPull(energy, unknown, w, h, 1);
   const inHole: number[] = [];
-  for (let i = 0; i < w * h; i += 3) if (hole[i]) inHole.push(filled[i * 3]);
+  for (let i = 0; i < w * h; i += 3) if (hole[i]) inHole.push(filled[i]);
   if (inHole.length === 0) return trust;
-  inHole.sort((a, b) => a - b);
-  const floor = Math.max(1e-6, share * inHole[inHole.length >> 1]);
-  for (let i = 0; i < w * h; i++) if (hole[i]) trust[i] = floor / (floor + Math.max(0, filled[i * 3]));
+  const floor = Math.max(1e-6, share * quantile(inHole, 0.5));
+  for (let i = 0; i < w * h; i++) if (hole[i]) trust[i] = floor / (floor + Math.max(0, filled[i]));
   return trust;
 }
 

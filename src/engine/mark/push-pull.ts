@@ -26,32 +26,31 @@ export function markHole(w: number, h: number, grow: number, alphaAt: (x: number
  * Push-pull fill (Gortler et al. 1996): masked 2× averages up a pyramid until
  * every point has data, then each level's holes take the bilinear value of the
  * level above. O(pixels); a smooth surface close to the harmonic fill for thin holes.
+ * J holds `channels` interleaved values a pixel (RGB by default).
  */
-export function pushPull(J: Float32Array, hole: Uint8Array, w: number, h: number): Float32Array {
+export function pushPull(J: Float32Array, hole: Uint8Array, w: number, h: number, channels = 3): Float32Array {
   const out = J.slice();
   let any = false;
   for (let i = 0; i < w * h; i++) if (hole[i]) { any = true; break; }
   if (!any) return out;
   const wt = new Float32Array(w * h);
   for (let i = 0; i < w * h; i++) wt[i] = hole[i] ? 0 : 1;
-  const filled = fillLevel(J, wt, w, h);
+  const filled = fillLevel(J, wt, w, h, channels);
   for (let i = 0; i < w * h; i++) {
     if (!hole[i]) continue;
-    out[i * 3] = filled[i * 3];
-    out[i * 3 + 1] = filled[i * 3 + 1];
-    out[i * 3 + 2] = filled[i * 3 + 2];
+    for (let c = 0; c < channels; c++) out[i * channels + c] = filled[i * channels + c];
   }
   return out;
 }
 
-/** Values (premultiplied by nothing: v is the value where wt > 0) filled where wt = 0, recursively. */
-function fillLevel(v: Float32Array, wt: Float32Array, w: number, h: number): Float32Array {
+/** Values (`nc` interleaved channels; premultiplied by nothing: v is the value where wt > 0) filled where wt = 0, recursively. */
+function fillLevel(v: Float32Array, wt: Float32Array, w: number, h: number, nc: number): Float32Array {
   let empty = false;
   for (let i = 0; i < w * h; i++) if (wt[i] === 0) { empty = true; break; }
   if (!empty || (w === 1 && h === 1)) return v;
   const cw = Math.ceil(w / 2);
   const ch = Math.ceil(h / 2);
-  const cv = new Float32Array(cw * ch * 3);
+  const cv = new Float32Array(cw * ch * nc);
   const cwt = new Float32Array(cw * ch);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
@@ -60,21 +59,17 @@ function fillLevel(v: Float32Array, wt: Float32Array, w: number, h: number): Flo
       if (q === 0) continue;
       const ci = (y >> 1) * cw + (x >> 1);
       cwt[ci] += q;
-      cv[ci * 3] += q * v[i * 3];
-      cv[ci * 3 + 1] += q * v[i * 3 + 1];
-      cv[ci * 3 + 2] += q * v[i * 3 + 2];
+      for (let c = 0; c < nc; c++) cv[ci * nc + c] += q * v[i * nc + c];
     }
   }
   for (let ci = 0; ci < cw * ch; ci++) {
     const q = cwt[ci];
     if (q > 0) {
-      cv[ci * 3] /= q;
-      cv[ci * 3 + 1] /= q;
-      cv[ci * 3 + 2] /= q;
+      for (let c = 0; c < nc; c++) cv[ci * nc + c] /= q;
       cwt[ci] = Math.min(1, q);
     }
   }
-  const coarse = fillLevel(cv, cwt, cw, ch);
+  const coarse = fillLevel(cv, cwt, cw, ch, nc);
   const out = v.slice();
   for (let y = 0; y < h; y++) {
     // Pixel centre (x + 0.5) / 2 − 0.5 in coarse coordinates.
@@ -89,10 +84,10 @@ function fillLevel(v: Float32Array, wt: Float32Array, w: number, h: number): Flo
       const x0 = Math.floor(cx);
       const x1 = Math.min(cw - 1, x0 + 1);
       const fx = cx - x0;
-      for (let c = 0; c < 3; c++) {
-        const a = (1 - fx) * coarse[(y0 * cw + x0) * 3 + c] + fx * coarse[(y0 * cw + x1) * 3 + c];
-        const b = (1 - fx) * coarse[(y1 * cw + x0) * 3 + c] + fx * coarse[(y1 * cw + x1) * 3 + c];
-        out[i * 3 + c] = (1 - fy) * a + fy * b;
+      for (let c = 0; c < nc; c++) {
+        const a = (1 - fx) * coarse[(y0 * cw + x0) * nc + c] + fx * coarse[(y0 * cw + x1) * nc + c];
+        const b = (1 - fx) * coarse[(y1 * cw + x0) * nc + c] + fx * coarse[(y1 * cw + x1) * nc + c];
+        out[i * nc + c] = (1 - fy) * a + fy * b;
       }
     }
   }
