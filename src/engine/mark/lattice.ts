@@ -9,7 +9,7 @@ import { throwIfAborted } from '../errors';
 import type { RgbaImage } from '../types';
 import { autocorrelationRows, autocorrelationRowsPair, fftSize, powerSpectrum } from './fft';
 import { orientationMaps, workingGradient, type WorkingGradient } from './lattice-features';
-import { parabola, refineAtFullResolution } from './lattice-refine';
+import { parabola, refineFound } from './lattice-refine';
 import type { Vec2 } from './sample';
 
 export interface Lattice {
@@ -26,6 +26,8 @@ export interface LatticeSearch {
   /** Share of the predicted lattice points that stand above their half-lattice neighbours. */
   hitRate: number;
   reason: string;
+  /** Index (in the passes searched) of the pass that found the lattice. */
+  pass?: number;
 }
 
 export interface LatticePass {
@@ -162,12 +164,23 @@ export function findLattice(image: RgbaImage, opts: LatticeOptions = {}, signal?
     if (found.lattice) {
       throwIfAborted(signal);
       const { v1, v2 } = found.lattice;
-      const full = refineAtFullResolution(image, [v1[0] / l.scale, v1[1] / l.scale], [v2[0] / l.scale, v2[1] / l.scale]);
-      return { ...found, lattice: { origin: [0, 0], ...full } };
+      const full = refineFound(image, v1, v2, l.scale);
+      return { ...found, pass: i, lattice: { origin: [0, 0], ...full } };
     }
     first ??= found;
   }
   return first ?? none('no structure');
+}
+
+/** Whether two lattices are one: each basis vector of b within 1.5 px of a point of a, and their cells' areas within 10 %. */
+export function sameLattice(a: Lattice, b: Lattice): boolean {
+  const det = cross(a.v1, a.v2);
+  if (!(Math.abs(det) > 0) || Math.abs(Math.abs(cross(b.v1, b.v2) / det) - 1) > 0.1) return false;
+  return [b.v1, b.v2].every((v) => {
+    const i = Math.round(cross(v, a.v2) / det);
+    const j = Math.round(cross(a.v1, v) / det);
+    return Math.hypot(v[0] - i * a.v1[0] - j * a.v2[0], v[1] - i * a.v1[1] - j * a.v2[1]) < 1.5;
+  });
 }
 
 /** One pass over an autocorrelation (rows 0 … h/2 of lags): a lattice in working pixels, or why not. */

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { findLattice, LATTICE_PASSES, sameLattice, type Lattice } from './lattice';
+import { findRepeats, isPeriodicPicture } from './repeats';
+import { composite, deadLeaves, logoShape, periodicTexture, tiledAlpha } from './testing';
+import type { Vec2 } from './sample';
+
+/** Distance from u to the nearest non-zero point of the lattice (t1, t2). */
+function offLattice(u: Vec2, t1: Vec2, t2: Vec2): number {
+  let best = Infinity;
+  for (let a = -3; a <= 3; a++) {
+    for (let b = -3; b <= 3; b++) {
+      if (a !== 0 || b !== 0) best = Math.min(best, Math.hypot(u[0] - a * t1[0] - b * t2[0], u[1] - a * t1[1] - b * t2[1]));
+    }
+  }
+  return best;
+}
+
+const lattice = (v1: Vec2, v2: Vec2): Lattice => ({ origin: [0, 0], v1, v2 });
+
+describe('lattice search on small previews and refused lattices', () => {
+  it('keeps the full-resolution basis fit on a small preview (refining it drifted by up to 1.75 px over dead leaves)', () => {
+    const v1: Vec2 = [37, 3];
+    const v2: Vec2 = [-6, 41];
+    for (const [seed, opacity] of [[1, 0.15], [1, 0.3], [3, 0.3], [4, 0.3]]) {
+      const { image } = composite(deadLeaves(260, 200, seed, 300), tiledAlpha(logoShape(24, 16), v1, v2, opacity), [1, 1, 1]);
+      const found = findLattice(image).lattice;
+      expect(found, `seed ${seed}, α ${opacity}`).not.toBeNull();
+      expect(offLattice(found!.v1, v1, v2), `seed ${seed}, α ${opacity}`).toBeLessThan(0.2);
+      expect(offLattice(found!.v2, v1, v2), `seed ${seed}, α ${opacity}`).toBeLessThan(0.2);
+    }
+  });
+
+  it('searches the later passes when the first lattice found is refused, and accepts the mark\'s own', () => {
+    const v1: Vec2 = [47, 5];
+    const v2: Vec2 = [-9, 53];
+    const { image } = composite(deadLeaves(480, 360, 1, 864), tiledAlpha(logoShape(30, 18), v1, v2, 0.2), [1, 1, 1]);
+    // The plain pass alone reads a multiple of the lattice here, and its estimate is refused.
+    const plain = findRepeats(image, { passes: [LATTICE_PASSES[0]] });
+    expect(plain.search.lattice).not.toBeNull();
+    expect(plain.accepted).toBe(false);
+    const all = findRepeats(image);
+    expect(all.reason).toBe('ok');
+    expect(sameLattice(lattice(v1, v2), all.search.lattice!)).toBe(true);
+  });
+
+  it('reports the first refusal when every lattice is refused (a plaid under a tiled mark stays a periodic picture)', () => {
+    const { image } = composite(periodicTexture('plaid', 640, 480), tiledAlpha(logoShape(50, 30), [97, 0], [31, 71], 0.35), [1, 1, 1]);
+    const r = findRepeats(image);
+    expect(r.accepted).toBe(false);
+    expect(isPeriodicPicture(r)).toBe(true);
+    expect(r.field).toBeNull();
+  });
+
+  it('sameLattice: another basis of one lattice is the same; a multiple or a shifted vector is not', () => {
+    const a = lattice([47, 5], [-9, 53]);
+    expect(sameLattice(a, lattice([38, 58], [-9, 53]))).toBe(true);
+    expect(sameLattice(a, lattice([47.8, 5.6], [-9.4, 52.5]))).toBe(true);
+    expect(sameLattice(a, lattice([94, 10], [-9, 53]))).toBe(false);
+    expect(sameLattice(a, lattice([49, 5], [-9, 53]))).toBe(false);
+  });
+});
