@@ -131,8 +131,8 @@ export function findRepeats(
   // A lattice whose estimate is refused may be the wrong one (a multiple of the mark's, or
   // another structure's): the passes after the one that found it search again, and the first
   // accepted estimate wins. Refused everywhere, the first refusal is reported (isPeriodicPicture
-  // reads it). Val pattern cases (20 small tiled previews): accepted 3 → 4 (a grey text mark the
-  // plain pass read on a wrong lattice), IoU after triage 0.097 → 0.125; val tiled cases (88):
+  // reads it). Val pattern cases (20 small tiled previews, seed 99): accepted 3 → 4 (a grey text
+  // mark the plain pass read on a wrong lattice), IoU after triage 0.097 → 0.125; val tiled cases (88):
   // one more accepted (a grey logo, fPSNR 19.20 → 19.00: right lattice, wrong colour); no clean
   // val photo (80 + 66 in the triage bench) or periodic picture accepted.
   const passes = opts.passes ?? LATTICE_PASSES;
