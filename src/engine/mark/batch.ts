@@ -17,7 +17,7 @@ import { inversionEnergyRatio, inversionFlattens } from './gain';
 import { markPresent } from './presence';
 import { lumaAt, quantile, quantileInPlace, sampleRgb, type Vec2 } from './sample';
 import { judgeRepeats } from './repeats';
-import { poolTemplate } from './pool';
+import { poolTemplate } from './template-pool';
 import { consistentBox, consistentGradients, supportBox } from './batch-box';
 import { dropUnsharedParts } from './batch-parts';
 import { keepNearBody, neighbours } from './support';
@@ -115,7 +115,7 @@ function copiesOfEarlier(images: readonly RgbaImage[]): boolean[] {
 }
 
 export interface SharedMarkOptions {
-  /** Pool α again from every image's pixels (pool.ts poolTemplate); default true. */
+  /** Pool α again from every image's pixels (template-pool.ts poolTemplate); default true. */
   pool?: boolean;
 }
 

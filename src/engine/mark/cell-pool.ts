@@ -14,7 +14,7 @@
  */
 import type { RgbaImage } from '../types';
 import { ALPHA_MIN } from './invert';
-import { sampleBands, TEXTURE_SHARE } from './pool';
+import { recoloured, sampleBands, TEXTURE_SHARE } from './pool';
 import { growMask, neighbours } from './support';
 import type { MarkField } from './field';
 
@@ -41,7 +41,7 @@ export function poolIntegerCell(
   hnf: { a: number; b: number; c: number },
   cell: { alphaHw: Float32Array; colour: [number, number, number] },
   signal?: AbortSignal,
-): Float32Array {
+): { alphaHw: Float32Array; recoloured: { alphaHw: Float32Array; colour: [number, number, number] } | null } {
   const { a, b, c } = hnf;
   const w = image.width;
   const n = a * c;
@@ -59,8 +59,9 @@ export function poolIntegerCell(
       out[x] = support[k] ? k : -1;
     }
   };
-  const samples = sampleBands(image, CELL_POOL, cell.colour, binsOfRow, signal);
-  return samples.pool(cell.alphaHw, CELL_POOL, (sw, swa) => [sw, swa], signal);
+  const samples = sampleBands(image, { ...CELL_POOL, keepPixels: true }, cell.colour, binsOfRow, signal);
+  const alphaHw = samples.pool(cell.alphaHw, CELL_POOL, (sw, swa) => [sw, swa], signal);
+  return { alphaHw, recoloured: recoloured(samples, alphaHw, cell.alphaHw, CELL_POOL, cell.colour, (sw, swa) => [sw, swa], signal) };
 }
 
 /**

@@ -22,7 +22,7 @@
 import type { RgbaImage } from '../types';
 import type { LatticeCell } from './field';
 import { ALPHA_MIN } from './invert';
-import { sampleBands, TEXTURE_SHARE } from './pool';
+import { recoloured, sampleBands, TEXTURE_SHARE } from './pool';
 import type { Lattice } from './lattice';
 
 /** Chosen on the val split's resized tiled cases (`npm run bench:quality -- --marks-only --marks-split val`). */
@@ -57,7 +57,7 @@ export const PHASE = {
  * pixel; `cell` gives the support (its α ≥ 0.01, grown), W and the value where
  * too few samples fall.
  */
-export function refineByPhase(image: RgbaImage, lattice: Lattice, cell: LatticeCell, signal?: AbortSignal): LatticeCell {
+export function refineByPhase(image: RgbaImage, lattice: Lattice, cell: LatticeCell, signal?: AbortSignal): { cell: LatticeCell; recoloured: LatticeCell | null } {
   const { width: w, height: h } = image;
   const [ax, ay] = lattice.v1;
   const [bx, by] = lattice.v2;
@@ -90,10 +90,12 @@ export function refineByPhase(image: RgbaImage, lattice: Lattice, cell: LatticeC
   };
 
   // Enough instances for the pooling, not all of them: a 12 MP image reads every third band.
-  const samples = sampleBands(image, PHASE, cell.colour, binsOfRow, signal);
+  const samples = sampleBands(image, { ...PHASE, keepPixels: true }, cell.colour, binsOfRow, signal);
 
-  const alpha = samples.pool(fallback, PHASE, (sw, swa) => gaussianWrap2(sw, swa, gw, gh, PHASE.sigma), signal);
-  return { alphaHw: alpha, width: gw, height: gh, colour: cell.colour };
+  const spread = (sw: Float64Array, swa: Float64Array) => gaussianWrap2(sw, swa, gw, gh, PHASE.sigma);
+  const alpha = samples.pool(fallback, PHASE, spread, signal);
+  const other = recoloured(samples, alpha, fallback, PHASE, cell.colour, spread, signal);
+  return { cell: { alphaHw: alpha, width: gw, height: gh, colour: cell.colour }, recoloured: other ? { ...other, width: gw, height: gh } : null };
 }
 
 /** 1 where a ≥ ALPHA_MIN, grown by (ru, rv) grid points on the periodic (h, w) grid. */

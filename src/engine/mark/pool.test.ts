@@ -3,7 +3,8 @@ import { psnr } from '../metrics';
 import type { Mask } from '../types';
 import { templateField, type Placement } from './field';
 import { invertMarks } from './invert';
-import { AlphaSamples, poolTemplate, TEMPLATE_POOL } from './pool';
+import { AlphaSamples } from './pool';
+import { poolTemplate, TEMPLATE_POOL } from './template-pool';
 import type { MarkTemplate } from './template';
 import { composite, coverage, logoShape, noisePhoto, rng } from './testing';
 

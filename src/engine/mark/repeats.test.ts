@@ -86,6 +86,24 @@ describe('repeats inside one image', () => {
     expect(psnr(out.image, photo, markMask(alpha)) - psnr(image, photo, markMask(alpha))).toBeGreaterThan(10);
   });
 
+  it('reads a mid-grey mark\'s colour again from how the instances vary with the picture under them (pool.ts recoloured)', () => {
+    // A bright picture darkening downward: the median read a grey mark on a resized lattice as black (29 dB).
+    const photo = noisePhoto(W, H, 1);
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        for (let c = 0; c < 3; c++) {
+          const i = (y * W + x) * 4 + c;
+          photo.data[i] = Math.round(255 * (0.55 + (0.4 * y) / (H - 1)) + 0.3 * (photo.data[i] - 128));
+        }
+      }
+    }
+    const { image, alpha } = composite(photo, tiledAlpha(logoShape(70, 40), [128.6, 0], [37.3, 84.4], 0.4), [0.5, 0.5, 0.5]);
+    const r = findRepeats(image);
+    expect(r.reason).toBe('ok');
+    for (const c of r.field!.colour) expect(Math.abs(c - 0.5)).toBeLessThan(0.05);
+    expect(psnr(invertMarks(image, [r.field!]).image, photo, markMask(alpha))).toBeGreaterThan(36);
+  });
+
   it('re-estimates a resized lattice per pixel phase: sharper than the resampled cell (phase.ts)', () => {
     const photo = noisePhoto(W, H, 9);
     const { image, alpha } = composite(photo, tiledAlpha(logoShape(70, 40), [97.3, 0], [31.7, 77.6], 0.5), [1, 1, 1]);

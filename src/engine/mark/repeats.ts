@@ -234,12 +234,22 @@ function repeatsOn(image: RgbaImage, search: LatticeSearch, opts: RepeatsOptions
   }
   if (reason !== 'ok') return refuse(reason, estimate);
   // A resampled cell blurs the mark's hard edges: re-estimate α per pixel phase (phase.ts).
-  if (!hnf && opts.phase !== false) field = latticeField(lattice, refineByPhase(image, lattice, estimate, signal), image);
+  if (!hnf && opts.phase !== false) {
+    const byPhase = refineByPhase(image, lattice, estimate, signal);
+    field = latticeField(lattice, byPhase.cell, image);
+    if (byPhase.recoloured) {
+      const other = latticeField(lattice, byPhase.recoloured, image);
+      const [eCell, eOther] = inversionEnergies(image, [field, other]);
+      if (eOther < eCell) field = other;
+    }
+  }
   // An integer lattice's α pooled from every instance against its own surroundings, where that inverts flatter (cell-pool.ts).
   if (hnf && opts.pool !== false) {
-    const pooled = pixelLatticeField(hnf, { alphaHw: poolIntegerCell(image, hnf, estimate, signal), colour: estimate.colour }, image);
-    const [eCell, ePool] = inversionEnergies(image, [field, pooled]);
-    if (ePool < eCell) field = pooled;
+    const pool = poolIntegerCell(image, hnf, estimate, signal);
+    const candidates = [field, pixelLatticeField(hnf, { alphaHw: pool.alphaHw, colour: estimate.colour }, image)];
+    if (pool.recoloured) candidates.push(pixelLatticeField(hnf, pool.recoloured, image));
+    const energies = inversionEnergies(image, candidates);
+    field = candidates[energies.indexOf(Math.min(...energies))];
   }
   if (fromSpread) {
     const ratio = flatteningRatio(image, field);
