@@ -51,7 +51,7 @@ export interface MarksForImage {
   records: MarkRecord[];
   /** Marks that are regions of the detection too (an accepted lattice: every repeat, found by the lattice, not the detector). */
   regions?: KnownRegion[];
-  /** A mark estimated from the lattice was refused (isPeriodicPicture): triage ignores placement. */
+  /** The lattice was refused as the picture's own pattern (isPeriodicPicture): triage ignores placement. */
   periodicPicture?: boolean;
 }
 

@@ -57,7 +57,7 @@ export interface DetectOptions {
   known?: readonly KnownRegion[];
   /** Look for footer and header bars of one colour under the detected regions (default true). */
   bars?: boolean;
-  /** The lattice search refused a mark estimated from the picture's repeats (mark/repeats.ts isPeriodicPicture): triage ignores placement. */
+  /** The lattice search refused the picture's repeats as one pattern (mark/repeats.ts isPeriodicPicture): triage ignores placement. */
   periodicPicture?: boolean;
 }
 

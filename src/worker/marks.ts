@@ -146,7 +146,7 @@ export function tiledMarkFor(deps: Pick<MarkDeps, 'newId'>, docId: string, image
   return { region, mark: summary(markId, record) };
 }
 
-/** True when a mark estimated from the document's lattice was refused (engine/mark isPeriodicPicture): triage ignores placement. */
+/** True when the document's lattice was refused as the picture's own pattern (engine/mark isPeriodicPicture): triage ignores placement. */
 export function periodicPictureFor(docId: string, image: RgbaImage, signal: AbortSignal): boolean {
   return isPeriodicPicture(repeatsOf(docId, image, signal));
 }

@@ -83,17 +83,12 @@ const MIN_WITH_CUT = 4;
 const WRAPS = 'one connected pattern runs through every repeat (a grid, grout, stripes): content, not a mark';
 
 /**
- * True when the lattice search found repeats, estimated a mark from them and refused it:
- * the picture itself repeats (tiles, a plaid, a weave, a grid), and where a detected
- * region sits in it says nothing (triage's placement evidence). Until session 19 only the
- * "one connected pattern" refusal counted; then a weave refused as too faint lost 1.8 % of
- * its pixels to one click (marks bench, weave-1000: regions at its edges no one-colour fit
- * explains, taken for marks there by triage). Val, every refusal counting: clean area one
- * click takes 0.234 → 0.209 % (200 other photos; text-rich unchanged), pattern IoU after
- * triage 0.123 → 0.121 (seed 99), other families unchanged.
+ * True when the lattice search found repeats and refused them as one pattern running
+ * through all of them (tiles, a plaid, a grid): the picture itself is periodic, and
+ * where a detected region sits in it says nothing (triage's placement evidence).
  */
 export function isPeriodicPicture(r: RepeatsResult): boolean {
-  return !r.accepted && r.search.lattice !== null && r.estimate !== null;
+  return !r.accepted && r.reason === WRAPS;
 }
 
 export function judgeRepeats(d: MarkDiagnostics, opacity: number, wraps = false, kind: 'repeats' | 'batch' = 'repeats'): string {
