@@ -97,20 +97,6 @@ describe('triage of detected regions', () => {
     expect(placementOf({ x: 200, y: 160, width: 80, height: 40 }, W, H)).toBe('centre');
   });
 
-  it('takes a region no one-colour fit explains for a mark at an edge where marks go, for content inside the picture', () => {
-    const base = { blend: 'not-a-blend' as const, opacity: 0, explained: 0.3, ringTexture: 12, repeated: false, crispText: false, boxShare: 0.03 };
-    expect(decide({ ...base, placement: 'interior' }).verdict).toBe('content');
-    expect(decide({ ...base, placement: 'centre' }).verdict).toBe('content');
-    for (const placement of ['corner', 'footer', 'header'] as const) {
-      const t = decide({ ...base, placement });
-      expect(t.verdict).toBe('opaque-mark');
-      expect(t.reason).toMatch(new RegExp(`not one colour, but in the ${placement}`));
-    }
-    // Crisp print is still print there, and a periodic picture's edges are no evidence.
-    expect(decide({ ...base, placement: 'corner', crispText: true }).verdict).toBe('content');
-    expect(decide({ ...base, placement: 'corner', periodicPicture: true }).verdict).toBe('content');
-  });
-
   it('ignores placement in a picture that is one periodic pattern', () => {
     const base = { blend: 'opaque' as const, opacity: 1, explained: 0.9, ringTexture: 12, repeated: false, crispText: false, boxShare: 0.05 };
     // A stamp in the corner, a flat overlay in the footer: marks in a photo, the pattern's own cells in a plaid.

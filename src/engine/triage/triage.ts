@@ -120,7 +120,6 @@ export function decide(e: TriageEvidence): Triage {
     return { verdict: 'content', evidence: e, reason: `${t.reason} (the picture is one periodic pattern: its ${e.placement} is no evidence)` };
   }
   const markPlace = e.placement !== 'interior';
-  const edge = e.placement === 'corner' || e.placement === 'footer' || e.placement === 'header';
   const flat = e.ringTexture < FLAT_RING;
   if (e.repeated) return { verdict: e.blend === 'opaque' ? 'opaque-mark' : 'overlay', evidence: e, reason: 'repeats on a lattice' };
   if (e.crispText) {
@@ -128,21 +127,12 @@ export function decide(e: TriageEvidence): Triage {
     // one-colour stamp over the picture at an edge, and a one-colour overlay line
     // across the centre ("© SAMPLE STOCK"), not a region that covers a tenth of the
     // picture (on the val split those were objects read as text).
+    const edge = e.placement === 'corner' || e.placement === 'footer' || e.placement === 'header';
     if (e.blend === 'opaque' && edge && !flat) return { verdict: 'opaque-mark', evidence: e, reason: `crisp opaque text over the picture in the ${e.placement}` };
     if (e.blend === 'overlay' && e.placement === 'centre' && e.boxShare <= CENTRE_LINE_SHARE) return { verdict: 'overlay', evidence: e, reason: 'crisp one-colour overlay across the centre of the picture' };
     return { verdict: 'content', evidence: e, reason: 'crisp text the detector is sure of: print, not a see-through mark' };
   }
-  if (e.blend === 'not-a-blend') {
-    // No one-colour fit: the picture's own texture or colours, inside it. At an edge where marks
-    // go (a corner, the header or footer band) it was more often a mark the fit could not read
-    // (JPEG, a mark over texture). Val split (bench:quality --triage-only --triage-split val,
-    // seeds 99 and 7, 20 cases a family): IoU after triage opaque 0.544 → 0.559 and 0.338 →
-    // 0.418, text 0.132 → 0.132 and 0.061 → 0.097, clwd 0.064 → 0.064 and 0.014 → 0.043; area
-    // one click takes from clean photos 0.650 → 0.655 % (26 text-rich), 0.230 → 0.234 % (200
-    // other). Taking the centre as well: other clean 0.266 %.
-    if (edge) return { verdict: 'opaque-mark', evidence: e, reason: `not one colour, but in the ${e.placement}, where marks go` };
-    return { verdict: 'content', evidence: e, reason: 'not one colour blended over the picture' };
-  }
+  if (e.blend === 'not-a-blend') return { verdict: 'content', evidence: e, reason: 'not one colour blended over the picture' };
   if (e.blend === 'overlay') {
     // On a flat background a grey print and a see-through mark look the same: position decides.
     if (!flat || markPlace) return { verdict: 'overlay', evidence: e, reason: flat ? `one-colour overlay in the ${e.placement}` : 'one-colour overlay over the picture' };
@@ -150,7 +140,7 @@ export function decide(e: TriageEvidence): Triage {
   }
   // Opaque and one colour: a stamp laid over the photo where marks go, or print on its own background.
   if (!flat && markPlace) return { verdict: 'opaque-mark', evidence: e, reason: `opaque, one colour, over the picture in the ${e.placement}` };
-  if (flat && edge) {
+  if (flat && (e.placement === 'corner' || e.placement === 'footer' || e.placement === 'header')) {
     return { verdict: 'opaque-mark', evidence: e, reason: `opaque, one colour, in the ${e.placement}` };
   }
   return { verdict: 'content', evidence: e, reason: flat ? 'opaque print on a flat background of its own' : 'opaque, inside the picture, away from where marks go' };
