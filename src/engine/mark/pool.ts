@@ -253,9 +253,9 @@ const COLOUR_ROUNDS = 2;
  * instances over different backgrounds tell W from α. Null when W moves by less than 0.02 in
  * every channel. The caller keeps it only where it inverts flatter (cell-pool.ts
  * inversionEnergies). Val tiled cases (88, seeds 5/77/123): resized 30.59 → 31.17 dB fPSNR,
- * integer 33.69 → 34.76; 14 cases gained 0.1–19.6 dB (a grey logo 19.0 → 38.6), none lost
- * more than 0.1. Both rounds by colourFor alone (alternating least squares, which converges
- * slowly where the backgrounds vary little): 31.10 / 34.40. Batches (poolTemplate, with
+ * integer 33.69 → 34.33; 13 cases gained 0.1–10.7 dB (grey marks 21.5 → 27.8, 21.8 → 30.2),
+ * none lost. Both rounds by colourFor alone (alternating least squares, which converges
+ * slowly where the backgrounds vary little) gained about 0.1–0.4 dB less. Batches (poolTemplate, with
  * unexplained() as the gate) were unchanged on val (seed 77, K = 2–16; colourFor rounds), so
  * they do without it.
  */

@@ -76,6 +76,8 @@ const SPREAD_RETRY = /^(two-sided contrast|too faint|not one colour)/;
  * by MIN_SPREAD_DIVERSITY in contraction.ts, was refused here at 1.42).
  */
 const MAX_SPREAD_ENERGY = 1.15;
+/** Long side (px) up to which a refused lattice is searched again with the later passes (findRepeats). */
+const RESEARCH_MAX_SIDE = 768;
 /** Instances, whole and cut, needed to estimate from a lattice with fewer than three whole cells. */
 const MIN_WITH_CUT = 4;
 
@@ -129,12 +131,15 @@ export function findRepeats(
   onProgress?: (share: number) => void,
 ): RepeatsResult {
   // A lattice whose estimate is refused may be the wrong one (a multiple of the mark's, or
-  // another structure's): the passes after the one that found it search again, and the first
-  // accepted estimate wins. Refused everywhere, the first refusal is reported (isPeriodicPicture
-  // reads it). Val pattern cases (20 small tiled previews, seed 99): accepted 3 → 4 (a grey text
-  // mark the plain pass read on a wrong lattice), IoU after triage 0.097 → 0.125; val tiled cases (88):
-  // one more accepted (a grey logo, fPSNR 19.20 → 19.00: right lattice, wrong colour); no clean
-  // val photo (80 + 66 in the triage bench) or periodic picture accepted.
+  // another structure's): on a small preview (long side at most RESEARCH_MAX_SIDE) the passes
+  // after the one that found it search again, and the first accepted estimate wins. Refused
+  // everywhere, the first refusal is reported (isPeriodicPicture reads it). Val pattern cases
+  // (20 small tiled previews, seed 99): accepted 3 → 4 (a grey text mark the plain pass read on
+  // a wrong lattice), IoU after triage 0.097 → 0.125; no clean val photo (66 in the triage
+  // bench) or periodic picture accepted. On larger pictures it also found one more val tiled
+  // case (a grey logo), but each search and estimate again costs hundreds of ms there: the
+  // browser bench's 1024-px picture, whose lattice is refused, went from 541 to 991 ms for
+  // Detect with the lattice search (docs/performance.md, session 19).
   const passes = opts.passes ?? LATTICE_PASSES;
   let first: RepeatsResult | null = null;
   const tried: Lattice[] = [];
@@ -147,6 +152,7 @@ export function findRepeats(
       first ??= r;
       tried.push(search.lattice);
     }
+    if (Math.max(image.width, image.height) > RESEARCH_MAX_SIDE) break;
     from += (search.pass ?? passes.length) + 1;
   }
   return first!;
