@@ -69,7 +69,8 @@ export const repeatsSource: MarkSource = {
       method: 'repeats',
       found: r.accepted,
       ...(r.accepted ? {} : { reason: r.reason }),
-      ...(r.estimate ? { opacity: r3(r.estimate.opacity), colour: colour3(r.estimate.colour), instances: r.estimate.diagnostics.instances } : {}),
+      // The colour inverted with (the field's: read again from the instances, engine/mark pool.ts recoloured) where the lattice is accepted.
+      ...(r.estimate ? { opacity: r3(r.estimate.opacity), colour: colour3(r.field?.colour ?? r.estimate.colour), instances: r.estimate.diagnostics.instances } : {}),
       lattice,
     };
     const region = latticeRegion(r, image.width, image.height);

@@ -126,7 +126,7 @@ function latticeMark(deps: Pick<MarkDeps, 'newId'>, docId: string, image: RgbaIm
   const reach = Math.hypot(...lattice.v1) + Math.hypot(...lattice.v2) + 64;
   const one = fieldInstance(field, image.width, image.height, cellArea, reach);
   const e = r.estimate;
-  const template: MarkTemplate = one?.template ?? { width: e.width, height: e.height, alphaHw: e.alphaHw, colour: e.colour };
+  const template: MarkTemplate = one?.template ?? { width: e.width, height: e.height, alphaHw: e.alphaHw, colour: field.colour };
   const record: MarkRecord = { template, opacity: e.opacity, source: 'repeats', instances: Math.round((image.width * image.height) / Math.max(1, cellArea)) };
   const markId = deps.newId('mark');
   marks.set(markId, record);
