@@ -77,9 +77,7 @@ export class AlphaSamples {
       }
     }
     this.bins[this.count] = bin;
-    const low = den < minContrast;
-    this.values[this.count] = low ? 0 : num / den;
-    this.weights[this.count] = low ? 0 : den;
+    this.store(this.count, num, den, minContrast);
     this.trusts[this.count] = trust;
     if (trust !== 1) this.trusted = true;
     this.count++;
@@ -102,7 +100,7 @@ export class AlphaSamples {
       for (let c = 0; c < 3; c++) num[c] += t * a * (px[k * 6 + c] - (1 - a) * px[k * 6 + 3 + c]);
       den += t * a * a;
     }
-    return den > 0 ? [0, 1, 2].map((c) => Math.max(0, Math.min(1, num[c] / den))) as [number, number, number] : null;
+    return clampedColour(num, den);
   }
 
   /**
@@ -153,7 +151,7 @@ export class AlphaSamples {
       for (let c = 0; c < 3; c++) num[c] += wt * ((acc[o + 2 + c * 4] / n + a * (acc[o + 1 + c * 4] / n)) / a);
       den += wt;
     }
-    return den > 0 ? ([0, 1, 2].map((c) => Math.max(0, Math.min(1, num[c] / den))) as [number, number, number]) : null;
+    return clampedColour(num, den);
   }
 
   /** Every kept sample's α and weight read again against colour W. */
@@ -169,10 +167,15 @@ export class AlphaSamples {
         num += (px[k * 6 + c] - b) * d;
         den += d * d;
       }
-      const low = den < minContrast;
-      this.values[k] = low ? 0 : num / den;
-      this.weights[k] = low ? 0 : den;
+      this.store(k, num, den, minContrast);
     }
+  }
+
+  /** Sample k's α (⟨J − B, W − B⟩ / |W − B|²) and weight |W − B|², or nothing below `minContrast`. */
+  private store(k: number, num: number, den: number, minContrast: number): void {
+    const low = den < minContrast;
+    this.values[k] = low ? 0 : num / den;
+    this.weights[k] = low ? 0 : den;
   }
 
   /**
@@ -231,6 +234,11 @@ export class AlphaSamples {
  * 0.1) K = 4, 8 and 16 moved by −0.1 to +0.3 dB.
  */
 export const TEXTURE_SHARE = 0.3;
+
+/** Σ-weighted colour sums over their weight, clamped to [0, 1]; null without weight. */
+function clampedColour(num: readonly number[], den: number): [number, number, number] | null {
+  return den > 0 ? [0, 1, 2].map((c) => Math.max(0, Math.min(1, num[c] / den))) as [number, number, number] : null;
+}
 
 /** Median of the positive values (every 7th value at most 100k of them: a threshold, not a statistic). */
 function positiveMedian(a: Float64Array): number {
