@@ -17,10 +17,13 @@
 import { throwIfAborted } from '../errors';
 import { flattenCore, MANY_INSTANCES, MAX_CORE_SIGMA, MAX_CORE_SIGMA_MANY } from './core';
 import { refineAlpha } from './refine';
-import { consistentEdges, dropIslands, neighbours, poissonSupport } from './support';
+import { consistentEdges, dropIslands, neighbours, poissonSupport, type Neighbours } from './support';
+import { pushPull } from './push-pull';
 import { medianInPlace, quantile, type InstanceStack } from './sample';
+import { stackMedian, type StackMedian } from './stack-median';
 
 export type { InstanceStack } from './sample';
+export { stackMedian, type StackMedian } from './stack-median';
 
 export interface MarkEstimate {
   width: number;
@@ -59,55 +62,6 @@ export interface MarkDiagnostics {
 }
 
 const ALPHA_CAP = 0.98;
-const SAMPLE_INSTANCES = 8;
-
-export interface StackMedian {
-  /** median_k J_k, (3, h, w) planar, 0–1. */
-  medJ: Float32Array;
-  /** A few whole instances, each (h, w, 3), for the energy of the fit. */
-  cache: Float32Array[];
-  /** Sampled median absolute deviations across instances (green), and where. */
-  spread: { value: number[]; at: number[] };
-}
-
-export function stackMedian(stack: InstanceStack, signal?: AbortSignal, onProgress?: (share: number) => void, cacheCount = SAMPLE_INSTANCES): StackMedian {
-  const { width: w, height: h, count: K } = stack;
-  const n = w * h;
-  const medJ = new Float32Array(n * 3);
-  // The cached instances (for the fit's energy) are whole ones: no NaN.
-  const W = Math.max(1, stack.whole ?? K);
-  const picks = Array.from({ length: Math.min(W, cacheCount) }, (_, i) => Math.floor((i * W) / Math.min(W, cacheCount)));
-  const cache = picks.map(() => new Float32Array(n * 3));
-  const rows = Array.from({ length: K }, () => new Float32Array(w * 3));
-  const vals = new Float32Array(K);
-  const spread = { value: [] as number[], at: [] as number[] };
-  for (let y = 0; y < h; y++) {
-    if ((y & 15) === 0) {
-      throwIfAborted(signal);
-      onProgress?.(y / h);
-    }
-    for (let k = 0; k < K; k++) stack.row(k, y, rows[k]);
-    for (let p = 0; p < picks.length; p++) cache[p].set(rows[picks[p]], y * w * 3);
-    for (let x = 0; x < w; x++) {
-      for (let c = 0; c < 3; c++) {
-        let valid = 0;
-        for (let k = 0; k < K; k++) {
-          const v = rows[k][x * 3 + c];
-          if (v === v) vals[valid++] = v; // skips NaN: this instance is outside the image here
-        }
-        const m = medianInPlace(vals, valid);
-        medJ[c * n + y * w + x] = m;
-        if (c === 1 && (x & 3) === 0 && (y & 3) === 0 && valid >= 3) {
-          for (let k = 0; k < valid; k++) vals[k] = Math.abs(vals[k] - m);
-          spread.value.push(medianInPlace(vals, valid));
-          spread.at.push(y * w + x);
-        }
-      }
-    }
-  }
-  return { medJ, cache, spread };
-}
-
 /**
  * `coreSigma`: the widest core spread snapped to one opacity (core.ts; default by the
  * number of instances). `colour`: W, when another estimate of the same mark already
@@ -123,29 +77,15 @@ export function estimateMark(stack: InstanceStack, signal?: AbortSignal, onProgr
   throwIfAborted(signal);
   onProgress?.(0.7);
 
-  // 3. Ī: medJ outside S, harmonic inside (successive over-relaxation).
+  // 3. Ī: medJ outside S, harmonic inside (successive over-relaxation from a push-pull start).
   const bg = new Float32Array(n * 3);
   const inside: number[] = [];
-  const outsideAt: number[] = [];
-  for (let i = 0; i < n; i++) (support[i] ? inside : outsideAt).push(i);
+  for (let i = 0; i < n; i++) if (support[i]) inside.push(i);
+  const relax = relaxation(inside, nb);
   for (let c = 0; c < 3; c++) {
-    bg.set(medJ.subarray(c * n, (c + 1) * n), c * n);
-    // Start inside S from the typical background, so the relaxation has little to do.
-    const start = quantile(outsideAt.filter((_, j) => (j & 7) === 0).map((i) => medJ[c * n + i]), 0.5);
-    for (const i of inside) bg[c * n + i] = Number.isFinite(start) ? start : 0.5;
-  }
-  for (let c = 0; c < 3; c++) {
-    const b = bg.subarray(c * n, (c + 1) * n);
-    for (let it = 0; it < 500; it++) {
-      let change = 0;
-      for (const i of inside) {
-        const avg = (b[nb.left[i]] + b[nb.right[i]] + b[nb.up[i]] + b[nb.down[i]]) / 4;
-        const d = 1.8 * (avg - b[i]);
-        b[i] += d;
-        change = Math.max(change, Math.abs(d));
-      }
-      if (change < 2e-5) break;
-    }
+    const plane = bg.subarray(c * n, (c + 1) * n);
+    plane.set(pushPull(medJ.subarray(c * n, (c + 1) * n), support, w, h, 1));
+    relax(plane);
   }
   const contrastM = new Float32Array(n * 3);
   for (let c = 0; c < 3; c++) for (const i of inside) contrastM[c * n + i] = medJ[c * n + i] - bg[c * n + i];
@@ -283,6 +223,50 @@ export function estimateMark(stack: InstanceStack, signal?: AbortSignal, onProgr
       transmission: through.length > 0 && outsideSpread > 0 ? quantile(through, 0.5) / outsideSpread : 0,
       contrast: core.length > 0 ? quantile(core.map((i) => Math.hypot(contrastM[i], contrastM[n + i], contrastM[2 * n + i])), 0.5) * 255 : 0,
     },
+  };
+}
+
+/**
+ * SOR ω for the background under the mark. 1.8 until session 20, from a start at the
+ * background's median: on 6 val tiled cases and two 12 MP pictures (.scratch/eqcheck),
+ * from the push-pull start 1.9 needed 93 M point updates against 200 M, 1.8 145 M,
+ * 1.95 123 M, with fPSNR within 0.001 dB of before.
+ */
+const RELAX_OMEGA = 1.9;
+const RELAX_TOLERANCE = 2e-5;
+const RELAX_SWEEPS = 500;
+
+/**
+ * Laplace's equation over the points `inside` (the rest fixed), in place: SOR until
+ * no value moves by more than RELAX_TOLERANCE, at most RELAX_SWEEPS sweeps. The
+ * neighbours of the inside points are gathered once into flat arrays.
+ */
+function relaxation(inside: readonly number[], nb: Neighbours): (b: Float32Array) => void {
+  const m = inside.length;
+  const at = Int32Array.from(inside);
+  const L = new Int32Array(m);
+  const R = new Int32Array(m);
+  const U = new Int32Array(m);
+  const D = new Int32Array(m);
+  for (let j = 0; j < m; j++) {
+    const i = at[j];
+    L[j] = nb.left[i];
+    R[j] = nb.right[i];
+    U[j] = nb.up[i];
+    D[j] = nb.down[i];
+  }
+  return (b) => {
+    for (let it = 0; it < RELAX_SWEEPS; it++) {
+      let change = 0;
+      for (let j = 0; j < m; j++) {
+        const i = at[j];
+        const d = RELAX_OMEGA * ((b[L[j]] + b[R[j]] + b[U[j]] + b[D[j]]) / 4 - b[i]);
+        b[i] += d;
+        if (d > change) change = d;
+        else if (-d > change) change = -d;
+      }
+      if (change < RELAX_TOLERANCE) break;
+    }
   };
 }
 
