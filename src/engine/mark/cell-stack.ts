@@ -151,21 +151,6 @@ export function pixelStack(image: RgbaImage, h: { a: number; b: number; c: numbe
         out[x * 3 + 2] = d[o + 2] / 255;
       }
     },
-    bytesRow(k, y, out) {
-      const [x0, y0] = bases[k];
-      const yy = y0 + y;
-      for (let x = 0; x < h.a; x++) {
-        const xx = x0 + x;
-        if (yy < 0 || yy >= image.height || xx < 0 || xx >= W) {
-          out[x * 3] = out[x * 3 + 1] = out[x * 3 + 2] = -1;
-          continue;
-        }
-        const o = (yy * W + xx) * 4;
-        out[x * 3] = d[o];
-        out[x * 3 + 1] = d[o + 1];
-        out[x * 3 + 2] = d[o + 2];
-      }
-    },
   };
 }
 

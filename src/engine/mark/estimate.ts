@@ -20,10 +20,8 @@ import { refineAlpha } from './refine';
 import { consistentEdges, dropIslands, neighbours, poissonSupport, type Neighbours } from './support';
 import { pushPull } from './push-pull';
 import { medianInPlace, quantile, type InstanceStack } from './sample';
-import { stackMedian, type StackMedian } from './stack-median';
 
 export type { InstanceStack } from './sample';
-export { stackMedian, type StackMedian } from './stack-median';
 
 export interface MarkEstimate {
   width: number;
@@ -62,6 +60,55 @@ export interface MarkDiagnostics {
 }
 
 const ALPHA_CAP = 0.98;
+const SAMPLE_INSTANCES = 8;
+
+export interface StackMedian {
+  /** median_k J_k, (3, h, w) planar, 0–1. */
+  medJ: Float32Array;
+  /** A few whole instances, each (h, w, 3), for the energy of the fit. */
+  cache: Float32Array[];
+  /** Sampled median absolute deviations across instances (green), and where. */
+  spread: { value: number[]; at: number[] };
+}
+
+export function stackMedian(stack: InstanceStack, signal?: AbortSignal, onProgress?: (share: number) => void, cacheCount = SAMPLE_INSTANCES): StackMedian {
+  const { width: w, height: h, count: K } = stack;
+  const n = w * h;
+  const medJ = new Float32Array(n * 3);
+  // The cached instances (for the fit's energy) are whole ones: no NaN.
+  const W = Math.max(1, stack.whole ?? K);
+  const picks = Array.from({ length: Math.min(W, cacheCount) }, (_, i) => Math.floor((i * W) / Math.min(W, cacheCount)));
+  const cache = picks.map(() => new Float32Array(n * 3));
+  const rows = Array.from({ length: K }, () => new Float32Array(w * 3));
+  const vals = new Float32Array(K);
+  const spread = { value: [] as number[], at: [] as number[] };
+  for (let y = 0; y < h; y++) {
+    if ((y & 15) === 0) {
+      throwIfAborted(signal);
+      onProgress?.(y / h);
+    }
+    for (let k = 0; k < K; k++) stack.row(k, y, rows[k]);
+    for (let p = 0; p < picks.length; p++) cache[p].set(rows[picks[p]], y * w * 3);
+    for (let x = 0; x < w; x++) {
+      for (let c = 0; c < 3; c++) {
+        let valid = 0;
+        for (let k = 0; k < K; k++) {
+          const v = rows[k][x * 3 + c];
+          if (v === v) vals[valid++] = v; // skips NaN: this instance is outside the image here
+        }
+        const m = medianInPlace(vals, valid);
+        medJ[c * n + y * w + x] = m;
+        if (c === 1 && (x & 3) === 0 && (y & 3) === 0 && valid >= 3) {
+          for (let k = 0; k < valid; k++) vals[k] = Math.abs(vals[k] - m);
+          spread.value.push(medianInPlace(vals, valid));
+          spread.at.push(y * w + x);
+        }
+      }
+    }
+  }
+  return { medJ, cache, spread };
+}
+
 /**
  * `coreSigma`: the widest core spread snapped to one opacity (core.ts; default by the
  * number of instances). `colour`: W, when another estimate of the same mark already
@@ -227,10 +274,10 @@ export function estimateMark(stack: InstanceStack, signal?: AbortSignal, onProgr
 }
 
 /**
- * SOR ω for the background under the mark. 1.8 until session 20, from a start at the
- * background's median: on 6 val tiled cases and two 12 MP pictures (.scratch/eqcheck),
- * from the push-pull start 1.9 needed 93 M point updates against 200 M, 1.8 145 M,
- * 1.95 123 M, with fPSNR within 0.001 dB of before.
+ * SOR ω for the background under the mark. 1.8 from a start at the background's median
+ * until session 20; on 6 val tiled cases and two 12 MP pictures (.scratch/eqcheck.ts),
+ * from the push-pull start ω 1.9 needed 93 M point updates against 200 M before (ω 1.8:
+ * 145 M, 1.95: 123 M), every fPSNR within 0.005 dB of before.
  */
 const RELAX_OMEGA = 1.9;
 const RELAX_TOLERANCE = 2e-5;

@@ -24,13 +24,11 @@ export function refineAtFullResolution(image: RgbaImage, v1: Vec2, v2: Vec2): { 
     let cur: Vec2 = v;
     for (let n = 1; Math.abs(n * cur[0]) <= image.width * 0.7 && Math.abs(n * cur[1]) <= image.height * 0.7; n = n < 4 ? n * 2 : n + 2) {
       const c: Vec2 = [n * cur[0], n * cur[1]];
+      const score = (sx: number, sy: number) => correlation(gradHw, image.width, image.height, pts, c[0] + sx, c[1] + sy);
+      let best = { sx: 0, sy: 0, s: -Infinity };
       // The first multiple searches ±1 px; later ones start from a vector already
       // good to a fraction of a pixel per multiple, so ±0.5 px holds the peak.
       const reach = n === 1 ? 1 : 0.5;
-      // Every score below reads within reach + 0.5 px of c: gathered once per point.
-      const block = gatherBlocks(gradHw, image.width, image.height, pts, c, reach + 0.5);
-      const score = (sx: number, sy: number) => block.score(c[0] + sx, c[1] + sy);
-      let best = { sx: 0, sy: 0, s: -Infinity };
       for (let sy = -reach; sy <= reach; sy += 0.5) for (let sx = -reach; sx <= reach; sx += 0.5) {
         const s = score(sx, sy);
         if (s > best.s) best = { sx, sy, s };
@@ -68,56 +66,26 @@ export function refineFound(image: RgbaImage, v1: Vec2, v2: Vec2, scale: number)
   return { v1: keep(v1, full.v1), v2: keep(v2, full.v2) };
 }
 
-/**
- * The map around every point shifted by about c: a (side × side) block per point
- * (NaN where it leaves the map's interior), so that each score reads a few
- * contiguous values instead of four scattered ones from a 12 MP map.
- * `score(ux, uy)` (|u − c| ≤ margin on each axis) is Σ over the points of their
- * weight × the map bilinearly sampled at point + (ux, uy), points whose sample
- * leaves the interior skipped: what the correlation read directly before session 20.
- */
-function gatherBlocks(g: Float32Array, w: number, h: number, pts: Points, c: Vec2, margin: number): { score(ux: number, uy: number): number } {
+/** Σ over the points of their weight × the map bilinearly sampled at point + (ux, uy). */
+function correlation(g: Float32Array, w: number, h: number, pts: Points, ux: number, uy: number): number {
+  let s = 0;
   const n = pts.g.length;
-  const bx = Math.floor(c[0] - margin);
-  const by = Math.floor(c[1] - margin);
-  const side = Math.floor(c[0] + margin) - bx + 2;
-  const sideY = Math.floor(c[1] + margin) - by + 2;
-  const block = new Float32Array(n * side * sideY);
+  const fx = Math.floor(ux);
+  const fy = Math.floor(uy);
+  const ax = ux - fx;
+  const ay = uy - fy;
+  const w00 = (1 - ax) * (1 - ay);
+  const w10 = ax * (1 - ay);
+  const w01 = (1 - ax) * ay;
+  const w11 = ax * ay;
   for (let k = 0; k < n; k++) {
-    const x0 = pts.xy[k * 2] + bx;
-    const y0 = pts.xy[k * 2 + 1] + by;
-    const o = k * side * sideY;
-    for (let r = 0; r < sideY; r++) {
-      const y = y0 + r;
-      for (let t = 0; t < side; t++) {
-        const x = x0 + t;
-        // Inside [1, w − 1) × [1, h − 1): the corners a sample at (x, y) with x < w − 2, y < h − 2 reads.
-        block[o + r * side + t] = x >= 1 && y >= 1 && x < w - 1 && y < h - 1 ? g[y * w + x] : NaN;
-      }
-    }
+    const x = pts.xy[k * 2] + fx;
+    const y = pts.xy[k * 2 + 1] + fy;
+    if (x < 1 || y < 1 || x >= w - 2 || y >= h - 2) continue;
+    const i = y * w + x;
+    s += pts.g[k] * (w00 * g[i] + w10 * g[i + 1] + w01 * g[i + w] + w11 * g[i + w + 1]);
   }
-  return {
-    score(ux: number, uy: number): number {
-      let s = 0;
-      const fx = Math.floor(ux);
-      const fy = Math.floor(uy);
-      const ax = ux - fx;
-      const ay = uy - fy;
-      const w00 = (1 - ax) * (1 - ay);
-      const w10 = ax * (1 - ay);
-      const w01 = (1 - ax) * ay;
-      const w11 = ax * ay;
-      const at = (fy - by) * side + (fx - bx);
-      for (let k = 0; k < n; k++) {
-        const x = pts.xy[k * 2] + fx;
-        const y = pts.xy[k * 2 + 1] + fy;
-        if (x < 1 || y < 1 || x >= w - 2 || y >= h - 2) continue;
-        const i = k * side * sideY + at;
-        s += pts.g[k] * (w00 * block[i] + w10 * block[i + 1] + w01 * block[i + side] + w11 * block[i + side + 1]);
-      }
-      return s;
-    },
-  };
+  return s;
 }
 
 interface Points {

@@ -157,12 +157,6 @@ export interface InstanceStack {
   support?: Uint8Array;
   /** Instance k's RGB (0–1) along grid row y, as (width, 3); NaN where the instance leaves the image. */
   row(k: number, y: number, out: Float32Array): void;
-  /**
-   * The same row as 0–255 integers (−1 where the instance leaves the image), when
-   * every value is exactly a byte / 255 (a pixel-exact stack): the median then counts
-   * instead of selecting (stackMedian).
-   */
-  bytesRow?(k: number, y: number, out: Int16Array): void;
   /** Instances [0, whole) lie fully inside the image (default: all). */
   whole?: number;
 }
