@@ -59,7 +59,7 @@ export function poolIntegerCell(
       out[x] = support[k] ? k : -1;
     }
   };
-  const samples = sampleBands(image, { ...CELL_POOL, keepPixels: true }, cell.colour, binsOfRow, signal);
+  const samples = sampleBands(image, CELL_POOL, cell.colour, binsOfRow, signal);
   const alphaHw = samples.pool(cell.alphaHw, CELL_POOL, (sw, swa) => [sw, swa], signal);
   return { alphaHw, recoloured: recoloured(samples, alphaHw, cell.alphaHw, CELL_POOL, cell.colour, (sw, swa) => [sw, swa], signal) };
 }
@@ -69,6 +69,12 @@ export function poolIntegerCell(
  * over the pixels where any of them has α ≥ ALPHA_MIN, on evenly spread bands of
  * at most `budget` pixels: the lower, the flatter the inversion leaves the marks.
  */
+/** The field whose inversion leaves the least gradient energy (inversionEnergies); the first on a tie. */
+export function flattestField(image: RgbaImage, fields: readonly MarkField[]): MarkField {
+  const energies = inversionEnergies(image, fields);
+  return fields[energies.indexOf(Math.min(...energies))];
+}
+
 export function inversionEnergies(image: RgbaImage, fields: readonly MarkField[], budget = CELL_POOL.energyBudget): number[] {
   const { width: w, height: h, data } = image;
   const bandRows = 64;

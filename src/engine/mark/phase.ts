@@ -90,7 +90,7 @@ export function refineByPhase(image: RgbaImage, lattice: Lattice, cell: LatticeC
   };
 
   // Enough instances for the pooling, not all of them: a 12 MP image reads every third band.
-  const samples = sampleBands(image, { ...PHASE, keepPixels: true }, cell.colour, binsOfRow, signal);
+  const samples = sampleBands(image, PHASE, cell.colour, binsOfRow, signal);
 
   const spread = (sw: Float64Array, swa: Float64Array) => gaussianWrap2(sw, swa, gw, gh, PHASE.sigma);
   const alpha = samples.pool(fallback, PHASE, spread, signal);

@@ -40,7 +40,7 @@ export class AlphaSamples {
   private trusts = new Float32Array(1 << 14);
   /** Whether any sample's trust is below 1 (else the weights with and without it are one set). */
   private trusted = false;
-  /** J and B of every sample (6 values each), kept when the colour is to be re-read (`keepPixels`). */
+  /** J and B of every sample (6 values each), kept when the colour is to be re-read (sampleBands keeps them, poolTemplate does not). */
   private pixels: Float32Array | null = null;
   count = 0;
 
@@ -260,7 +260,7 @@ const COLOUR_ROUNDS = 2;
  * peak. The median-based W of a mid-grey mark is pulled toward the pictures under it, and many
  * instances over different backgrounds tell W from α. Null when W moves by less than 0.02 in
  * every channel. The caller keeps it only where it inverts flatter (cell-pool.ts
- * inversionEnergies). Val tiled cases (88, seeds 5/77/123): resized 30.59 → 31.17 dB fPSNR,
+ * flattestField). Val tiled cases (88, seeds 5/77/123): resized 30.59 → 31.17 dB fPSNR,
  * integer 33.69 → 34.33; 13 cases gained 0.1–10.7 dB (grey marks 21.5 → 27.8, 21.8 → 30.2),
  * none lost. Both rounds by colourFor alone (alternating least squares, which converges
  * slowly where the backgrounds vary little) gained about 0.1–0.4 dB less. Batches (poolTemplate, with
@@ -334,13 +334,14 @@ function textureTrust(J: Float32Array, hole: Uint8Array, w: number, h: number, s
  */
 export function sampleBands(
   image: RgbaImage,
-  o: { bandRows: number; pixelBudget: number; minContrast: number; textureShare: number; keepPixels?: boolean },
+  o: { bandRows: number; pixelBudget: number; minContrast: number; textureShare: number },
   colour: readonly number[],
   binsOfRow: (y: number, out: Int32Array) => void,
   signal?: AbortSignal,
 ): AlphaSamples {
   const { width: w, height: h } = image;
-  const samples = new AlphaSamples(o.keepPixels ?? false);
+  // Pixels kept: both callers read the colour again from them (recoloured).
+  const samples = new AlphaSamples(true);
   const bandStride = Math.max(1, Math.ceil((w * h) / o.pixelBudget));
   for (let y0 = 0; y0 < h; y0 += o.bandRows * bandStride) {
     throwIfAborted(signal);

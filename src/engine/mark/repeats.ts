@@ -12,7 +12,7 @@ import { hermite, latticeStack, OVERSAMPLE, pixelCellSupport, pixelStack } from 
 import { latticeField, pixelLatticeField, type MarkField } from './field';
 import { findLattice, LATTICE_PASSES, sameLattice, type Lattice, type LatticeOptions, type LatticeSearch } from './lattice';
 import { refineByPhase } from './phase';
-import { inversionEnergies, poolIntegerCell } from './cell-pool';
+import { flattestField, poolIntegerCell } from './cell-pool';
 import { cachedStack, type Vec2 } from './sample';
 import { consistentEdges, neighbours, supportWraps } from './support';
 
@@ -219,7 +219,7 @@ function repeatsOn(image: RgbaImage, search: LatticeSearch, opts: RepeatsOptions
       const other = estimateMark(cutCached, signal, undefined, cutMedian);
       const otherReason = judge(other);
       const otherField = latticeField(lattice, other, image);
-      const better = otherReason === 'ok' && (reason !== 'ok' || (() => { const [a, b] = inversionEnergies(image, [field, otherField]); return b < a; })());
+      const better = otherReason === 'ok' && (reason !== 'ok' || flattestField(image, [field, otherField]) === otherField);
       if (better) {
         estimate = other;
         field = otherField;
@@ -243,19 +243,14 @@ function repeatsOn(image: RgbaImage, search: LatticeSearch, opts: RepeatsOptions
   if (!hnf && opts.phase !== false) {
     const byPhase = refineByPhase(image, lattice, estimate, signal);
     field = latticeField(lattice, byPhase.cell, image);
-    if (byPhase.recoloured) {
-      const other = latticeField(lattice, byPhase.recoloured, image);
-      const [eCell, eOther] = inversionEnergies(image, [field, other]);
-      if (eOther < eCell) field = other;
-    }
+    if (byPhase.recoloured) field = flattestField(image, [field, latticeField(lattice, byPhase.recoloured, image)]);
   }
   // An integer lattice's α pooled from every instance against its own surroundings, where that inverts flatter (cell-pool.ts).
   if (hnf && opts.pool !== false) {
     const pool = poolIntegerCell(image, hnf, estimate, signal);
     const candidates = [field, pixelLatticeField(hnf, { alphaHw: pool.alphaHw, colour: estimate.colour }, image)];
     if (pool.recoloured) candidates.push(pixelLatticeField(hnf, pool.recoloured, image));
-    const energies = inversionEnergies(image, candidates);
-    field = candidates[energies.indexOf(Math.min(...energies))];
+    field = flattestField(image, candidates);
   }
   if (fromSpread) {
     const ratio = flatteningRatio(image, field);
