@@ -188,22 +188,54 @@ export function estimateMark(stack: InstanceStack, signal?: AbortSignal, onProgr
   // Each pixel the energy reads (inside S and its right and lower neighbours) is inverted once per instance.
   const reads = new Uint8Array(n);
   for (const i of inside) reads[i] = reads[nb.right[i]] = reads[nb.down[i]] = 1;
-  const read: number[] = [];
-  for (let i = 0; i < n; i++) if (reads[i]) read.push(i);
+  let nRead = 0;
+  for (let i = 0; i < n; i++) if (reads[i]) nRead++;
+  const read = new Int32Array(nRead);
+  for (let i = 0, k = 0; i < n; i++) if (reads[i]) read[k++] = i;
+  // Per pixel of S: its own, right and lower neighbours' places in `inverted` (typed, for the energy's hot loop).
+  const at3 = new Int32Array(inside.length * 3);
+  inside.forEach((i, j) => {
+    at3[j * 3] = i * 3;
+    at3[j * 3 + 1] = nb.right[i] * 3;
+    at3[j * 3 + 2] = nb.down[i] * 3;
+  });
   const inverted = new Float64Array(n * 3);
+  // Σ over the cached instances of |∇| of their inversion inside S (the same sums, in the same order, as inverting
+  // pixel by pixel with invert() below).
   const energy = (colour: readonly number[] | null): number => {
     if (colour) alphaFor(colour, alpha);
     else alpha.fill(0);
+    const w0 = colour ? colour[0] : 0;
+    const w1 = colour ? colour[1] : 0;
+    const w2 = colour ? colour[2] : 0;
     let e = 0;
     for (const inst of cache) {
-      for (const i of read) for (let c = 0; c < 3; c++) inverted[i * 3 + c] = invert(inst[i * 3 + c], alpha[i], colour ? colour[c] : 0);
-      for (const i of inside) {
-        const iR = nb.right[i] * 3;
-        const iD = nb.down[i] * 3;
+      for (let k = 0; k < nRead; k++) {
+        const i = read[k];
+        const a = alpha[i];
+        const q = i * 3;
+        if (a <= 0) {
+          inverted[q] = inst[q];
+          inverted[q + 1] = inst[q + 1];
+          inverted[q + 2] = inst[q + 2];
+        } else {
+          const b = 1 - a;
+          const v0 = (inst[q] - a * w0) / b;
+          const v1 = (inst[q + 1] - a * w1) / b;
+          const v2 = (inst[q + 2] - a * w2) / b;
+          inverted[q] = v0 < 0 ? 0 : v0 > 1 ? 1 : v0;
+          inverted[q + 1] = v1 < 0 ? 0 : v1 > 1 ? 1 : v1;
+          inverted[q + 2] = v2 < 0 ? 0 : v2 > 1 ? 1 : v2;
+        }
+      }
+      for (let j = 0, m = at3.length; j < m; j += 3) {
+        const q = at3[j];
+        const r = at3[j + 1];
+        const d = at3[j + 2];
         for (let c = 0; c < 3; c++) {
-          const here = inverted[i * 3 + c];
-          e += Math.abs(inverted[iR + c] - here);
-          e += Math.abs(inverted[iD + c] - here);
+          const here = inverted[q + c];
+          e += Math.abs(inverted[r + c] - here);
+          e += Math.abs(inverted[d + c] - here);
         }
       }
     }
