@@ -11,7 +11,7 @@ import { connectedComponents, fillRect } from '../engine/mask';
 import { findRepeats, isPeriodicPicture, type RepeatsResult } from '../engine/mark/repeats';
 import { learnSharedMark } from '../engine/mark/batch';
 import { templateField, type MarkField } from '../engine/mark/field';
-import { alphaPreviewRgba, fieldInstance, fieldMask, findAllLike, latticeRegion, unionMask } from '../engine/mark/instances';
+import { alphaPreviewRgba, fieldInstance, fieldMask, findAllLike, latticeReach, latticeRegion, unionMask } from '../engine/mark/instances';
 import type { KnownRegion } from '../engine/detect';
 import { locateMark } from '../engine/mark/locate';
 import type { KnownMark } from '../engine/mark/remove';
@@ -122,9 +122,8 @@ function latticeMark(deps: Pick<MarkDeps, 'newId'>, docId: string, image: RgbaIm
   const cellArea = Math.abs(lattice.v1[0] * lattice.v2[1] - lattice.v1[1] * lattice.v2[0]);
   const existing = (docMarks.get(docId) ?? []).find((m) => m.method === 'repeats');
   if (existing?.field === field) return { markId: existing.markId, record: getMark(existing.markId), field };
-  // The instance nearest the centre lies within a cell's diagonal of it, grown by at most 32 px (fieldInstance).
-  const reach = Math.hypot(...lattice.v1) + Math.hypot(...lattice.v2) + 64;
-  const one = fieldInstance(field, image.width, image.height, cellArea, reach);
+  // A window of twice the cell's box around the centre holds a whole instance (latticeReach).
+  const one = fieldInstance(field, image.width, image.height, cellArea, latticeReach(lattice.v1, lattice.v2));
   const e = r.estimate;
   const template: MarkTemplate = one?.template ?? { width: e.width, height: e.height, alphaHw: e.alphaHw, colour: field.colour };
   const record: MarkRecord = { template, opacity: e.opacity, source: 'repeats', instances: Math.round((image.width * image.height) / Math.max(1, cellArea)) };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fillRect } from '../mask';
 import type { Mask } from '../types';
 import { templateField } from './field';
-import { alphaPreviewRgba, fieldInstance, fieldMask, findAllLike, unionMask } from './instances';
+import { alphaPreviewRgba, fieldInstance, fieldMask, findAllLike, latticeReach, unionMask } from './instances';
 import { findRepeats } from './repeats';
 import { composite, coverage, logoShape, noisePhoto, tiledAlpha } from './testing';
 
@@ -66,6 +66,39 @@ describe('mark instances for the app', () => {
     expect(near!.template.alphaHw).toEqual(one!.template.alphaHw);
     // Too small a reach for any whole instance: the whole picture is searched instead.
     expect(fieldInstance(r.field!, W, H, 128 * 84, 10)!.box).toEqual(one!.box);
+  });
+
+  it('latticeReach: the centred window holds a whole instance, so nothing outside it is read', () => {
+    // Lattices square, skewed and staggered, marks up to nearly a cell, at several offsets.
+    const cases: [[number, number], [number, number], number, number][] = [
+      [[400, 0], [0, 250], 200, 100],
+      [[400.6, 0], [37.3, 250.4], 300, 160],
+      [[128, 0], [64, 84], 110, 60],
+      [[90, 35], [-40, 110], 70, 50],
+      [[300, 0], [150, 120], 280, 90],
+    ];
+    for (const [v1, v2, mw, mh] of cases) {
+      for (const origin of [[0, 0], [57, 13], [201.5, 77.25]] as [number, number][]) {
+        const [rx, ry] = latticeReach(v1, v2);
+        const [cx, cy] = [2000, 1500];
+        const base = tiledAlpha(logoShape(mw, mh), v1, v2, 0.5, origin);
+        const field = {
+          colour: [1, 1, 1] as [number, number, number],
+          bounds: { x: 0, y: 0, width: 4000, height: 3000 },
+          alphaAt: (x: number, y: number) => {
+            if (x < Math.floor(cx - rx) || x >= Math.ceil(cx + rx) || y < Math.floor(cy - ry) || y >= Math.ceil(cy + ry)) throw new Error(`read outside the window at ${x}, ${y}`);
+            return base(x, y);
+          },
+        };
+        const cell = Math.abs(v1[0] * v2[1] - v1[1] * v2[0]);
+        const one = fieldInstance(field, 4000, 3000, cell, [rx, ry]);
+        expect(one).not.toBeNull();
+        // One instance, or one part of it where the parts lie more than 64 px apart (the largest growth).
+        expect(one!.box.width).toBeLessThanOrEqual(mw + 4);
+        expect(one!.box.height).toBeLessThanOrEqual(mh + 4);
+        expect(Math.max(...one!.template.alphaHw)).toBeGreaterThan(0.45);
+      }
+    }
   });
 
   it('fieldMask of a window is that part of the whole mask', () => {

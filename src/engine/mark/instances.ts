@@ -101,10 +101,12 @@ export function alphaPreviewRgba(mark: { width: number; height: number; alphaHw:
  * word) but stops before one cluster would exceed `cellArea` (one lattice cell);
  * the cluster nearest the centre that does not touch the border wins.
  */
-export function fieldInstance(field: MarkField, width: number, height: number, cellArea = Infinity, reach = Infinity): { template: MarkTemplate; box: Rect } | null {
-  // Within `reach` of the centre first: the instance nearest the centre lies there, and a 12 MP
-  // picture's six dilations and labellings cost about a second. The whole picture if none is whole there.
-  const best = (reach < Math.max(width, height) / 2 && wholeInstance(field, width, height, cellArea, centredWindow(width, height, reach))) || wholeInstance(field, width, height, cellArea);
+export function fieldInstance(field: MarkField, width: number, height: number, cellArea = Infinity, reach: number | readonly [number, number] = Infinity): { template: MarkTemplate; box: Rect } | null {
+  // Within `reach` of the centre first (one half-size, or one per axis): a 12 MP picture's six
+  // dilations and labellings cost about a second. The whole picture if none is whole there.
+  const [rx, ry] = typeof reach === 'number' ? [reach, reach] : reach;
+  const near = rx < width / 2 || ry < height / 2;
+  const best = (near && wholeInstance(field, width, height, cellArea, centredWindow(width, height, rx, ry))) || wholeInstance(field, width, height, cellArea);
   if (!best) return null;
   const box = { x: Math.max(0, best.x - 1), y: Math.max(0, best.y - 1), width: 0, height: 0 };
   box.width = Math.min(width, best.x + best.width + 1) - box.x;
@@ -114,10 +116,21 @@ export function fieldInstance(field: MarkField, width: number, height: number, c
   return { template: { width: box.width, height: box.height, alphaHw, colour: field.colour }, box };
 }
 
-function centredWindow(width: number, height: number, reach: number): Rect {
-  const x = Math.max(0, Math.floor(width / 2 - reach));
-  const y = Math.max(0, Math.floor(height / 2 - reach));
-  return { x, y, width: Math.min(width, Math.ceil(width / 2 + reach)) - x, height: Math.min(height, Math.ceil(height / 2 + reach)) - y };
+/**
+ * Half-sizes of a centred window that holds a whole instance of a lattice mark grown by up to `grow` px,
+ * when the instance's box is no larger than the cell's, (|v1x| + |v2x|) × (|v1y| + |v2y|): any window
+ * of the cell's box holds one instance's corner, and the instance with its growth fits beside it; 2 px
+ * more keep it off the window's border. (A mark wider than its cell, a long diagonal stripe, finds none
+ * there, and fieldInstance searches the whole picture.)
+ */
+export function latticeReach(v1: readonly [number, number], v2: readonly [number, number], grow = GROWS[GROWS.length - 1]): [number, number] {
+  return [Math.abs(v1[0]) + Math.abs(v2[0]) + grow + 2, Math.abs(v1[1]) + Math.abs(v2[1]) + grow + 2];
+}
+
+function centredWindow(width: number, height: number, rx: number, ry: number): Rect {
+  const x = Math.max(0, Math.floor(width / 2 - rx));
+  const y = Math.max(0, Math.floor(height / 2 - ry));
+  return { x, y, width: Math.min(width, Math.ceil(width / 2 + rx)) - x, height: Math.min(height, Math.ceil(height / 2 + ry)) - y };
 }
 
 /**
