@@ -4,7 +4,7 @@
  * strong points with itself shifted by the multiple.
  */
 import type { RgbaImage } from '../types';
-import { lumaAt, type Vec2 } from './sample';
+import type { Vec2 } from './sample';
 
 /** Sub-pixel offset of a peak from three samples (m, c, p) one step apart, within ±0.5. */
 export function parabola(m: number, c: number, p: number): number {
@@ -93,8 +93,14 @@ interface Points {
   g: Float32Array; // (n)
 }
 
+/** lumaAt's central-difference gradient magnitude at an inner pixel (no clamping needed), without its calls. */
 function gradMag(image: RgbaImage, x: number, y: number): number {
-  return Math.hypot(lumaAt(image, x + 1, y) - lumaAt(image, x - 1, y), lumaAt(image, x, y + 1) - lumaAt(image, x, y - 1));
+  const d = image.data;
+  const w4 = image.width * 4;
+  const i = y * w4 + x * 4;
+  const gx = 0.299 * d[i + 4] + 0.587 * d[i + 5] + 0.114 * d[i + 6] - (0.299 * d[i - 4] + 0.587 * d[i - 3] + 0.114 * d[i - 2]);
+  const gy = 0.299 * d[i + w4] + 0.587 * d[i + w4 + 1] + 0.114 * d[i + w4 + 2] - (0.299 * d[i - w4] + 0.587 * d[i - w4 + 1] + 0.114 * d[i - w4 + 2]);
+  return Math.hypot(gx, gy);
 }
 
 /** Luma gradient magnitude at every pixel, (h, w); borders 0. */
