@@ -28,7 +28,19 @@ export function workingGradient(image: RgbaImage, scale: number): WorkingGradien
     const ry = Math.min(h - 1, Math.floor(y * scale));
     perRow[ry]++;
     const oy = ry * w;
-    for (let x = 0, i = y * image.width * 4; x < image.width; x++, i += 4) sum[oy + col[x]] += 0.299 * d[i] + 0.587 * d[i + 1] + 0.114 * d[i + 2];
+    // Each run of source columns that shares a working cell is summed in a register, rounded to float32
+    // after every step as the array would store it (Math.fround): the same sums, without a memory round
+    // trip per pixel.
+    for (let x = 0, i = y * image.width * 4; x < image.width; ) {
+      const cell = oy + col[x];
+      let acc = sum[cell];
+      do {
+        acc = Math.fround(acc + (0.299 * d[i] + 0.587 * d[i + 1] + 0.114 * d[i + 2]));
+        x++;
+        i += 4;
+      } while (x < image.width && oy + col[x] === cell);
+      sum[cell] = acc;
+    }
   }
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) sum[y * w + x] /= perRow[y] * perCol[x] || 1;
   const g = new Float32Array(w * h);
