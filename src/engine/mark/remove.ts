@@ -9,7 +9,7 @@
  * Pixels outside the returned mask are bit-identical to the input.
  */
 import { throwIfAborted } from '../errors';
-import { connectedComponents, countMasked } from '../mask';
+import { connectedComponents, countMasked, maskedIndices } from '../mask';
 import { componentRuns } from '../mask-components';
 import { checkMask, FILL_METHODS, removeMarks, type Remover } from '../remove';
 import { cropRect } from '../tensor';
@@ -74,17 +74,24 @@ export async function removeWithMarks(
     const inv = invertMarks(current, [mark.field], mask && opts.limitMarksToMask !== false ? { limit: mask } : {}, signal);
     current = inv.image;
     const code = METHODS.indexOf(mark.method);
-    for (let p = 0; p < n; p++) {
-      if (inv.changed.data[p] && !method[p]) method[p] = code;
-      if (inv.opaque.data[p]) toFill[p] = 255;
+    // Visit only the set pixels (maskedIndices): a lattice's 12 MP masks are mostly empty.
+    if (inv.changedCount > 0) {
+      const at = maskedIndices(inv.changed.data);
+      for (let k = 0; k < at.length; k++) if (!method[at[k]]) method[at[k]] = code;
+    }
+    if (inv.opaqueCount > 0) {
+      const at = maskedIndices(inv.opaque.data);
+      for (let k = 0; k < at.length; k++) toFill[at[k]] = 255;
     }
   }
 
   if (mask) {
     const rest: Mask = { width, height, data: new Uint8Array(n) };
     let restCount = 0;
-    for (let p = 0; p < n; p++) {
-      if (mask.data[p] > 0 && !method[p] && !toFill[p]) {
+    const at = maskedIndices(mask.data);
+    for (let k = 0; k < at.length; k++) {
+      const p = at[k];
+      if (!method[p] && !toFill[p]) {
         rest.data[p] = 255;
         restCount++;
       }
@@ -140,7 +147,8 @@ export async function removeWithMarks(
 
   // A plain loop: Uint8Array.from with a map function walks an iterator, 30× slower (3.7 s at 48 MP).
   const used: Mask = { width, height, data: new Uint8Array(n) };
-  for (let p = 0; p < n; p++) if (method[p]) used.data[p] = 255;
+  const usedAt = maskedIndices(method);
+  for (let k = 0; k < usedAt.length; k++) used.data[usedAt[k]] = 255;
   // Per region, the method that wrote most of its pixels (a tie goes to the one met first in raster order).
   const { components, runs, count } = componentRuns(used);
   const M = METHODS.length;
