@@ -6,6 +6,7 @@ import {
   createMask,
   fillRect,
   maskBBox,
+  maskedIndices,
   maskToOverlayRgba,
   masksEqual,
   stampLine,
@@ -309,5 +310,18 @@ describe('masksEqual', () => {
     b.data[3] = 1;
     expect(masksEqual(a, b)).toBe(false);
     expect(masksEqual(createMask(2, 3), createMask(3, 2))).toBe(false);
+  });
+});
+
+describe('maskedIndices', () => {
+  it('lists every set byte in order, in aligned buffers and in views at odd offsets, tails included', () => {
+    const buf = new Uint8Array(4 * 1000 + 7);
+    for (let i = 0; i < buf.length; i += 1 + (i % 13)) buf[i] = i % 5 === 0 ? 1 : 200;
+    for (const view of [buf, buf.subarray(3), buf.subarray(1, 4003), buf.subarray(4)]) {
+      const naive: number[] = [];
+      for (let i = 0; i < view.length; i++) if (view[i] !== 0) naive.push(i);
+      expect(Array.from(maskedIndices(view))).toEqual(naive);
+    }
+    expect(maskedIndices(new Uint8Array(9)).length).toBe(0);
   });
 });
