@@ -34,7 +34,21 @@ export function masksEqual(a: Mask, b: Mask): boolean {
 }
 
 export function countMasked(mask: Mask): number {
-  const d = mask.data;
+  return scanSet(mask.data, null);
+}
+
+/**
+ * The indices of the non-zero bytes of `d`, in order: a loop over a mostly empty 12 MP
+ * mask visits its few set pixels instead of every byte.
+ */
+export function maskedIndices(d: Uint8Array): Int32Array {
+  const out = new Int32Array(scanSet(d, null));
+  scanSet(d, out);
+  return out;
+}
+
+/** Counts the non-zero bytes of `d` and, given `out`, writes their indices there in order. */
+function scanSet(d: Uint8Array, out: Int32Array | null): number {
   let n = 0;
   let i = 0;
   // Masks are mostly empty: skip four zero bytes at a time where the view is aligned.
@@ -42,40 +56,20 @@ export function countMasked(mask: Mask): number {
     const words = new Uint32Array(d.buffer, d.byteOffset, d.length >> 2);
     for (let w = 0; w < words.length; w++) {
       if (words[w] === 0) continue;
-      const b = w << 2;
-      if (d[b] !== 0) n++;
-      if (d[b + 1] !== 0) n++;
-      if (d[b + 2] !== 0) n++;
-      if (d[b + 3] !== 0) n++;
+      for (let b = w << 2, end = b + 4; b < end; b++) {
+        if (d[b] === 0) continue;
+        if (out) out[n] = b;
+        n++;
+      }
     }
     i = words.length << 2;
   }
-  for (; i < d.length; i++) if (d[i] !== 0) n++;
+  for (; i < d.length; i++) {
+    if (d[i] === 0) continue;
+    if (out) out[n] = i;
+    n++;
+  }
   return n;
-}
-
-/**
- * The indices of the non-zero bytes of `d`, in order (countMasked's four-byte skip): a loop over a
- * mostly empty 12 MP mask visits its few set pixels instead of every byte.
- */
-export function maskedIndices(d: Uint8Array): Int32Array {
-  const out = new Int32Array(countMasked({ width: d.length, height: 1, data: d }));
-  let k = 0;
-  let i = 0;
-  if (d.byteOffset % 4 === 0) {
-    const words = new Uint32Array(d.buffer, d.byteOffset, d.length >> 2);
-    for (let w = 0; w < words.length; w++) {
-      if (words[w] === 0) continue;
-      const b = w << 2;
-      if (d[b] !== 0) out[k++] = b;
-      if (d[b + 1] !== 0) out[k++] = b + 1;
-      if (d[b + 2] !== 0) out[k++] = b + 2;
-      if (d[b + 3] !== 0) out[k++] = b + 3;
-    }
-    i = words.length << 2;
-  }
-  for (; i < d.length; i++) if (d[i] !== 0) out[k++] = i;
-  return out;
 }
 
 /** Intersects a rect (negative sizes normalised) with the mask; null when nothing is left. */
