@@ -17,12 +17,15 @@ import type { ModelRunner } from '../engine/runner';
 import type { RgbaImage } from '../engine/types';
 import { fmt, table } from './common';
 import { batchCases, heldOutPhotos, loadPhoto, periodicCases, tiledCases, type MarkCase } from './mark-cases';
+import { runLargeTiled } from './quality-marks-large';
 
 export interface MarkBenchOptions {
   seed: number;
   tiled: number;
   batches: number;
   periodicPhotos: number;
+  /** 12 MP tiled cases (quality-marks-large.ts); 0 skips them (the default: about 10 s each). */
+  large?: number;
   /** Which held-out photos: 'test' (published) or 'val' (to choose thresholds on). */
   split: 'test' | 'val';
   threshold: number;
@@ -167,6 +170,7 @@ export async function runMarkBench(o: MarkBenchOptions): Promise<{ md: string; j
     changedPhotos.push(changed);
   }
   o.log(`marks: periodic done; ${acceptedPhotos} of ${picks.length} clean photos had a lattice accepted`);
+  const large = o.large ? await runLargeTiled(o.large, o.seed, o.split, o.log) : null;
 
   const methods = ['input', 'repeats', 'one-click', 'telea@truth', ...(o.remover ? ['model@truth'] : [])];
   const groups: [string, typeof tiledRows][] = [
@@ -187,6 +191,7 @@ export async function runMarkBench(o: MarkBenchOptions): Promise<{ md: string; j
     '',
     table(['family', 'n', 'method', 'PSNR', 'fPSNR', 'changed outside', 'ms'], tiledTable),
     '',
+    ...(large ? [large.md, ''] : []),
     `**Batches** (${o.batches} batches × 16 held-out photos (${o.split} split) at 640×480, one mark per batch moved ±10 px, α 0.2–0.7, JPEG q 70–95). K = 1 is one-click on the first image; K ≥ 2 learns one mark from the first K images and inverts it in each. "first image" scores the same image at every K, "images 1–2" the two that every K ≥ 2 scores, "images 1–8" the eight that K = 8 and 16 score: the mean over all images scored mixes in the images that only larger K learn from. "clean sets learned from": the same K photos without their mark given to learning; every mark learned from them is false.`,
     '',
     table(
@@ -200,5 +205,5 @@ export async function runMarkBench(o: MarkBenchOptions): Promise<{ md: string; j
     '',
     `Clean held-out photos (${picks.length}, every ${Math.round(names.length / picks.length)}th of \`training/splits/${o.split}-photos.txt\`): a lattice was accepted in ${acceptedPhotos}${acceptedNames.length ? ` (${acceptedNames.join(', ')})` : ''}; repeats changed ${fmt(mean(changedPhotos) * 100, 3)} % of pixels on average.`,
   ].join('\n');
-  return { md, json: { tiled: tiledRows.map((r) => ({ id: r.c.id, info: r.c.info, accepted: r.accepted, reason: r.reason, scores: r.scores })), batches: batchRows, periodic: periodicRows, photos: { n: picks.length, accepted: acceptedNames, meanChanged: mean(changedPhotos) } } };
+  return { md, json: { tiled: tiledRows.map((r) => ({ id: r.c.id, info: r.c.info, accepted: r.accepted, reason: r.reason, scores: r.scores })), batches: batchRows, periodic: periodicRows, photos: { n: picks.length, accepted: acceptedNames, meanChanged: mean(changedPhotos) }, ...(large ? { large: large.json } : {}) } };
 }

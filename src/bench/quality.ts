@@ -2,7 +2,7 @@
  * Quality benchmark: `npm run bench:quality -- [--n 10] [--seed 1234] [--split test]
  *   [--data DIR] [--threshold 0.5] [--threads 2] [--limit N] [--out bench-out]
  *   [--models DIR]`   (DIR: a folder with manifest.json, to score candidate models before they ship)
- *   [--marks-only | --no-marks] [--tiled 12] [--batches 4] [--periodic-photos 60] [--marks-split test|val]
+ *   [--marks-only | --no-marks] [--tiled 12] [--batches 4] [--periodic-photos 60] [--large 0] [--marks-split test|val]
  *   [--triage-only] [--photos 40] [--triage-split test|val]   (triage of detected regions, quality-triage.ts)
  *   (the mark-estimation families of quality-marks.ts; their tables go to docs/quality.md)
  *   [--fill-only | --no-fill] [--fill-n 12] [--fill-split test|val] [--no-speed]
@@ -187,7 +187,7 @@ async function marksSection(flags: Map<string, string>): Promise<void> {
   const fill = appFill(remover);
   const seed = Number(flags.get('seed') ?? 1234);
   const split = flags.get('marks-split') === 'val' ? 'val' : 'test';
-  const args = ['tiled', 'batches', 'periodic-photos', 'marks-split'].filter((k) => flags.has(k)).map((k) => `--${k} ${flags.get(k)}`);
+  const args = ['tiled', 'batches', 'periodic-photos', 'large', 'marks-split'].filter((k) => flags.has(k)).map((k) => `--${k} ${flags.get(k)}`);
   const command = `npm run bench:quality -- --marks-only --seed ${seed}${args.length ? ` ${args.join(' ')}` : ''}`;
   const t0 = performance.now();
   const { md, json } = await runMarkBench({
@@ -195,6 +195,7 @@ async function marksSection(flags: Map<string, string>): Promise<void> {
     tiled: Number(flags.get('tiled') ?? 12),
     batches: Number(flags.get('batches') ?? 4),
     periodicPhotos: Number(flags.get('periodic-photos') ?? 60),
+    large: Number(flags.get('large') ?? 0),
     split,
     threshold: Number(flags.get('threshold') ?? 0.5),
     detectors: models.detectors,
