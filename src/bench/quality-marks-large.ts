@@ -2,7 +2,8 @@
  * 12 MP tiled marks for `npm run bench:quality -- --marks-only --large N` (issue: learn the mark
  * from its repeats). The tiled family of quality-marks.ts is about 1 MP; speed work on the 12 MP
  * path (budgets, instance caps, the refinement's resolution) trades against quality there, and the
- * speed bench's picture has no clean reference. Each case: a held-out photo scaled to 4000×3000, a
+ * speed bench's picture has no clean reference. The held-out photos are at most 908 px, so the
+ * pictures are enlarged 4–15×: smoother than real 12 MP photos (the table says so). Each case: a held-out photo scaled to 4000×3000, a
  * drawn logo (testing.ts) tiled on an integer or a non-integer (resized) lattice, white, grey or
  * black at α 0.25–0.5, half of them JPEG q 85. Scored as the tiled family's "repeats" row: the
  * lattice search, the estimate and the inversion, fPSNR inside the true mark.
@@ -77,7 +78,7 @@ export async function runLargeTiled(n: number, seed: number, split: 'test' | 'va
   }
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
   const md = [
-    `**12 MP tiled marks** (${n}: held-out photos (${split} split) scaled to 4000×3000, a drawn logo tiled every 300–500 × 200–320 px (rows staggered by half a period in about half), on an integer lattice or, every other case, one whose vectors are 0.2–0.8 px off integers, as a resized preview leaves them; white, grey or black at α 0.25–0.5; half JPEG q 85). "repeats" is the lattice search, the estimate and the inversion; fPSNR in dB inside the true mark; ms per image in Node, search and removal.`,
+    `**12 MP tiled marks** (${n}: held-out photos (${split} split) scaled to 4000×3000, a drawn logo tiled every 300–500 × 200–320 px (rows staggered by half a period in about half), on an integer lattice or, every other case, one whose vectors are 0.2–0.8 px off integers, as a resized preview leaves them; white, grey or black at α 0.25–0.5; half JPEG q 85). The held-out photos are at most 908 px wide, so each is enlarged 4–15 times: far smoother than a photo taken at 12 MP, and where the picture is flat the instances are identical underneath, which the verdict refuses as a periodic picture. "repeats" is the lattice search, the estimate and the inversion; fPSNR in dB inside the true mark; ms per image in Node, search and removal.`,
     '',
     table(
       ['case', 'lattice (v1, v2)', 'colour', 'α', 'JPEG', 'verdict', 'input fPSNR', 'repeats fPSNR', 'ms'],
