@@ -75,7 +75,7 @@ export async function markAlpha(kind: 'text' | 'logo', size: number, angle: numb
 }
 
 /** Blends α·W over the RGB float photo; returns the marked RGB and the α map. */
-function blend(rgb: Float32Array, w: number, h: number, alphaAt: (x: number, y: number) => number, colour: number[]): { marked: Float32Array; alpha: Float32Array } {
+export function blend(rgb: Float32Array, w: number, h: number, alphaAt: (x: number, y: number) => number, colour: number[]): { marked: Float32Array; alpha: Float32Array } {
   const marked = rgb.slice();
   const alpha = new Float32Array(w * h);
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
@@ -88,7 +88,7 @@ function blend(rgb: Float32Array, w: number, h: number, alphaAt: (x: number, y: 
 }
 
 /** Rounds to 8 bits, resizes to (tw, th) when asked, JPEG-encodes at q when given, and decodes to RGBA. */
-async function finish(rgb: Float32Array, w: number, h: number, tw: number, th: number, quality: number | null): Promise<RgbaImage> {
+export async function finish(rgb: Float32Array, w: number, h: number, tw: number, th: number, quality: number | null): Promise<RgbaImage> {
   let img = sharp(Buffer.from(Uint8ClampedArray.from(rgb)), { raw: { width: w, height: h, channels: 3 } });
   if (tw !== w || th !== h) img = sharp(await img.resize(tw, th, { kernel: 'cubic' }).png().toBuffer());
   const bytes = quality ? await img.jpeg({ quality }).toBuffer() : await img.png().toBuffer();

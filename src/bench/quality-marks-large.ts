@@ -8,13 +8,12 @@
  * black at α 0.25–0.5, half of them JPEG q 85. Scored as the tiled family's "repeats" row: the
  * lattice search, the estimate and the inversion, fPSNR inside the true mark.
  */
-import sharp from 'sharp';
 import { findRepeats, removeWithMarks } from '../engine/mark';
-import { composite, logoShape, rng, tiledAlpha } from '../engine/mark/testing';
+import { logoShape, rng, tiledAlpha } from '../engine/mark/testing';
 import { psnr } from '../engine/metrics';
 import type { Mask, RgbaImage } from '../engine/types';
 import { fmt, table } from './common';
-import { heldOutPhotos, photo } from './mark-cases';
+import { blend, finish, heldOutPhotos, photo } from './mark-cases';
 
 const W = 4000;
 const H = 3000;
@@ -31,14 +30,6 @@ interface LargeCase {
 async function largeCase(i: number, rand: () => number, photos: string[]): Promise<LargeCase> {
   const name = photos[Math.floor(rand() * photos.length)];
   const rgb = await photo(name, W, H);
-  const data = new Uint8ClampedArray(W * H * 4);
-  for (let p = 0; p < W * H; p++) {
-    data[p * 4] = rgb[p * 3];
-    data[p * 4 + 1] = rgb[p * 3 + 1];
-    data[p * 4 + 2] = rgb[p * 3 + 2];
-    data[p * 4 + 3] = 255;
-  }
-  const clean: RgbaImage = { width: W, height: H, data };
   const p = 300 + Math.round(rand() * 200);
   const q = 200 + Math.round(rand() * 120);
   const stagger = rand() < 0.5 ? Math.round(p / 2) : 0;
@@ -49,14 +40,10 @@ async function largeCase(i: number, rand: () => number, photos: string[]): Promi
   const [colourName, grey] = COLOURS[Math.floor(rand() * COLOURS.length)];
   const opacity = Math.round((0.25 + rand() * 0.25) * 100) / 100;
   const shape = logoShape(Math.round(p * (0.5 + rand() * 0.2)), Math.round(q * (0.4 + rand() * 0.1)));
-  const { image, alpha } = composite(clean, tiledAlpha(shape, v1, v2, opacity), [grey, grey, grey]);
+  const { marked, alpha } = blend(rgb, W, H, tiledAlpha(shape, v1, v2, opacity), [grey * 255, grey * 255, grey * 255]);
   const jpeg = rand() < 0.5 ? 85 : null;
-  let watermarked = image;
-  if (jpeg) {
-    const bytes = await sharp(Buffer.from(image.data), { raw: { width: W, height: H, channels: 4 } }).removeAlpha().jpeg({ quality: jpeg }).toBuffer();
-    const { data: d } = await sharp(bytes).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-    watermarked = { width: W, height: H, data: new Uint8ClampedArray(d) };
-  }
+  // The clean reference is not JPEG'd: the score counts what the compression did to the picture too.
+  const [watermarked, clean] = await Promise.all([finish(marked, W, H, W, H, jpeg), finish(rgb, W, H, W, H, null)]);
   const truth: Mask = { width: W, height: H, data: Uint8Array.from(alpha, (a) => (a > 0.05 ? 255 : 0)) };
   const lattice = `${fmt(v1[0], 1)}×${fmt(v1[1], 1)}, ${fmt(v2[0], 1)}×${fmt(v2[1], 1)}`;
   return { id: `large-${i}`, info: { photo: name, lattice, colour: colourName, opacity, jpeg: jpeg ?? 'png' }, watermarked, clean, truth };

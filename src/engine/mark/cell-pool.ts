@@ -64,17 +64,17 @@ export function poolIntegerCell(
   return { alphaHw, recoloured: recoloured(samples, alphaHw, cell.alphaHw, CELL_POOL, cell.colour, (sw, swa) => [sw, swa], signal) };
 }
 
-/**
- * L1 gradient energy (RGB, 8-bit levels) of the image inverted with each field,
- * over the pixels where any of them has α ≥ ALPHA_MIN, on evenly spread bands of
- * at most `budget` pixels: the lower, the flatter the inversion leaves the marks.
- */
 /** The field whose inversion leaves the least gradient energy (inversionEnergies); the first on a tie. */
 export function flattestField(image: RgbaImage, fields: readonly MarkField[]): MarkField {
   const energies = inversionEnergies(image, fields);
   return fields[energies.indexOf(Math.min(...energies))];
 }
 
+/**
+ * L1 gradient energy (RGB, 8-bit levels) of the image inverted with each field,
+ * over the pixels where any of them has α ≥ ALPHA_MIN, on evenly spread bands of
+ * at most `budget` pixels: the lower, the flatter the inversion leaves the marks.
+ */
 export function inversionEnergies(image: RgbaImage, fields: readonly MarkField[], budget = CELL_POOL.energyBudget): number[] {
   const { width: w, height: h, data } = image;
   const bandRows = 64;
