@@ -43,6 +43,24 @@ describe('lattice search on small previews and refused lattices', () => {
     expect(sameLattice(lattice(v1, v2), all.search.lattice!)).toBe(true);
   });
 
+  it('passes over a lattice of every third repeat when a finer one under it scores half as well, and keeps it as the alternative', () => {
+    const v1: Vec2 = [47, 5];
+    const v2: Vec2 = [-9, 53];
+    const truth = lattice(v1, v2);
+    const { image } = composite(deadLeaves(480, 360, 1, 864), tiledAlpha(logoShape(30, 18), v1, v2, 0.2), [1, 1, 1]);
+    // The plain pass reads (141, 15), three repeats along v1; a later pass finds the mark's own lattice.
+    const plain = findLattice(image, { passes: [LATTICE_PASSES[0]] }).lattice!;
+    expect(sameLattice(truth, plain)).toBe(false);
+    expect(offLattice(plain.v1, v1, v2)).toBeLessThan(1);
+    const found = findLattice(image);
+    expect(sameLattice(truth, found.lattice!)).toBe(true);
+    expect(found.pass).toBeGreaterThan(0);
+    // The passed-over lattice is still there for findRepeats, should the finer one be refused.
+    const alternative = found.alternative?.();
+    expect(alternative?.pass).toBe(0);
+    expect(sameLattice(plain, alternative!.lattice!)).toBe(true);
+  });
+
   it('reports the first refusal when every lattice is refused (a plaid under a tiled mark stays a periodic picture)', () => {
     const { image } = composite(periodicTexture('plaid', 640, 480), tiledAlpha(logoShape(50, 30), [97, 0], [31, 71], 0.35), [1, 1, 1]);
     const r = findRepeats(image);

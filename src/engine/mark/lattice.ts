@@ -9,7 +9,8 @@ import { throwIfAborted } from '../errors';
 import type { RgbaImage } from '../types';
 import { autocorrelationRows, autocorrelationRowsPair, fftSize, powerSpectrum } from './fft';
 import { orientationMaps, workingGradient, type WorkingGradient } from './lattice-features';
-import { parabola, refineFound } from './lattice-refine';
+import { bestPair, cross, isLocalMax, norm, reduceBasis, scoreBasis, type BasisScore } from './lattice-basis';
+import { refineFound } from './lattice-refine';
 import type { Vec2 } from './sample';
 
 export interface Lattice {
@@ -28,6 +29,11 @@ export interface LatticeSearch {
   reason: string;
   /** Index (in the passes searched) of the pass that found the lattice. */
   pass?: number;
+  /**
+   * A coarser lattice an earlier pass found and passed over for a finer one under it (see
+   * FINER_SHARE), refined on demand: findRepeats estimates on it when this lattice is refused.
+   */
+  alternative?: () => LatticeSearch;
 }
 
 export interface LatticePass {
@@ -154,21 +160,31 @@ export function findLattice(image: RgbaImage, opts: LatticeOptions = {}, signal?
   const top = level(o.workSide);
   if (top.grad.w < 32 || top.grad.h < 32) return none('image too small for a lattice');
   let first: LatticeSearch | null = null;
+  // A lattice with a finer one under it (every second or third repeat) waits while the later passes search.
+  let deferred: { found: LatticeSearch; i: number; scale: number } | null = null;
+  const refined = (found: LatticeSearch, i: number, scale: number): LatticeSearch => {
+    throwIfAborted(signal);
+    const full = refineFound(image, found.lattice!.v1, found.lattice!.v2, scale);
+    return { ...found, pass: i, lattice: { origin: [0, 0], ...full } };
+  };
   for (let i = 0; i < o.passes.length; i++) {
     const pass = o.passes[i];
     throwIfAborted(signal);
     const l = level(side(pass));
     const { w, h } = l.grad;
     if (w < 32 || h < 32) continue;
-    const found = searchPass(autocorrelation(i), w, h, l.pw, l.scale, o.minPeriodPx, pass);
+    const { finer, ...found } = searchPass(autocorrelation(i), w, h, l.pw, l.scale, o.minPeriodPx, pass);
+    if (found.lattice && finer && !deferred) {
+      deferred = { found, i, scale: l.scale };
+      continue;
+    }
     if (found.lattice) {
-      throwIfAborted(signal);
-      const { v1, v2 } = found.lattice;
-      const full = refineFound(image, v1, v2, l.scale);
-      return { ...found, pass: i, lattice: { origin: [0, 0], ...full } };
+      const d = deferred;
+      return d ? { ...refined(found, i, l.scale), alternative: () => refined(d.found, d.i, d.scale) } : refined(found, i, l.scale);
     }
     first ??= found;
   }
+  if (deferred) return refined(deferred.found, deferred.i, deferred.scale);
   return first ?? none('no structure');
 }
 
@@ -184,7 +200,7 @@ export function sameLattice(a: Lattice, b: Lattice): boolean {
 }
 
 /** One pass over an autocorrelation (rows 0 … h/2 of lags): a lattice in working pixels, or why not. */
-function searchPass(acRaw: Float64Array, w: number, h: number, pw: number, scale: number, minPeriodPx: number, o: LatticePass): LatticeSearch {
+function searchPass(acRaw: Float64Array, w: number, h: number, pw: number, scale: number, minPeriodPx: number, o: LatticePass): LatticeSearch & { finer?: boolean } {
   const zero = acRaw[0] / (w * h);
   if (!(zero > 0)) return none('no structure');
   const maxDx = w >> 1;
@@ -258,139 +274,5 @@ function searchPass(acRaw: Float64Array, w: number, h: number, pw: number, scale
     v1 = [(fit.jj * fit.ix - fit.ij * fit.jx) / det, (fit.jj * fit.iy - fit.ij * fit.jy) / det];
     v2 = [(fit.ii * fit.jx - fit.ij * fit.ix) / det, (fit.ii * fit.jy - fit.ij * fit.iy) / det];
   }
-  return { lattice: { origin: [0, 0], v1, v2 }, confidence, hitRate, reason: 'ok' };
-}
-
-/**
- * The shortest strong peak and the next one across it give the first basis, but
- * the strongest peaks of a text mark or a busy photo are often not the lattice's
- * own. Every pair of the PAIR_PEAKS shortest peaks is scored as well (cells with
- * fewer than MIN_REPEATS repeats in the image skipped) and, among the bases that
- * pass the thresholds and score at least SCORE_SHARE of the best, the best one
- * wins; a basis with at most 0.6 of its area wins over it (a lattice of every
- * second repeat scores about as well). Chosen on val tiled cases (seeds 5, 77 and
- * 123; 76 cases): accepted 44 → 47, none lost; 80 clean val photos: no lattice
- * accepted either way (one found and refused, none before); the periodic pictures
- * and val pattern cases stay refused.
- */
-const PAIR_PEAKS = 12;
-const SCORE_SHARE = 0.6;
-const MIN_REPEATS = 6;
-
-function bestPair(ac: Ac, peaks: { dx: number; dy: number }[], first: BasisScore | null, o: LatticePass, area: number, maxDx: number, maxDy: number): BasisScore | null {
-  const all: BasisScore[] = first ? [first] : [];
-  const cand = peaks.slice(0, 40).sort((a, b) => Math.hypot(a.dx, a.dy) - Math.hypot(b.dx, b.dy)).slice(0, PAIR_PEAKS);
-  const upper = (a: Vec2): Vec2 => (a[1] < 0 || (a[1] === 0 && a[0] < 0) ? [-a[0], -a[1]] : a);
-  for (let i = 0; i < cand.length; i++) {
-    for (let j = i + 1; j < cand.length; j++) {
-      const u: Vec2 = [cand[i].dx, cand[i].dy];
-      const v: Vec2 = [cand[j].dx, cand[j].dy];
-      if (Math.abs(cross(u, v)) / (norm(u) * norm(v)) <= 0.35) continue;
-      const [p, q] = reduceBasis(u, v);
-      let [r1, r2] = [upper(p), upper(q)];
-      if (cross(r1, r2) < 0) [r1, r2] = [r2, r1];
-      if (Math.abs(cross(r1, r2)) <= area / MIN_REPEATS) all.push(scoreBasis(ac, r1, r2, maxDx, maxDy));
-    }
-  }
-  const near = all.filter((s) => s.count >= 4 && s.confidence >= o.minConfidence && s.hitRate >= o.minHitRate);
-  if (near.length === 0) return first;
-  near.sort((x, y) => y.confidence - x.confidence);
-  const top = near[0].confidence;
-  const cellArea = (s: BasisScore) => Math.abs(cross(s.r1, s.r2));
-  let best = near[0];
-  for (;;) {
-    const smaller = near.find((s) => s.confidence >= SCORE_SHARE * top && cellArea(s) <= 0.6 * cellArea(best));
-    if (!smaller) return best;
-    best = smaller;
-  }
-}
-
-interface BasisScore {
-  r1: Vec2;
-  r2: Vec2;
-  fit: { ii: number; ij: number; jj: number; ix: number; jx: number; iy: number; jy: number };
-  count: number;
-  confidence: number;
-  hitRate: number;
-}
-
-/** A basis scored against its half-lattice points, with the sub-pixel peaks for the least-squares fit. */
-function scoreBasis(ac: Ac, r1: Vec2, r2: Vec2, maxDx: number, maxDy: number): BasisScore {
-  const fit = { ii: 0, ij: 0, jj: 0, ix: 0, jx: 0, iy: 0, jy: 0 };
-  let onLattice = 0;
-  let offLattice = 0;
-  let hits = 0;
-  let count = 0;
-  for (let i = -3; i <= 3; i++) {
-    for (let j = -3; j <= 3; j++) {
-      if (i === 0 && j === 0) continue;
-      const px = i * r1[0] + j * r2[0];
-      const py = i * r1[1] + j * r2[1];
-      if (Math.abs(px) > maxDx - 2 || Math.abs(py) > maxDy - 2) continue;
-      const at = bestNear(ac, px, py);
-      const half = Math.max(
-        bestNear(ac, px + r1[0] / 2, py + r1[1] / 2).value,
-        bestNear(ac, px + r2[0] / 2, py + r2[1] / 2).value,
-        bestNear(ac, px + (r1[0] + r2[0]) / 2, py + (r1[1] + r2[1]) / 2).value,
-      );
-      count++;
-      onLattice += at.value;
-      offLattice += half;
-      if (at.value > half + 0.02) {
-        hits++;
-        const [sx, sy] = subpixel(ac, at.x, at.y);
-        fit.ii += i * i;
-        fit.ij += i * j;
-        fit.jj += j * j;
-        fit.ix += i * sx;
-        fit.jx += j * sx;
-        fit.iy += i * sy;
-        fit.jy += j * sy;
-      }
-    }
-  }
-  return { r1, r2, fit, count, confidence: count > 0 ? (onLattice - offLattice) / count : 0, hitRate: count > 0 ? hits / count : 0 };
-}
-
-type Ac = (dx: number, dy: number) => number;
-
-function isLocalMax(ac: Ac, dx: number, dy: number, v: number): boolean {
-  for (let y = -2; y <= 2; y++) for (let x = -2; x <= 2; x++) if ((x || y) && ac(dx + x, dy + y) > v) return false;
-  return true;
-}
-
-function bestNear(ac: Ac, fx: number, fy: number): { x: number; y: number; value: number } {
-  const cx = Math.round(fx);
-  const cy = Math.round(fy);
-  let best = { x: cx, y: cy, value: -Infinity };
-  for (let y = -1; y <= 1; y++) {
-    for (let x = -1; x <= 1; x++) {
-      const v = ac(cx + x, cy + y);
-      if (v > best.value) best = { x: cx + x, y: cy + y, value: v };
-    }
-  }
-  return best;
-}
-
-function subpixel(ac: Ac, x: number, y: number): Vec2 {
-  const c = ac(x, y);
-  return [x + parabola(ac(x - 1, y), c, ac(x + 1, y)), y + parabola(ac(x, y - 1), c, ac(x, y + 1))];
-}
-
-const cross = (a: Vec2, b: Vec2) => a[0] * b[1] - a[1] * b[0];
-const norm = (a: Vec2) => Math.hypot(a[0], a[1]);
-
-/** Lagrange–Gauss reduction: the shortest basis of the same lattice. */
-export function reduceBasis(a: Vec2, b: Vec2): [Vec2, Vec2] {
-  let u: Vec2 = [...a];
-  let v: Vec2 = [...b];
-  if (norm(u) > norm(v)) [u, v] = [v, u];
-  for (let it = 0; it < 32; it++) {
-    const k = Math.round((u[0] * v[0] + u[1] * v[1]) / (u[0] * u[0] + u[1] * u[1]));
-    if (k === 0) break;
-    v = [v[0] - k * u[0], v[1] - k * u[1]];
-    if (norm(v) >= norm(u)) break;
-    [u, v] = [v, u];
-  }
-  return [u, v];
+  return { lattice: { origin: [0, 0], v1, v2 }, confidence, hitRate, reason: 'ok', finer: best.finer };
 }

@@ -146,11 +146,16 @@ export function findRepeats(
   for (let from = 0; from < passes.length; ) {
     const search = findLattice(image, { ...opts, passes: passes.slice(from) }, signal);
     if (!search.lattice) return first ?? { search, estimate: null, field: null, accepted: false, reason: search.reason };
-    if (!tried.some((t) => sameLattice(t, search.lattice!))) {
-      const r = repeatsOn(image, search, opts, signal, first ? undefined : onProgress);
+    // The coarser lattice an earlier pass passed over for this one, estimated only if this one is refused.
+    // Both refused, the earlier pass's refusal is the first (a plaid under a tiled mark stays a periodic picture).
+    const before: RepeatsResult | null = first;
+    for (let k = 0; k < 2; k++) {
+      const s = k === 0 ? search : search.alternative?.();
+      if (!s?.lattice || tried.some((t) => sameLattice(t, s.lattice!))) continue;
+      const r = repeatsOn(image, s, opts, signal, first ? undefined : onProgress);
       if (r.accepted) return r;
-      first ??= r;
-      tried.push(search.lattice);
+      first = k === 1 && !before ? r : (first ?? r);
+      tried.push(s.lattice);
     }
     if (Math.max(image.width, image.height) > RESEARCH_MAX_SIDE) break;
     from += (search.pass ?? passes.length) + 1;
