@@ -65,18 +65,18 @@ export function bestPair(ac: Ac, peaks: { dx: number; dy: number }[], first: Bas
     best = smaller;
   }
   const b = best;
-  const finer = all.some((s) => s.count >= 4 && s.hitRate >= o.minHitRate && s.confidence >= FINER_SHARE * b.confidence && cellArea(s) <= 0.6 * cellArea(b) && holds(s, b));
+  const finer = all.some((s) => s.count >= 4 && s.hitRate >= o.minHitRate && s.confidence >= FINER_SHARE * b.confidence && cellArea(s) <= 0.6 * cellArea(b) && onLattice(s.r1, s.r2, [b.r1, b.r2]));
   return finer ? { ...best, finer } : best;
 }
 
-/** Whether every point of coarse's lattice is one of fine's (within 1.5 working px). */
-function holds(fine: BasisScore, coarse: BasisScore): boolean {
-  const det = cross(fine.r1, fine.r2);
+/** Whether each of `points` lies within 1.5 px of a point of the lattice (f1, f2). */
+export function onLattice(f1: Vec2, f2: Vec2, points: Vec2[]): boolean {
+  const det = cross(f1, f2);
   if (!(Math.abs(det) > 0)) return false;
-  return [coarse.r1, coarse.r2].every((v) => {
-    const i = Math.round(cross(v, fine.r2) / det);
-    const j = Math.round(cross(fine.r1, v) / det);
-    return Math.hypot(v[0] - i * fine.r1[0] - j * fine.r2[0], v[1] - i * fine.r1[1] - j * fine.r2[1]) < 1.5;
+  return points.every((v) => {
+    const i = Math.round(cross(v, f2) / det);
+    const j = Math.round(cross(f1, v) / det);
+    return Math.hypot(v[0] - i * f1[0] - j * f2[0], v[1] - i * f1[1] - j * f2[1]) < 1.5;
   });
 }
 

@@ -9,7 +9,7 @@ import { throwIfAborted } from '../errors';
 import type { RgbaImage } from '../types';
 import { autocorrelationRows, autocorrelationRowsPair, fftSize, powerSpectrum } from './fft';
 import { orientationMaps, workingGradient, type WorkingGradient } from './lattice-features';
-import { bestPair, cross, isLocalMax, norm, reduceBasis, scoreBasis, type BasisScore } from './lattice-basis';
+import { bestPair, cross, isLocalMax, norm, onLattice, reduceBasis, scoreBasis, type BasisScore } from './lattice-basis';
 import { refineFound } from './lattice-refine';
 import type { Vec2 } from './sample';
 
@@ -192,11 +192,7 @@ export function findLattice(image: RgbaImage, opts: LatticeOptions = {}, signal?
 export function sameLattice(a: Lattice, b: Lattice): boolean {
   const det = cross(a.v1, a.v2);
   if (!(Math.abs(det) > 0) || Math.abs(Math.abs(cross(b.v1, b.v2) / det) - 1) > 0.1) return false;
-  return [b.v1, b.v2].every((v) => {
-    const i = Math.round(cross(v, a.v2) / det);
-    const j = Math.round(cross(a.v1, v) / det);
-    return Math.hypot(v[0] - i * a.v1[0] - j * a.v2[0], v[1] - i * a.v1[1] - j * a.v2[1]) < 1.5;
-  });
+  return onLattice(a.v1, a.v2, [b.v1, b.v2]);
 }
 
 /** One pass over an autocorrelation (rows 0 … h/2 of lags): a lattice in working pixels, or why not. */
