@@ -94,8 +94,8 @@ export interface BasisScore {
 /** A basis scored against its half-lattice points, with the sub-pixel peaks for the least-squares fit. */
 export function scoreBasis(ac: Ac, r1: Vec2, r2: Vec2, maxDx: number, maxDy: number): BasisScore {
   const fit = { ii: 0, ij: 0, jj: 0, ix: 0, jx: 0, iy: 0, jy: 0 };
-  let onLattice = 0;
-  let offLattice = 0;
+  let onSum = 0;
+  let offSum = 0;
   let hits = 0;
   let count = 0;
   for (let i = -3; i <= 3; i++) {
@@ -111,8 +111,8 @@ export function scoreBasis(ac: Ac, r1: Vec2, r2: Vec2, maxDx: number, maxDy: num
         bestNear(ac, px + (r1[0] + r2[0]) / 2, py + (r1[1] + r2[1]) / 2).value,
       );
       count++;
-      onLattice += at.value;
-      offLattice += half;
+      onSum += at.value;
+      offSum += half;
       if (at.value > half + 0.02) {
         hits++;
         const [sx, sy] = subpixel(ac, at.x, at.y);
@@ -126,7 +126,7 @@ export function scoreBasis(ac: Ac, r1: Vec2, r2: Vec2, maxDx: number, maxDy: num
       }
     }
   }
-  return { r1, r2, fit, count, confidence: count > 0 ? (onLattice - offLattice) / count : 0, hitRate: count > 0 ? hits / count : 0 };
+  return { r1, r2, fit, count, confidence: count > 0 ? (onSum - offSum) / count : 0, hitRate: count > 0 ? hits / count : 0 };
 }
 
 export type Ac = (dx: number, dy: number) => number;

@@ -146,17 +146,18 @@ export function findRepeats(
   for (let from = 0; from < passes.length; ) {
     const search = findLattice(image, { ...opts, passes: passes.slice(from) }, signal);
     if (!search.lattice) return first ?? { search, estimate: null, field: null, accepted: false, reason: search.reason };
-    // The coarser lattice an earlier pass passed over for this one, estimated only if this one is refused.
-    // Both refused, the earlier pass's refusal is the first (a plaid under a tiled mark stays a periodic picture).
-    const before: RepeatsResult | null = first;
-    for (let k = 0; k < 2; k++) {
-      const s = k === 0 ? search : search.alternative?.();
-      if (!s?.lattice || tried.some((t) => sameLattice(t, s.lattice!))) continue;
-      const r = repeatsOn(image, s, opts, signal, first ? undefined : onProgress);
-      if (r.accepted) return r;
-      first = k === 1 && !before ? r : (first ?? r);
+    const attempt = (s: LatticeSearch, progress?: (share: number) => void): RepeatsResult | null => {
+      if (!s.lattice || tried.some((t) => sameLattice(t, s.lattice!))) return null;
       tried.push(s.lattice);
-    }
+      return repeatsOn(image, s, opts, signal, progress);
+    };
+    const own: RepeatsResult | null = attempt(search, first ? undefined : onProgress);
+    if (own?.accepted) return own;
+    // The coarser lattice an earlier pass passed over for this one, estimated only if this one is refused.
+    const alt: RepeatsResult | null = search.alternative ? attempt(search.alternative(), first || own ? undefined : onProgress) : null;
+    if (alt?.accepted) return alt;
+    // Both refused, the earlier pass's refusal (the alternative's) is the first: a plaid under a tiled mark stays a periodic picture.
+    first ??= alt ?? own;
     if (Math.max(image.width, image.height) > RESEARCH_MAX_SIDE) break;
     from += (search.pass ?? passes.length) + 1;
   }
