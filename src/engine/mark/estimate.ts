@@ -17,7 +17,8 @@
 import { throwIfAborted } from '../errors';
 import { flattenCore, MANY_INSTANCES, MAX_CORE_SIGMA, MAX_CORE_SIGMA_MANY } from './core';
 import { refineAlpha } from './refine';
-import { consistentEdges, dropIslands, neighbours, poissonSupport, type Neighbours } from './support';
+import { consistentEdges } from './edges';
+import { dropIslands, neighbours, poissonSupport, type Neighbours } from './support';
 import { pushPull } from './push-pull';
 import { medianInPlace, quantile, type InstanceStack } from './sample';
 

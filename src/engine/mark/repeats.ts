@@ -14,7 +14,8 @@ import { findLattice, LATTICE_PASSES, sameLattice, type Lattice, type LatticeOpt
 import { refineByPhase } from './phase';
 import { flattestField, poolIntegerCell } from './cell-pool';
 import { cachedStack, type Vec2 } from './sample';
-import { consistentEdges, neighbours, supportWraps } from './support';
+import { consistentEdges, edgeSupport } from './edges';
+import { neighbours, poissonSupport, supportWraps } from './support';
 
 /** Thresholds of the verdict; the bench (npm run bench:quality) reports the diagnostics they act on. */
 export const REPEAT_VERDICT = {
@@ -122,6 +123,28 @@ export interface RepeatsOptions extends LatticeOptions {
   cut?: boolean;
   /** When the median's contrast is refused (two-sided, too faint), read α from the instances' spread (contraction.ts); default true. */
   spread?: boolean;
+  /** Estimate again with two-sided edges when refused or mid grey (withTwoSidedEdges); default true. */
+  twoSided?: boolean;
+}
+
+/**
+ * Luma range of a mark colour that may lie among the pictures' colours (withTwoSidedEdges): the val
+ * grey marks' colours read 0.46–0.52 once recoloured, white and black ones 0.94–1 and 0–0.05.
+ */
+const MID_GREY = [0.15, 0.85] as const;
+/**
+ * Refusals withTwoSidedEdges estimates again: those of the support or the median's contrast. Not a
+ * wrap, an opaque repeat, nothing showing through or identical pictures: those are the picture's.
+ */
+const TWO_SIDED_RETRY = /^(fills the cell|two-sided contrast|too faint|not one colour|inversion does not flatten|read from the instances' spread)/;
+
+/** A resampled stack's support from two-sided consistent edges (estimateMark reads stack.support). */
+function twoSidedSupport(stack: InstanceStack, medJ: Float32Array): Uint8Array {
+  const nb = neighbours(stack.width, stack.height, stack.topology);
+  const keep = consistentEdges(stack, medJ, nb, true);
+  const a = edgeSupport(keep, nb, OVERSAMPLE);
+  const b = poissonSupport(medJ, stack.width, stack.height, stack.topology.kind === 'torus', keep);
+  return a.map((v, i) => v | b[i]);
 }
 
 export function findRepeats(
@@ -149,7 +172,7 @@ export function findRepeats(
     const attempt = (s: LatticeSearch, progress?: (share: number) => void): RepeatsResult | null => {
       if (!s.lattice || tried.some((t) => sameLattice(t, s.lattice!))) return null;
       tried.push(s.lattice);
-      return repeatsOn(image, s, opts, signal, progress);
+      return withTwoSidedEdges(image, s, opts, signal, progress);
     };
     const own: RepeatsResult | null = attempt(search, first ? undefined : onProgress);
     if (own?.accepted) return own;
@@ -164,8 +187,33 @@ export function findRepeats(
   return first!;
 }
 
-/** The estimate from one lattice and its verdict. */
-function repeatsOn(image: RgbaImage, search: LatticeSearch, opts: RepeatsOptions, signal?: AbortSignal, onProgress?: (share: number) => void): RepeatsResult {
+/**
+ * The estimate from one lattice, and again with a support from two-sided edges (support.ts
+ * consistentEdges, edgeSupport) when the first is accepted in a mid-grey colour (luma in MID_GREY)
+ * or refused for its support or contrast (TWO_SIDED_RETRY). A mark whose colour lies among the
+ * pictures' is darker than light ground and lighter than dark ground: its edges flip sign between
+ * instances, and the signed edges keep a part of it (on a val grey text, the "S" of "Sample"), so
+ * the pooled α covers that part only. Both accepted, the flatter inversion wins; the second refused,
+ * the first stands, with its reason (a periodic picture stays one).
+ */
+function withTwoSidedEdges(image: RgbaImage, search: LatticeSearch, opts: RepeatsOptions, signal?: AbortSignal, onProgress?: (share: number) => void): RepeatsResult {
+  const own = repeatsOn(image, search, opts, signal, onProgress);
+  if (opts.twoSided === false || !own.estimate) return own;
+  if (own.accepted) {
+    const [r, g, b] = own.field!.colour;
+    const luma = 0.299 * r + 0.587 * g + 0.114 * b;
+    if (!(luma >= MID_GREY[0] && luma <= MID_GREY[1])) return own;
+  } else if (!TWO_SIDED_RETRY.test(own.reason)) {
+    return own;
+  }
+  const two = repeatsOn(image, search, opts, signal, undefined, true);
+  if (!two.accepted) return own;
+  if (!own.accepted) return two;
+  return flattestField(image, [own.field!, two.field!]) === two.field ? two : own;
+}
+
+/** The estimate from one lattice and its verdict; `twoSided`: its support from two-sided edges. */
+function repeatsOn(image: RgbaImage, search: LatticeSearch, opts: RepeatsOptions, signal?: AbortSignal, onProgress?: (share: number) => void, twoSided = false): RepeatsResult {
   onProgress?.(0.2);
   const refuse = (reason: string, estimate: MarkEstimate | null = null): RepeatsResult => ({ search, estimate, field: null, accepted: false, reason });
   if (!search.lattice) return refuse(search.reason);
@@ -185,8 +233,9 @@ function repeatsOn(image: RgbaImage, search: LatticeSearch, opts: RepeatsOptions
     if (cell.count < 3) return refuse(`only ${cell.count} whole repeats`);
     const median = stackMedian(cell, signal, (s) => progress(0.6 * s));
     spreadFrom = { stack: cell, median };
-    const keep = consistentEdges(cell, median.medJ, neighbours(hnf.a, hnf.c, cell.topology));
-    cell.support = pixelCellSupport(median.medJ, keep, hnf, rounded[0], rounded[1]);
+    const nb = neighbours(hnf.a, hnf.c, cell.topology);
+    const keep = consistentEdges(cell, median.medJ, nb, twoSided);
+    cell.support = twoSided ? edgeSupport(keep, nb) : pixelCellSupport(median.medJ, keep, hnf, rounded[0], rounded[1]);
     estimate = estimateMark(cell, signal, progress, median);
     field = pixelLatticeField(hnf, estimate, image);
   } else {
@@ -202,6 +251,7 @@ function repeatsOn(image: RgbaImage, search: LatticeSearch, opts: RepeatsOptions
     if (stack.count < 3) return refuse(`only ${stack.count} whole repeats`);
     const grid = cachedStack(stack);
     const median = stackMedian(grid, signal, (s) => progress(0.5 * s));
+    if (twoSided) grid.support = twoSidedSupport(grid, median.medJ);
     spreadFrom = { stack: grid, median };
     estimate = estimateMark(grid, signal, (s) => progress(0.5 + 0.35 * s), median);
     field = latticeField(lattice, estimate, image);
@@ -221,6 +271,7 @@ function repeatsOn(image: RgbaImage, search: LatticeSearch, opts: RepeatsOptions
     if (cutGrid.count > (cutGrid.whole ?? cutGrid.count)) {
       const cutCached = cachedStack(cutGrid);
       const cutMedian = stackMedian(cutCached, signal);
+      if (twoSided) cutCached.support = twoSidedSupport(cutCached, cutMedian.medJ);
       spreadFrom = { stack: cutCached, median: cutMedian };
       const other = estimateMark(cutCached, signal, undefined, cutMedian);
       const otherReason = judge(other);

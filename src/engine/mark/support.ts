@@ -1,6 +1,6 @@
 /** Grid topology and the mark's support for the estimator (estimate.ts). */
 import { solvePoissonPeriodic } from './fft';
-import { quantile, quantileInPlace } from './sample';
+import { quantile } from './sample';
 
 export type Topology = { kind: 'clamp' } | { kind: 'torus'; twist: number };
 
@@ -163,54 +163,6 @@ export function supportWraps(support: Uint8Array, w: number, h: number, twist: n
     }
   }
   return false;
-}
-
-/**
- * Consistent edges (Dekel (4), made robust for few instances): the luma gradient of
- * each instance projected on the direction of medJ's gradient, and its lower
- * quartile over instances. A mark's edge is there in (nearly) every instance; an
- * edge the median kept from the pictures is not. Returns 1 where the quartile
- * passes max(3/255, twice the median gradient of medJ).
- */
-export function consistentEdges(
-  stack: { width: number; height: number; count: number; row(k: number, y: number, out: Float32Array): void },
-  medJ: Float32Array,
-  nb: Neighbours,
-): Uint8Array {
-  const { width: w, height: h, count: K } = stack;
-  const n = w * h;
-  const luma = (src: Float32Array, i: number) => 0.299 * src[i * 3] + 0.587 * src[i * 3 + 1] + 0.114 * src[i * 3 + 2];
-  const medL = new Float32Array(n);
-  for (let i = 0; i < n; i++) medL[i] = 0.299 * medJ[i] + 0.587 * medJ[n + i] + 0.114 * medJ[2 * n + i];
-  const gx = new Float32Array(n);
-  const gy = new Float32Array(n);
-  const mag = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    gx[i] = medL[nb.right[i]] - medL[i];
-    gy[i] = medL[nb.down[i]] - medL[i];
-    mag[i] = Math.hypot(gx[i], gy[i]);
-  }
-  const tau = Math.max(3 / 255, 2 * quantile(mag, 0.5));
-  const out = new Uint8Array(n);
-  const proj = new Float32Array(K);
-  forEachRowPair(stack, (y, cur, next, last) => {
-    for (let x = 0; x < w; x++) {
-      const i = y * w + x;
-      if (mag[i] <= tau) continue;
-      const ux = gx[i] / mag[i];
-      const uy = gy[i] / mag[i];
-      const r = nb.right[i] - y * w;
-      const d = last ? nb.down[i] : nb.down[i] - (y + 1) * w;
-      let valid = 0;
-      for (let k = 0; k < K; k++) {
-        const here = luma(cur[k], x);
-        const p = (luma(cur[k], r) - here) * ux + (luma(next[k], d) - here) * uy;
-        if (p === p) proj[valid++] = p;
-      }
-      if (valid >= 2 && quantileInPlace(proj, valid, 0.25) > tau) out[i] = 1;
-    }
-  });
-  return out;
 }
 
 /** The mark's body starts at `share` of its 98th-percentile α (of α > 0.01); null when there is no α. */
