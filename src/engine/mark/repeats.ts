@@ -138,6 +138,18 @@ const MID_GREY = [0.15, 0.85] as const;
  */
 const TWO_SIDED_RETRY = /^(fills the cell|two-sided contrast|too faint|not one colour|inversion does not flatten|read from the instances' spread)/;
 
+/**
+ * A support from two-sided edges over maxSupportShare of the cell is refused before the estimate
+ * (which would refuse it as well): relaxing a background under most of a 512² cell took 35 s on a
+ * 12 MP test picture.
+ */
+const FILLS_CELL = 'two-sided edges fill the cell: content, not a mark';
+function fillsCell(support: Uint8Array): boolean {
+  let n = 0;
+  for (const v of support) n += v;
+  return n > REPEAT_VERDICT.maxSupportShare * support.length;
+}
+
 /** A resampled stack's support from two-sided consistent edges (estimateMark reads stack.support). */
 function twoSidedSupport(stack: InstanceStack, medJ: Float32Array): Uint8Array {
   const nb = neighbours(stack.width, stack.height, stack.topology);
@@ -236,6 +248,7 @@ function repeatsOn(image: RgbaImage, search: LatticeSearch, opts: RepeatsOptions
     const nb = neighbours(hnf.a, hnf.c, cell.topology);
     const keep = consistentEdges(cell, median.medJ, nb, twoSided);
     cell.support = twoSided ? edgeSupport(keep, nb) : pixelCellSupport(median.medJ, keep, hnf, rounded[0], rounded[1]);
+    if (twoSided && fillsCell(cell.support)) return refuse(FILLS_CELL);
     estimate = estimateMark(cell, signal, progress, median);
     field = pixelLatticeField(hnf, estimate, image);
   } else {
@@ -252,6 +265,7 @@ function repeatsOn(image: RgbaImage, search: LatticeSearch, opts: RepeatsOptions
     const grid = cachedStack(stack);
     const median = stackMedian(grid, signal, (s) => progress(0.5 * s));
     if (twoSided) grid.support = twoSidedSupport(grid, median.medJ);
+    if (twoSided && fillsCell(grid.support!)) return refuse(FILLS_CELL);
     spreadFrom = { stack: grid, median };
     estimate = estimateMark(grid, signal, (s) => progress(0.5 + 0.35 * s), median);
     field = latticeField(lattice, estimate, image);
@@ -273,14 +287,14 @@ function repeatsOn(image: RgbaImage, search: LatticeSearch, opts: RepeatsOptions
       const cutMedian = stackMedian(cutCached, signal);
       if (twoSided) cutCached.support = twoSidedSupport(cutCached, cutMedian.medJ);
       spreadFrom = { stack: cutCached, median: cutMedian };
-      const other = estimateMark(cutCached, signal, undefined, cutMedian);
-      const otherReason = judge(other);
-      const otherField = latticeField(lattice, other, image);
-      const better = otherReason === 'ok' && (reason !== 'ok' || flattestField(image, [field, otherField]) === otherField);
-      if (better) {
-        estimate = other;
-        field = otherField;
-        reason = otherReason;
+      const other = twoSided && fillsCell(cutCached.support!) ? null : estimateMark(cutCached, signal, undefined, cutMedian);
+      if (other && judge(other) === 'ok') {
+        const otherField = latticeField(lattice, other, image);
+        if (reason !== 'ok' || flattestField(image, [field, otherField]) === otherField) {
+          estimate = other;
+          field = otherField;
+          reason = 'ok';
+        }
       }
     }
   }
