@@ -72,6 +72,8 @@ describe('two-sided edges (edges.ts)', () => {
     expect(s[2 * w + 2]).toBe(0); // ground
     // A 14 × 14 square less a 3-pixel triangle at each corner (two 4-connected growth steps).
     expect(s.reduce((a, v) => a + v, 0)).toBe(14 * 14 - 4 * 3);
+    // Edges everywhere leave no ground: all of it is support.
+    expect(edgeSupport(new Uint8Array(w * h).fill(1), nb).every((v) => v === 1)).toBe(true);
   });
 
   it('recovers a mid-grey tiled mark over light and dark ground that the signed edges lose', () => {

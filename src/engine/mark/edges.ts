@@ -3,7 +3,7 @@
  * signed or two-sided, and a support drawn from two-sided edges alone.
  */
 import { quantile, quantileInPlace } from './sample';
-import { forEachRowPair, growMask, type Neighbours } from './support';
+import { forEachRowPair, growMask, labelComponents, type Neighbours } from './support';
 
 /**
  * Consistent edges (Dekel (4), made robust for few instances): the luma gradient of
@@ -88,28 +88,10 @@ export function consistentEdges(
 export function edgeSupport(keep: Uint8Array, nb: Neighbours, reach = 1): Uint8Array {
   const n = keep.length;
   const edges = growMask(keep, nb, reach);
-  const label = new Int32Array(n).fill(-1);
-  const queue = new Int32Array(n);
-  const sizes: number[] = [];
-  for (let s = 0; s < n; s++) {
-    if (edges[s] || label[s] >= 0) continue;
-    const id = sizes.length;
-    let head = 0;
-    let tail = 0;
-    queue[tail++] = s;
-    label[s] = id;
-    while (head < tail) {
-      const i = queue[head++];
-      for (const j of [nb.left[i], nb.right[i], nb.up[i], nb.down[i]]) {
-        if (!edges[j] && label[j] < 0) {
-          label[j] = id;
-          queue[tail++] = j;
-        }
-      }
-    }
-    sizes.push(tail);
-  }
-  const ground = sizes.indexOf(Math.max(...sizes));
+  const { label, sizes } = labelComponents(n, nb, (i) => !edges[i]);
+  // The largest part (the first on a tie); none when the edges cover everything, which all stays then.
+  let ground = -2;
+  for (let id = 0; id < sizes.length; id++) if (ground < 0 || sizes[id] > sizes[ground]) ground = id;
   const filled = new Uint8Array(n);
   for (let i = 0; i < n; i++) filled[i] = label[i] === ground ? 0 : 1;
   return growMask(filled, nb, reach);

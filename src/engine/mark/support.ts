@@ -198,6 +198,37 @@ const CORE_QUANTILE = 0.8;
 const MIN_ISLAND = 4;
 
 /**
+ * 4-connected components (on the grid's topology) of the points where `inside(i)`:
+ * each point's label (−1 outside) and each component's size. `visit(i, id)` sees
+ * every point of a component in the order the search reaches it.
+ */
+export function labelComponents(n: number, nb: Neighbours, inside: (i: number) => boolean, visit?: (i: number, id: number) => void): { label: Int32Array; sizes: number[] } {
+  const label = new Int32Array(n).fill(-1);
+  const queue = new Int32Array(n);
+  const sizes: number[] = [];
+  for (let s = 0; s < n; s++) {
+    if (label[s] >= 0 || !inside(s)) continue;
+    const id = sizes.length;
+    let head = 0;
+    let tail = 0;
+    queue[tail++] = s;
+    label[s] = id;
+    while (head < tail) {
+      const i = queue[head++];
+      visit?.(i, id);
+      for (const j of [nb.left[i], nb.right[i], nb.up[i], nb.down[i]]) {
+        if (label[j] < 0 && inside(j)) {
+          label[j] = id;
+          queue[tail++] = j;
+        }
+      }
+    }
+    sizes.push(tail);
+  }
+  return { label, sizes };
+}
+
+/**
  * Keeps the parts of an α map that carry the mark: 4-connected components of
  * α > 0.02 whose α mass is at least `share` of the heaviest one's, or as opaque
  * as the mark's core (below). Other small islands are the pictures' leftovers in
@@ -205,38 +236,19 @@ const MIN_ISLAND = 4;
  */
 export function dropIslands(alpha: Float32Array, nb: Neighbours, share = 0.1): void {
   const n = alpha.length;
-  const label = new Int32Array(n).fill(-1);
   // Per component: α mass, peak α and pixels.
   const mass: number[] = [];
   const peak: number[] = [];
-  const size: number[] = [];
   const values: number[] = [];
-  const queue = new Int32Array(n);
-  for (let s = 0; s < n; s++) {
-    if (label[s] >= 0 || !(alpha[s] > 0.02)) continue;
-    const id = mass.length;
-    let m = 0;
-    let top = 0;
-    let head = 0;
-    let tail = 0;
-    queue[tail++] = s;
-    label[s] = id;
-    while (head < tail) {
-      const i = queue[head++];
-      m += alpha[i];
-      top = Math.max(top, alpha[i]);
-      values.push(alpha[i]);
-      for (const j of [nb.left[i], nb.right[i], nb.up[i], nb.down[i]]) {
-        if (label[j] < 0 && alpha[j] > 0.02) {
-          label[j] = id;
-          queue[tail++] = j;
-        }
-      }
+  const { label, sizes: size } = labelComponents(n, nb, (i) => alpha[i] > 0.02, (i, id) => {
+    if (id === mass.length) {
+      mass.push(0);
+      peak.push(0);
     }
-    mass.push(m);
-    peak.push(top);
-    size.push(tail);
-  }
+    mass[id] += alpha[i];
+    peak[id] = Math.max(peak[id], alpha[i]);
+    values.push(alpha[i]);
+  });
   const heaviest = Math.max(0, ...mass);
   // A light island is kept when it is as opaque as the mark's core (CORE_ISLAND of its
   // level, at least MIN_ISLAND px): a full stop, the dot of an i, a small glyph apart from
