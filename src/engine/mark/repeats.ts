@@ -200,7 +200,7 @@ export function findRepeats(
 }
 
 /**
- * The estimate from one lattice, and again with a support from two-sided edges (support.ts
+ * The estimate from one lattice, and again with a support from two-sided edges (edges.ts
  * consistentEdges, edgeSupport) when the first is accepted in a mid-grey colour (luma in MID_GREY)
  * or refused for its support or contrast (TWO_SIDED_RETRY). A mark whose colour lies among the
  * pictures' is darker than light ground and lighter than dark ground: its edges flip sign between
