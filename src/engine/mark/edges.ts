@@ -49,29 +49,34 @@ export function consistentEdges(
       const r = nb.right[i] - y * w;
       const d = last ? nb.down[i] : nb.down[i] - (y + 1) * w;
       let valid = 0;
-      let sxx = 0;
-      let sxy = 0;
-      let syy = 0;
-      for (let k = 0; k < K; k++) {
-        const here = luma(cur[k], x);
-        const a = luma(cur[k], r) - here;
-        const b = luma(next[k], d) - here;
-        if (a !== a || b !== b) continue; // NaN: this instance is outside the image here
-        gxs[valid] = a;
-        gys[valid++] = b;
-        sxx += a * a;
-        sxy += a * b;
-        syy += b * b;
-      }
-      if (twoSided) {
+      if (!twoSided) {
+        // Signed: the projection on medJ's direction, read straight from the pixels (the hot path at 12 MP).
+        const ux = gx[i] / mag[i];
+        const uy = gy[i] / mag[i];
+        for (let k = 0; k < K; k++) {
+          const here = luma(cur[k], x);
+          const p = (luma(cur[k], r) - here) * ux + (luma(next[k], d) - here) * uy;
+          if (p === p) proj[valid++] = p; // NaN: this instance is outside the image here
+        }
+      } else {
+        let sxx = 0;
+        let sxy = 0;
+        let syy = 0;
+        for (let k = 0; k < K; k++) {
+          const here = luma(cur[k], x);
+          const a = luma(cur[k], r) - here;
+          const b = luma(next[k], d) - here;
+          if (a !== a || b !== b) continue;
+          gxs[valid] = a;
+          gys[valid++] = b;
+          sxx += a * a;
+          sxy += a * b;
+          syy += b * b;
+        }
         const th = 0.5 * Math.atan2(2 * sxy, sxx - syy);
         const ux = Math.cos(th);
         const uy = Math.sin(th);
         for (let k = 0; k < valid; k++) proj[k] = Math.abs(gxs[k] * ux + gys[k] * uy);
-      } else {
-        const ux = gx[i] / mag[i];
-        const uy = gy[i] / mag[i];
-        for (let k = 0; k < valid; k++) proj[k] = gxs[k] * ux + gys[k] * uy;
       }
       if (valid >= 2 && quantileInPlace(proj, valid, 0.25) > tau) out[i] = 1;
     }
