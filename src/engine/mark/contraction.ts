@@ -14,7 +14,7 @@
 import { throwIfAborted } from '../errors';
 import type { RgbaImage } from '../types';
 import { inversionEnergies } from './cell-pool';
-import type { InstanceStack, MarkEstimate, StackMedian } from './estimate';
+import { spreadDiagnostics, type InstanceStack, type MarkEstimate, type StackMedian } from './estimate';
 import type { MarkField } from './field';
 import { harmonicFill } from './harmonic';
 import { medianInPlace, quantile } from './sample';
@@ -111,12 +111,7 @@ export function contractionEstimate(stack: InstanceStack, median: StackMedian, s
     return Math.min(1, Math.max(0, quantile(v, 0.5)));
   }) as [number, number, number];
   const opacity = quantile(core.map((i) => alpha[i]), 0.5);
-  const outside = median.spread.value.filter((_, j) => !support[median.spread.at[j]]);
-  const through = median.spread.value.flatMap((v, j) => {
-    const i = median.spread.at[j];
-    return support[i] && alpha[i] > 0.5 * opacity ? [v / Math.max(0.05, 1 - alpha[i])] : [];
-  });
-  const outsideSpread = outside.length > 0 ? quantile(outside, 0.5) : 0;
+  const { diversity, transmission } = spreadDiagnostics(median.spread, support, alpha, opacity);
   return {
     width: w,
     height: h,
@@ -131,8 +126,8 @@ export function contractionEstimate(stack: InstanceStack, median: StackMedian, s
       negativeShare: Number.NaN,
       // Measured on the image once α is refined (findRepeats): this α is smooth, its inversion leaves halos.
       energyRatio: Number.NaN,
-      diversity: outsideSpread * 255,
-      transmission: through.length > 0 && outsideSpread > 0 ? quantile(through, 0.5) / outsideSpread : 0,
+      diversity,
+      transmission,
       contrast: Number.NaN,
     },
   };

@@ -3,6 +3,8 @@ import { findLattice, LATTICE_PASSES, sameLattice, type Lattice } from './lattic
 import { findRepeats, isPeriodicPicture } from './repeats';
 import { composite, deadLeaves, logoShape, periodicTexture, tiledAlpha } from './testing';
 import type { Vec2 } from './sample';
+import { invertMarks } from './invert';
+import { psnr } from '../metrics';
 
 /** Distance from u to the nearest non-zero point of the lattice (t1, t2). */
 function offLattice(u: Vec2, t1: Vec2, t2: Vec2): number {
@@ -61,9 +63,22 @@ describe('lattice search on small previews and refused lattices', () => {
     expect(sameLattice(plain, alternative!.lattice!)).toBe(true);
   });
 
-  it('reports the first refusal when every lattice is refused (a plaid under a tiled mark stays a periodic picture)', () => {
-    const { image } = composite(periodicTexture('plaid', 640, 480), tiledAlpha(logoShape(50, 30), [97, 0], [31, 71], 0.35), [1, 1, 1]);
+  it('finds a tiled mark over a plaid: the plaid\'s lattice is refused, the mark\'s own (a later pass) accepted and inverted', () => {
+    const photo = periodicTexture('plaid', 640, 480);
+    const v1: Vec2 = [97, 0];
+    const v2: Vec2 = [31, 71];
+    const { image, alpha } = composite(photo, tiledAlpha(logoShape(50, 30), v1, v2, 0.35), [1, 1, 1]);
+    // The plain pass reads the plaid's lattice (refused: it winds through every repeat).
+    expect(sameLattice(lattice(v1, v2), findLattice(image, { passes: [LATTICE_PASSES[0]] }).lattice!)).toBe(false);
     const r = findRepeats(image);
+    expect(r.reason).toBe('ok');
+    expect(sameLattice(lattice(v1, v2), r.search.lattice!)).toBe(true);
+    const mask = { width: 640, height: 480, data: Uint8Array.from(alpha, (a) => (a > 0 ? 255 : 0)) };
+    expect(psnr(invertMarks(image, [r.field!]).image, photo, mask)).toBeGreaterThan(psnr(image, photo, mask) + 20);
+  });
+
+  it('reports the first refusal when every lattice is refused (a plaid alone stays a periodic picture)', () => {
+    const r = findRepeats(periodicTexture('plaid', 640, 480));
     expect(r.accepted).toBe(false);
     expect(isPeriodicPicture(r)).toBe(true);
     expect(r.field).toBeNull();

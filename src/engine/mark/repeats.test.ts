@@ -211,6 +211,18 @@ describe('repeats inside one image', () => {
     if (kind !== 'weave') expect(isPeriodicPicture(r)).toBe(true);
   });
 
+  it('accepts a mark whose repeats lie mostly on a flat ground: the pictures\' spread read at its upper quartile (spreadDiagnostics)', () => {
+    // Seven tenths of the picture is one flat colour: most repeats are identical underneath, and the median deviation reads 0.
+    const photo = deadLeaves(W, H, 1, 900);
+    for (let y = 0; y < H; y++) for (let x = 0; x < 0.7 * W; x++) photo.data.set([235, 232, 228], (y * W + x) * 4);
+    const { image, alpha } = composite(photo, tiledAlpha(logoShape(40, 24), [64, 0], [32, 48], 0.45), [0, 0, 0]);
+    const r = findRepeats(image);
+    expect(r.reason).toBe('ok');
+    expect(r.estimate!.diagnostics.diversity).toBeGreaterThanOrEqual(4);
+    const out = invertMarks(image, [r.field!]);
+    expect(psnr(out.image, photo, markMask(alpha))).toBeGreaterThan(psnr(image, photo, markMask(alpha)) + 15);
+  });
+
   it('finds no lattice in a photo without repeats', () => {
     const r = findRepeats(noisePhoto(W, H, 11));
     expect(r.search.lattice).toBeNull();
