@@ -84,6 +84,20 @@ describe('lattice search on small previews and refused lattices', () => {
     expect(r.field).toBeNull();
   });
 
+  it('searches a large picture\'s centre at a finer scale when the working scale loses a thin-stroked mark (searchDetail)', () => {
+    // A ring drawn 1.6 px wide: at a working side of 256 (scale 0.27) it fades into the discs' edges.
+    const ring = (x: number, y: number) => (x < 0 || y < 0 || x >= 36 || y >= 30 ? 0 : Math.abs(Math.hypot(x - 18, y - 15) - 12) < 0.8 ? 1 : 0);
+    const v1: Vec2 = [61, 0];
+    const v2: Vec2 = [30, 47];
+    const { image } = composite(deadLeaves(960, 640, 1, 1500), tiledAlpha(ring, v1, v2, 0.3), [1, 1, 1]);
+    expect(findLattice(image, { workSide: 256, detail: false }).lattice).toBeNull();
+    const found = findLattice(image, { workSide: 256 });
+    expect(found.reason).toBe('ok');
+    expect(sameLattice(lattice(v1, v2), found.lattice!)).toBe(true);
+    expect(offLattice(found.lattice!.v1, v1, v2)).toBeLessThan(0.1);
+    expect(offLattice(found.lattice!.v2, v1, v2)).toBeLessThan(0.1);
+  });
+
   it('sameLattice: another basis of one lattice is the same; a multiple or a shifted vector is not', () => {
     const a = lattice([47, 5], [-9, 53]);
     expect(sameLattice(a, lattice([38, 58], [-9, 53]))).toBe(true);
