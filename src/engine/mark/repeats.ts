@@ -209,7 +209,8 @@ export function findRepeats(
  * the first stands, with its reason (a periodic picture stays one).
  */
 function withTwoSidedEdges(image: RgbaImage, search: LatticeSearch, opts: RepeatsOptions, signal?: AbortSignal, onProgress?: (share: number) => void): RepeatsResult {
-  const own = repeatsOn(image, search, opts, signal, onProgress);
+  const memo: StackMemo = new Map();
+  const own = repeatsOn(image, search, opts, signal, onProgress, false, memo);
   if (opts.twoSided === false || !own.estimate) return own;
   if (own.accepted) {
     const [r, g, b] = own.field!.colour;
@@ -218,14 +219,20 @@ function withTwoSidedEdges(image: RgbaImage, search: LatticeSearch, opts: Repeat
   } else if (!TWO_SIDED_RETRY.test(own.reason)) {
     return own;
   }
-  const two = repeatsOn(image, search, opts, signal, undefined, true);
+  const two = repeatsOn(image, search, opts, signal, undefined, true, memo);
   if (!two.accepted) return own;
   if (!own.accepted) return two;
   return flattestField(image, [own.field!, two.field!]) === two.field ? two : own;
 }
 
+/**
+ * One lattice's instance stacks and their medians, by kind ('cell', 'grid', 'cut'): the estimate
+ * with two-sided edges reads the same ones as the first (at 12 MP about 1.4 s saved).
+ */
+type StackMemo = Map<string, { stack: InstanceStack; median: StackMedian; fromCut?: boolean }>;
+
 /** The estimate from one lattice and its verdict; `twoSided`: its support from two-sided edges. */
-function repeatsOn(image: RgbaImage, search: LatticeSearch, opts: RepeatsOptions, signal?: AbortSignal, onProgress?: (share: number) => void, twoSided = false): RepeatsResult {
+function repeatsOn(image: RgbaImage, search: LatticeSearch, opts: RepeatsOptions, signal?: AbortSignal, onProgress?: (share: number) => void, twoSided = false, memo: StackMemo = new Map()): RepeatsResult {
   onProgress?.(0.2);
   const refuse = (reason: string, estimate: MarkEstimate | null = null): RepeatsResult => ({ search, estimate, field: null, accepted: false, reason });
   if (!search.lattice) return refuse(search.reason);
@@ -241,9 +248,11 @@ function repeatsOn(image: RgbaImage, search: LatticeSearch, opts: RepeatsOptions
   if (hnf) {
     // Tiled and not resized: every instance is the same pixels, so work on pixels, not a resampled grid.
     const rounded: Vec2[] = [lattice.v1, lattice.v2].map((v) => [Math.round(v[0]), Math.round(v[1])] as Vec2);
-    const cell = pixelStack(image, hnf);
+    const kept = memo.get('cell');
+    const cell = kept?.stack ?? pixelStack(image, hnf);
     if (cell.count < 3) return refuse(`only ${cell.count} whole repeats`);
-    const median = stackMedian(cell, signal, (s) => progress(0.6 * s));
+    const median = kept?.median ?? stackMedian(cell, signal, (s) => progress(0.6 * s));
+    memo.set('cell', { stack: cell, median });
     spreadFrom = { stack: cell, median };
     const nb = neighbours(hnf.a, hnf.c, cell.topology);
     const keep = consistentEdges(cell, median.medJ, nb, twoSided);
@@ -252,18 +261,21 @@ function repeatsOn(image: RgbaImage, search: LatticeSearch, opts: RepeatsOptions
     estimate = estimateMark(cell, signal, progress, median);
     field = pixelLatticeField(hnf, estimate, image);
   } else {
-    let stack = latticeStack(image, lattice);
+    const kept = memo.get('grid');
+    let stack = kept?.stack ?? latticeStack(image, lattice);
     // A wide lattice on a small preview leaves fewer than three whole cells: start from the cut ones as well.
-    if (stack.count < 3 && opts.cut !== false) {
+    if (!kept && stack.count < 3 && opts.cut !== false) {
       const withCut = latticeStack(image, lattice, OVERSAMPLE, true);
       if (withCut.count >= MIN_WITH_CUT) {
         stack = withCut;
         fromCut = true;
       }
     }
+    fromCut ||= !!kept?.fromCut;
     if (stack.count < 3) return refuse(`only ${stack.count} whole repeats`);
-    const grid = cachedStack(stack);
-    const median = stackMedian(grid, signal, (s) => progress(0.5 * s));
+    const grid = kept?.stack ?? cachedStack(stack);
+    const median = kept?.median ?? stackMedian(grid, signal, (s) => progress(0.5 * s));
+    memo.set('grid', { stack: grid, median, fromCut });
     if (twoSided) grid.support = twoSidedSupport(grid, median.medJ);
     if (twoSided && fillsCell(grid.support!)) return refuse(FILLS_CELL);
     spreadFrom = { stack: grid, median };
@@ -281,10 +293,12 @@ function repeatsOn(image: RgbaImage, search: LatticeSearch, opts: RepeatsOptions
   // A resampled cell reads whole instances only; with few of them (a large mark on a small preview) the
   // median is the picture's. Instances the border cuts are tried as well, and kept when they pass and invert flatter.
   if (!hnf && !fromCut && opts.cut !== false) {
-    const cutGrid = latticeStack(image, lattice, OVERSAMPLE, true);
+    const keptCut = memo.get('cut');
+    const cutGrid = keptCut?.stack ?? latticeStack(image, lattice, OVERSAMPLE, true);
     if (cutGrid.count > (cutGrid.whole ?? cutGrid.count)) {
-      const cutCached = cachedStack(cutGrid);
-      const cutMedian = stackMedian(cutCached, signal);
+      const cutCached = keptCut?.stack ?? cachedStack(cutGrid);
+      const cutMedian = keptCut?.median ?? stackMedian(cutCached, signal);
+      memo.set('cut', { stack: cutCached, median: cutMedian });
       if (twoSided) cutCached.support = twoSidedSupport(cutCached, cutMedian.medJ);
       spreadFrom = { stack: cutCached, median: cutMedian };
       const other = twoSided && fillsCell(cutCached.support!) ? null : estimateMark(cutCached, signal, undefined, cutMedian);
