@@ -88,14 +88,21 @@ export interface StackMedian {
  * periodic picture of the bench is. A tiled mark over a plaid (lattice.test.ts) now comes out.
  */
 export function spreadDiagnostics(spread: StackMedian['spread'], support: Uint8Array, alpha: Float32Array, opacity: number): { diversity: number; transmission: number } {
+  // Which samples lie outside the mark, and which in its body (with 1 − α there), read once for both quantiles.
+  const outside: number[] = [];
+  const through: number[] = [];
+  const through1a: number[] = [];
+  spread.at.forEach((i, j) => {
+    if (!support[i]) outside.push(j);
+    else if (alpha[i] > 0.5 * opacity) {
+      through.push(j);
+      through1a.push(Math.max(0.05, 1 - alpha[i]));
+    }
+  });
   const read = (values: number[]) => {
-    const outside = values.filter((_, j) => !support[spread.at[j]]);
-    const through = values.flatMap((v, j) => {
-      const i = spread.at[j];
-      return support[i] && alpha[i] > 0.5 * opacity ? [v / Math.max(0.05, 1 - alpha[i])] : [];
-    });
-    const outsideSpread = outside.length > 0 ? quantile(outside, 0.5) : 0;
-    return { diversity: outsideSpread * 255, transmission: through.length > 0 && outsideSpread > 0 ? quantile(through, 0.5) / outsideSpread : 0 };
+    const outsideSpread = outside.length > 0 ? quantile(outside.map((j) => values[j]), 0.5) : 0;
+    const diversity = outsideSpread * 255;
+    return { diversity, transmission: through.length > 0 && outsideSpread > 0 ? quantile(through.map((j, k) => values[j] / through1a[k]), 0.5) / outsideSpread : 0 };
   };
   const m = read(spread.value);
   const u = read(spread.upper);

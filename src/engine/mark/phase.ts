@@ -177,10 +177,13 @@ function gaussianWrap2(a: Float64Array, b: Float64Array, w: number, h: number, s
     start[v] = n;
     const r = v * w;
     let used = false;
-    for (let u = 0; u < w; u++) if (a[r + u] !== 0) { used = true; break; }
-    if (!used) continue;
     near.fill(0);
-    for (let u = 0; u < w; u++) if (a[r + u] !== 0) for (let i = -rad; i <= rad; i++) near[wrapU[u + i + rad]] = 1;
+    for (let u = 0; u < w; u++) {
+      if (a[r + u] === 0) continue;
+      used = true;
+      for (let i = 0; i <= 2 * rad; i++) near[wrapU[u + i]] = 1;
+    }
+    if (!used) continue;
     for (let u = 0; u < w; u++) {
       if (!near[u]) continue;
       let sa = 0;
