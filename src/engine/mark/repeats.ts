@@ -231,6 +231,18 @@ function withTwoSidedEdges(image: RgbaImage, search: LatticeSearch, opts: Repeat
  */
 type StackMemo = Map<string, { stack: InstanceStack; median: StackMedian; fromCut?: boolean }>;
 
+/**
+ * An integer lattice's pixel-exact cell (Hermite normal form, an a × c rectangle), where at least
+ * three of it fit whole in the image; else null, and the lattice is estimated on a resampled grid.
+ * A rotated lattice whose vectors' rows share no factor has c = 1: a strip a = det pixels long
+ * (2536 for (47, 5), (−9, 53)), longer than the picture, so every instance was cut by the border
+ * and the estimate read nothing (a white logo at α 0.2 over 48 repeats: "too faint").
+ */
+function pixelCell(lattice: Lattice, image: RgbaImage): { a: number; b: number; c: number } | null {
+  const h = hermite(lattice.v1, lattice.v2);
+  return h && Math.floor(image.width / h.a) * Math.floor(image.height / h.c) >= 3 ? h : null;
+}
+
 /** The estimate from one lattice and its verdict; `twoSided`: its support from two-sided edges. */
 function repeatsOn(image: RgbaImage, search: LatticeSearch, opts: RepeatsOptions, signal?: AbortSignal, onProgress?: (share: number) => void, twoSided = false, memo: StackMemo = new Map()): RepeatsResult {
   onProgress?.(0.2);
@@ -239,7 +251,7 @@ function repeatsOn(image: RgbaImage, search: LatticeSearch, opts: RepeatsOptions
   const lattice = search.lattice;
   const progress = (s: number) => onProgress?.(0.2 + 0.8 * s);
   const integer = [...lattice.v1, ...lattice.v2].every((v) => Math.abs(v - Math.round(v)) < 0.1);
-  const hnf = integer ? hermite(lattice.v1, lattice.v2) : null;
+  const hnf = integer ? pixelCell(lattice, image) : null;
   let estimate: MarkEstimate;
   let field: MarkField;
   let fromCut = false;
