@@ -14,7 +14,7 @@
  * ≤ 0.21) on the same photos without the mark.
  */
 import type { RgbaImage } from '../types';
-import { templateField, type Placement } from './field';
+import { templateField, type MarkField, type Placement } from './field';
 import { markHole, pushPull } from './push-pull';
 import type { MarkTemplate } from './template';
 
@@ -124,4 +124,30 @@ export function partPresence(image: RgbaImage, t: MarkTemplate, at: Placement, p
 export function markPresent(image: RgbaImage, t: MarkTemplate, at: Placement): boolean {
   const p = markPresence(image, t, at);
   return p.gain >= PRESENCE.minGain && p.explained >= PRESENCE.minExplained;
+}
+
+/**
+ * The same fit for a field over the whole image (a lattice's), on its central crop of at most
+ * `side` × `side` pixels: is the mark it describes in the picture?
+ */
+export function fieldPresence(image: RgbaImage, field: MarkField, side = 1024): Presence {
+  const w = Math.min(image.width, side);
+  const h = Math.min(image.height, side);
+  const x0 = (image.width - w) >> 1;
+  const y0 = (image.height - h) >> 1;
+  const J = new Float32Array(w * h * 3);
+  const A = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const o = ((y + y0) * image.width + x + x0) * 4;
+      const i = y * w + x;
+      for (let c = 0; c < 3; c++) J[i * 3 + c] = image.data[o + c] / 255;
+      A[i] = field.alphaAt(x + x0, y + y0);
+    }
+  }
+  const hole = markHole(w, h, 1, (x, y) => (x >= 0 && y >= 0 && x < w && y < h ? A[y * w + x] : 0));
+  const u: Under = { A, J, B: pushPull(J, hole, w, h), x0, y0, w, h };
+  const fit = new Fit();
+  for (let i = 0; i < w * h; i++) if (A[i] > 0.05) fit.add(u, i, field.colour);
+  return fit.presence();
 }

@@ -7,6 +7,7 @@
 import { throwIfAborted } from '../errors';
 import type { RgbaImage } from '../types';
 import { estimateFromSpread, flatteningRatio } from './contraction';
+import { fieldPresence, PRESENCE } from './presence';
 import { estimateMark, stackMedian, type InstanceStack, type MarkDiagnostics, type MarkEstimate, type StackMedian } from './estimate';
 import { hermite, latticeStack, OVERSAMPLE, pixelCellSupport, pixelStack } from './cell-stack';
 import { latticeField, pixelLatticeField, type MarkField } from './field';
@@ -77,6 +78,18 @@ const SPREAD_RETRY = /^(two-sided contrast|too faint|not one colour)/;
  * by MIN_SPREAD_DIVERSITY in contraction.ts, was refused here at 1.42).
  */
 const MAX_SPREAD_ENERGY = 1.15;
+/**
+ * A mark read from the spread must be in the picture: fitted as J − B = g·α·(W − B) against a
+ * push-pull background on the picture's central 1024² (presence.ts fieldPresence), its gain g and
+ * the share of J − B it explains reach these. Where the pictures under the instances vary less in
+ * one part of the cell than elsewhere (an enlarged photo's smooth bands), the spread reads that
+ * part as a mark: on a val 12 MP case (seed 31, large-1: a grey logo at α 0.28 over a car photo)
+ * it placed α wholly beside the mark (none of the mark's pixels, 0.85 of its area elsewhere), and
+ * its inversion passed MAX_SPREAD_ENERGY (1.03): g 0.05, 1 % explained. The val marks it read
+ * rightly: g 0.86–1.58 and 26–99 % (88 tiled cases, 40 pattern cases, 10 12 MP cases); faint
+ * marks over texture explain less of J − B, hence half the batches' share (PRESENCE).
+ */
+const SPREAD_PRESENCE = { minGain: PRESENCE.minGain, minExplained: PRESENCE.minExplained / 2 };
 /** Long side (px) up to which a refused lattice is searched again with the later passes (findRepeats). */
 const RESEARCH_MAX_SIDE = 768;
 /** Instances, whole and cut, needed to estimate from a lattice with fewer than three whole cells. */
@@ -353,6 +366,10 @@ function repeatsOn(image: RgbaImage, search: LatticeSearch, opts: RepeatsOptions
     const ratio = flatteningRatio(image, field);
     estimate = { ...estimate, diagnostics: { ...estimate.diagnostics, energyRatio: ratio } };
     if (!(ratio <= MAX_SPREAD_ENERGY)) return refuse(`read from the instances' spread, its inversion does not flatten it (energy ratio ${ratio.toFixed(2)})`, estimate);
+    const present = fieldPresence(image, field);
+    if (!(present.gain >= SPREAD_PRESENCE.minGain && present.explained >= SPREAD_PRESENCE.minExplained)) {
+      return refuse(`read from the instances' spread, the mark it describes is not in the picture (gain ${present.gain.toFixed(2)}, ${(present.explained * 100).toFixed(0)} % explained)`, estimate);
+    }
   }
   progress(1);
   return { search, estimate, field, accepted: true, reason };
