@@ -104,6 +104,18 @@ export function hermite(v1: Vec2, v2: Vec2): { a: number; b: number; c: number }
   return { a, b: ((bx % a) + a) % a, c };
 }
 
+/**
+ * An integer lattice's pixel-exact cell (Hermite normal form, an a × c rectangle), where at least
+ * three of it fit whole in the image; else null, and the lattice is estimated on a resampled grid.
+ * A rotated lattice whose vectors' rows share no factor has c = 1: a strip a = det pixels long
+ * (2536 for (47, 5), (−9, 53)), longer than the picture, so every instance was cut by the border
+ * and the estimate read nothing (a white logo at α 0.2 over 48 repeats: "too faint").
+ */
+export function pixelCell(lattice: Lattice, image: RgbaImage): { a: number; b: number; c: number } | null {
+  const h = hermite(lattice.v1, lattice.v2);
+  return h && Math.floor(image.width / h.a) * Math.floor(image.height / h.c) >= 3 ? h : null;
+}
+
 /** The pixel-exact cell of an integer lattice: an a×c rectangle whose rows wrap with a twist of b. */
 export function pixelStack(image: RgbaImage, h: { a: number; b: number; c: number }): InstanceStack & { bases: [number, number][] } {
   // Every translate of the cell that meets the image: whole ones first, then those the border cuts.

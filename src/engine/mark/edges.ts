@@ -3,7 +3,7 @@
  * signed or two-sided, and a support drawn from two-sided edges alone.
  */
 import { quantile, quantileInPlace } from './sample';
-import { forEachRowPair, growMask, labelComponents, type Neighbours } from './support';
+import { forEachRowPair, growMask, labelComponents, poissonSupport, type Neighbours } from './support';
 
 /**
  * Consistent edges (Dekel (4), made robust for few instances): the luma gradient of
@@ -102,3 +102,32 @@ export function edgeSupport(keep: Uint8Array, nb: Neighbours, reach = 1): Uint8A
   return growMask(filled, nb, reach);
 }
 
+
+/**
+ * A resampled stack's support from two-sided consistent edges: the edges and what they
+ * enclose (edgeSupport), joined by the Poisson support of medJ's gradients at them
+ * (support.ts), which catches a part whose edges are one-sided. Not where the two together
+ * cover more than `maxShare` of the cell: a mark of the pictures' own tone leaves medJ
+ * nothing of its own to integrate, and a picture's edge the median kept, crossing the
+ * mark's edges, spreads the integration over the whole cell. On a val 12 MP grey logo
+ * (seed 31, large-1: α 0.28 over a car photo) the edges held 11 % of the cell and the
+ * Poisson support 93 %, and the two-sided estimate was refused as filling the cell.
+ */
+export function twoSidedStackSupport(
+  stack: { width: number; height: number; count: number; topology: { kind: string }; row(k: number, y: number, out: Float32Array): void },
+  medJ: Float32Array,
+  nb: Neighbours,
+  reach: number,
+  maxShare: number,
+): Uint8Array {
+  const keep = consistentEdges(stack, medJ, nb, true);
+  const edges = edgeSupport(keep, nb, reach);
+  const poisson = poissonSupport(medJ, stack.width, stack.height, stack.topology.kind === 'torus', keep);
+  let inside = 0;
+  const union = edges.map((v, i) => {
+    const u = v | poisson[i];
+    inside += u;
+    return u;
+  });
+  return inside > maxShare * union.length ? edges : union;
+}
