@@ -49,7 +49,11 @@ function under(image: RgbaImage, t: MarkTemplate, at: Placement): Under | null {
   const y0 = Math.max(0, b.y - m);
   const w = Math.min(image.width, b.x + b.width + m) - x0;
   const h = Math.min(image.height, b.y + b.height + m) - y0;
-  if (w <= 0 || h <= 0) return null;
+  return w > 0 && h > 0 ? crop(image, f, x0, y0, w, h) : null;
+}
+
+/** A field's α and the image's pixels on a crop, with the background interpolated over the field's support grown by one pixel (its anti-aliased rim). */
+function crop(image: RgbaImage, f: MarkField, x0: number, y0: number, w: number, h: number): Under {
   const J = new Float32Array(w * h * 3);
   const A = new Float32Array(w * h);
   for (let y = 0; y < h; y++) {
@@ -60,7 +64,6 @@ function under(image: RgbaImage, t: MarkTemplate, at: Placement): Under | null {
       A[i] = f.alphaAt(x + x0, y + y0);
     }
   }
-  // The background is interpolated over the support grown by one pixel (its anti-aliased rim).
   const hole = markHole(w, h, 1, (x, y) => (x >= 0 && y >= 0 && x < w && y < h ? A[y * w + x] : 0));
   return { A, J, B: pushPull(J, hole, w, h), x0, y0, w, h };
 }
@@ -133,21 +136,8 @@ export function markPresent(image: RgbaImage, t: MarkTemplate, at: Placement): b
 export function fieldPresence(image: RgbaImage, field: MarkField, side = 1024): Presence {
   const w = Math.min(image.width, side);
   const h = Math.min(image.height, side);
-  const x0 = (image.width - w) >> 1;
-  const y0 = (image.height - h) >> 1;
-  const J = new Float32Array(w * h * 3);
-  const A = new Float32Array(w * h);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const o = ((y + y0) * image.width + x + x0) * 4;
-      const i = y * w + x;
-      for (let c = 0; c < 3; c++) J[i * 3 + c] = image.data[o + c] / 255;
-      A[i] = field.alphaAt(x + x0, y + y0);
-    }
-  }
-  const hole = markHole(w, h, 1, (x, y) => (x >= 0 && y >= 0 && x < w && y < h ? A[y * w + x] : 0));
-  const u: Under = { A, J, B: pushPull(J, hole, w, h), x0, y0, w, h };
+  const u = crop(image, field, (image.width - w) >> 1, (image.height - h) >> 1, w, h);
   const fit = new Fit();
-  for (let i = 0; i < w * h; i++) if (A[i] > 0.05) fit.add(u, i, field.colour);
+  for (let i = 0; i < w * h; i++) if (u.A[i] > 0.05) fit.add(u, i, field.colour);
   return fit.presence();
 }
