@@ -102,7 +102,6 @@ export function edgeSupport(keep: Uint8Array, nb: Neighbours, reach = 1): Uint8A
   return growMask(filled, nb, reach);
 }
 
-
 /**
  * A resampled stack's support from two-sided consistent edges: the edges and what they
  * enclose (edgeSupport), joined by the Poisson support of medJ's gradients at them

@@ -344,9 +344,9 @@ function repeatsOn(image: RgbaImage, search: LatticeSearch, opts: RepeatsOptions
       fromSpread = true;
     }
   }
-  // Refused only because its inversion leaves edges, on a resampled grid that blurs them: judged again once refined (judgeRefined).
+  // Refused only because its inversion leaves edges (every later check passes), on a resampled grid that blurs them: judged again once refined.
   let flattenLater = false;
-  if (judgeRefined && !hnf && opts.phase !== false && reason.startsWith('inversion does not flatten')) {
+  if (judgeRefined && !hnf && opts.phase !== false && reason.startsWith('inversion does not flatten') && judge({ ...estimate, diagnostics: { ...estimate.diagnostics, energyRatio: 0 } }) === 'ok') {
     flattenLater = true;
     reason = 'ok';
   }
