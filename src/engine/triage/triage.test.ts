@@ -109,6 +109,10 @@ describe('triage of detected regions', () => {
     // An overlay over textured picture is a mark wherever it sits, and a lattice's repeats stay marks.
     expect(decide({ ...flatOverlay, ringTexture: 12, periodicPicture: true }).verdict).toBe('overlay');
     expect(decide({ ...base, placement: 'corner', repeated: true, periodicPicture: true }).verdict).toBe('opaque-mark');
+    // A crisp one-colour line of text across the centre is the stock mark over a periodic texture too; at an edge it is not.
+    const centreLine = { ...flatOverlay, crispText: true, placement: 'centre' as const };
+    expect(decide({ ...centreLine, periodicPicture: true }).verdict).toBe('overlay');
+    expect(decide({ ...centreLine, placement: 'footer', periodicPicture: true }).verdict).toBe('content');
   });
 });
 

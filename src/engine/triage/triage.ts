@@ -111,7 +111,10 @@ export function triageRegion(
 }
 
 export function decide(e: TriageEvidence): Triage {
-  if (e.periodicPicture && e.placement !== 'interior') {
+  // Crisp one-colour text across the centre stays the stock mark it is over a fine periodic texture
+  // too (a CLI fixture's "STOCK" over a gradient with 4-px stripes, once its lattice was refused).
+  const centreLine = e.crispText && e.placement === 'centre';
+  if (e.periodicPicture && e.placement !== 'interior' && !centreLine) {
     // A tiled floor or a plaid has a pattern at every corner and along every edge: where a
     // region sits says nothing there (the marks bench's plaid-800: five bands of the plaid
     // at the bottom were "overlays in the corner", 0.63 % of the picture).
