@@ -105,9 +105,10 @@ export async function detectMask(
   record: ImageRecord,
   timer: Timer,
   signal?: AbortSignal,
-  known: readonly KnownRegion[] = [],
-  periodicPicture = false,
+  marks: Pick<MarksForImage, 'regions' | 'periodicPicture'> = {},
 ): Promise<{ mask: Mask; marks: KnownMark[] }> {
+  const known: readonly KnownRegion[] = marks.regions ?? [];
+  const periodicPicture = marks.periodicPicture ?? false;
   const models = await timer.time('models', () => ctx.models());
   noteModelErrors(record, models, 'detector');
   if (models.detectors.length === 0) {
@@ -156,7 +157,7 @@ export async function removeFromImage(
   const marks = await marksFor(ctx.markSource, image, record, timer, index, signal);
   // A given mark (--mark, --shared-mark) is the whole job: the detector would only add its false positives.
   const detectToo = !ctx.markSource?.exclusive;
-  const detected = supplied || !detectToo ? null : await detectMask(ctx, image, record, timer, signal, marks.regions, marks.periodicPicture);
+  const detected = supplied || !detectToo ? null : await detectMask(ctx, image, record, timer, signal, marks);
   const mask = supplied
     ? await timer.time('detect', async () => (ctx.dilatePx > 0 ? dilateMask(supplied, ctx.dilatePx) : supplied))
     : (detected?.mask ?? createMask(image.width, image.height));

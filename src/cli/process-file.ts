@@ -53,7 +53,7 @@ export async function detectFile(job: PlannedFile, ctx: FileContext, signal?: Ab
     record.width = image.width;
     record.height = image.height;
     const marks = await marksFor(ctx.markSource, image, record, timer, 0, signal);
-    const { mask } = await detectMask(ctx, image, record, timer, signal, marks.regions, marks.periodicPicture);
+    const { mask } = await detectMask(ctx, image, record, timer, signal, marks);
     record.maskedPixels = countMasked(mask);
     await timer.time('encode', async () => writeAtomic(job.output, await encodeMaskPng(mask)));
     record.output = ctx.display(job.output);

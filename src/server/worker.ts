@@ -39,7 +39,7 @@ async function run(job: Job): Promise<JobResult> {
   if (job.kind === 'detect') {
     // As the CLI's detect: every repeat of a tiled mark is part of the mask.
     const marks = await marksFor(repeatsSource, image, record, timer);
-    const { mask } = await detectMask(context(job.threshold), image, record, timer, undefined, marks.regions, marks.periodicPicture);
+    const { mask } = await detectMask(context(job.threshold), image, record, timer, undefined, marks);
     const maskPng = await timer.time('encode', () => encodeMaskPng(mask));
     record.timings = timer.finish();
     return { kind: 'detect', record, maskPng: ownBuffer(maskPng) };

@@ -364,22 +364,19 @@ function repeatsOn(image: RgbaImage, search: LatticeSearch, opts: RepeatsOptions
     if (pool.recoloured) candidates.push(pixelLatticeField(hnf, pool.recoloured, image));
     field = flattestField(image, candidates);
   }
-  if (flattenLater) {
+  // Judged on the refined field: its inversion's energy, then whether the mark it describes is in the picture.
+  const late = fromSpread
+    ? { maxRatio: MAX_SPREAD_ENERGY, flat: "read from the instances' spread, its inversion does not flatten it", absent: "read from the instances' spread, the mark it describes is not in the picture" }
+    : flattenLater
+      ? { maxRatio: REPEAT_VERDICT.maxEnergyRatio, flat: 'inversion does not flatten it, refined', absent: 'the mark its two-sided edges describe is not in the picture' }
+      : null;
+  if (late) {
     const ratio = flatteningRatio(image, field);
     estimate = { ...estimate, diagnostics: { ...estimate.diagnostics, energyRatio: ratio } };
-    if (!(ratio <= REPEAT_VERDICT.maxEnergyRatio)) return refuse(`inversion does not flatten it, refined (energy ratio ${ratio.toFixed(2)})`, estimate);
+    if (!(ratio <= late.maxRatio)) return refuse(`${late.flat} (energy ratio ${ratio.toFixed(2)})`, estimate);
     const present = fieldPresence(image, field);
     if (!(present.gain >= SPREAD_PRESENCE.minGain && present.explained >= SPREAD_PRESENCE.minExplained)) {
-      return refuse(`the mark its two-sided edges describe is not in the picture (gain ${present.gain.toFixed(2)}, ${(present.explained * 100).toFixed(0)} % explained)`, estimate);
-    }
-  }
-  if (fromSpread) {
-    const ratio = flatteningRatio(image, field);
-    estimate = { ...estimate, diagnostics: { ...estimate.diagnostics, energyRatio: ratio } };
-    if (!(ratio <= MAX_SPREAD_ENERGY)) return refuse(`read from the instances' spread, its inversion does not flatten it (energy ratio ${ratio.toFixed(2)})`, estimate);
-    const present = fieldPresence(image, field);
-    if (!(present.gain >= SPREAD_PRESENCE.minGain && present.explained >= SPREAD_PRESENCE.minExplained)) {
-      return refuse(`read from the instances' spread, the mark it describes is not in the picture (gain ${present.gain.toFixed(2)}, ${(present.explained * 100).toFixed(0)} % explained)`, estimate);
+      return refuse(`${late.absent} (gain ${present.gain.toFixed(2)}, ${(present.explained * 100).toFixed(0)} % explained)`, estimate);
     }
   }
   progress(1);
