@@ -82,9 +82,11 @@ describe('triage of detected regions', () => {
   });
 
   it('weighs position: an opaque one-colour stamp over the picture is a mark in a corner, content inside', () => {
-    const base = { blend: 'opaque' as const, opacity: 1, explained: 0.9, ringTexture: 12, repeated: false, crispText: false, boxShare: 0.05 };
+    const base = { blend: 'opaque' as const, opacity: 1, explained: 0.9, ringTexture: 12, repeated: false, crispText: false, boxShare: 0.05, widthShare: 0.4 };
     expect(decide({ ...base, placement: 'corner' }).verdict).toBe('opaque-mark');
     expect(decide({ ...base, placement: 'interior' }).verdict).toBe('content');
+    // In the centre, where the photo's subject is, an opaque shape is its own print (a plate, a decal).
+    expect(decide({ ...base, placement: 'centre' }).verdict).toBe('content');
     expect(decide({ ...base, placement: 'interior', repeated: true }).verdict).toBe('opaque-mark');
     expect(placementOf({ x: 10, y: 330, width: 80, height: 20 }, W, H)).toBe('corner');
     // Crisp text the detector is sure of is print, even where it looks like a see-through overlay…
@@ -92,13 +94,15 @@ describe('triage of detected regions', () => {
     // …except an opaque stamp over the picture at an edge, or an overlay across the picture's centre.
     expect(decide({ ...base, blend: 'overlay', opacity: 0.5, placement: 'centre', crispText: true, ringTexture: 1 }).verdict).toBe('overlay');
     expect(decide({ ...base, blend: 'overlay', opacity: 0.5, placement: 'centre', crispText: true, boxShare: 0.4 }).verdict).toBe('content');
+    // A short line in the middle is a licence plate or a badge of the picture, not a line across it.
+    expect(decide({ ...base, blend: 'overlay', opacity: 0.5, placement: 'centre', crispText: true, widthShare: 0.18 }).verdict).toBe('content');
     expect(decide({ ...base, placement: 'corner', crispText: true }).verdict).toBe('opaque-mark');
     expect(decide({ ...base, placement: 'corner', crispText: true, ringTexture: 1 }).verdict).toBe('content');
     expect(placementOf({ x: 200, y: 160, width: 80, height: 40 }, W, H)).toBe('centre');
   });
 
   it('ignores placement in a picture that is one periodic pattern', () => {
-    const base = { blend: 'opaque' as const, opacity: 1, explained: 0.9, ringTexture: 12, repeated: false, crispText: false, boxShare: 0.05 };
+    const base = { blend: 'opaque' as const, opacity: 1, explained: 0.9, ringTexture: 12, repeated: false, crispText: false, boxShare: 0.05, widthShare: 0.4 };
     // A stamp in the corner, a flat overlay in the footer: marks in a photo, the pattern's own cells in a plaid.
     expect(decide({ ...base, placement: 'corner', periodicPicture: true }).verdict).toBe('content');
     const flatOverlay = { ...base, blend: 'overlay' as const, opacity: 0.4, ringTexture: 1, placement: 'footer' as const };
