@@ -48,7 +48,11 @@ export function workingGradient(image: RgbaImage, scale: number): WorkingGradien
   for (let y = 1; y < h - 1; y++) {
     for (let x = 1; x < w - 1; x++) {
       const i = y * w + x;
-      const m = Math.hypot(sum[i + 1] - sum[i - 1], sum[i + w] - sum[i - w]);
+      // Math.sqrt, not Math.hypot: half the time of this function (45 → 23 ms for both working
+      // scales of a 1024-px photo in Node), the same float32 values on 12 val photos.
+      const gx = sum[i + 1] - sum[i - 1];
+      const gy = sum[i + w] - sum[i - w];
+      const m = Math.sqrt(gx * gx + gy * gy);
       g[i] = m;
       hist[Math.min(511, Math.floor(m))]++;
     }
