@@ -2,7 +2,10 @@
  * The mark's edges in an instance stack: consistent edges (Dekel et al. (4)),
  * signed or two-sided, and a support drawn from two-sided edges alone.
  */
-import { quantile, quantileInPlace } from './sample';
+import { quantile, quantileInPlace, type InstanceStack } from './sample';
+
+/** What the edge tests read of an instance stack. */
+type EdgeStack = Pick<InstanceStack, 'width' | 'height' | 'count' | 'row'>;
 import { forEachRowPair, growMask, labelComponents, poissonSupport, type Neighbours } from './support';
 
 /**
@@ -19,7 +22,7 @@ import { forEachRowPair, growMask, labelComponents, poissonSupport, type Neighbo
  * the projections' magnitudes: the edge must be there, either way round.
  */
 export function consistentEdges(
-  stack: { width: number; height: number; count: number; row(k: number, y: number, out: Float32Array): void },
+  stack: EdgeStack,
   medJ: Float32Array,
   nb: Neighbours,
   twoSided = false,
@@ -113,7 +116,7 @@ export function edgeSupport(keep: Uint8Array, nb: Neighbours, reach = 1): Uint8A
  * Poisson support 93 %, and the two-sided estimate was refused as filling the cell.
  */
 export function twoSidedStackSupport(
-  stack: { width: number; height: number; count: number; topology: { kind: string }; row(k: number, y: number, out: Float32Array): void },
+  stack: EdgeStack & Pick<InstanceStack, 'topology'>,
   medJ: Float32Array,
   nb: Neighbours,
   reach: number,

@@ -137,6 +137,7 @@ export function decide(e: TriageEvidence): Triage {
     return { verdict: 'content', evidence: e, reason: `${t.reason} (the picture is one periodic pattern: its ${e.placement} is no evidence)` };
   }
   const markPlace = e.placement !== 'interior';
+  const edge = e.placement === 'corner' || e.placement === 'footer' || e.placement === 'header';
   const flat = e.ringTexture < FLAT_RING;
   if (e.repeated) return { verdict: e.blend === 'opaque' ? 'opaque-mark' : 'overlay', evidence: e, reason: 'repeats on a lattice' };
   if (e.crispText) {
@@ -145,7 +146,6 @@ export function decide(e: TriageEvidence): Triage {
     // across the centre ("© SAMPLE STOCK"), not a region that covers a tenth of the
     // picture (on the val split those were objects read as text), nor a short line in
     // the middle (a licence plate, a badge).
-    const edge = e.placement === 'corner' || e.placement === 'footer' || e.placement === 'header';
     if (e.blend === 'opaque' && edge && !flat) return { verdict: 'opaque-mark', evidence: e, reason: `crisp opaque text over the picture in the ${e.placement}` };
     if (e.blend === 'overlay' && e.placement === 'centre' && e.boxShare <= CENTRE_LINE_SHARE && e.widthShare >= CENTRE_LINE_WIDTH) return { verdict: 'overlay', evidence: e, reason: 'crisp one-colour overlay across the centre of the picture' };
     return { verdict: 'content', evidence: e, reason: 'crisp text the detector is sure of: print, not a see-through mark' };
@@ -156,15 +156,12 @@ export function decide(e: TriageEvidence): Triage {
     if (!flat || markPlace) return { verdict: 'overlay', evidence: e, reason: flat ? `one-colour overlay in the ${e.placement}` : 'one-colour overlay over the picture' };
     return { verdict: 'content', evidence: e, reason: 'one colour on a flat background of its own, away from where marks go' };
   }
-  // Opaque and one colour: a stamp laid over the photo where marks go, or print on its own background.
+  // Opaque and one colour: a stamp at an edge of the picture, or print on its own background.
   // Not in the centre, where a photo keeps its subject: an opaque shape there is the subject's own
-  // print (a plate, a decal, a label). On the val split (160 marked cases, 66 clean photos) this
-  // rule's centre verdicts held 14 px of marks and 7549 px of content; a stock mark across the
-  // centre is see-through, which the overlay rules keep.
-  if (!flat && markPlace && e.placement !== 'centre') return { verdict: 'opaque-mark', evidence: e, reason: `opaque, one colour, over the picture in the ${e.placement}` };
-  if (flat && (e.placement === 'corner' || e.placement === 'footer' || e.placement === 'header')) {
-    return { verdict: 'opaque-mark', evidence: e, reason: `opaque, one colour, in the ${e.placement}` };
-  }
+  // print (a plate, a decal, a label). On the val split (160 marked cases, 66 clean photos) the
+  // centre's verdicts held 14 px of marks and 7549 px of content; a stock mark across the centre
+  // is see-through, which the overlay rules keep.
+  if (edge) return { verdict: 'opaque-mark', evidence: e, reason: `opaque, one colour, ${flat ? 'in' : 'over the picture in'} the ${e.placement}` };
   if (flat) return { verdict: 'content', evidence: e, reason: 'opaque print on a flat background of its own' };
   if (e.placement === 'centre') return { verdict: 'content', evidence: e, reason: 'opaque, in the centre where the subject is: its own print, not a see-through mark' };
   return { verdict: 'content', evidence: e, reason: 'opaque, inside the picture, away from where marks go' };
