@@ -13,7 +13,9 @@
 import { addKnownRegions, detect, detectionToMask, triageDetection, type Detection } from '../engine/detect';
 import { findRepeats, isPeriodicPicture } from '../engine/mark';
 import { latticeRegion } from '../engine/mark/instances';
+import sharp from 'sharp';
 import { countMasked } from '../engine/mask';
+import { maskForSize } from '../engine/mask-scale';
 import { maskF1, maskIoU } from '../engine/metrics';
 import type { ModelRunner } from '../engine/runner';
 import type { Mask, RgbaImage } from '../engine/types';
@@ -31,11 +33,28 @@ export interface TriageBenchOptions {
   split?: 'test' | 'val';
   /** Look for a tiled mark's lattice, as Detect does (default true). */
   repeats?: boolean;
+  /**
+   * Resize every photo and case (lanczos3; the truth nearest-neighbour) so its long side is this
+   * many pixels first: the held-out photos are mostly under 700 px, and a detector's maxSide only
+   * matters on pictures larger than it, as users' are.
+   */
+  longSide?: number;
   log: (s: string) => void;
 }
 
 const TEXT_RICH = /^(synthetic-docs|openimages-lp)__/;
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
+
+/** `image` with its long side at `longSide` (unchanged without one). */
+async function atLongSide(image: RgbaImage, longSide?: number): Promise<RgbaImage> {
+  if (!longSide || Math.max(image.width, image.height) === longSide) return image;
+  const s = longSide / Math.max(image.width, image.height);
+  const width = Math.round(image.width * s);
+  const height = Math.round(image.height * s);
+  const raw = { width: image.width, height: image.height, channels: 4 as const };
+  const data = await sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), { raw }).resize(width, height, { kernel: 'lanczos3', fit: 'fill' }).raw().toBuffer();
+  return { width, height, data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.byteLength) };
+}
 
 /**
  * One detector run; the raw mask, then the one-click mask as the app makes it:
@@ -83,7 +102,7 @@ export async function runTriageBench(o: TriageBenchOptions): Promise<{ md: strin
     const raw: number[] = [];
     const tri: number[] = [];
     for (const name of list) {
-      const img = await loadPhoto(name);
+      const img = await atLongSide(await loadPhoto(name), o.longSide);
       const r = await both(img, o);
       const n = img.width * img.height;
       raw.push(countMasked(r.raw) / n);
@@ -104,7 +123,9 @@ export async function runTriageBench(o: TriageBenchOptions): Promise<{ md: strin
   if (o.casesDir) {
     const byFamily = new Map<string, { iouR: number[]; iouT: number[]; f1R: number[]; f1T: number[]; recR: number[]; recT: number[] }>();
     for (const id of listCases(o.casesDir)) {
-      const c = await readCase(o.casesDir, id);
+      const read = await readCase(o.casesDir, id);
+      const watermarked = await atLongSide(read.watermarked, o.longSide);
+      const c = { ...read, watermarked, truth: maskForSize(read.truth, watermarked.width, watermarked.height) };
       const truthArea = countMasked(c.truth);
       if (truthArea === 0) continue;
       const r = await both(c.watermarked, o);

@@ -3,7 +3,7 @@
  *   [--data DIR] [--threshold 0.5] [--threads 2] [--limit N] [--out bench-out]
  *   [--models DIR]`   (DIR: a folder with manifest.json, to score candidate models before they ship)
  *   [--marks-only | --no-marks] [--tiled 12] [--batches 4] [--periodic-photos 60] [--large 0] [--marks-split test|val]
- *   [--triage-only] [--photos 40] [--triage-split test|val]   (triage of detected regions, quality-triage.ts)
+ *   [--triage-only] [--photos 40] [--triage-split test|val] [--triage-long-side N]   (triage of detected regions, quality-triage.ts)
  *   (the mark-estimation families of quality-marks.ts; their tables go to docs/quality.md)
  *   [--fill-only | --no-fill] [--fill-n 12] [--fill-split test|val] [--no-speed]
  *   (the fill families of quality-fill.ts: Telea, patch, auto, model with the true mask, the routing table; docs/quality.md)
@@ -165,15 +165,16 @@ async function triageSection(flags: Map<string, string>): Promise<void> {
   const photos = Number(flags.get('photos') ?? 40);
   const split = flags.get('triage-split') === 'val' ? 'val' : 'test';
   const gen = generateCases(outDir, { n, seed, split });
-  const { md, json } = await runTriageBench({ detectors: models.detectors, threshold, photos, casesDir: gen.dir, split, log: (s) => process.stderr.write(`${s}\n`) });
-  const extra = `${split === 'val' ? ' --triage-split val' : ''}${modelsDir ? ` --models ${flags.get('models')}` : ''}`;
+  const longSide = flags.has('triage-long-side') ? Number(flags.get('triage-long-side')) : undefined;
+  const { md, json } = await runTriageBench({ detectors: models.detectors, threshold, photos, casesDir: gen.dir, split, longSide, log: (s) => process.stderr.write(`${s}\n`) });
+  const extra = `${split === 'val' ? ' --triage-split val' : ''}${longSide ? ` --triage-long-side ${longSide}` : ''}${modelsDir ? ` --models ${flags.get('models')}` : ''}`;
   const command = `npm run bench:quality -- --triage-only --n ${n} --seed ${seed} --photos ${photos}${extra}`;
   const body = `${md}\n\nCommand: \`${command}\` (cases: \`${gen.command}\`).`;
-  const stem = `quality-triage${split === 'val' ? '-val' : ''}${modelsDir ? '-candidate' : ''}`;
+  const stem = `quality-triage${split === 'val' ? '-val' : ''}${longSide ? `-${longSide}` : ''}${modelsDir ? '-candidate' : ''}`;
   writeFileSync(path.join(outDir, `${stem}.json`), JSON.stringify(json, null, 1));
   writeFileSync(path.join(outDir, `${stem}.md`), `${body}\n`);
   // Val (choosing) and candidate models (not shipped) never go into the published tables.
-  if (split === 'test' && !modelsDir) writeSection(path.join(REPO_ROOT, 'docs/quality.md'), 'bench:triage', body);
+  if (split === 'test' && !modelsDir && !longSide) writeSection(path.join(REPO_ROOT, 'docs/quality.md'), 'bench:triage', body);
   process.stdout.write(`${body}\n`);
 }
 
