@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { detectionToMask, type Detection } from '../detect';
 import { composite, coverage, logoShape, noisePhoto } from '../mark/testing';
 import type { Mask, RgbaImage } from '../types';
-import { decide, PAGE_TEXT_LINES, placementOf, triageRegion, triageRegions } from './triage';
+import { decide, PAGE_TEXT_LINES, PLAIN_RANGE, placementOf, triageRegion, triageRegions } from './triage';
 import type { Region } from '../types';
 
 const W = 480;
@@ -82,7 +82,7 @@ describe('triage of detected regions', () => {
   });
 
   it('weighs position: an opaque one-colour stamp over the picture is a mark in a corner, content inside', () => {
-    const base = { blend: 'opaque' as const, opacity: 1, explained: 0.9, ringTexture: 12, repeated: false, crispText: false, boxShare: 0.05, widthShare: 0.4 };
+    const base = { blend: 'opaque' as const, opacity: 1, explained: 0.9, ringTexture: 12, repeated: false, crispText: false, boxShare: 0.05, widthShare: 0.4, inkRange: 40 };
     expect(decide({ ...base, placement: 'corner' }).verdict).toBe('opaque-mark');
     expect(decide({ ...base, placement: 'interior' }).verdict).toBe('content');
     // In the centre, where the photo's subject is, an opaque shape is its own print (a plate, a decal).
@@ -101,8 +101,32 @@ describe('triage of detected regions', () => {
     expect(placementOf({ x: 200, y: 160, width: 80, height: 40 }, W, H)).toBe('centre');
   });
 
+  it('leaves a blank band alone: nothing is drawn on it, whatever else it looks like', () => {
+    // A photo with a white border along its bottom (a scan, a product shot), and the same band with black print on it.
+    const photo = noisePhoto(W, H, 13);
+    const band = (ink: boolean): RgbaImage => {
+      const img: RgbaImage = { width: W, height: H, data: photo.data.slice() };
+      for (let y = H - 40; y < H; y++) for (let x = 0; x < W; x++) {
+        const a = ink ? coverage(shape, x - 40, y - (H - 50)) : 0;
+        const v = Math.round((1 - a) * 250 + a * 10);
+        img.data.set([v, v, v, 255], (y * W + x) * 4);
+      }
+      return img;
+    };
+    const box = { x: 0, y: H - 40, width: W, height: 40 };
+    const blank = triageRegion(band(false), boxMask(0, H - 40, W, 40), box);
+    expect(blank.evidence.placement).toBe('footer');
+    expect(blank.evidence.inkRange).toBeLessThanOrEqual(3);
+    expect(blank.verdict).toBe('content');
+    const bar = triageRegion(band(true), boxMask(0, H - 40, W, 40), box);
+    expect(bar.evidence.inkRange).toBeGreaterThan(PLAIN_RANGE);
+    expect(bar.reason).not.toMatch(/nothing drawn/);
+    // The same blank band reads as a stamp to the other evidence: opaque, one colour, at an edge.
+    expect(decide({ ...blank.evidence, inkRange: 40 }).verdict).toBe('opaque-mark');
+  });
+
   it('ignores placement in a picture that is one periodic pattern', () => {
-    const base = { blend: 'opaque' as const, opacity: 1, explained: 0.9, ringTexture: 12, repeated: false, crispText: false, boxShare: 0.05, widthShare: 0.4 };
+    const base = { blend: 'opaque' as const, opacity: 1, explained: 0.9, ringTexture: 12, repeated: false, crispText: false, boxShare: 0.05, widthShare: 0.4, inkRange: 40 };
     // A stamp in the corner, a flat overlay in the footer: marks in a photo, the pattern's own cells in a plaid.
     expect(decide({ ...base, placement: 'corner', periodicPicture: true }).verdict).toBe('content');
     const flatOverlay = { ...base, blend: 'overlay' as const, opacity: 0.4, ringTexture: 1, placement: 'footer' as const };
