@@ -121,6 +121,12 @@ describe('triage of detected regions', () => {
     const bar = triageRegion(band(true), boxMask(0, H - 40, W, 40), box);
     expect(bar.evidence.inkRange).toBeGreaterThan(PLAIN_RANGE);
     expect(bar.reason).not.toMatch(/nothing drawn/);
+    // A short mark on a wide bar (a "©" of 1 % of its middle) is something drawn on it.
+    const short = band(false);
+    for (let y = H - 23; y < H - 17; y++) for (let x = 230; x < 250; x++) short.data.set([10, 10, 10, 255], (y * W + x) * 4);
+    expect(triageRegion(short, boxMask(0, H - 40, W, 40), box).evidence.inkRange).toBeGreaterThan(PLAIN_RANGE);
+    // A speck of a few pixels inside a glyph has no middle to read: no evidence either way.
+    expect(triageRegion(band(false), boxMask(100, H - 30, 3, 4), { x: 100, y: H - 30, width: 3, height: 4 }).evidence.inkRange).toBe(255);
     // The same blank band reads as a stamp to the other evidence: opaque, one colour, at an edge.
     expect(decide({ ...blank.evidence, inkRange: 40 }).verdict).toBe('opaque-mark');
   });

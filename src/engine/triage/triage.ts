@@ -36,8 +36,9 @@ export interface TriageEvidence {
   /** The region's box width over the image's width. */
   widthShare: number;
   /**
-   * Luma range, 5th to 95th percentile (0–255), of the region's own pixels at full resolution: about 0
-   * where nothing is drawn on it (a border, a blank band), tens where a mark's text or logo is.
+   * Luma range, 1st to 99th percentile (0–255), of the region's own pixels in the middle of its box (15 %
+   * of each side left out, where the picture around a band creeps in) at full resolution: about 0 where
+   * nothing is drawn on it (a border, a blank band), tens where a mark's text or logo is, even a short one.
    */
   inkRange: number;
   /** The whole picture is one periodic pattern (a refused lattice): its placement is no evidence. */
@@ -83,12 +84,14 @@ export const PAGE_TEXT_LINES = 3;
 /**
  * At most this luma range (inkRange) a region holds nothing to remove: one flat colour, a photo's white
  * border or a blank band. Over the val split (160 marked cases, 26 text-rich and 200 other clean photos, at
- * their own size and at a long side of 1024) the regions triage kept at an edge with a range of 0–2 were
- * five, none on a mark: a motorbike photo's white bottom border (6.8 % of it at 1024 px), a blank band under
- * a licence-plate photo, a receipt's empty corner and two corners of marked cases off the mark; the marks'
- * own regions read 7 and up (footer bars with their text: 7, 7, 8, 22).
+ * their own size and at a long side of 1024) the regions triage kept at an edge with a range of 0–5 were
+ * six, none on a mark: a motorbike photo's white bottom border (6.8 % of it at 1024 px), a blank band under
+ * a licence-plate photo, a receipt's empty corner and three regions of marked cases off the mark; the marks'
+ * own regions read 9 and up (footer bars with their text: 9, 12, 84).
  */
-export const PLAIN_RANGE = 3;
+export const PLAIN_RANGE = 5;
+/** Pixels the middle of a region's box needs for inkRange to say anything (a 3×4 speck has one). */
+const MIN_MIDDLE = 100;
 /** Below this mean ring gradient (0–255 luma per pixel) the background counts as flat: paper, a sign, a sky. */
 export const FLAT_RING = 3;
 /** The fit runs on the region's crop shrunk to this side at most: it decides a verdict, it does not invert. */
@@ -224,12 +227,14 @@ function shrinkCrop(image: RgbaImage, mask: Mask, box: Rect): { image: RgbaImage
   return { image: small, mask: smallMask, box: b, scale };
 }
 
-/** inkRange: the 5th to 95th percentile luma range of the mask's pixels inside the box, from a 256-bin histogram. */
+/** inkRange: the 1st to 99th percentile luma range of the mask's pixels in the middle of the box, from a 256-bin histogram. */
 function lumaRange(image: RgbaImage, mask: Mask, box: Rect): number {
   const hist = new Uint32Array(256);
   let n = 0;
-  for (let y = box.y; y < box.y + box.height; y++) {
-    for (let x = box.x; x < box.x + box.width; x++) {
+  const mx = Math.max(1, Math.round(0.15 * box.width));
+  const my = Math.max(1, Math.round(0.15 * box.height));
+  for (let y = box.y + my; y < box.y + box.height - my; y++) {
+    for (let x = box.x + mx; x < box.x + box.width - mx; x++) {
       const p = y * image.width + x;
       if (!mask.data[p]) continue;
       const o = p * 4;
@@ -237,13 +242,14 @@ function lumaRange(image: RgbaImage, mask: Mask, box: Rect): number {
       n++;
     }
   }
-  if (n === 0) return 0;
+  // Too small to have a middle (a speck of a few pixels inside a glyph reads flat): no evidence either way.
+  if (n < MIN_MIDDLE) return 255;
   const at = (q: number) => {
     let seen = 0;
     for (let v = 0; v < 256; v++) if ((seen += hist[v]) > q * (n - 1)) return v;
     return 255;
   };
-  return at(0.95) - at(0.05);
+  return at(0.99) - at(0.01);
 }
 
 /** Mean luma gradient in the ring around the box (outside it), per full-resolution pixel. */
