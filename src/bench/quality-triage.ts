@@ -10,10 +10,10 @@
  *     and recall per family, to show what triage costs in missed marks;
  *   - detect time and triage time, in Node.
  */
+import sharp from 'sharp';
 import { addKnownRegions, detect, detectionToMask, triageDetection, type Detection } from '../engine/detect';
 import { findRepeats, isPeriodicPicture } from '../engine/mark';
 import { latticeRegion } from '../engine/mark/instances';
-import sharp from 'sharp';
 import { countMasked } from '../engine/mask';
 import { maskForSize } from '../engine/mask-scale';
 import { maskF1, maskIoU } from '../engine/metrics';

@@ -116,7 +116,7 @@ describe('triage of detected regions', () => {
     const box = { x: 0, y: H - 40, width: W, height: 40 };
     const blank = triageRegion(band(false), boxMask(0, H - 40, W, 40), box);
     expect(blank.evidence.placement).toBe('footer');
-    expect(blank.evidence.inkRange).toBeLessThanOrEqual(3);
+    expect(blank.evidence.inkRange).toBe(0);
     expect(blank.verdict).toBe('content');
     const bar = triageRegion(band(true), boxMask(0, H - 40, W, 40), box);
     expect(bar.evidence.inkRange).toBeGreaterThan(PLAIN_RANGE);
