@@ -3,10 +3,10 @@
  * signed or two-sided, and a support drawn from two-sided edges alone.
  */
 import { quantile, quantileInPlace, type InstanceStack } from './sample';
+import { forEachRowPair, growMask, labelComponents, poissonSupport, type Neighbours } from './support';
 
 /** What the edge tests read of an instance stack. */
 type EdgeStack = Pick<InstanceStack, 'width' | 'height' | 'count' | 'row'>;
-import { forEachRowPair, growMask, labelComponents, poissonSupport, type Neighbours } from './support';
 
 /**
  * Consistent edges (Dekel (4), made robust for few instances): the luma gradient of

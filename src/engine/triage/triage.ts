@@ -15,6 +15,7 @@
 import { resizeRgbaArea } from '../tensor';
 import type { Mask, Rect, Region, RegionKind, RegionVerdict, RgbaImage } from '../types';
 import { fitOneColour, harmonicFill, type BlendVerdict } from '../mark/single';
+import { lumaAt } from '../mark/sample';
 
 export type Placement = 'corner' | 'header' | 'footer' | 'centre' | 'interior';
 
@@ -235,10 +236,8 @@ function lumaRange(image: RgbaImage, mask: Mask, box: Rect): number {
   const my = Math.max(1, Math.round(0.15 * box.height));
   for (let y = box.y + my; y < box.y + box.height - my; y++) {
     for (let x = box.x + mx; x < box.x + box.width - mx; x++) {
-      const p = y * image.width + x;
-      if (!mask.data[p]) continue;
-      const o = p * 4;
-      hist[Math.round(0.299 * image.data[o] + 0.587 * image.data[o + 1] + 0.114 * image.data[o + 2])]++;
+      if (!mask.data[y * image.width + x]) continue;
+      hist[Math.round(lumaAt(image, x, y))]++;
       n++;
     }
   }
