@@ -54,9 +54,13 @@ export function poolIntegerCell(
     return (py - j * c) * a + ((((px - j * b) % a) + a) % a);
   };
   const binsOfRow = (y: number, out: Int32Array): void => {
-    for (let x = 0; x < w; x++) {
-      const k = cellIndex(x, y);
+    // cellIndex along the row: one row of the cell, from its column at x = 0, wrapping at a.
+    const start = cellIndex(0, y);
+    const row = start - (start % a);
+    for (let x = 0, cx = start % a; x < w; x++) {
+      const k = row + cx;
       out[x] = support[k] ? k : -1;
+      if (++cx === a) cx = 0;
     }
   };
   const samples = sampleBands(image, CELL_POOL, cell.colour, binsOfRow, signal);

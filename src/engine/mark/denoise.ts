@@ -54,9 +54,12 @@ export function denoiseInverted(out: RgbaImage, alpha255: Uint8Array): void {
   // Range weight by the difference divided by the amplification k: exp(−(d/k)² / 2σ²), d/k in steps of 1/4 level.
   const range = new Float32Array(1024);
   for (let j = 0; j < range.length; j++) range[j] = Math.exp(-((j / 4) ** 2) / (2 * RANGE_SIGMA ** 2));
-  // spatial × range in one table, for the unrolled loop.
-  const weight = new Float64Array(side * side * 1024);
-  for (let sp = 0; sp < side * side; sp++) for (let j = 0; j < 1024; j++) weight[sp * 1024 + j] = spatial[sp] * range[j];
+  // The range weight by the channel difference dd (0–765) at each quantised α, built on first use:
+  // the unrolled loop reads one 6 kB row per pixel instead of scaling and rounding dd at every tap.
+  const DD = 766;
+  const rangeByAlpha = new Float64Array(256 * DD);
+  const built = new Uint8Array(256);
+  const spatial64 = Float64Array.from(spatial);
   const d = out.data;
   const rowAt = new Int32Array(side);
   for (let y = 0; y < h; y++) {
@@ -85,14 +88,60 @@ export function denoiseInverted(out: RgbaImage, alpha255: Uint8Array): void {
       let sb = 0;
       if (rowInside && x >= RADIUS && x + RADIUS < w) {
         // Inside the image (nearly every pixel): the 5×5 window unrolled along x, in the same order as below.
+        const rowOf = a255 * DD;
+        if (!built[a255]) {
+          // j ≤ 765 · 4/3 + 0.5 < 1021: always inside the range table.
+          for (let dd = 0; dd < DD; dd++) rangeByAlpha[rowOf + dd] = range[((dd * scale + 0.5) | 0)];
+          built[a255] = 1;
+        }
         for (let k = 0; k < side; k++) {
           const sp = k * side;
-          for (let t = 0, qq = rowAt[k] + (x - RADIUS) * 4; t < side; t++, qq += 4) {
-            const r = src[qq];
+          const qq = rowAt[k] + (x - RADIUS) * 4;
+          {
+            const r = src[qq + 0];
             const g = src[qq + 1];
             const b = src[qq + 2];
-            // j ≤ 765 · 4/3 + 0.5 < 1021: always inside the table.
-            const wt = weight[(sp + t) * 1024 + (((Math.abs(r - r0) + Math.abs(g - g0) + Math.abs(b - b0)) * scale + 0.5) | 0)];
+            const wt = spatial64[sp + 0] * rangeByAlpha[rowOf + Math.abs(r - r0) + Math.abs(g - g0) + Math.abs(b - b0)];
+            sr += wt * r;
+            sg += wt * g;
+            sb += wt * b;
+            ws += wt;
+          }
+          {
+            const r = src[qq + 4];
+            const g = src[qq + 5];
+            const b = src[qq + 6];
+            const wt = spatial64[sp + 1] * rangeByAlpha[rowOf + Math.abs(r - r0) + Math.abs(g - g0) + Math.abs(b - b0)];
+            sr += wt * r;
+            sg += wt * g;
+            sb += wt * b;
+            ws += wt;
+          }
+          {
+            const r = src[qq + 8];
+            const g = src[qq + 9];
+            const b = src[qq + 10];
+            const wt = spatial64[sp + 2] * rangeByAlpha[rowOf + Math.abs(r - r0) + Math.abs(g - g0) + Math.abs(b - b0)];
+            sr += wt * r;
+            sg += wt * g;
+            sb += wt * b;
+            ws += wt;
+          }
+          {
+            const r = src[qq + 12];
+            const g = src[qq + 13];
+            const b = src[qq + 14];
+            const wt = spatial64[sp + 3] * rangeByAlpha[rowOf + Math.abs(r - r0) + Math.abs(g - g0) + Math.abs(b - b0)];
+            sr += wt * r;
+            sg += wt * g;
+            sb += wt * b;
+            ws += wt;
+          }
+          {
+            const r = src[qq + 16];
+            const g = src[qq + 17];
+            const b = src[qq + 18];
+            const wt = spatial64[sp + 4] * rangeByAlpha[rowOf + Math.abs(r - r0) + Math.abs(g - g0) + Math.abs(b - b0)];
             sr += wt * r;
             sg += wt * g;
             sb += wt * b;

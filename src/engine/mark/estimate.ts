@@ -196,13 +196,14 @@ export function estimateMark(stack: InstanceStack, signal?: AbortSignal, onProgr
   inside.forEach((i, j) => (mag[j] = colour ? along(i) : Math.hypot(contrastM[i], contrastM[n + i], contrastM[2 * n + i])));
   const top = quantile(mag, 0.98) || 1e-6;
   const core = inside.filter((_, j) => mag[j] / top > 0.7);
+  // Each core pixel's contrast as a share of the top one: the same for every channel and candidate opacity.
+  const coreShare = Float64Array.from(core, (i) => Math.min(1, Math.hypot(contrastM[i], contrastM[n + i], contrastM[2 * n + i]) / top));
   const colourFor = (a: number): [number, number, number] => {
     const out: [number, number, number] = [0, 0, 0];
     const v = new Float32Array(core.length);
     for (let c = 0; c < 3; c++) {
       core.forEach((i, j) => {
-        const s = Math.min(1, Math.hypot(contrastM[i], contrastM[n + i], contrastM[2 * n + i]) / top);
-        v[j] = bg[c * n + i] + contrastM[c * n + i] / (a * s);
+        v[j] = bg[c * n + i] + contrastM[c * n + i] / (a * coreShare[j]);
       });
       out[c] = Math.min(1, Math.max(0, medianInPlace(v, v.length)));
     }

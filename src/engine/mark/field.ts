@@ -112,9 +112,12 @@ export function pixelLatticeField(
       const j = Math.floor(y / c);
       const row = (y - j * c) * a;
       let cx = (((x0 - j * b) % a) + a) % a;
-      for (let k = 0; k < x1 - x0; k++) {
-        out[k] = cell.alphaHw[row + cx];
-        if (++cx === a) cx = 0;
+      // The row of the cell, repeated: copied a run at a time (a 12 MP inversion reads every row).
+      for (let k = 0, n = x1 - x0; k < n; ) {
+        const run = Math.min(a - cx, n - k);
+        out.set(cell.alphaHw.subarray(row + cx, row + cx + run), k);
+        k += run;
+        cx = 0;
       }
     },
   };
