@@ -116,6 +116,9 @@ export function pixelCell(lattice: Lattice, image: RgbaImage): { a: number; b: n
   return h && Math.floor(image.width / h.a) * Math.floor(image.height / h.c) >= 3 ? h : null;
 }
 
+/** v / 255 for every byte, as the float32 rows store it: a lookup instead of a division (the stack's rows are read once per pass, five passes at 12 MP). */
+const UNIT = Float32Array.from({ length: 256 }, (_, v) => v / 255);
+
 /** The pixel-exact cell of an integer lattice: an a×c rectangle whose rows wrap with a twist of b. */
 export function pixelStack(image: RgbaImage, h: { a: number; b: number; c: number }): InstanceStack & { bases: [number, number][] } {
   // Every translate of the cell that meets the image: whole ones first, then those the border cuts.
@@ -145,9 +148,9 @@ export function pixelStack(image: RgbaImage, h: { a: number; b: number; c: numbe
       if (yy >= 0 && yy < image.height && x0 >= 0 && x0 + h.a <= W) {
         // The row lies inside the image (nearly always): no test per pixel.
         for (let x = 0, o = (yy * W + x0) * 4; x < h.a; x++, o += 4) {
-          out[x * 3] = d[o] / 255;
-          out[x * 3 + 1] = d[o + 1] / 255;
-          out[x * 3 + 2] = d[o + 2] / 255;
+          out[x * 3] = UNIT[d[o]];
+          out[x * 3 + 1] = UNIT[d[o + 1]];
+          out[x * 3 + 2] = UNIT[d[o + 2]];
         }
         return;
       }
@@ -158,9 +161,9 @@ export function pixelStack(image: RgbaImage, h: { a: number; b: number; c: numbe
           continue;
         }
         const o = (yy * W + xx) * 4;
-        out[x * 3] = d[o] / 255;
-        out[x * 3 + 1] = d[o + 1] / 255;
-        out[x * 3 + 2] = d[o + 2] / 255;
+        out[x * 3] = UNIT[d[o]];
+        out[x * 3 + 1] = UNIT[d[o + 1]];
+        out[x * 3 + 2] = UNIT[d[o + 2]];
       }
     },
   };

@@ -118,7 +118,8 @@ export function stackMedian(stack: InstanceStack, signal?: AbortSignal, onProgre
   const picks = Array.from({ length: Math.min(W, cacheCount) }, (_, i) => Math.floor((i * W) / Math.min(W, cacheCount)));
   const cache = picks.map(() => new Float32Array(n * 3));
   const rows = Array.from({ length: K }, () => new Float32Array(w * 3));
-  const vals = new Float32Array(K);
+  const vals3 = new Float32Array(3 * K);
+  const channelVals = [0, 1, 2].map((c) => vals3.subarray(c * K, (c + 1) * K));
   const spread: StackMedian['spread'] = { value: [], upper: [], at: [] };
   for (let y = 0; y < h; y++) {
     if ((y & 15) === 0) {
@@ -128,12 +129,16 @@ export function stackMedian(stack: InstanceStack, signal?: AbortSignal, onProgre
     for (let k = 0; k < K; k++) stack.row(k, y, rows[k]);
     for (let p = 0; p < picks.length; p++) cache[p].set(rows[picks[p]], y * w * 3);
     for (let x = 0; x < w; x++) {
+      // The three channels gathered in one pass over the instances.
+      let valid = 0;
+      for (let k = 0; k < K; k++) {
+        const row = rows[k];
+        if (row[x * 3] !== row[x * 3]) continue; // NaN: this instance is outside the image here
+        for (let c = 0; c < 3; c++) vals3[c * K + valid] = row[x * 3 + c];
+        valid++;
+      }
       for (let c = 0; c < 3; c++) {
-        let valid = 0;
-        for (let k = 0; k < K; k++) {
-          const v = rows[k][x * 3 + c];
-          if (v === v) vals[valid++] = v; // skips NaN: this instance is outside the image here
-        }
+        const vals = channelVals[c];
         const m = medianInPlace(vals, valid);
         medJ[c * n + y * w + x] = m;
         if (c === 1 && (x & 3) === 0 && (y & 3) === 0 && valid >= 3) {

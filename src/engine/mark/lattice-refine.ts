@@ -24,7 +24,14 @@ export function refineAtFullResolution(image: RgbaImage, v1: Vec2, v2: Vec2): { 
     let cur: Vec2 = v;
     for (let n = 1; Math.abs(n * cur[0]) <= image.width * 0.7 && Math.abs(n * cur[1]) <= image.height * 0.7; n = n < 4 ? n * 2 : n + 2) {
       const c: Vec2 = [n * cur[0], n * cur[1]];
-      const score = (sx: number, sy: number) => correlation(gradHw, image.width, image.height, pts, c[0] + sx, c[1] + sy);
+      // Memoised: the parabola's neighbours of the best step are mostly steps of the search already scored.
+      const scored = new Map<number, number>();
+      const score = (sx: number, sy: number) => {
+        const key = sx * 64 + sy;
+        let s = scored.get(key);
+        if (s === undefined) scored.set(key, (s = correlation(gradHw, image.width, image.height, pts, c[0] + sx, c[1] + sy)));
+        return s;
+      };
       let best = { sx: 0, sy: 0, s: -Infinity };
       // The first multiple searches ±1 px; later ones start from a vector already
       // good to a fraction of a pixel per multiple, so ±0.5 px holds the peak.

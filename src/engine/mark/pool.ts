@@ -329,7 +329,11 @@ function textureTrust(J: Float32Array, hole: Uint8Array, w: number, h: number, s
         continue;
       }
       let e = 0;
-      for (let c = 0; c < 3; c++) e += (J[(i + 1) * 3 + c] - J[i * 3 + c]) ** 2 + (J[(i + w) * 3 + c] - J[i * 3 + c]) ** 2;
+      for (let c = 0; c < 3; c++) {
+        const dx = J[(i + 1) * 3 + c] - J[i * 3 + c];
+        const dy = J[(i + w) * 3 + c] - J[i * 3 + c];
+        e += dx * dx + dy * dy;
+      }
       energy[i] = e;
     }
   }
