@@ -7,7 +7,7 @@ import type { RgbaImage } from '../types';
 import type { InstanceStack } from './estimate';
 import { nextPow2 } from './fft';
 import type { Lattice } from './lattice';
-import { sampleRgb, type Vec2 } from './sample';
+import { sampleRgb, UNIT, type Vec2 } from './sample';
 import { growMask, neighbours, poissonSupport } from './support';
 
 const MAX_INSTANCES = 48;
@@ -115,9 +115,6 @@ export function pixelCell(lattice: Lattice, image: RgbaImage): { a: number; b: n
   const h = hermite(lattice.v1, lattice.v2);
   return h && Math.floor(image.width / h.a) * Math.floor(image.height / h.c) >= 3 ? h : null;
 }
-
-/** v / 255 for every byte, as the float32 rows store it: a lookup instead of a division (the stack's rows are read once per pass, five passes at 12 MP). */
-const UNIT = Float32Array.from({ length: 256 }, (_, v) => v / 255);
 
 /** The pixel-exact cell of an integer lattice: an a×c rectangle whose rows wrap with a twist of b. */
 export function pixelStack(image: RgbaImage, h: { a: number; b: number; c: number }): InstanceStack & { bases: [number, number][] } {

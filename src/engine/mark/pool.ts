@@ -13,7 +13,7 @@ import { throwIfAborted } from '../errors';
 import type { RgbaImage } from '../types';
 import { flattenCore, MAX_CORE_SIGMA_MANY } from './core';
 import { pushPull } from './push-pull';
-import { quantile, quantileInPlace } from './sample';
+import { quantile, quantileInPlace, UNIT } from './sample';
 
 export interface PoolOptions {
   /** Tukey cut-off of a sample's α residual. */
@@ -378,9 +378,9 @@ export function sampleBands(
         const i = r * w + x;
         const q = ((top + r) * w + x) * 4;
         hole[i] = bins[i] >= 0 ? 1 : 0;
-        J[i * 3] = image.data[q] / 255;
-        J[i * 3 + 1] = image.data[q + 1] / 255;
-        J[i * 3 + 2] = image.data[q + 2] / 255;
+        J[i * 3] = UNIT[image.data[q]];
+        J[i * 3 + 1] = UNIT[image.data[q + 1]];
+        J[i * 3 + 2] = UNIT[image.data[q + 2]];
       }
     }
     const B = pushPull(J, hole, w, rows);

@@ -53,6 +53,7 @@ function fillLevel(v: Float32Array, wt: Float32Array, w: number, h: number, nc: 
   const cv = new Float32Array(cw * ch * nc);
   const cwt = new Float32Array(cw * ch);
   if (nc === 3) accumulate3(v, wt, w, h, cv, cwt, cw);
+  else if (nc === 1) accumulate1(v, wt, w, h, cv, cwt, cw);
   else {
     for (let y = 0; y < h; y++) {
       for (let x = 0; x < w; x++) {
@@ -74,8 +75,17 @@ function fillLevel(v: Float32Array, wt: Float32Array, w: number, h: number, nc: 
   }
   const coarse = fillLevel(cv, cwt, cw, ch, nc);
   const out = v.slice();
+  // Pixel centre (x + 0.5) / 2 − 0.5 in coarse coordinates: the columns' taps, once per level.
+  const X0 = new Int32Array(w);
+  const X1 = new Int32Array(w);
+  const FX = new Float64Array(w);
+  for (let x = 0; x < w; x++) {
+    const cx = Math.min(cw - 1, Math.max(0, (x + 0.5) / 2 - 0.5));
+    X0[x] = Math.floor(cx);
+    X1[x] = Math.min(cw - 1, X0[x] + 1);
+    FX[x] = cx - X0[x];
+  }
   for (let y = 0; y < h; y++) {
-    // Pixel centre (x + 0.5) / 2 − 0.5 in coarse coordinates.
     const cy = Math.min(ch - 1, Math.max(0, (y + 0.5) / 2 - 0.5));
     const y0 = Math.floor(cy);
     const y1 = Math.min(ch - 1, y0 + 1);
@@ -83,10 +93,9 @@ function fillLevel(v: Float32Array, wt: Float32Array, w: number, h: number, nc: 
     for (let x = 0; x < w; x++) {
       const i = y * w + x;
       if (wt[i] > 0) continue;
-      const cx = Math.min(cw - 1, Math.max(0, (x + 0.5) / 2 - 0.5));
-      const x0 = Math.floor(cx);
-      const x1 = Math.min(cw - 1, x0 + 1);
-      const fx = cx - x0;
+      const x0 = X0[x];
+      const x1 = X1[x];
+      const fx = FX[x];
       for (let c = 0; c < nc; c++) {
         const a = (1 - fx) * coarse[(y0 * cw + x0) * nc + c] + fx * coarse[(y0 * cw + x1) * nc + c];
         const b = (1 - fx) * coarse[(y1 * cw + x0) * nc + c] + fx * coarse[(y1 * cw + x1) * nc + c];
@@ -125,6 +134,27 @@ function accumulate3(v: Float32Array, wt: Float32Array, w: number, h: number, cv
       cv[ci * 3] = s0;
       cv[ci * 3 + 1] = s1;
       cv[ci * 3 + 2] = s2;
+    }
+  }
+}
+
+/** accumulate3 for one channel. */
+function accumulate1(v: Float32Array, wt: Float32Array, w: number, h: number, cv: Float32Array, cwt: Float32Array, cw: number): void {
+  for (let cy = 0; cy * 2 < h; cy++) {
+    for (let cx = 0; cx < cw; cx++) {
+      let sq = 0;
+      let s0 = 0;
+      for (let y = cy * 2; y < Math.min(h, cy * 2 + 2); y++) {
+        for (let x = cx * 2; x < Math.min(w, cx * 2 + 2); x++) {
+          const i = y * w + x;
+          const q = wt[i];
+          if (q === 0) continue;
+          sq = Math.fround(sq + q);
+          s0 = Math.fround(s0 + q * v[i]);
+        }
+      }
+      cwt[cy * cw + cx] = sq;
+      cv[cy * cw + cx] = s0;
     }
   }
 }

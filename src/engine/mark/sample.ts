@@ -53,6 +53,9 @@ export function sampleRgb(image: RgbaImage, x: number, y: number, out: Float32Ar
   }
 }
 
+/** v / 255 for every byte, as a float32 array stores it: a lookup instead of a division in per-pixel loops (a 12 MP estimate reads its pixel stack five times). */
+export const UNIT = Float32Array.from({ length: 256 }, (_, v) => v / 255);
+
 /** Median of values[0..n), reordering them (quickselect). */
 export function medianInPlace(values: Float32Array, n: number): number {
   if (n === 0) return NaN;
