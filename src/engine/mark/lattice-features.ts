@@ -24,6 +24,12 @@ export function workingGradient(image: RgbaImage, scale: number): WorkingGradien
   const perCol = new Float32Array(w);
   const perRow = new Float32Array(h);
   for (let x = 0; x < image.width; x++) perCol[(col[x] = Math.min(w - 1, Math.floor(x * scale)))]++;
+  // The source columns of working column r are runStart[r] … runStart[r + 1] − 1 (col is non-decreasing).
+  const runStart = new Int32Array(w + 1);
+  for (let r = 0, x = 0; r <= w; r++) {
+    while (x < image.width && col[x] < r) x++;
+    runStart[r] = x;
+  }
   for (let y = 0; y < image.height; y++) {
     const ry = Math.min(h - 1, Math.floor(y * scale));
     perRow[ry]++;
@@ -31,15 +37,10 @@ export function workingGradient(image: RgbaImage, scale: number): WorkingGradien
     // Each run of source columns that shares a working cell is summed in a register, rounded to float32
     // after every step as the array would store it (Math.fround): the same sums, without a memory round
     // trip per pixel.
-    for (let x = 0, i = y * image.width * 4; x < image.width; ) {
-      const cell = oy + col[x];
-      let acc = sum[cell];
-      do {
-        acc = Math.fround(acc + (0.299 * d[i] + 0.587 * d[i + 1] + 0.114 * d[i + 2]));
-        x++;
-        i += 4;
-      } while (x < image.width && oy + col[x] === cell);
-      sum[cell] = acc;
+    for (let r = 0, i = y * image.width * 4; r < w; r++) {
+      let acc = sum[oy + r];
+      for (let x = runStart[r], end = runStart[r + 1]; x < end; x++, i += 4) acc = Math.fround(acc + (0.299 * d[i] + 0.587 * d[i + 1] + 0.114 * d[i + 2]));
+      sum[oy + r] = acc;
     }
   }
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) sum[y * w + x] /= perRow[y] * perCol[x] || 1;
