@@ -15,7 +15,7 @@ import type { RgbaImage } from '../types';
 
 /** Half-size of the bilateral window, px: the denoise reads this far around every inverted pixel. */
 export const DENOISE_RADIUS = 2;
-const RADIUS = DENOISE_RADIUS;
+const RADIUS = DENOISE_RADIUS; // 2: the unrolled loop below writes out five taps a row
 const SPATIAL_SIGMA = 1.5;
 /** Range σ in levels at α = 0; it is multiplied by 1/(1 − α). */
 const RANGE_SIGMA = 16;
@@ -87,7 +87,8 @@ export function denoiseInverted(out: RgbaImage, alpha255: Uint8Array): void {
       let sg = 0;
       let sb = 0;
       if (rowInside && x >= RADIUS && x + RADIUS < w) {
-        // Inside the image (nearly every pixel): the 5×5 window unrolled along x, in the same order as below.
+        // Inside the image (nearly every pixel): the 5×5 window in the same order as below, its five taps per row
+        // written out (RADIUS = 2; in Chromium 366 → 341 ms for a 12 MP picture 18 % inverted, alternated in one page).
         const rowOf = a255 * DD;
         if (!built[a255]) {
           // j ≤ 765 · 4/3 + 0.5 < 1021: always inside the range table.
