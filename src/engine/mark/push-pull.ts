@@ -53,7 +53,6 @@ function fillLevel(v: Float32Array, wt: Float32Array, w: number, h: number, nc: 
   const cv = new Float32Array(cw * ch * nc);
   const cwt = new Float32Array(cw * ch);
   if (nc === 3) accumulate3(v, wt, w, h, cv, cwt, cw);
-  else if (nc === 1) accumulate1(v, wt, w, h, cv, cwt, cw);
   else {
     for (let y = 0; y < h; y++) {
       for (let x = 0; x < w; x++) {
@@ -138,23 +137,3 @@ function accumulate3(v: Float32Array, wt: Float32Array, w: number, h: number, cv
   }
 }
 
-/** accumulate3 for one channel. */
-function accumulate1(v: Float32Array, wt: Float32Array, w: number, h: number, cv: Float32Array, cwt: Float32Array, cw: number): void {
-  for (let cy = 0; cy * 2 < h; cy++) {
-    for (let cx = 0; cx < cw; cx++) {
-      let sq = 0;
-      let s0 = 0;
-      for (let y = cy * 2; y < Math.min(h, cy * 2 + 2); y++) {
-        for (let x = cx * 2; x < Math.min(w, cx * 2 + 2); x++) {
-          const i = y * w + x;
-          const q = wt[i];
-          if (q === 0) continue;
-          sq = Math.fround(sq + q);
-          s0 = Math.fround(s0 + q * v[i]);
-        }
-      }
-      cwt[cy * cw + cx] = sq;
-      cv[cy * cw + cx] = s0;
-    }
-  }
-}
