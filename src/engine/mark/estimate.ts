@@ -133,7 +133,7 @@ export function stackMedian(stack: InstanceStack, signal?: AbortSignal, onProgre
       let valid = 0;
       for (let k = 0; k < K; k++) {
         const row = rows[k];
-        if (row[x * 3] !== row[x * 3]) continue; // NaN: this instance is outside the image here
+        if (row[x * 3] !== row[x * 3]) continue; // NaN (all three channels): this instance is outside the image here
         for (let c = 0; c < 3; c++) vals3[c * K + valid] = row[x * 3 + c];
         valid++;
       }
