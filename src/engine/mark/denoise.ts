@@ -55,7 +55,7 @@ export function denoiseInverted(out: RgbaImage, alpha255: Uint8Array): void {
   const range = new Float32Array(1024);
   for (let j = 0; j < range.length; j++) range[j] = Math.exp(-((j / 4) ** 2) / (2 * RANGE_SIGMA ** 2));
   // The range weight by the channel difference dd (0–765) at each quantised α, built on first use:
-  // the unrolled loop reads one 6 kB row per pixel instead of scaling and rounding dd at every tap.
+  // the loop inside the image reads one 6 kB row per pixel instead of scaling and rounding dd at every tap.
   const DD = 766;
   const rangeByAlpha = new Float64Array(256 * DD);
   const built = new Uint8Array(256);
