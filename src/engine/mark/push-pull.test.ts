@@ -7,7 +7,7 @@ describe('pushPull', () => {
   const h = 23;
   const rand = seededRandom(4);
   const hole = Uint8Array.from({ length: w * h }, (_, i) => ((i % w) > 10 && (i % w) < 20 && i > 5 * w ? 1 : rand() < 0.2 ? 1 : 0));
-  // Four channels (and one) go through the general path, channels 0–2 alone through the three-channel sums.
+  // The same values as four interleaved channels, as three and as one: each channel is filled on its own.
   const four = Float32Array.from({ length: w * h * 4 }, () => rand());
   const rgb = Float32Array.from({ length: w * h * 3 }, (_, k) => four[Math.floor(k / 3) * 4 + (k % 3)]);
   const one = Float32Array.from({ length: w * h }, (_, i) => four[i * 4 + 3]);

@@ -52,17 +52,14 @@ function fillLevel(v: Float32Array, wt: Float32Array, w: number, h: number, nc: 
   const ch = Math.ceil(h / 2);
   const cv = new Float32Array(cw * ch * nc);
   const cwt = new Float32Array(cw * ch);
-  if (nc === 3) accumulate3(v, wt, w, h, cv, cwt, cw);
-  else {
-    for (let y = 0; y < h; y++) {
-      for (let x = 0; x < w; x++) {
-        const i = y * w + x;
-        const q = wt[i];
-        if (q === 0) continue;
-        const ci = (y >> 1) * cw + (x >> 1);
-        cwt[ci] += q;
-        for (let c = 0; c < nc; c++) cv[ci * nc + c] += q * v[i * nc + c];
-      }
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      const q = wt[i];
+      if (q === 0) continue;
+      const ci = (y >> 1) * cw + (x >> 1);
+      cwt[ci] += q;
+      for (let c = 0; c < nc; c++) cv[ci * nc + c] += q * v[i * nc + c];
     }
   }
   for (let ci = 0; ci < cw * ch; ci++) {
@@ -104,36 +101,3 @@ function fillLevel(v: Float32Array, wt: Float32Array, w: number, h: number, nc: 
   }
   return out;
 }
-
-/**
- * fillLevel's weighted 2×2 sums for three channels, one coarse cell at a time in
- * registers, each step rounded to float32 as the arrays would store it (Math.fround):
- * the same sums in the same order (row 2y, then 2y + 1; left, then right).
- */
-function accumulate3(v: Float32Array, wt: Float32Array, w: number, h: number, cv: Float32Array, cwt: Float32Array, cw: number): void {
-  for (let cy = 0; cy * 2 < h; cy++) {
-    for (let cx = 0; cx < cw; cx++) {
-      let sq = 0;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      for (let y = cy * 2; y < Math.min(h, cy * 2 + 2); y++) {
-        for (let x = cx * 2; x < Math.min(w, cx * 2 + 2); x++) {
-          const i = y * w + x;
-          const q = wt[i];
-          if (q === 0) continue;
-          sq = Math.fround(sq + q);
-          s0 = Math.fround(s0 + q * v[i * 3]);
-          s1 = Math.fround(s1 + q * v[i * 3 + 1]);
-          s2 = Math.fround(s2 + q * v[i * 3 + 2]);
-        }
-      }
-      const ci = cy * cw + cx;
-      cwt[ci] = sq;
-      cv[ci * 3] = s0;
-      cv[ci * 3 + 1] = s1;
-      cv[ci * 3 + 2] = s2;
-    }
-  }
-}
-
