@@ -14,7 +14,8 @@
 import { throwIfAborted } from '../errors';
 import type { RgbaImage } from '../types';
 import { inversionEnergies } from './cell-pool';
-import { spreadDiagnostics, type InstanceStack, type MarkEstimate, type StackMedian } from './estimate';
+import { type InstanceStack, type MarkEstimate, type StackMedian } from './estimate';
+import { spreadDiagnostics } from './spread';
 import type { MarkField } from './field';
 import { harmonicFill } from './harmonic';
 import { medianInPlace, quantile } from './sample';

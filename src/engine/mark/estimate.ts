@@ -21,6 +21,7 @@ import { consistentEdges } from './edges';
 import { dropIslands, neighbours, poissonSupport, type Neighbours } from './support';
 import { pushPull } from './push-pull';
 import { medianInPlace, quantile, quantileInPlace, type InstanceStack } from './sample';
+import { spreadDiagnostics, type InstanceSpread } from './spread';
 
 export type { InstanceStack } from './sample';
 
@@ -68,45 +69,8 @@ export interface StackMedian {
   medJ: Float32Array;
   /** A few whole instances, each (h, w, 3), for the energy of the fit. */
   cache: Float32Array[];
-  /** Sampled median absolute deviations across instances (green), and where. */
-  /**
-   * Green's spread across the instances at every 4th pixel of every 4th row (`at`, cell
-   * index): the median (`value`) and the upper quartile (`upper`) of the deviations from medJ.
-   */
-  spread: { value: number[]; upper: number[]; at: number[] };
-}
-
-/**
- * MarkDiagnostics' diversity and transmission from the instances' spread. Each is read from the
- * median deviation and again from the upper quartile, and the larger counts: where most repeats
- * lie on a flat ground (a product on white, a sky), the median deviation is 0 inside and outside
- * the mark and both would read 0 though a quarter of the repeats show the pictures through it. On
- * the val split's 12 MP cases one black logo over a clip-art on white was refused as "identical
- * underneath" (diversity 4.0 by the median; accepted, 10.5 → 50.6 dB fPSNR). On 88 val tiled
- * cases three more are accepted (74 → 77; integer lattices 36.58 → 37.38, resized 32.21 → 32.57 dB
- * mean fPSNR), the val pattern cases 5 → 6 (the right lattice); no clean val photo (80) and no
- * periodic picture of the bench is. A tiled mark over a plaid (lattice.test.ts) now comes out.
- */
-export function spreadDiagnostics(spread: StackMedian['spread'], support: Uint8Array, alpha: Float32Array, opacity: number): { diversity: number; transmission: number } {
-  // Which samples lie outside the mark, and which in its body (with 1 − α there), read once for both quantiles.
-  const outside: number[] = [];
-  const through: number[] = [];
-  const through1a: number[] = [];
-  spread.at.forEach((i, j) => {
-    if (!support[i]) outside.push(j);
-    else if (alpha[i] > 0.5 * opacity) {
-      through.push(j);
-      through1a.push(Math.max(0.05, 1 - alpha[i]));
-    }
-  });
-  const read = (values: number[]) => {
-    const outsideSpread = outside.length > 0 ? quantile(outside.map((j) => values[j]), 0.5) : 0;
-    const diversity = outsideSpread * 255;
-    return { diversity, transmission: through.length > 0 && outsideSpread > 0 ? quantile(through.map((j, k) => values[j] / through1a[k]), 0.5) / outsideSpread : 0 };
-  };
-  const m = read(spread.value);
-  const u = read(spread.upper);
-  return { diversity: Math.max(m.diversity, u.diversity), transmission: Math.max(m.transmission, u.transmission) };
+  /** Green's spread across the instances at every 4th pixel of every 4th row (spread.ts). */
+  spread: InstanceSpread;
 }
 
 export function stackMedian(stack: InstanceStack, signal?: AbortSignal, onProgress?: (share: number) => void, cacheCount = SAMPLE_INSTANCES): StackMedian {
@@ -120,7 +84,7 @@ export function stackMedian(stack: InstanceStack, signal?: AbortSignal, onProgre
   const rows = Array.from({ length: K }, () => new Float32Array(w * 3));
   const vals3 = new Float32Array(3 * K);
   const channelVals = [0, 1, 2].map((c) => vals3.subarray(c * K, (c + 1) * K));
-  const spread: StackMedian['spread'] = { value: [], upper: [], at: [] };
+  const spread: StackMedian['spread'] = { value: [], upper: [], high: [], at: [] };
   for (let y = 0; y < h; y++) {
     if ((y & 15) === 0) {
       throwIfAborted(signal);
@@ -145,6 +109,7 @@ export function stackMedian(stack: InstanceStack, signal?: AbortSignal, onProgre
           for (let k = 0; k < valid; k++) vals[k] = Math.abs(vals[k] - m);
           spread.value.push(medianInPlace(vals, valid));
           spread.upper.push(quantileInPlace(vals, valid, 0.75));
+          spread.high.push(valid >= 10 ? quantileInPlace(vals, valid, 0.9) : spread.upper[spread.upper.length - 1]);
           spread.at.push(y * w + x);
         }
       }

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { psnr } from '../metrics';
+import { resizeRgbaArea } from '../tensor';
 import type { Mask } from '../types';
 import { invertMarks } from './invert';
 import { findLattice, LATTICE_PASSES } from './lattice';
 import { hermite, latticeStack } from './cell-stack';
 import { findRepeats, isPeriodicPicture } from './repeats';
 import { dropIslands, neighbours, supportWraps } from './support';
-import { composite, deadLeaves, logoShape, noisePhoto, periodicTexture, tiledAlpha } from './testing';
+import { composite, deadLeaves, logoShape, noisePhoto, paper, periodicTexture, rng, tiledAlpha } from './testing';
 
 const W = 640;
 const H = 480;
@@ -221,6 +222,30 @@ describe('repeats inside one image', () => {
     expect(r.estimate!.diagnostics.diversity).toBeGreaterThanOrEqual(4);
     const out = invertMarks(image, [r.field!]);
     expect(psnr(out.image, photo, markMask(alpha))).toBeGreaterThan(psnr(image, photo, markMask(alpha)) + 15);
+  });
+
+  it('accepts a mark tiled over a page of print: the pictures\' spread read at its 90th percentile (spreadDiagnostics)', () => {
+    // White paper with lines of dark words, enlarged twice as a scanned page is: at most places of the cell fewer than
+    // a quarter of the repeats have ink under them, so the median and the upper quartile read "identical underneath".
+    const page = resizeRgbaArea(paper(480, 360, 29), 960, 720);
+    const { image, alpha } = composite(page, tiledAlpha(logoShape(120, 60), [200, 0], [100, 140], 0.4), [0, 0, 0]);
+    const r = findRepeats(image);
+    expect(r.reason).toBe('ok');
+    const mask: Mask = { width: 960, height: 720, data: Uint8Array.from(alpha, (a) => (a > 0 ? 255 : 0)) };
+    expect(psnr(image, page, mask)).toBeLessThan(10);
+    expect(psnr(invertMarks(image, [r.field!]).image, page, mask)).toBeGreaterThan(40);
+  });
+
+  it('still refuses a grid of opaque icons on blank paper with a different label under each', () => {
+    const page = paper(W, H, 5, 0);
+    const rand = rng(9);
+    for (let cy = 0; cy < H; cy += 80) for (let cx = 0; cx < W; cx += 80) {
+      for (let y = 10; y < 50; y++) for (let x = 20; x < 60; x++) if ((x - 40) ** 2 + (y - 30) ** 2 < 324 && cy + y < H && cx + x < W) page.data.set([70, 110, 190], ((cy + y) * W + cx + x) * 4);
+      const len = 10 + Math.floor(rand() * 50);
+      for (let y = 58; y < 64 && cy + y < H; y++) for (let x = 10; x < 10 + len && cx + x < W; x++) page.data.set([40, 40, 40], ((cy + y) * W + cx + x) * 4);
+    }
+    const r = findRepeats(page);
+    expect(r.accepted).toBe(false);
   });
 
   it('finds no lattice in a photo without repeats', () => {

@@ -63,6 +63,36 @@ export function deadLeaves(width: number, height: number, seed = 1, discs = 3000
 }
 
 /** An analytic mark shape in [0, 1] on a (w, h) box: a ring, a bar and a dot, like a logo with text. */
+/**
+ * A page of print: white paper (with a little grain) and lines of dark "words", 7 px high, 16–34 px
+ * apart (paragraphs, headings: no one line period), about a tenth of the page inked; `lines: 0`
+ * leaves the paper blank. Most of a repeat's cell has no ink under most repeats, as on a document
+ * or a screenshot.
+ */
+export function paper(width: number, height: number, seed = 1, lines = 1): RgbaImage {
+  const rand = rng(seed);
+  const data = new Uint8ClampedArray(width * height * 4);
+  for (let i = 0; i < width * height; i++) data.set([248 + Math.floor(rand() * 4), 246 + Math.floor(rand() * 4), 240 + Math.floor(rand() * 4), 255], i * 4);
+  if (lines === 0) return { width, height, data };
+  for (let top = 12; top + 7 < height; top += 16 + Math.floor(rand() * 19)) {
+    // Lines end at random, some are short, and words are 8–48 px with 6 px gaps.
+    const end = width * (rand() < 0.25 ? 0.2 + 0.4 * rand() : 0.8 + 0.15 * rand());
+    for (let x = 16 + Math.floor(rand() * 8); x < end; ) {
+      const len = 8 + Math.floor(rand() * 40);
+      const ink = 25 + Math.floor(rand() * 40);
+      // Letters 3–5 px wide with 1 px between them, each missing a random row or two.
+      for (let k = x; k < Math.min(x + len, end); ) {
+        const lw = 3 + Math.floor(rand() * 3);
+        const skip = Math.floor(rand() * 9);
+        for (let y = top; y < top + 7; y++) if (y - top !== skip && y - top !== skip - 3) for (let j = k; j < Math.min(k + lw, end); j++) data.set([ink, ink, ink + 8], (y * width + j) * 4);
+        k += lw + 1;
+      }
+      x += len + 6;
+    }
+  }
+  return { width, height, data };
+}
+
 export function logoShape(w: number, h: number): (x: number, y: number) => number {
   const cx = w * 0.3;
   const cy = h * 0.5;
