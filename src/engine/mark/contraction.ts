@@ -112,7 +112,7 @@ export function contractionEstimate(stack: InstanceStack, median: StackMedian, s
     return Math.min(1, Math.max(0, quantile(v, 0.5)));
   }) as [number, number, number];
   const opacity = quantile(core.map((i) => alpha[i]), 0.5);
-  const { diversity, transmission } = spreadDiagnostics(median.spread, support, alpha, opacity);
+  const { diversity, transmission, firmTransmission } = spreadDiagnostics(median.spread, support, alpha, opacity);
   return {
     width: w,
     height: h,
@@ -129,6 +129,7 @@ export function contractionEstimate(stack: InstanceStack, median: StackMedian, s
       energyRatio: Number.NaN,
       diversity,
       transmission,
+      firmTransmission,
       contrast: Number.NaN,
     },
   };

@@ -59,6 +59,8 @@ export interface MarkDiagnostics {
    * a blend over varying photos; near 0 for opaque content such as grout.
    */
   transmission: number;
+  /** Transmission read at the quantile where the pictures differ most outside the mark (spread.ts). */
+  firmTransmission?: number;
 }
 
 const ALPHA_CAP = 0.98;
@@ -287,7 +289,7 @@ export function estimateMark(stack: InstanceStack, signal?: AbortSignal, onProgr
     if (rawAlpha[i] < -0.02) negative += m2;
   }
   const opacity = core.length > 0 ? quantile(core.map((i) => alpha[i]), 0.5) : 0;
-  const { diversity, transmission } = spreadDiagnostics(spread, support, alpha, opacity);
+  const { diversity, transmission, firmTransmission } = spreadDiagnostics(spread, support, alpha, opacity);
   const refined = core.length > 0 ? refineAlpha(stack, nb, support, alpha, W, signal) : alpha;
   dropIslands(refined, nb);
   flattenCore(refined, coreSigma ?? (K >= MANY_INSTANCES ? MAX_CORE_SIGMA_MANY : MAX_CORE_SIGMA));
@@ -307,6 +309,7 @@ export function estimateMark(stack: InstanceStack, signal?: AbortSignal, onProgr
       energyRatio: e0 > 0 && Number.isFinite(best.e) ? best.e / e0 : 1,
       diversity,
       transmission,
+      firmTransmission,
       contrast: core.length > 0 ? quantile(core.map((i) => Math.hypot(contrastM[i], contrastM[n + i], contrastM[2 * n + i])), 0.5) * 255 : 0,
     },
   };

@@ -5,7 +5,7 @@ import type { Mask } from '../types';
 import { invertMarks } from './invert';
 import { findLattice, LATTICE_PASSES } from './lattice';
 import { hermite, latticeStack } from './cell-stack';
-import { findRepeats, isPeriodicPicture } from './repeats';
+import { findRepeats, isPeriodicPicture, judgeRepeats } from './repeats';
 import { dropIslands, neighbours, supportWraps } from './support';
 import { composite, deadLeaves, logoShape, noisePhoto, paper, periodicTexture, rng, tiledAlpha } from './testing';
 
@@ -246,6 +246,17 @@ describe('repeats inside one image', () => {
     }
     const r = findRepeats(page);
     expect(r.accepted).toBe(false);
+  });
+
+  it('refuses repeats that let more of the pictures through than a blend can (content over a repeated shape)', () => {
+    // A blend over varying pictures passes (1 − α) of their spread: read at the firmest quantile, about 1.
+    const blend = { instances: 24, supportShare: 0.12, explained: 0.99, negativeShare: 0, energyRatio: 0.8, diversity: 40, contrast: 60, transmission: 1.1, firmTransmission: 1.1 };
+    expect(judgeRepeats(blend, 0.4)).toBe('ok');
+    // Labels that differ on a screenshot's repeated buttons vary inside the shape far more than (1 − α) times outside.
+    expect(judgeRepeats({ ...blend, transmission: 7.6, firmTransmission: 7.6 }, 0.4)).toMatch(/^more shows through it than a blend lets through/);
+    // A large reading at a quantile where the pictures barely differ outside does not count (val tiled-19: 17.6 there, 0.88 firm).
+    expect(judgeRepeats({ ...blend, transmission: 17.6, firmTransmission: 0.88 }, 0.4)).toBe('ok');
+    expect(judgeRepeats({ ...blend, transmission: 7.6, firmTransmission: 7.6 }, 0.4, false, 'batch')).toBe('ok');
   });
 
   it('finds no lattice in a photo without repeats', () => {

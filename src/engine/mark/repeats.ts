@@ -43,6 +43,16 @@ export const REPEAT_VERDICT = {
   minContrast: 6,
   /** The pictures must show through a semi-transparent mark (see MarkDiagnostics.transmission). */
   minTransmission: 0.5,
+  /**
+   * Nor more than a blend lets through: where the pictures vary more inside the repeated shape
+   * than (1 − α) times outside it, content lies over the shape (the labels of a screenshot's
+   * repeated buttons), not a mark over the picture. Read where the pictures differ most outside
+   * it (MarkDiagnostics.firmTransmission). Val: the accepted marks read 0.70–2.44 (88 tiled
+   * cases) and 0.63–1.44 (marks tiled over the 7 val documents at 1600 px and 12 MP); a clean UI
+   * screenshot of val, accepted before at 800 and 1600 px (1.3 % of its pixels changed, menu
+   * text smeared), 5.69 and 7.58.
+   */
+  maxFirmTransmission: 4,
   /** Real tiled marks are semi-transparent; an opaque repeat is grout, a grid, a window: content. */
   maxOpacity: 0.85,
 };
@@ -119,6 +129,7 @@ export function judgeRepeats(d: MarkDiagnostics, opacity: number, wraps = false,
   // In a batch the pictures differ by construction, and inverting a strong mark over JPEG raises the noise: these two tell periodic content only.
   if (!batch && d.energyRatio > v.maxEnergyRatio) return `inversion does not flatten it (energy ratio ${d.energyRatio.toFixed(2)})`;
   if (d.instances >= 3 && d.transmission < v.minTransmission) return `nothing shows through it (transmission ${d.transmission.toFixed(2)}): opaque content, not a blend`;
+  if (!batch && d.instances >= 3 && (d.firmTransmission ?? 0) > v.maxFirmTransmission) return `more shows through it than a blend lets through (transmission ${d.firmTransmission!.toFixed(2)}): content over a repeated shape, not a mark`;
   if (!batch && d.diversity < v.minDiversity) return `instances are identical underneath (diversity ${d.diversity.toFixed(1)}): a periodic picture, not a mark over one`;
   return 'ok';
 }

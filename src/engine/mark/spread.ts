@@ -34,7 +34,7 @@ export interface InstanceSpread {
  * cases and 80 clean val photos kept every verdict once the reading needs 10 instances (with 6, a
  * small pattern case's wrong lattice was accepted: 21.1 → 17.0 dB).
  */
-export function spreadDiagnostics(spread: InstanceSpread, support: Uint8Array, alpha: Float32Array, opacity: number): { diversity: number; transmission: number } {
+export function spreadDiagnostics(spread: InstanceSpread, support: Uint8Array, alpha: Float32Array, opacity: number): { diversity: number; transmission: number; firmTransmission: number } {
   // Which samples lie outside the mark, and which in its body (with 1 − α there), read once for the three quantiles.
   const outside: number[] = [];
   const through: number[] = [];
@@ -54,5 +54,7 @@ export function spreadDiagnostics(spread: InstanceSpread, support: Uint8Array, a
   const m = read(spread.value);
   const u = read(spread.upper);
   const hi = read(spread.high);
-  return { diversity: Math.max(m.diversity, u.diversity, hi.diversity), transmission: Math.max(m.transmission, u.transmission, hi.transmission) };
+  // The reading whose pictures differ most outside the mark divides by the firmest spread.
+  const firm = [m, u, hi].reduce((a, b) => (b.diversity >= a.diversity ? b : a));
+  return { diversity: Math.max(m.diversity, u.diversity, hi.diversity), transmission: Math.max(m.transmission, u.transmission, hi.transmission), firmTransmission: firm.transmission };
 }
