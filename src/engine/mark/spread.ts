@@ -33,6 +33,11 @@ export interface InstanceSpread {
  * 72 accepted (a black text mark, 9.86 → 30.53 dB), no other verdict changed; the 40 val pattern
  * cases and 80 clean val photos kept every verdict once the reading needs 10 instances (with 6, a
  * small pattern case's wrong lattice was accepted: 21.1 → 17.0 dB).
+ *
+ * `firmTransmission` is the transmission of the reading whose pictures differ most outside the
+ * mark: the largest transmission divides by a near-zero spread where they barely differ (val
+ * tiled-19: 17.6 at the upper quartile, 0.88 at the 90th percentile), so the verdict's upper
+ * bound (repeats.ts, maxFirmTransmission) reads this one.
  */
 export function spreadDiagnostics(spread: InstanceSpread, support: Uint8Array, alpha: Float32Array, opacity: number): { diversity: number; transmission: number; firmTransmission: number } {
   // Which samples lie outside the mark, and which in its body (with 1 − α there), read once for the three quantiles.
