@@ -60,7 +60,7 @@ export interface MarkDiagnostics {
    */
   transmission: number;
   /** Transmission read at the quantile where the pictures differ most outside the mark (spread.ts). */
-  firmTransmission?: number;
+  firmTransmission: number;
 }
 
 const ALPHA_CAP = 0.98;
@@ -110,8 +110,9 @@ export function stackMedian(stack: InstanceStack, signal?: AbortSignal, onProgre
         if (c === 1 && (x & 3) === 0 && (y & 3) === 0 && valid >= 3) {
           for (let k = 0; k < valid; k++) vals[k] = Math.abs(vals[k] - m);
           spread.value.push(medianInPlace(vals, valid));
-          spread.upper.push(quantileInPlace(vals, valid, 0.75));
-          spread.high.push(valid >= 10 ? quantileInPlace(vals, valid, 0.9) : spread.upper[spread.upper.length - 1]);
+          const upper = quantileInPlace(vals, valid, 0.75);
+          spread.upper.push(upper);
+          spread.high.push(valid >= 10 ? quantileInPlace(vals, valid, 0.9) : upper);
           spread.at.push(y * w + x);
         }
       }

@@ -237,7 +237,7 @@ describe('repeats inside one image', () => {
   });
 
   it('still refuses a grid of opaque icons on blank paper with a different label under each', () => {
-    const page = paper(W, H, 5, 0);
+    const page = paper(W, H, 5, false);
     const rand = rng(9);
     for (let cy = 0; cy < H; cy += 80) for (let cx = 0; cx < W; cx += 80) {
       for (let y = 10; y < 50; y++) for (let x = 20; x < 60; x++) if ((x - 40) ** 2 + (y - 30) ** 2 < 324 && cy + y < H && cx + x < W) page.data.set([70, 110, 190], ((cy + y) * W + cx + x) * 4);

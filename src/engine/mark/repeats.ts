@@ -129,7 +129,7 @@ export function judgeRepeats(d: MarkDiagnostics, opacity: number, wraps = false,
   // In a batch the pictures differ by construction, and inverting a strong mark over JPEG raises the noise: these two tell periodic content only.
   if (!batch && d.energyRatio > v.maxEnergyRatio) return `inversion does not flatten it (energy ratio ${d.energyRatio.toFixed(2)})`;
   if (d.instances >= 3 && d.transmission < v.minTransmission) return `nothing shows through it (transmission ${d.transmission.toFixed(2)}): opaque content, not a blend`;
-  if (!batch && d.instances >= 3 && (d.firmTransmission ?? 0) > v.maxFirmTransmission) return `more shows through it than a blend lets through (transmission ${d.firmTransmission!.toFixed(2)}): content over a repeated shape, not a mark`;
+  if (!batch && d.instances >= 3 && d.firmTransmission > v.maxFirmTransmission) return `more shows through it than a blend lets through (transmission ${d.firmTransmission.toFixed(2)}): content over a repeated shape, not a mark`;
   if (!batch && d.diversity < v.minDiversity) return `instances are identical underneath (diversity ${d.diversity.toFixed(1)}): a periodic picture, not a mark over one`;
   return 'ok';
 }

@@ -65,15 +65,15 @@ export function deadLeaves(width: number, height: number, seed = 1, discs = 3000
 /** An analytic mark shape in [0, 1] on a (w, h) box: a ring, a bar and a dot, like a logo with text. */
 /**
  * A page of print: white paper (with a little grain) and lines of dark "words", 7 px high, 16–34 px
- * apart (paragraphs, headings: no one line period), about a tenth of the page inked; `lines: 0`
+ * apart (paragraphs, headings: no one line period), about a tenth of the page inked; `print: false`
  * leaves the paper blank. Most of a repeat's cell has no ink under most repeats, as on a document
  * or a screenshot.
  */
-export function paper(width: number, height: number, seed = 1, lines = 1): RgbaImage {
+export function paper(width: number, height: number, seed = 1, print = true): RgbaImage {
   const rand = rng(seed);
   const data = new Uint8ClampedArray(width * height * 4);
   for (let i = 0; i < width * height; i++) data.set([248 + Math.floor(rand() * 4), 246 + Math.floor(rand() * 4), 240 + Math.floor(rand() * 4), 255], i * 4);
-  if (lines === 0) return { width, height, data };
+  if (!print) return { width, height, data };
   for (let top = 12; top + 7 < height; top += 16 + Math.floor(rand() * 19)) {
     // Lines end at random, some are short, and words are 8–48 px with 6 px gaps.
     const end = width * (rand() < 0.25 ? 0.2 + 0.4 * rand() : 0.8 + 0.15 * rand());
