@@ -82,6 +82,20 @@ describe('lattice search on small previews and refused lattices', () => {
     expect(psnr(invertMarks(image, [r.field!]).image, photo, mask)).toBeGreaterThan(psnr(image, photo, mask) + 20);
   });
 
+  it('searches again with the later passes on a picture larger than 768 px, from the spectra the first search made', () => {
+    // The test above at 1.5 times the size: until session 30 only pictures of at most 768 px were searched again.
+    const photo = periodicTexture('plaid', 960, 720);
+    const v1: Vec2 = [146, 0];
+    const v2: Vec2 = [47, 107];
+    const { image, alpha } = composite(photo, tiledAlpha(logoShape(75, 45), v1, v2, 0.35), [1, 1, 1]);
+    expect(sameLattice(lattice(v1, v2), findLattice(image, { passes: [LATTICE_PASSES[0]] }).lattice!)).toBe(false);
+    const r = findRepeats(image);
+    expect(r.reason).toBe('ok');
+    expect(sameLattice(lattice(v1, v2), r.search.lattice!)).toBe(true);
+    const mask = { width: 960, height: 720, data: Uint8Array.from(alpha, (a) => (a > 0 ? 255 : 0)) };
+    expect(psnr(invertMarks(image, [r.field!]).image, photo, mask)).toBeGreaterThan(psnr(image, photo, mask) + 25);
+  });
+
   it('reports the first refusal when every lattice is refused (a plaid alone stays a periodic picture)', () => {
     const r = findRepeats(periodicTexture('plaid', 640, 480));
     expect(r.accepted).toBe(false);

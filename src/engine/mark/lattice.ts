@@ -113,11 +113,23 @@ const DETAIL_GAIN = 2.5;
 
 const none = (reason: string, confidence = 0, hitRate = 0): LatticeSearch => ({ lattice: null, confidence, hitRate, reason });
 
-export function findLattice(image: RgbaImage, opts: LatticeOptions = {}, signal?: AbortSignal): LatticeSearch {
+/**
+ * One picture's working gradients, spectra and autocorrelations, kept between searches of it:
+ * findRepeats searches a refused lattice's picture again with the later passes, which then only
+ * read what the first search transformed. Made by latticeWork(); for one picture only.
+ */
+export interface LatticeWork {
+  levels: Map<number, { scale: number; grad: WorkingGradient; pw: number; ph: number; spectra: Map<string, Float64Array> }>;
+  acs: Map<string, Float64Array>;
+}
+
+export const latticeWork = (): LatticeWork => ({ levels: new Map(), acs: new Map() });
+
+export function findLattice(image: RgbaImage, opts: LatticeOptions = {}, signal?: AbortSignal, work: LatticeWork = latticeWork()): LatticeSearch {
   const o = { ...DEFAULTS, ...opts };
   const long = Math.max(image.width, image.height);
   // One working scale per distinct workSide, each with its gradient and the spectra of the features asked of it.
-  const levels = new Map<number, { scale: number; grad: WorkingGradient; pw: number; ph: number; spectra: Map<string, Float64Array> }>();
+  const levels = work.levels;
   const level = (side: number) => {
     const scale = Math.min(1, side / long);
     let l = levels.get(scale);
@@ -145,7 +157,7 @@ export function findLattice(image: RgbaImage, opts: LatticeOptions = {}, signal?
   // Autocorrelations by side, feature and exponent; a later pass on the same spectrum is transformed with the first (autocorrelationRowsPair).
   const side = (pass: LatticePass) => Math.min(o.workSide, pass.workSide ?? o.workSide);
   const key = (pass: LatticePass) => `${side(pass)} ${pass.feature ?? 'magnitude'} ${pass.exponent}`;
-  const acs = new Map<string, Float64Array>();
+  const acs = work.acs;
   const autocorrelation = (i: number): Float64Array => {
     const pass = o.passes[i];
     let ac = acs.get(key(pass));

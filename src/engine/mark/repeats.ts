@@ -11,7 +11,7 @@ import { fieldPresence, PRESENCE } from './presence';
 import { estimateMark, stackMedian, type InstanceStack, type MarkDiagnostics, type MarkEstimate, type StackMedian } from './estimate';
 import { latticeStack, OVERSAMPLE, pixelCell, pixelCellSupport, pixelStack } from './cell-stack';
 import { latticeField, pixelLatticeField, type MarkField } from './field';
-import { findLattice, LATTICE_PASSES, sameLattice, type Lattice, type LatticeOptions, type LatticeSearch } from './lattice';
+import { findLattice, LATTICE_PASSES, latticeWork, sameLattice, type Lattice, type LatticeOptions, type LatticeSearch } from './lattice';
 import { refineByPhase } from './phase';
 import { flattestField, poolIntegerCell } from './cell-pool';
 import { cachedStack, type Vec2 } from './sample';
@@ -100,8 +100,6 @@ const MAX_SPREAD_ENERGY = 1.15;
  * marks over texture explain less of J − B, hence half the batches' share (PRESENCE).
  */
 const SPREAD_PRESENCE = { minGain: PRESENCE.minGain, minExplained: PRESENCE.minExplained / 2 };
-/** Long side (px) up to which a refused lattice is searched again with the later passes (findRepeats). */
-const RESEARCH_MAX_SIDE = 768;
 /** Instances, whole and cut, needed to estimate from a lattice with fewer than three whole cells. */
 const MIN_WITH_CUT = 4;
 
@@ -186,20 +184,25 @@ export function findRepeats(
   onProgress?: (share: number) => void,
 ): RepeatsResult {
   // A lattice whose estimate is refused may be the wrong one (a multiple of the mark's, or
-  // another structure's): on a small preview (long side at most RESEARCH_MAX_SIDE) the passes
-  // after the one that found it search again, and the first accepted estimate wins. Refused
+  // another structure's): the passes after the one that found it search again, reading the
+  // spectra the first search made (LatticeWork), and the first accepted estimate wins. Refused
   // everywhere, the first refusal is reported (isPeriodicPicture reads it). Val pattern cases
   // (20 small tiled previews, seed 99): accepted 3 → 4 (a grey text mark the plain pass read on
   // a wrong lattice), IoU after triage 0.097 → 0.125; no clean val photo (66 in the triage
-  // bench) or periodic picture accepted. On larger pictures it also found one more val tiled
-  // case (a grey logo), but each search and estimate again costs hundreds of ms there: the
-  // browser bench's 1024-px picture, whose lattice is refused, went from 541 to 991 ms for
-  // Detect with the lattice search (docs/performance.md, session 19).
+  // bench) or periodic picture accepted. Until session 30 only pictures of at most 768 px were
+  // searched again: each search then transformed the picture anew. Over a document the first
+  // pass often reads the print's own grid (a receipt's monospace lines) and the next one the
+  // mark's; a logo tiled over the 7 val documents (docs/quality.md, session 30): at 1600 px black
+  // 5 → 6 and grey 2 → 6 of 7 accepted, at 12 MP black 6 → 7 and grey 5 → 7. The cost falls on
+  // refused pictures only: the six periodic pictures of the marks bench (800 and 1000 px, all
+  // refused either way) took 0.43–0.67 s in Node instead of 0.22–0.47 (median of 3 each). The
+  // detail search (searchDetail) runs in the first search only.
   const passes = opts.passes ?? LATTICE_PASSES;
   let first: RepeatsResult | null = null;
   const tried: Lattice[] = [];
+  const work = latticeWork();
   for (let from = 0; from < passes.length; ) {
-    const search = findLattice(image, { ...opts, passes: passes.slice(from) }, signal);
+    const search = findLattice(image, { ...opts, passes: passes.slice(from), ...(from > 0 ? { detail: false } : {}) }, signal, work);
     if (!search.lattice) return first ?? { search, estimate: null, field: null, accepted: false, reason: search.reason };
     const attempt = (s: LatticeSearch, progress?: (share: number) => void): RepeatsResult | null => {
       if (!s.lattice || tried.some((t) => sameLattice(t, s.lattice!))) return null;
@@ -213,7 +216,6 @@ export function findRepeats(
     if (alt?.accepted) return alt;
     // Both refused, the earlier pass's refusal (the alternative's) is the first: a plaid under a tiled mark stays a periodic picture.
     first ??= alt ?? own;
-    if (Math.max(image.width, image.height) > RESEARCH_MAX_SIDE) break;
     from += (search.pass ?? passes.length) + 1;
   }
   return first!;
