@@ -1,6 +1,6 @@
 /** engine/mark: estimate a mark (α, W) from its repeats and remove it by inverting the blend. See README.md. */
 export { findRepeats, isPeriodicPicture, REPEAT_VERDICT, type RepeatsResult } from './repeats';
-export { findLattice, type Lattice, type LatticeSearch } from './lattice';
+export { findLattice, latticeWork, type Lattice, type LatticeSearch, type LatticeWork } from './lattice';
 export { learnSharedMark, type SharedMark } from './batch';
 export { fitOneColour, type BlendVerdict, type OneColourFit } from './single';
 export { findBands, type Band } from './band';

@@ -141,3 +141,42 @@ export function fieldPresence(image: RgbaImage, field: MarkField, side = 1024): 
   for (let i = 0; i < w * h; i++) if (u.A[i] > 0.05) fit.add(u, i, field.colour);
   return fit.presence();
 }
+
+/**
+ * fieldPresence of a field and of the same field moved by each shift, on one central crop of at
+ * most `side` × `side` pixels read at every `step`-th pixel, with one background behind them all
+ * (push-pull over the union of their supports grown by a sample): one interpolation instead of one
+ * per place. Index 0 of the result is the field's own, index i + 1 that moved by shifts[i].
+ */
+export function shiftedPresence(image: RgbaImage, field: MarkField, shifts: readonly (readonly [number, number])[], side = 1024, step = 1): Presence[] {
+  const w = Math.floor(Math.min(image.width, side) / step);
+  const h = Math.floor(Math.min(image.height, side) / step);
+  const x0 = (image.width - w * step) >> 1;
+  const y0 = (image.height - h * step) >> 1;
+  const places: (readonly [number, number])[] = [[0, 0], ...shifts];
+  const A = places.map(() => new Float32Array(w * h));
+  const J = new Float32Array(w * h * 3);
+  const any = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const px = x0 + x * step;
+      const py = y0 + y * step;
+      const o = (py * image.width + px) * 4;
+      const i = y * w + x;
+      for (let c = 0; c < 3; c++) J[i * 3 + c] = image.data[o + c] / 255;
+      for (let p = 0; p < places.length; p++) {
+        const a = field.alphaAt(px - places[p][0], py - places[p][1]);
+        A[p][i] = a;
+        if (a > any[i]) any[i] = a;
+      }
+    }
+  }
+  const hole = markHole(w, h, 1, (x, y) => (x >= 0 && y >= 0 && x < w && y < h ? any[y * w + x] : 0));
+  const B = pushPull(J, hole, w, h);
+  return A.map((a) => {
+    const fit = new Fit();
+    const u: Under = { A: a, J, B, x0, y0, w, h };
+    for (let i = 0; i < w * h; i++) if (a[i] > 0.05) fit.add(u, i, field.colour);
+    return fit.presence();
+  });
+}

@@ -17,6 +17,7 @@ import { flattestField, poolIntegerCell } from './cell-pool';
 import { cachedStack, type Vec2 } from './sample';
 import { consistentEdges, edgeSupport, twoSidedStackSupport } from './edges';
 import { neighbours, supportWraps } from './support';
+import { finerLattice } from './finer';
 
 /** Thresholds of the verdict; the bench (npm run bench:quality) reports the diagnostics they act on. */
 export const REPEAT_VERDICT = {
@@ -184,19 +185,11 @@ export function findRepeats(
   onProgress?: (share: number) => void,
 ): RepeatsResult {
   // A lattice whose estimate is refused may be the wrong one (a multiple of the mark's, or
-  // another structure's): the passes after the one that found it search again, reading the
-  // spectra the first search made (LatticeWork), and the first accepted estimate wins. Refused
-  // everywhere, the first refusal is reported (isPeriodicPicture reads it). Val pattern cases
-  // (20 small tiled previews, seed 99): accepted 3 → 4 (a grey text mark the plain pass read on
-  // a wrong lattice), IoU after triage 0.097 → 0.125; no clean val photo (66 in the triage
-  // bench) or periodic picture accepted. Until session 30 only pictures of at most 768 px were
-  // searched again: each search then transformed the picture anew. Over a document the first
-  // pass often reads the print's own grid (a receipt's monospace lines) and the next one the
-  // mark's; a logo tiled over the 7 val documents (docs/quality.md, session 30): at 1600 px black
-  // 5 → 6 and grey 2 → 6 of 7 accepted, at 12 MP black 6 → 7 and grey 5 → 7. The cost falls on
-  // refused pictures only: the six periodic pictures of the marks bench (800 and 1000 px, all
-  // refused either way) took 0.43–0.67 s in Node instead of 0.22–0.47 (median of 3 each). The
-  // detail search (searchDetail) runs in the first search only.
+  // another structure's, such as a receipt's monospace print): the passes after the one that
+  // found it search again, from the spectra the first search made (LatticeWork; the detail
+  // search runs in the first only), and the first accepted estimate wins. Refused everywhere, the
+  // first refusal is reported (isPeriodicPicture reads it). Val figures, and the cost on refused
+  // pictures: docs/quality.md, sessions 19 and 30.
   const passes = opts.passes ?? LATTICE_PASSES;
   let first: RepeatsResult | null = null;
   const tried: Lattice[] = [];
@@ -209,11 +202,17 @@ export function findRepeats(
       tried.push(s.lattice);
       return withTwoSidedEdges(image, s, opts, signal, progress);
     };
+    // An accepted lattice may be every second or third repeat of the mark's (finer.ts): estimated again on the finer one, kept when accepted.
+    const finer = (r: RepeatsResult): RepeatsResult => {
+      const f = finerLattice(image, r.search.lattice!, r.field!);
+      const again = f ? attempt({ ...r.search, lattice: f, alternative: undefined }) : null;
+      return again?.accepted ? again : r;
+    };
     const own: RepeatsResult | null = attempt(search, first ? undefined : onProgress);
-    if (own?.accepted) return own;
+    if (own?.accepted) return finer(own);
     // The coarser lattice an earlier pass passed over for this one, estimated only if this one is refused.
     const alt: RepeatsResult | null = search.alternative ? attempt(search.alternative(), first || own ? undefined : onProgress) : null;
-    if (alt?.accepted) return alt;
+    if (alt?.accepted) return finer(alt);
     // Both refused, the earlier pass's refusal (the alternative's) is the first: a plaid under a tiled mark stays a periodic picture.
     first ??= alt ?? own;
     from += (search.pass ?? passes.length) + 1;
