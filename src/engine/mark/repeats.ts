@@ -103,6 +103,8 @@ const MAX_SPREAD_ENERGY = 1.15;
 const SPREAD_PRESENCE = { minGain: PRESENCE.minGain, minExplained: PRESENCE.minExplained / 2 };
 /** Instances, whole and cut, needed to estimate from a lattice with fewer than three whole cells. */
 const MIN_WITH_CUT = 4;
+/** Long side (px) up to which a refused lattice is searched again with the later passes (findRepeats). */
+const RESEARCH_MAX_SIDE = 768;
 
 /** Why a lattice is refused when one pattern winds through every repeat: the picture itself is periodic. */
 const WRAPS = 'one connected pattern runs through every repeat (a grid, grout, stripes): content, not a mark';
@@ -185,18 +187,19 @@ export function findRepeats(
   onProgress?: (share: number) => void,
 ): RepeatsResult {
   // A lattice whose estimate is refused may be the wrong one (a multiple of the mark's, or
-  // another structure's, such as a receipt's monospace print): the passes after the one that
-  // found it search again, from the spectra the first search made (LatticeWork; the detail
-  // search runs in the first only), and the first accepted estimate wins. Refused everywhere, the
+  // another structure's, such as a receipt's monospace print): on a picture of at most
+  // RESEARCH_MAX_SIDE the passes after the one that found it search again, from the spectra the
+  // first search made (LatticeWork), and the first accepted estimate wins. Refused everywhere, the
   // first refusal is reported (isPeriodicPicture reads it). Session 19, val pattern cases (20 small
   // tiled previews, seed 99): accepted 3 → 4, IoU after triage 0.097 → 0.125; no clean val photo or
-  // periodic picture accepted. At every size since session 30: docs/quality.md, with its cost.
+  // periodic picture accepted. At every size val documents gained, but Detect on the speed bench's
+  // gradient picture took 1.1 / 1.9 s instead of 0.5 / 0.6 s (docs/quality.md, session 30).
   const passes = opts.passes ?? LATTICE_PASSES;
   let first: RepeatsResult | null = null;
   const tried: Lattice[] = [];
   const work = latticeWork();
   for (let from = 0; from < passes.length; ) {
-    const search = findLattice(image, { ...opts, passes: passes.slice(from), ...(from > 0 ? { detail: false } : {}) }, signal, work);
+    const search = findLattice(image, { ...opts, passes: passes.slice(from) }, signal, work);
     if (!search.lattice) return first ?? { search, estimate: null, field: null, accepted: false, reason: search.reason };
     const attempt = (s: LatticeSearch, progress?: (share: number) => void): RepeatsResult | null => {
       if (!s.lattice || tried.some((t) => sameLattice(t, s.lattice!))) return null;
@@ -216,6 +219,7 @@ export function findRepeats(
     if (alt?.accepted) return finer(alt);
     // Both refused, the earlier pass's refusal (the alternative's) is the first: a plaid under a tiled mark stays a periodic picture.
     first ??= alt ?? own;
+    if (Math.max(image.width, image.height) > RESEARCH_MAX_SIDE) break;
     from += (search.pass ?? passes.length) + 1;
   }
   return first!;
