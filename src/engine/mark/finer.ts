@@ -22,13 +22,13 @@ const MIN_PERIOD = 24;
 /** A finer lattice is taken when the mark, moved, fits at least these shares of its own gain and explained energy. */
 const FINER_FIT = { gain: 0.6, explained: 0.5 };
 
-export interface FinerCandidate {
+interface FinerCandidate {
   lattice: Lattice;
   presence: Presence;
 }
 
 /** The lattices holding `lattice` with index 2 or 3 whose extra points carry the mark, with how well it fits there. */
-export function finerCandidates(image: RgbaImage, lattice: Lattice, field: MarkField): { own: Presence; found: FinerCandidate[] } {
+function finerCandidates(image: RgbaImage, lattice: Lattice, field: MarkField): { own: Presence; found: FinerCandidate[] } {
   const { v1, v2, origin } = lattice;
   const shifts: Vec2[] = [];
   const lattices: Lattice[] = [];

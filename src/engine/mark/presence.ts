@@ -134,16 +134,11 @@ export function markPresent(image: RgbaImage, t: MarkTemplate, at: Placement): b
  * `side` × `side` pixels: is the mark it describes in the picture?
  */
 export function fieldPresence(image: RgbaImage, field: MarkField, side = 1024): Presence {
-  const w = Math.min(image.width, side);
-  const h = Math.min(image.height, side);
-  const u = crop(image, field, (image.width - w) >> 1, (image.height - h) >> 1, w, h);
-  const fit = new Fit();
-  for (let i = 0; i < w * h; i++) if (u.A[i] > 0.05) fit.add(u, i, field.colour);
-  return fit.presence();
+  return shiftedPresence(image, field, [], side)[0];
 }
 
 /**
- * fieldPresence of a field and of the same field moved by each shift, on one central crop of at
+ * The fit of a field and of the same field moved by each shift, on one central crop of at
  * most `side` × `side` pixels read at every `step`-th pixel, with one background behind them all
  * (push-pull over the union of their supports grown by a sample): one interpolation instead of one
  * per place. Index 0 of the result is the field's own, index i + 1 that moved by shifts[i].

@@ -101,10 +101,10 @@ const MAX_SPREAD_ENERGY = 1.15;
  * marks over texture explain less of J − B, hence half the batches' share (PRESENCE).
  */
 const SPREAD_PRESENCE = { minGain: PRESENCE.minGain, minExplained: PRESENCE.minExplained / 2 };
-/** Instances, whole and cut, needed to estimate from a lattice with fewer than three whole cells. */
-const MIN_WITH_CUT = 4;
 /** Long side (px) up to which a refused lattice is searched again with the later passes (findRepeats). */
 const RESEARCH_MAX_SIDE = 768;
+/** Instances, whole and cut, needed to estimate from a lattice with fewer than three whole cells. */
+const MIN_WITH_CUT = 4;
 
 /** Why a lattice is refused when one pattern winds through every repeat: the picture itself is periodic. */
 const WRAPS = 'one connected pattern runs through every repeat (a grid, grout, stripes): content, not a mark';
@@ -190,10 +190,8 @@ export function findRepeats(
   // another structure's, such as a receipt's monospace print): on a picture of at most
   // RESEARCH_MAX_SIDE the passes after the one that found it search again, from the spectra the
   // first search made (LatticeWork), and the first accepted estimate wins. Refused everywhere, the
-  // first refusal is reported (isPeriodicPicture reads it). Session 19, val pattern cases (20 small
-  // tiled previews, seed 99): accepted 3 → 4, IoU after triage 0.097 → 0.125; no clean val photo or
-  // periodic picture accepted. At every size val documents gained, but Detect on the speed bench's
-  // gradient picture took 1.1 / 1.9 s instead of 0.5 / 0.6 s (docs/quality.md, session 30).
+  // first refusal is reported (isPeriodicPicture reads it). Val figures (pattern cases, session 19)
+  // and why not at every size (Detect at 1.1–1.9 s on a refused picture): docs/quality.md, session 30.
   const passes = opts.passes ?? LATTICE_PASSES;
   let first: RepeatsResult | null = null;
   const tried: Lattice[] = [];
