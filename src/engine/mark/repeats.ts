@@ -263,6 +263,7 @@ function repeatsOn(image: RgbaImage, search: LatticeSearch, opts: RepeatsOptions
   const progress = (s: number) => onProgress?.(0.2 + 0.8 * s);
   const integer = [...lattice.v1, ...lattice.v2].every((v) => Math.abs(v - Math.round(v)) < 0.1);
   const hnf = integer ? pixelCell(lattice, image) : null;
+  const cellField = (e: MarkEstimate): MarkField => (hnf ? pixelLatticeField(hnf, e, image) : latticeField(lattice, e, image));
   let estimate: MarkEstimate;
   let field: MarkField;
   let fromCut = false;
@@ -337,11 +338,13 @@ function repeatsOn(image: RgbaImage, search: LatticeSearch, opts: RepeatsOptions
   }
   // Refused for its median's contrast: a mid-grey mark has none, or both signs. Read α from how much the instances vary instead.
   let fromSpread = false;
+  let wide: MarkEstimate | null = null;
   if (reason !== 'ok' && opts.spread !== false && SPREAD_RETRY.test(reason)) {
     const other = estimateFromSpread(spreadFrom.stack, spreadFrom.median, (e) => judge(e, SPREAD_WRAP_ALPHA_SHARE), signal);
     if (other) {
-      estimate = other;
-      field = hnf ? pixelLatticeField(hnf, other, image) : latticeField(lattice, other, image);
+      estimate = other.estimate;
+      wide = other.wide;
+      field = cellField(other.estimate);
       reason = 'ok';
       fromSpread = true;
     }
@@ -353,6 +356,35 @@ function repeatsOn(image: RgbaImage, search: LatticeSearch, opts: RepeatsOptions
     reason = 'ok';
   }
   if (reason !== 'ok') return refuse(reason, estimate);
+  field = refineField(image, lattice, hnf, estimate, field, opts, signal);
+  // Judged on the refined field: its inversion's energy, then whether the mark it describes is in the picture.
+  const late = fromSpread
+    ? SPREAD_GATE
+    : flattenLater
+      ? { maxRatio: REPEAT_VERDICT.maxEnergyRatio, flat: 'inversion does not flatten it, refined', absent: 'the mark its two-sided edges describe is not in the picture' }
+      : null;
+  if (late) {
+    // A spread estimate on its wider support too (contraction.ts WIDE_SUPPORT_ALPHA): the flatter inversion first, the first that passes kept.
+    const options = [{ estimate, field }];
+    if (wide) options.push({ estimate: wide, field: refineField(image, lattice, hnf, wide, cellField(wide), opts, signal) });
+    if (options.length > 1 && flattestField(image, [field, options[1].field]) !== field) options.reverse();
+    let kept: (typeof options)[number] & ReturnType<typeof lateVerdict> = { ...options[0], ratio: Number.NaN, reason: '' };
+    for (const o of options) {
+      const v = { ...o, ...lateVerdict(image, o.field, late) };
+      // Refused on both, the narrow support's refusal is the one reported.
+      if (v.reason === 'ok' || o.estimate === estimate) kept = v;
+      if (v.reason === 'ok') break;
+    }
+    estimate = { ...kept.estimate, diagnostics: { ...kept.estimate.diagnostics, energyRatio: kept.ratio } };
+    field = kept.field;
+    if (kept.reason !== 'ok') return refuse(kept.reason, estimate);
+  }
+  progress(1);
+  return { search, estimate, field, accepted: true, reason };
+}
+
+/** The field refined from the image's own pixels: per pixel phase on a resampled cell (phase.ts), pooled from every instance on an integer one (cell-pool.ts). */
+function refineField(image: RgbaImage, lattice: Lattice, hnf: { a: number; b: number; c: number } | null, estimate: MarkEstimate, field: MarkField, opts: RepeatsOptions, signal?: AbortSignal): MarkField {
   // A resampled cell blurs the mark's hard edges: re-estimate α per pixel phase (phase.ts).
   if (!hnf && opts.phase !== false) {
     const byPhase = refineByPhase(image, lattice, estimate, signal);
@@ -366,17 +398,5 @@ function repeatsOn(image: RgbaImage, search: LatticeSearch, opts: RepeatsOptions
     if (pool.recoloured) candidates.push(pixelLatticeField(hnf, pool.recoloured, image));
     field = flattestField(image, candidates);
   }
-  // Judged on the refined field: its inversion's energy, then whether the mark it describes is in the picture.
-  const late = fromSpread
-    ? SPREAD_GATE
-    : flattenLater
-      ? { maxRatio: REPEAT_VERDICT.maxEnergyRatio, flat: 'inversion does not flatten it, refined', absent: 'the mark its two-sided edges describe is not in the picture' }
-      : null;
-  if (late) {
-    const v = lateVerdict(image, field, late);
-    estimate = { ...estimate, diagnostics: { ...estimate.diagnostics, energyRatio: v.ratio } };
-    if (v.reason !== 'ok') return refuse(v.reason, estimate);
-  }
-  progress(1);
-  return { search, estimate, field, accepted: true, reason };
+  return field;
 }
