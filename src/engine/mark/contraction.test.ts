@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contractionEstimates, lateVerdict, SPREAD_GATE } from './contraction';
+import { estimateFromSpread, lateVerdict, SPREAD_GATE } from './contraction';
 import { stackMedian, type MarkEstimate } from './estimate';
 import type { InstanceStack } from './sample';
 import type { MarkField } from './field';
@@ -44,7 +44,7 @@ describe('lateVerdict (a mark read from the spread, judged on the image)', () =>
   });
 });
 
-describe('contractionEstimates (α from how much the instances vary)', () => {
+describe('estimateFromSpread (α from how much the instances vary)', () => {
   it('covers a faint mark whose spread dips under 0.25 inside it on the wider support, and little else', () => {
     // 48 instances of a 64² cell, each over its own random picture, a mid-grey disc at α 0.24 in the middle.
     const S = 64;
@@ -64,7 +64,8 @@ describe('contractionEstimates (α from how much the instances vary)', () => {
         }
       },
     };
-    const [narrow, wide] = contractionEstimates(stack, stackMedian(stack), [0.25, 0.12]);
+    const read = estimateFromSpread(stack, stackMedian(stack), () => 'ok')!;
+    const [narrow, wide] = [read.estimate, read.wide];
     const share = (e: MarkEstimate | null, disc: boolean) => {
       let hit = 0;
       let all = 0;

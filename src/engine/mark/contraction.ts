@@ -20,7 +20,7 @@ import type { MarkField } from './field';
 import { harmonicFill } from './harmonic';
 import { fieldPresence, PRESENCE } from './presence';
 import { medianInPlace, quantile } from './sample';
-import { growMask, neighbours } from './support';
+import { growMask, neighbours, type Neighbours } from './support';
 
 /** α below this is not the mark's support. */
 const SUPPORT_ALPHA = 0.25;
@@ -62,11 +62,10 @@ const MIN_SPREAD_SUPPORT = 0.02;
 /** Fewer instances than this make the spread too noisy to read α from. */
 const MIN_CONTRACTION_INSTANCES = 8;
 
-/** The spread's estimate on the support where its α is above each of `supportAlphas` (null where none is). */
-export function contractionEstimates(stack: InstanceStack, median: StackMedian, supportAlphas: readonly number[], signal?: AbortSignal): (MarkEstimate | null)[] {
+/** The spread's α over the cell (1 − spread / the pictures' spread, 3 × 3 mean), or null where it cannot be read. */
+function spreadAlpha(stack: InstanceStack, signal?: AbortSignal): { alpha: Float32Array; nb: Neighbours } | null {
   const { width: w, height: h, count: K } = stack;
-  const none = supportAlphas.map(() => null);
-  if (K < MIN_CONTRACTION_INSTANCES) return none;
+  if (K < MIN_CONTRACTION_INSTANCES) return null;
   const n = w * h;
   const nb = neighbours(w, h, stack.topology);
   // 1. The spread across instances (MAD of luma) at each grid point.
@@ -91,7 +90,7 @@ export function contractionEstimates(stack: InstanceStack, median: StackMedian, 
   }
   const valid = Array.from(mad).filter((v) => v === v);
   const ref = valid.length > 0 ? quantile(valid, 0.5) : 0;
-  if (!(ref > 0)) return none;
+  if (!(ref > 0)) return null;
   // 2. α from the contraction, averaged over 3 × 3 (the MAD of K samples is noisy).
   const alpha = new Float32Array(n);
   for (let i = 0; i < n; i++) {
@@ -107,11 +106,11 @@ export function contractionEstimates(stack: InstanceStack, median: StackMedian, 
     }
     alpha[i] = cnt > 0 ? Math.min(0.95, Math.max(0, 1 - sum / cnt / ref)) : 0;
   }
-  return supportAlphas.map((t) => estimateOn(stack, median, alpha.slice(), t, nb));
+  return { alpha, nb };
 }
 
 /** The estimate from the spread's α (`alpha`, zeroed outside the support here) on the support where it is above `supportAlpha`. */
-function estimateOn(stack: InstanceStack, median: StackMedian, alpha: Float32Array, supportAlpha: number, nb: ReturnType<typeof neighbours>): MarkEstimate | null {
+function estimateOn(stack: InstanceStack, median: StackMedian, alpha: Float32Array, supportAlpha: number, nb: Neighbours): MarkEstimate | null {
   const { width: w, height: h, count: K } = stack;
   const n = w * h;
   const seed = Uint8Array.from(alpha, (a) => (a > supportAlpha ? 1 : 0));
@@ -165,12 +164,17 @@ function estimateOn(stack: InstanceStack, median: StackMedian, alpha: Float32Arr
  * (MIN_SPREAD_TRANSMISSION), else null.
  */
 export function estimateFromSpread(stack: InstanceStack, median: StackMedian, judge: (e: MarkEstimate) => string, signal?: AbortSignal): { estimate: MarkEstimate; wide: MarkEstimate | null } | null {
-  const [spread, wide] = contractionEstimates(stack, median, [SUPPORT_ALPHA, WIDE_SUPPORT_ALPHA], signal);
+  const read = spreadAlpha(stack, signal);
+  if (!read) return null;
   const passes = (e: MarkEstimate | null): e is MarkEstimate => {
     const d = e?.diagnostics;
     return !!d && d.supportShare >= MIN_SPREAD_SUPPORT && d.diversity >= MIN_SPREAD_DIVERSITY && d.transmission >= MIN_SPREAD_TRANSMISSION && judge(e!) === 'ok';
   };
-  return passes(spread) ? { estimate: spread, wide: passes(wide) ? wide : null } : null;
+  const spread = estimateOn(stack, median, read.alpha.slice(), SUPPORT_ALPHA, read.nb);
+  if (!passes(spread)) return null;
+  // The wider support only for a spread estimate that passes (WIDE_SUPPORT_ALPHA).
+  const wide = estimateOn(stack, median, read.alpha.slice(), WIDE_SUPPORT_ALPHA, read.nb);
+  return { estimate: spread, wide: passes(wide) ? wide : null };
 }
 
 /**
