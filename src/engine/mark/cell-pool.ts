@@ -16,7 +16,10 @@ import type { RgbaImage } from '../types';
 import { ALPHA_MIN } from './invert';
 import { recoloured, sampleBands, TEXTURE_SHARE } from './pool';
 import { growMask, neighbours } from './support';
-import type { MarkField } from './field';
+import { latticeField, pixelLatticeField, type MarkField } from './field';
+import type { MarkEstimate } from './estimate';
+import type { Lattice } from './lattice';
+import { refineByPhase } from './phase';
 
 export const CELL_POOL = {
   /** Tukey cut-off of a sample's α residual, re-pooling rounds, and the share of the median weight below which a pixel keeps the cell estimate. */
@@ -137,4 +140,22 @@ export function inversionEnergies(image: RgbaImage, fields: readonly MarkField[]
     }
   }
   return energies;
+}
+
+/** The field refined from the image's own pixels: per pixel phase on a resampled cell (phase.ts), pooled from every instance on an integer one (cell-pool.ts). */
+export function refineField(image: RgbaImage, lattice: Lattice, hnf: { a: number; b: number; c: number } | null, estimate: MarkEstimate, field: MarkField, opts: { phase?: boolean; pool?: boolean }, signal?: AbortSignal): MarkField {
+  // A resampled cell blurs the mark's hard edges: re-estimate α per pixel phase (phase.ts).
+  if (!hnf && opts.phase !== false) {
+    const byPhase = refineByPhase(image, lattice, estimate, signal);
+    field = latticeField(lattice, byPhase.cell, image);
+    if (byPhase.recoloured) field = flattestField(image, [field, latticeField(lattice, byPhase.recoloured, image)]);
+  }
+  // An integer lattice's α pooled from every instance against its own surroundings, where that inverts flatter.
+  if (hnf && opts.pool !== false) {
+    const pool = poolIntegerCell(image, hnf, estimate, signal);
+    const candidates = [field, pixelLatticeField(hnf, { alphaHw: pool.alphaHw, colour: estimate.colour }, image)];
+    if (pool.recoloured) candidates.push(pixelLatticeField(hnf, pool.recoloured, image));
+    field = flattestField(image, candidates);
+  }
+  return field;
 }

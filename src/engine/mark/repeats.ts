@@ -11,8 +11,7 @@ import { estimateMark, stackMedian, type InstanceStack, type MarkDiagnostics, ty
 import { latticeStack, OVERSAMPLE, pixelCell, pixelCellSupport, pixelStack } from './cell-stack';
 import { latticeField, pixelLatticeField, type MarkField } from './field';
 import { findLattice, LATTICE_PASSES, latticeWork, sameLattice, type Lattice, type LatticeOptions, type LatticeSearch } from './lattice';
-import { refineByPhase } from './phase';
-import { flattestField, poolIntegerCell } from './cell-pool';
+import { flattestField, refineField } from './cell-pool';
 import { cachedStack, type Vec2 } from './sample';
 import { consistentEdges, edgeSupport, twoSidedStackSupport } from './edges';
 import { neighbours, supportWraps } from './support';
@@ -368,35 +367,17 @@ function repeatsOn(image: RgbaImage, search: LatticeSearch, opts: RepeatsOptions
     const options = [{ estimate, field }];
     if (wide) options.push({ estimate: wide, field: refineField(image, lattice, hnf, wide, cellField(wide), opts, signal) });
     if (options.length > 1 && flattestField(image, [field, options[1].field]) !== field) options.reverse();
-    let kept: (typeof options)[number] & ReturnType<typeof lateVerdict> = { ...options[0], ratio: Number.NaN, reason: '' };
+    const verdicts = [];
     for (const o of options) {
-      const v = { ...o, ...lateVerdict(image, o.field, late) };
-      // Refused on both, the narrow support's refusal is the one reported.
-      if (v.reason === 'ok' || o.estimate === estimate) kept = v;
-      if (v.reason === 'ok') break;
+      verdicts.push({ ...o, ...lateVerdict(image, o.field, late) });
+      if (verdicts.at(-1)!.reason === 'ok') break;
     }
+    // Refused on both, the narrow support's refusal is the one reported.
+    const kept = verdicts.find((v) => v.reason === 'ok') ?? verdicts.find((v) => v.estimate === estimate)!;
     estimate = { ...kept.estimate, diagnostics: { ...kept.estimate.diagnostics, energyRatio: kept.ratio } };
     field = kept.field;
     if (kept.reason !== 'ok') return refuse(kept.reason, estimate);
   }
   progress(1);
   return { search, estimate, field, accepted: true, reason };
-}
-
-/** The field refined from the image's own pixels: per pixel phase on a resampled cell (phase.ts), pooled from every instance on an integer one (cell-pool.ts). */
-function refineField(image: RgbaImage, lattice: Lattice, hnf: { a: number; b: number; c: number } | null, estimate: MarkEstimate, field: MarkField, opts: RepeatsOptions, signal?: AbortSignal): MarkField {
-  // A resampled cell blurs the mark's hard edges: re-estimate α per pixel phase (phase.ts).
-  if (!hnf && opts.phase !== false) {
-    const byPhase = refineByPhase(image, lattice, estimate, signal);
-    field = latticeField(lattice, byPhase.cell, image);
-    if (byPhase.recoloured) field = flattestField(image, [field, latticeField(lattice, byPhase.recoloured, image)]);
-  }
-  // An integer lattice's α pooled from every instance against its own surroundings, where that inverts flatter (cell-pool.ts).
-  if (hnf && opts.pool !== false) {
-    const pool = poolIntegerCell(image, hnf, estimate, signal);
-    const candidates = [field, pixelLatticeField(hnf, { alphaHw: pool.alphaHw, colour: estimate.colour }, image)];
-    if (pool.recoloured) candidates.push(pixelLatticeField(hnf, pool.recoloured, image));
-    field = flattestField(image, candidates);
-  }
-  return field;
 }
