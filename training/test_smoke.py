@@ -96,6 +96,13 @@ def test_freeze_bn_keeps_detector_statistics():
     assert not all(torch.equal(b, m.running_mean) for b, m in zip(before, bns))  # the test can fail
 
 
+def test_detector_presence_target():
+    alpha = torch.tensor([0.0, 0.15, 0.3, 0.9])
+    assert torch.equal(train.det_target(CONFIG, alpha), alpha)  # the default: α itself
+    presence = train.det_target(dataclasses.replace(CONFIG, det_alpha_full=0.3), alpha)
+    assert torch.allclose(presence, torch.tensor([0.0, 0.5, 1.0, 1.0]))
+
+
 def test_train_checkpoint_resume_export():
     need_photos()
     cfg = smoke_config()

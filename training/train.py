@@ -115,15 +115,22 @@ def soft_dice(pred, target):
     return 1 - 2 * (pred * target).sum() / ((pred ** 2).sum() + (target ** 2).sum() + 1e-6)
 
 
+def det_target(cfg: TrainConfig, alpha: torch.Tensor) -> torch.Tensor:
+    """What the detector learns to output: α itself, or with det_alpha_full > 0, α / det_alpha_full capped
+    at 1 (a presence target: a faint mark is as much "a mark here" as an opaque one)."""
+    return alpha if cfg.det_alpha_full <= 0 else (alpha / cfg.det_alpha_full).clamp(max=1.0)
+
+
 def losses(cfg: TrainConfig, det, rem, b, progress: float) -> dict[str, torch.Tensor]:
     if not cfg.train_detector:
         return remover_losses(cfg, rem, b, progress)
     alpha_hat, kind_logits = det(b["image"])                         # (B,1,S,S), (B,3,S,S)
     w_pos = 1 + (cfg.det_pos_weight - 1) * b["mask"]
-    det_l1 = (w_pos * (alpha_hat - b["alpha"]).abs()).mean()
+    target = det_target(cfg, b["alpha"])
+    det_l1 = (w_pos * (alpha_hat - target).abs()).mean()
     everywhere = torch.ones_like(b["alpha"])
-    det_bce = balanced_bce(alpha_hat, b["alpha"], everywhere, cfg.det_pos_share)
-    det_dice = soft_dice(alpha_hat, b["alpha"])
+    det_bce = balanced_bce(alpha_hat, target, everywhere, cfg.det_pos_share)
+    det_dice = soft_dice(alpha_hat, target)
     kind = F.cross_entropy(kind_logits, b["kind"], ignore_index=-1) if (b["kind"] >= 0).any() else det_l1 * 0
 
     det_total = det_l1 + cfg.det_bce_weight * det_bce + cfg.det_dice_weight * det_dice + cfg.kind_weight * kind

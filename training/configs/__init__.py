@@ -50,6 +50,9 @@ class TrainConfig:
     det_pos_weight: float = 2.0    # marked pixels are rare; weigh them 2x, not more (false positives cost)
     det_bce_weight: float = 1.0  # class-balanced BCE(α̂, α) beside L1: see train.balanced_bce
     det_pos_share: float = 0.4   # marked pixels get 40% of the BCE, not 50%: false positives cost more
+    # Detector target: α / det_alpha_full, capped at 1 (0: α itself). With α itself a faint mark (α 0.15-0.4)
+    # must reach the app's τ 0.4 to be found at all; with 0.3, any mark at α ≥ 0.3 is a full 1 (presence).
+    det_alpha_full: float = 0.0
     det_dice_weight: float = 1.0 # soft Dice(α̂, α): overlap, independent of how rare marks are
     kind_weight: float = 0.1       # kind head is a by-product; keep it from steering the shared features
     colour_weight: float = 0.5
