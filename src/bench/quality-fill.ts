@@ -15,6 +15,7 @@ import { regionFeatures, ROUTING } from '../engine/fill/route';
 import { removeMarks, type Remover } from '../engine/remove';
 import { cropRect } from '../engine/tensor';
 import type { Mask, Rect, RgbaImage } from '../engine/types';
+import { quantile } from '../engine/mark/sample';
 import { seededRandom } from '../engine/random';
 import { fmt, stats, table } from './common';
 import { fillCases, type FillCase, type FillFamily } from './fill-cases';
@@ -154,9 +155,7 @@ function gainRow(family: FillFamily, m: Method, cs: { scores: Partial<Record<Met
     for (let k = 0; k < gains.length; k++) sum += gains[Math.floor(random() * gains.length)];
     means.push(sum / gains.length);
   }
-  means.sort((a, b) => a - b);
-  const at = (q: number) => means[Math.min(means.length - 1, Math.floor(q * means.length))];
-  return [family, m, String(gains.length), fmt(mean(gains), 2), means.length ? `${fmt(at(0.05), 2)} – ${fmt(at(0.95), 2)}` : '–', String(gains.length - uncapped.length), fmt(mean(uncapped), 2)];
+  return [family, m, String(gains.length), fmt(mean(gains), 2), means.length ? `${fmt(quantile(means, 0.05), 2)} – ${fmt(quantile(means, 0.95), 2)}` : '–', String(gains.length - uncapped.length), fmt(mean(uncapped), 2)];
 }
 
 function render(o: FillBenchOptions, methods: Method[], perCase: { family: FillFamily; truthTexture: number; scores: Partial<Record<Method, Score>> }[], regions: RegionRow[]): { md: string; json: unknown } {
