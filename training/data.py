@@ -161,15 +161,18 @@ def degrade(images: list[np.ndarray], rng: np.random.Generator) -> list[np.ndarr
     return out
 
 
-def remover_mask(rng, mask: np.ndarray, box_p: float = 0.25) -> np.ndarray:
+def remover_mask(rng, mask: np.ndarray, box_p: float = 0.25, grow: tuple = (1, 7),
+                 false_p: float = 0.2) -> np.ndarray:
     """The region the remover is asked to fix: the true mask dilated, sometimes sloppy (boxes,
     extra false blobs) to mimic detector output; random regions on clean images.
     box_p: share of box-shaped requests. Half of those box whole lines (letters merged first by a
-    wide closing), as the text detector's regions and quick user boxes do; the rest box each blob."""
+    wide closing), as the text detector's regions and quick user boxes do; the rest box each blob.
+    grow: the dilation's radius in px is drawn from [lo, hi) (0: the true mask itself).
+    false_p: share of marked samples that also get a false region."""
     h, w = mask.shape
     m = mask.astype(np.uint8)
     if m.any():
-        k = int(rng.integers(1, 7)) * 2 + 1
+        k = int(rng.integers(*grow)) * 2 + 1
         m = cv2.dilate(m, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
         if rng.random() < box_p:  # box-shaped request
             merged = m
@@ -179,7 +182,7 @@ def remover_mask(rng, mask: np.ndarray, box_p: float = 0.25) -> np.ndarray:
             n, _, stats, _ = cv2.connectedComponentsWithStats(merged)
             for x, y, bw, bh, _ in stats[1:]:
                 m[y:y + bh, x:x + bw] = 1
-    if not mask.any() or rng.random() < 0.2:  # a false region: the remover must leave it alone
+    if not mask.any() or rng.random() < false_p:  # a false region: the remover must leave it alone
         for _ in range(int(rng.integers(1, 3))):
             cx, cy = rng.integers(0, w), rng.integers(0, h)
             ax, ay = rng.integers(4, max(5, w // 4)), rng.integers(4, max(5, h // 6))

@@ -1,5 +1,6 @@
 """The marks the synthesiser draws (data.py): random text and logos, and the four
-marked families (clwd, text, pattern, opaque) as RGBA layers placed on a photo.
+marked families (clwd, text, pattern, opaque) as RGBA layers placed on a photo, and `solid`
+(opaque marks anywhere) for inpainting runs.
 Split out of data.py; `Assets(split)` reads the split's fonts and logos through it.
 """
 from __future__ import annotations
@@ -192,4 +193,24 @@ def mark_opaque(rng, assets: Assets, h, w):
     return layers
 
 
-MARKERS = {"clwd": mark_clwd, "text": mark_text, "pattern": mark_pattern, "opaque": mark_opaque}
+def mark_solid(rng, assets: Assets, h, w):
+    """An opaque mark anywhere (α = 1 where drawn; only the glyphs' anti-aliased edges and shadows are
+    softer): the hole an inpainter fills, as in the fill benchmark's opaque family (text 28-64 px or a
+    logo 40-80 px high on a 640 x 480 picture; here the same sizes relative to the short side)."""
+    side = min(h, w)
+    if rng.random() < 0.7:
+        im = assets.text(rng, int(rng.uniform(0.058, 0.133) * side))
+        if im.width > 0.95 * w:
+            im = fit(im, 0.95 * w)
+        if rng.random() < 0.3:
+            im = im.rotate(float(rng.uniform(-30, 30)), resample=Image.BILINEAR, expand=True)
+        kind = "text"
+    else:
+        im = fit(assets.logo(rng), rng.uniform(0.167, 0.333) * side)
+        kind = "logo"
+    im = im.copy()
+    im.putalpha(im.getchannel("A").point(lambda v: min(255, 2 * v)))  # see-through logos made opaque
+    return [(*place(h, w, im, *random_pos(rng, h, w, im), 1.0), KINDS.index(kind))]
+
+
+MARKERS = {"clwd": mark_clwd, "text": mark_text, "pattern": mark_pattern, "opaque": mark_opaque, "solid": mark_solid}

@@ -61,6 +61,20 @@ def test_synthesis_families():
             assert ((s.kind >= 0) == (s.mask > 0)).all()
 
 
+def test_solid_marks_and_tight_requests():
+    need_photos()
+    synth = data.Synth(data.DEFAULT_PHOTOS, "train", {"solid": 1.0})
+    rng = np.random.default_rng(1)
+    for _ in range(4):
+        s = synth.sample(rng, crop=None)
+        assert s.family == "solid" and s.mask.any()
+        assert s.alpha.max() > 0.999  # opaque where drawn: nothing under it to invert
+        # A request of the mark itself (no growth, no box, no false region), and one grown 2 px.
+        assert np.array_equal(data.remover_mask(rng, s.mask, 0.0, (0, 1), 0.0), s.mask)
+        grown = data.remover_mask(rng, s.mask, 0.0, (2, 3), 0.0)
+        assert (grown >= s.mask).all() and grown.sum() > s.mask.sum()
+
+
 def test_splits_disjoint():
     need_photos()
     train_names = {p.name for p in data.list_photos(data.DEFAULT_PHOTOS, "train")}

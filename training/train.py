@@ -36,7 +36,8 @@ def load_config(name: str) -> TrainConfig:
     return importlib.import_module(f"configs.{name}").CONFIG
 
 
-def to_batch(samples: list[data.Sample], rng, box_p: float = 0.25) -> dict[str, torch.Tensor]:
+def to_batch(samples: list[data.Sample], rng, box_p: float = 0.25, grow: tuple = (1, 7),
+             false_p: float = 0.2) -> dict[str, torch.Tensor]:
     t = lambda xs: torch.from_numpy(np.stack(xs))
     return {
         "image": t([s.watermarked.transpose(2, 0, 1) for s in samples]),    # (B, 3, S, S)
@@ -45,7 +46,7 @@ def to_batch(samples: list[data.Sample], rng, box_p: float = 0.25) -> dict[str, 
         "colour": t([s.colour.transpose(2, 0, 1) for s in samples]),        # (B, 3, S, S)
         "mask": t([s.mask[None] for s in samples]),                         # (B, 1, S, S)
         "kind": t([s.kind for s in samples]),                               # (B, S, S) int64, -1 = none
-        "rmask": t([data.remover_mask(rng, s.mask, box_p)[None] for s in samples]),  # (B, 1, S, S)
+        "rmask": t([data.remover_mask(rng, s.mask, box_p, grow, false_p)[None] for s in samples]),  # (B, 1, S, S)
     }
 
 
@@ -83,7 +84,7 @@ class SynthStream(IterableDataset):
         synth = make_synth(self.cfg, self.split)
         while True:
             yield to_batch([synth.sample(rng, crop=self.cfg.crop) for _ in range(self.cfg.batch)], rng,
-                           self.cfg.box_request)
+                           self.cfg.box_request, self.cfg.rmask_grow, self.cfg.rmask_false)
 
 
 def fixed_val(cfg: TrainConfig) -> list[dict[str, torch.Tensor]]:
@@ -91,7 +92,8 @@ def fixed_val(cfg: TrainConfig) -> list[dict[str, torch.Tensor]]:
     rng = np.random.default_rng(12345)
     samples = [synth.sample(rng, crop=cfg.crop) for _ in range(cfg.val_samples)]
     rng = np.random.default_rng(54321)
-    return [to_batch(samples[i:i + cfg.batch], rng) for i in range(0, len(samples), cfg.batch)]
+    return [to_batch(samples[i:i + cfg.batch], rng, cfg.val_box_request, cfg.rmask_grow, cfg.rmask_false)
+            for i in range(0, len(samples), cfg.batch)]
 
 
 def masked_l1(x, y, w):
