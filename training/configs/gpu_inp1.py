@@ -3,9 +3,9 @@
 Why: issue 13. The patch fill reaches +1.06 dB over Telea on the fill bench's opaque family (test, 48
 cases) against a target of 2; the classical changes tried since are in docs/quality.md ("Session 32",
 "Session 33"). `cpu_inp1`, the same recipe on two CPU cores (234k parameters, batch 8 at 128²), learned
-nothing its push-pull prior did not already give in 2,000 steps. Here the same net (gpu.py's remover:
+nothing its push-pull prior did not already give in 6,200 steps. Here the same net (gpu.py's remover:
 v2, push-pull prior and learned gate, 234,966 parameters) trained fresh on `solid` marks only, at
-batch 64 and 192² crops: about ten times the samples of the CPU run in 9 minutes.
+batch 64 and 192² crops: about four times the samples of the CPU run in 9 minutes.
 Pack with `bash training/pack_carry.sh`, run there `WM_MAX_MINUTES=9 TRAIN_TIMEOUT=583 bash
 training/gpu_run.sh gpu_inp1` (carry [".carry"], timeout_s 600). Then export best-remover.pt into a copy
 of public/models (`export.py --only remover --out DIR`) and score it with
