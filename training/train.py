@@ -92,8 +92,7 @@ def fixed_val(cfg: TrainConfig) -> list[dict[str, torch.Tensor]]:
     rng = np.random.default_rng(12345)
     samples = [synth.sample(rng, crop=cfg.crop) for _ in range(cfg.val_samples)]
     rng = np.random.default_rng(54321)
-    return [to_batch(samples[i:i + cfg.batch], rng, cfg.val_box_request, cfg.rmask_grow, cfg.rmask_false)
-            for i in range(0, len(samples), cfg.batch)]
+    return [to_batch(samples[i:i + cfg.batch], rng) for i in range(0, len(samples), cfg.batch)]
 
 
 def masked_l1(x, y, w):

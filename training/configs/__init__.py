@@ -16,7 +16,6 @@ class TrainConfig:
     # full resolution, where a mark is often 50-150 px (a 56-px "© STOCK" was left untouched).
     photo_scale: tuple = (1.0, 2.0)
     box_request: float = 0.25      # share of the remover's requests that are boxes (see data.remover_mask)
-    val_box_request: float = 0.25  # the same in the fixed val batches
     rmask_grow: tuple = (1, 7)     # the request's dilation radius, px, drawn from [lo, hi)
     rmask_false: float = 0.2       # share of marked samples whose request also holds a false region
     lr: float = 2e-3               # AdamW; small BN nets tolerate a high lr, and the run is short

@@ -29,7 +29,6 @@ CONFIG = TrainConfig(
     family_weights={"solid": 1.0},
     photo_scale=(2.5, 4.5),
     box_request=0.0,
-    val_box_request=0.0,
     rmask_grow=(0, 3),
     rmask_false=0.0,
     crop=128,

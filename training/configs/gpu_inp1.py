@@ -24,7 +24,6 @@ CONFIG = replace(
     family_weights=CPU_INP1.family_weights,
     photo_scale=(1.33, 2.5),
     box_request=CPU_INP1.box_request,
-    val_box_request=CPU_INP1.val_box_request,
     rmask_grow=CPU_INP1.rmask_grow,
     rmask_false=CPU_INP1.rmask_false,
     lr=2e-3,
