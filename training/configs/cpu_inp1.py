@@ -12,13 +12,13 @@ the output's pushes it to the fill (α̂ -> 1 inside the mark). Photos at a shor
 Result (session 33, not shipped, weights not kept): nothing learned. Val fill bench, opaque family
 (seed 77, 48 cases: export with `--remover-gate=0.001,0.002`, the fill branch alone, into a copy of
 public/models, then `npm run bench:quality -- --fill-only --seed 77 --fill-split val --no-speed
---models DIR`, "model" rows): from cpu-rem4 21.69 -> 24.97 dB at step 1,100 and
-24.94 at 2,900 (`checkpoints/cpu-inp1-rem4-train.log`); fresh 24.39 at 2,000 (a first run) and
-24.74 at 6,200 (29 minutes; `checkpoints/cpu-inp1-train.log`, val fPSNR flat at 17.5-17.8 while the
-α, colour and gate losses fell 2.07 -> 0.30, 0.35 -> 0.09, 0.76 -> 0.27); the untrained net, i.e.
-its push-pull prior alone, 25.51; Telea 26.73; the patch fill 28.07. On 64 val crops of its own kind (pooled fPSNR) the fresh net at 2,000
-steps is 20.84 dB against its prior's 20.97. ~240 steps a minute on two cores. The GPU version is
-`gpu_inp1`.
+--models DIR`, "model" rows): from cpu-rem4 21.69 -> 24.97 dB at step 1,100 and 24.94 at 2,900
+(`checkpoints/cpu-inp1-rem4-train.log`); fresh 24.39 at 2,000 (a first run) and 24.74 at 6,200 (29
+minutes; `checkpoints/cpu-inp1-train.log`, val fPSNR flat at 17.5-17.8 while the α, colour and gate
+losses fell 2.07 -> 0.30, 0.35 -> 0.09, 0.76 -> 0.27); the untrained net, i.e. its push-pull prior
+alone, 25.51; Telea 26.73; the patch fill 28.07. On 64 val crops of its own kind (pooled fPSNR) the
+fresh net at 2,000 steps is 20.84 dB against its prior's 20.97. ~240 steps a minute on two cores.
+The GPU version is `gpu_inp1`.
 """
 from configs import TrainConfig
 from configs.cpu_rem3 import CONFIG as REM3
