@@ -208,7 +208,6 @@ def mark_solid(rng, assets: Assets, h, w):
     else:
         im = fit(assets.logo(rng), rng.uniform(0.167, 0.333) * side)
         kind = "logo"
-    im = im.copy()
     im.putalpha(im.getchannel("A").point(lambda v: min(255, 2 * v)))  # see-through logos made opaque
     return [(*place(h, w, im, *random_pos(rng, h, w, im), 1.0), KINDS.index(kind))]
 

@@ -20,30 +20,20 @@ alone, 25.51; Telea 26.73; the patch fill 28.07. On 64 val crops of its own kind
 fresh net at 2,000 steps is 20.84 dB against its prior's 20.97. ~240 steps a minute on two cores.
 The GPU version is `gpu_inp1`.
 """
-from configs import TrainConfig
-from configs.cpu_rem3 import CONFIG as REM3
+from dataclasses import replace
 
-CONFIG = TrainConfig(
+from configs.cpu_rem4 import CONFIG as REM4
+
+CONFIG = replace(
+    REM4,  # the shipped remover's recipe: remover only, batch 8 at 128², lr 1e-3, its nets
     name="cpu-inp1",
     init_from="",  # fresh; the first run started from checkpoints/cpu-rem4-last.pt (cpu-inp1-rem4-train.log)
-    train_detector=False,
     family_weights={"solid": 1.0},
     photo_scale=(2.5, 4.5),
     box_request=0.0,
     rmask_grow=(0, 3),
     rmask_false=0.0,
-    crop=128,
-    batch=8,
-    lr=1e-3,
-    warmup_steps=30,
     max_minutes=75,
-    eval_every=250,
-    val_samples=96,
     patience=40,
     threads=2,
-    num_workers=1,
-    alpha_weight_start=1.0,
-    alpha_weight_end=1.0,
-    detector=REM3.detector,
-    remover=REM3.remover,
 )
